@@ -1,0 +1,118 @@
+package dev.lifeline.protocol;
+
+import dev.lifeline.protocol.extension.Extension;
+import dev.lifeline.protocol.extension.ExtensionFactory;
+import dev.lifeline.protocol.handshake.ClientHandshake;
+import dev.lifeline.protocol.handshake.ExtensionOffer;
+import dev.lifeline.protocol.handshake.HandshakeException;
+import dev.lifeline.protocol.handshake.Headers;
+import dev.lifeline.protocol.handshake.HttpRequest;
+import dev.lifeline.protocol.handshake.HttpResponse;
+import dev.lifeline.protocol.handshake.ResponseParser;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * The client side: sends the opening handshake request (RFC 6455 §4.1), validates the response, then masks every
+ * frame it sends and refuses masked frames from the server.
+ *
+ * <pre>{@code
+ * ClientProtocol client = new ClientProtocol(uri, List.of(), Headers.of(), ProtocolConfig.DEFAULT, random);
+ * client.sendRequest();
+ * write(client.takeOutbound());
+ * client.receiveData(bytesFromServer);   // events: HandshakeCompleted, then messages
+ * }</pre>
+ */
+public final class ClientProtocol extends Protocol {
+    private final ClientHandshake handshake;
+    private final ResponseParser parser;
+    private Optional<String> subprotocol = Optional.empty();
+    private HttpResponse response;
+    private HandshakeException handshakeFailure;
+
+    /**
+     * @param subprotocols offered in {@code Sec-WebSocket-Protocol}, in order of preference
+     * @param extraHeaders added to the request (Origin, User-Agent, Authorization, ...)
+     * @param random source of the handshake key and of the mask keys (RFC 6455 §10.3: unpredictable)
+     */
+    public ClientProtocol(URI uri, List<String> subprotocols, Headers extraHeaders, ProtocolConfig config,
+            RandomGenerator random) {
+        super(Side.CLIENT, config, random);
+        byte[] key = new byte[16];
+        random.nextBytes(key);
+        List<ExtensionOffer> offers = config.extensions().stream().map(ExtensionFactory::offer).toList();
+        this.handshake = new ClientHandshake(uri, key, subprotocols, offers, extraHeaders);
+        this.parser = new ResponseParser(config.headLimits());
+    }
+
+    /** The opening handshake request. */
+    public HttpRequest request() {
+        return handshake.request();
+    }
+
+    /** Queues the opening handshake request for writing. */
+    public void sendRequest() {
+        if (state() != State.CONNECTING) {
+            throw new InvalidStateException("the opening handshake request was already answered");
+        }
+        write(ByteBuffer.wrap(request().toBytes()));
+    }
+
+    /** The server's handshake response, once received. */
+    public Optional<HttpResponse> response() {
+        return Optional.ofNullable(response);
+    }
+
+    /** The subprotocol the server selected, if any. */
+    public Optional<String> subprotocol() {
+        return subprotocol;
+    }
+
+    /** Why the opening handshake failed, if it did. */
+    public Optional<HandshakeException> handshakeFailure() {
+        return Optional.ofNullable(handshakeFailure);
+    }
+
+    @Override
+    void receiveHandshake(ByteBuffer data) {
+        try {
+            Optional<HttpResponse> received = parser.feed(data);
+            if (received.isEmpty()) {
+                return;
+            }
+            response = received.get();
+            ClientHandshake.Accepted accepted = handshake.validate(response);
+            List<Extension> negotiated = negotiate(accepted.extensions());
+            subprotocol = accepted.subprotocol();
+            open(negotiated);
+            event(new Event.HandshakeCompleted(request(), response));
+        } catch (HandshakeException e) {
+            handshakeFailure = e;
+            event(new Event.HandshakeFailed(e));
+            abortHandshake();
+        }
+    }
+
+    private List<Extension> negotiate(List<ExtensionOffer> accepted) {
+        List<Extension> negotiated = new ArrayList<>();
+        for (ExtensionOffer offer : accepted) {
+            ExtensionFactory factory = config().extensions().stream()
+                    .filter(f -> f.name().equalsIgnoreCase(offer.name()))
+                    .findFirst()
+                    .orElseThrow(() -> new HandshakeException(response.status(),
+                            "server accepted extension " + offer.name() + " that was not offered", response));
+            try {
+                negotiated.add(factory.accept(offer));
+            } catch (IllegalArgumentException e) {
+                negotiated.forEach(Extension::release);
+                throw new HandshakeException(response.status(),
+                        "cannot accept the server's " + offer.name() + " parameters: " + e.getMessage(), response);
+            }
+        }
+        return negotiated;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.lifeline.protocol;
+
+import dev.lifeline.protocol.extension.Extension;
+import dev.lifeline.protocol.frame.FrameDecoder;
+import dev.lifeline.protocol.frame.Opcode;
+import dev.lifeline.protocol.frame.Utf8Validator;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reassembles data frames into messages, RFC 6455 §5.4: a message is one TEXT or BINARY frame followed by
+ * CONTINUATION frames up to the one with FIN set; control frames may come in between. Text is validated as UTF-8
+ * while it arrives (§8.1), so that an invalid byte fails the connection with 1007 at once. The size limit is
+ * checked against each frame's declared length before its payload is buffered (1009).
+ */
+final class MessageAssembler {
+    private static final int INITIAL_FRAGMENTED_CAPACITY = 4096;
+
+    private final int maxMessageSize;
+    private final Utf8Validator utf8 = new Utf8Validator();
+    private List<Extension> extensions = List.of();
+
+    /** The opcode of the message being assembled, or null between messages. */
+    private Opcode opcode;
+    private int rsv;
+    private boolean validateWhileReceiving;
+    private byte[] buffer;
+    private int length;
+    private boolean lastFrame;
+
+    MessageAssembler(int maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    void useExtensions(List<Extension> negotiated) {
+        this.extensions = negotiated;
+    }
+
+    /** A data frame's header was decoded: check it against the message in progress and make room for it. */
+    void frameStarted(FrameDecoder frame) {
+        Opcode op = frame.opcode();
+        if (op == Opcode.CONTINUATION) {
+            if (opcode == null) {
+                throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "continuation frame without a message to continue");
+            }
+            if (frame.rsv() != 0) {
+                throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "reserved bits set on a continuation frame");
+            }
+        } else {
+            if (opcode != null) {
+                throw new ProtocolException(CloseCode.PROTOCOL_ERROR,
+                        "new " + op + " message started before the fragmented " + opcode + " message ended");
+            }
+            opcode = op;
+            rsv = frame.rsv();
+            length = 0;
+            validateWhileReceiving = op == Opcode.TEXT && rsv == 0;
+            utf8.reset();
+        }
+        long total = length + frame.length();
+        if (total > maxMessageSize) {
+            throw new ProtocolException(CloseCode.MESSAGE_TOO_BIG,
+                    "message of at least " + total + " bytes exceeds the limit of " + maxMessageSize + " bytes");
+        }
+        lastFrame = frame.fin();
+        if (buffer == null || total > buffer.length) {
+            int capacity = lastFrame && length == 0 ? (int) total
+                    : (int) Math.min(maxMessageSize, Math.max(total, Math.max(INITIAL_FRAGMENTED_CAPACITY,
+                            buffer == null ? 0 : 2L * buffer.length)));
+            buffer = buffer == null || length == 0 ? new byte[capacity] : Arrays.copyOf(buffer, capacity);
+        }
+    }
+
+    /** Takes as much of the current frame's payload from {@code in} as is there. */
+    void readPayload(FrameDecoder frame, ByteBuffer in) {
+        int start = length;
+        int n = frame.readPayload(in, buffer, length, buffer.length - length);
+        length += n;
+        if (validateWhileReceiving && n > 0) {
+            int bad = utf8.feed(buffer, start, n);
+            if (bad >= 0) {
+                throw new ProtocolException(CloseCode.INVALID_PAYLOAD,
+                        "invalid UTF-8 at byte " + bad + " of a text message");
+            }
+        }
+    }
+
+    /** The current frame is complete; returns the message event if it was the last frame, else null. */
+    Event frameEnded() {
+        if (!lastFrame) {
+            return null;
+        }
+        Opcode op = opcode;
+        opcode = null;
+        byte[] data = buffer;
+        int size = length;
+        buffer = null;
+        length = 0;
+        if (rsv != 0) {
+            ByteBuffer decoded = decode(ByteBuffer.wrap(data, 0, size));
+            size = decoded.remaining();
+            data = decoded.hasArray() && decoded.arrayOffset() == 0 && decoded.position() == 0
+                    ? decoded.array() : toArray(decoded);
+        }
+        if (op == Opcode.TEXT) {
+            boolean valid = validateWhileReceiving ? utf8.isComplete() : Utf8Validator.isValid(data, 0, size);
+            if (!valid) {
+                throw new ProtocolException(CloseCode.INVALID_PAYLOAD,
+                        validateWhileReceiving ? "text message ends inside a UTF-8 sequence"
+                                : "invalid UTF-8 in a text message");
+            }
+            return new Event.Text(new String(data, 0, size, StandardCharsets.UTF_8));
+        }
+        return new Event.Binary(size == data.length ? data : Arrays.copyOf(data, size));
+    }
+
+    private ByteBuffer decode(ByteBuffer payload) {
+        for (Extension extension : extensions) {
+            if ((rsv & extension.rsvBits()) != 0) {
+                return extension.decode(rsv, payload, maxMessageSize);
+            }
+        }
+        throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "reserved bits set without a negotiated extension");
+    }
+
+    private static byte[] toArray(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+}

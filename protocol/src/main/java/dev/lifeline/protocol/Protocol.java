@@ -1,0 +1,439 @@
+package dev.lifeline.protocol;
+
+import dev.lifeline.protocol.extension.Extension;
+import dev.lifeline.protocol.frame.Frame;
+import dev.lifeline.protocol.frame.FrameDecoder;
+import dev.lifeline.protocol.frame.FrameEncoder;
+import dev.lifeline.protocol.frame.Opcode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * The RFC 6455 state machine, sans I/O: feed it bytes with {@link #receiveData} and {@link #receiveEof}, call the
+ * {@code send*} methods, then collect {@link #takeEvents()} and write {@link #takeOutbound()}. It answers pings
+ * and echoes Close frames by itself, validates everything it receives, and turns every violation into a Close
+ * frame with the right code. It never touches a socket, a thread or a clock; mask keys come from the injected
+ * random source.
+ *
+ * <p>Not thread-safe: one owner at a time (the connection layer guards it with a lock). {@link #state()} has one
+ * writer, {@link #setState}.
+ */
+public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
+    private final Side side;
+    private final ProtocolConfig config;
+    private final RandomGenerator random;
+    private final FrameDecoder decoder;
+    private final MessageAssembler assembler;
+
+    private State state;
+    private List<Extension> extensions = List.of();
+    /** The frame being read when it is a control frame; its payload is buffered here (§5.5: at most 125 bytes). */
+    private final byte[] control = new byte[125];
+    private int controlLength;
+    private boolean readingControl;
+    /** True between a frame's header and the end of its payload. */
+    private boolean inFrame;
+    /** The opcode of the fragmented message we are sending, or null. */
+    private Opcode sending;
+
+    private CloseStatus closeSent;
+    private CloseStatus closeReceived;
+    private boolean receivedThenSent;
+    private ProtocolException failure;
+    private boolean discardInput;
+    private boolean eofSent;
+
+    private final List<Event> events = new ArrayList<>();
+    private final List<Outbound> outbound = new ArrayList<>();
+
+    Protocol(Side side, ProtocolConfig config, RandomGenerator random) {
+        this.side = side;
+        this.config = config;
+        this.random = random;
+        this.decoder = new FrameDecoder(side == Side.SERVER, config.maxFrameSize());
+        this.assembler = new MessageAssembler(config.maxMessageSize());
+        this.state = State.CONNECTING;
+    }
+
+    public final Side side() {
+        return side;
+    }
+
+    public final State state() {
+        return state;
+    }
+
+    public final ProtocolConfig config() {
+        return config;
+    }
+
+    /** The extensions negotiated in the opening handshake, in the order they apply. */
+    public final List<Extension> extensions() {
+        return extensions;
+    }
+
+    /** The Close frame we sent, if any. */
+    public final Optional<CloseStatus> closeSent() {
+        return Optional.ofNullable(closeSent);
+    }
+
+    /** The Close frame we received, if any. */
+    public final Optional<CloseStatus> closeReceived() {
+        return Optional.ofNullable(closeReceived);
+    }
+
+    /** True when both Close frames were exchanged and the peer's came first. */
+    public final boolean receivedThenSent() {
+        return receivedThenSent;
+    }
+
+    /** The type of the fragmented message we are sending, until its last fragment is sent. */
+    public final Optional<Opcode> fragmentedMessage() {
+        return Optional.ofNullable(sending);
+    }
+
+    /** The protocol violation that made us fail the connection, if any. */
+    public final Optional<ProtocolException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Whether we are waiting for the peer to close TCP: after we sent a Close frame or failed the handshake. The
+     * connection layer then bounds the wait with its close timeout (§7.1.1: the server closes TCP first).
+     */
+    public final boolean closeExpected() {
+        return closeSent != null || eofSent;
+    }
+
+    /**
+     * The exception that describes how this connection ended (or is ending), for a send that came too late.
+     */
+    public final ConnectionClosedException closedException(Throwable cause) {
+        return ConnectionClosedException.of(closeSent(), closeReceived(), receivedThenSent, cause);
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /** Feeds bytes received from the network. Consumes all of {@code data}. */
+    public final void receiveData(ByteBuffer data) {
+        try {
+            if (state == State.CONNECTING) {
+                receiveHandshake(data);
+                if (state != State.OPEN) {
+                    return;
+                }
+            }
+            if (state == State.CLOSED || discardInput) {
+                data.position(data.limit());
+                return;
+            }
+            receiveFrames(data);
+        } catch (ProtocolException e) {
+            failure = e;
+            events.add(new Event.Failed(e));
+            fail(e.closeCode(), e.getMessage());
+            data.position(data.limit());
+        }
+    }
+
+    /** The peer closed its side of TCP (or the connection was lost): the connection is CLOSED. */
+    public final void receiveEof() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (!eofSent) {
+            sendEof();
+        }
+        setState(State.CLOSED);
+        events.add(new Event.Closed(closedException(null)));
+    }
+
+    private void receiveFrames(ByteBuffer data) {
+        while (!discardInput) {
+            if (!inFrame) {
+                if (!decoder.readHeader(data)) {
+                    return;
+                }
+                inFrame = true;
+                frameStarted();
+            }
+            if (readingControl) {
+                controlLength += decoder.readPayload(data, control, controlLength, control.length - controlLength);
+            } else {
+                assembler.readPayload(decoder, data);
+            }
+            if (decoder.remaining() > 0) {
+                return;
+            }
+            inFrame = false;
+            frameEnded();
+        }
+        data.position(data.limit());
+    }
+
+    private void frameStarted() {
+        readingControl = decoder.opcode().isControl();
+        if (readingControl) {
+            controlLength = 0;
+        } else {
+            assembler.frameStarted(decoder);
+        }
+    }
+
+    private void frameEnded() {
+        if (!readingControl) {
+            Event message = assembler.frameEnded();
+            if (message != null) {
+                events.add(message);
+            }
+            return;
+        }
+        readingControl = false;
+        byte[] payload = Arrays.copyOf(control, controlLength);
+        switch (decoder.opcode()) {
+            case PING -> {
+                events.add(new Event.Ping(payload));
+                // §5.5.2: upon receipt of a Ping, an endpoint MUST send a Pong in response with the same payload.
+                if (closeSent == null) {
+                    sendFrame(Frame.of(Opcode.PONG, ByteBuffer.wrap(payload)));
+                }
+            }
+            case PONG -> events.add(new Event.Pong(payload));
+            case CLOSE -> closeFrameReceived(CloseStatus.parse(ByteBuffer.wrap(payload)));
+            default -> throw new IllegalStateException("not a control opcode: " + decoder.opcode());
+        }
+    }
+
+    private void closeFrameReceived(CloseStatus status) {
+        closeReceived = status;
+        events.add(new Event.CloseReceived(status));
+        // §5.5.1: after receiving a Close frame, no more data is processed.
+        discardInput = true;
+        if (closeSent == null) {
+            // §5.5.1: an endpoint that receives a Close frame MUST send a Close frame in response, typically
+            // echoing the status code it received.
+            receivedThenSent = true;
+            CloseStatus echo = new CloseStatus(status.code(), "");
+            closeSent = echo;
+            sendFrame(Frame.of(Opcode.CLOSE, echo.toPayload()));
+        }
+        setState(State.CLOSING);
+        // §7.1.1: the server closes the TCP connection first, once the closing handshake is done.
+        if (side == Side.SERVER) {
+            sendEof();
+        }
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /** Sends a whole text message. */
+    public final void sendText(String text) {
+        sendData(Opcode.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), true);
+    }
+
+    /** Sends a text frame: a whole message when {@code fin}, else the first fragment. {@code utf8} must be UTF-8. */
+    public final void sendText(ByteBuffer utf8, boolean fin) {
+        sendData(Opcode.TEXT, utf8, fin);
+    }
+
+    /** Sends a binary frame: a whole message when {@code fin}, else the first fragment. */
+    public final void sendBinary(ByteBuffer data, boolean fin) {
+        sendData(Opcode.BINARY, data, fin);
+    }
+
+    /** Sends the next fragment of the message started with {@code sendText} or {@code sendBinary}. */
+    public final void sendContinuation(ByteBuffer data, boolean fin) {
+        sendData(Opcode.CONTINUATION, data, fin);
+    }
+
+    /** Sends a Ping (§5.5.2); the payload is at most 125 bytes. */
+    public final void sendPing(ByteBuffer payload) {
+        sendControl(Opcode.PING, payload);
+    }
+
+    /** Sends an unsolicited Pong (§5.5.3: a unidirectional heartbeat). */
+    public final void sendPong(ByteBuffer payload) {
+        sendControl(Opcode.PONG, payload);
+    }
+
+    /**
+     * Starts the closing handshake (§7.1.2): sends a Close frame; the connection is CLOSING.
+     *
+     * @param code a code valid on the wire, or 1005 to send a Close frame with no payload
+     */
+    public final void sendClose(CloseCode code, String reason) {
+        checkCanSend();
+        CloseStatus status = new CloseStatus(code, reason);
+        ByteBuffer payload = status.toPayload();
+        closeSent = status;
+        sendFrame(Frame.of(Opcode.CLOSE, payload));
+        setState(State.CLOSING);
+    }
+
+    /** Starts the closing handshake with 1000 and no reason. */
+    public final void sendClose() {
+        sendClose(CloseCode.NORMAL_CLOSURE, "");
+    }
+
+    /**
+     * Fails the connection (§7.1.7): sends a Close frame with {@code code} if the connection is OPEN, stops
+     * processing input, and (server side) closes TCP at once; a client waits for the server to close it.
+     * Safe to call in any state. A reason longer than 123 bytes is cut at a character boundary.
+     */
+    public final void fail(CloseCode code, String reason) {
+        if (state == State.OPEN) {
+            CloseStatus status = new CloseStatus(code, truncate(reason));
+            closeSent = status;
+            sendFrame(Frame.of(Opcode.CLOSE, status.toPayload()));
+            setState(State.CLOSING);
+        }
+        discardInput = true;
+        if (side == Side.SERVER || state == State.CONNECTING) {
+            sendEof();
+        }
+    }
+
+    /** Events since the last call, in order. */
+    public final List<Event> takeEvents() {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        List<Event> taken = List.copyOf(events);
+        events.clear();
+        return taken;
+    }
+
+    /** Bytes to write and the half-close signal since the last call, in order. The caller owns the buffers. */
+    public final List<Outbound> takeOutbound() {
+        if (outbound.isEmpty()) {
+            return List.of();
+        }
+        List<Outbound> taken = List.copyOf(outbound);
+        outbound.clear();
+        return taken;
+    }
+
+    /** True when {@link #takeOutbound()} has something. */
+    public final boolean hasOutbound() {
+        return !outbound.isEmpty();
+    }
+
+    // ---------------------------------------------------------------- for the handshake subclasses
+
+    abstract void receiveHandshake(ByteBuffer data);
+
+    final RandomGenerator random() {
+        return random;
+    }
+
+    final void event(Event event) {
+        events.add(event);
+    }
+
+    final void write(ByteBuffer bytes) {
+        outbound.add(new Outbound.Data(bytes));
+    }
+
+    /** The opening handshake succeeded with these extensions. */
+    final void open(List<Extension> negotiated) {
+        extensions = List.copyOf(negotiated);
+        int rsv = 0;
+        for (Extension extension : extensions) {
+            rsv |= extension.rsvBits();
+        }
+        decoder.allowRsv(rsv);
+        assembler.useExtensions(extensions);
+        setState(State.OPEN);
+    }
+
+    /** The opening handshake failed: close TCP; nothing more happens on this connection. */
+    final void abortHandshake() {
+        sendEof();
+        setState(State.CLOSED);
+    }
+
+    final void sendEof() {
+        if (!eofSent) {
+            eofSent = true;
+            outbound.add(Outbound.EOF);
+        }
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void setState(State next) {
+        state = next;
+    }
+
+    private void checkCanSend() {
+        if (state == State.CONNECTING) {
+            throw new InvalidStateException("cannot send before the opening handshake completes");
+        }
+        if (state != State.OPEN) {
+            throw closedException(null);
+        }
+    }
+
+    private void sendData(Opcode opcode, ByteBuffer payload, boolean fin) {
+        checkCanSend();
+        if (opcode == Opcode.CONTINUATION) {
+            if (sending == null) {
+                throw new InvalidStateException("no fragmented message to continue");
+            }
+        } else if (sending != null) {
+            throw new InvalidStateException("cannot start a " + opcode + " message inside a fragmented " + sending
+                    + " message; send its continuation first");
+        }
+        Frame frame = new Frame(opcode, fin, 0, payload);
+        for (Extension extension : extensions) {
+            frame = extension.encode(frame, opcode != Opcode.CONTINUATION);
+        }
+        if (opcode != Opcode.CONTINUATION) {
+            sending = opcode;
+        }
+        if (fin) {
+            sending = null;
+        }
+        sendFrame(frame);
+    }
+
+    private void sendControl(Opcode opcode, ByteBuffer payload) {
+        checkCanSend();
+        if (payload.remaining() > 125) {
+            throw new IllegalArgumentException(opcode + " payload of " + payload.remaining() + " bytes exceeds 125");
+        }
+        sendFrame(Frame.of(opcode, payload));
+    }
+
+    private void sendFrame(Frame frame) {
+        boolean mask = side == Side.CLIENT;
+        write(FrameEncoder.encode(frame, mask, mask ? random.nextInt() : 0));
+    }
+
+    private static String truncate(String reason) {
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= CloseStatus.MAX_REASON_BYTES) {
+            return reason;
+        }
+        int end = CloseStatus.MAX_REASON_BYTES;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+
+    static String excerpt(String text) {
+        String shown = text.length() > 60 ? text.substring(0, 60) + "…" : text;
+        return "'" + shown.replace("\n", "\\n") + "'";
+    }
+
+    @Override
+    public String toString() {
+        return side + " " + state;
+    }
+}

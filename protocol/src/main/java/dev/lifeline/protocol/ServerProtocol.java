@@ -1,0 +1,143 @@
+package dev.lifeline.protocol;
+
+import dev.lifeline.protocol.extension.Extension;
+import dev.lifeline.protocol.extension.ExtensionFactory;
+import dev.lifeline.protocol.handshake.ExtensionOffer;
+import dev.lifeline.protocol.handshake.HandshakeException;
+import dev.lifeline.protocol.handshake.Headers;
+import dev.lifeline.protocol.handshake.HttpRequest;
+import dev.lifeline.protocol.handshake.HttpResponse;
+import dev.lifeline.protocol.handshake.RequestParser;
+import dev.lifeline.protocol.handshake.ServerHandshake;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * The server side: parses and validates the opening handshake request (RFC 6455 §4.2.1), lets the application
+ * accept or reject it, then refuses unmasked frames from the client. An invalid request is answered with a precise
+ * HTTP status by itself ({@link Event.HandshakeFailed}).
+ */
+public final class ServerProtocol extends Protocol {
+    /** Bytes a client may send after its request before our response (it should wait, §4.1); kept until then. */
+    private static final int MAX_EARLY_BYTES = 64 * 1024;
+
+    private final RequestParser parser;
+    private ServerHandshake.Offer offer;
+    private ByteBuffer early;
+    private HttpResponse response;
+    private Optional<String> subprotocol = Optional.empty();
+    private HandshakeException handshakeFailure;
+
+    public ServerProtocol(ProtocolConfig config, RandomGenerator random) {
+        super(Side.SERVER, config, random);
+        this.parser = new RequestParser(config.headLimits());
+    }
+
+    /** The validated opening handshake request, once received. */
+    public Optional<ServerHandshake.Offer> offer() {
+        return Optional.ofNullable(offer);
+    }
+
+    /** The response we sent, once sent. */
+    public Optional<HttpResponse> response() {
+        return Optional.ofNullable(response);
+    }
+
+    public Optional<String> subprotocol() {
+        return subprotocol;
+    }
+
+    /** Why the opening handshake failed, if it did. */
+    public Optional<HandshakeException> handshakeFailure() {
+        return Optional.ofNullable(handshakeFailure);
+    }
+
+    /**
+     * Accepts the request: negotiates extensions, sends 101 Switching Protocols, and the connection is OPEN.
+     *
+     * @param subprotocol one of the subprotocols the client offered, or empty
+     */
+    public HttpResponse accept(Optional<String> subprotocol, Headers extraHeaders) {
+        if (offer == null || state() != State.CONNECTING || response != null) {
+            throw new InvalidStateException("no opening handshake request to accept");
+        }
+        List<ExtensionOffer> answers = new ArrayList<>();
+        List<Extension> negotiated = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (ExtensionOffer candidate : offer.extensions()) {
+            for (ExtensionFactory factory : config().extensions()) {
+                if (!seen.contains(candidate.name()) && factory.name().equalsIgnoreCase(candidate.name())) {
+                    Optional<ExtensionFactory.Accepted> accepted = factory.negotiate(candidate);
+                    if (accepted.isPresent()) {
+                        seen.add(candidate.name());
+                        answers.add(accepted.get().response());
+                        negotiated.add(accepted.get().extension());
+                    }
+                }
+            }
+        }
+        response = ServerHandshake.accept(offer, subprotocol, answers, extraHeaders);
+        this.subprotocol = subprotocol;
+        write(ByteBuffer.wrap(response.toBytes()));
+        open(negotiated);
+        event(new Event.HandshakeCompleted(offer.request(), response));
+        if (early != null) {
+            ByteBuffer pending = early.flip();
+            early = null;
+            receiveData(pending);
+        }
+        return response;
+    }
+
+    /** Rejects the request with this response (e.g. 401, 403, a health check's 200) and closes TCP. */
+    public void reject(HttpResponse rejection) {
+        if (state() != State.CONNECTING || response != null) {
+            throw new InvalidStateException("the opening handshake was already answered");
+        }
+        response = rejection;
+        write(ByteBuffer.wrap(rejection.toBytes()));
+        abortHandshake();
+    }
+
+    @Override
+    void receiveHandshake(ByteBuffer data) {
+        if (offer != null) {
+            keepEarly(data);
+            return;
+        }
+        try {
+            Optional<HttpRequest> request = parser.feed(data);
+            if (request.isEmpty()) {
+                return;
+            }
+            offer = ServerHandshake.validate(request.get());
+            event(new Event.RequestReceived(request.get()));
+            keepEarly(data);
+        } catch (HandshakeException e) {
+            handshakeFailure = e;
+            event(new Event.HandshakeFailed(e));
+            response = e.toResponse();
+            write(ByteBuffer.wrap(response.toBytes()));
+            abortHandshake();
+        }
+    }
+
+    private void keepEarly(ByteBuffer data) {
+        if (!data.hasRemaining()) {
+            return;
+        }
+        if (early == null) {
+            early = ByteBuffer.allocate(MAX_EARLY_BYTES);
+        }
+        if (data.remaining() > early.remaining()) {
+            throw new ProtocolException(CloseCode.POLICY_VIOLATION,
+                    "client sent more than " + MAX_EARLY_BYTES + " bytes before the handshake response");
+        }
+        early.put(data);
+    }
+}

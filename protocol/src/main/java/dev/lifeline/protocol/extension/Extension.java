@@ -1,0 +1,39 @@
+package dev.lifeline.protocol.extension;
+
+import dev.lifeline.protocol.frame.Frame;
+import java.nio.ByteBuffer;
+
+/**
+ * A negotiated extension, RFC 6455 §9: it may give meaning to RSV bits and transform data messages. One instance
+ * serves one connection and is used by one thread at a time (the protocol's owner).
+ *
+ * <p>The core assembles incoming messages; a message whose first frame carries RSV bits is passed whole to
+ * {@link #decode}. Outgoing data frames pass through {@link #encode} one by one.
+ */
+public interface Extension {
+    /** The registered extension token, e.g. {@code permessage-deflate}. */
+    String name();
+
+    /** The RSV bits ({@link Frame#RSV1} etc.) that this extension uses; others stay forbidden. */
+    int rsvBits();
+
+    /**
+     * Transforms an outgoing data frame.
+     *
+     * @param firstOfMessage true for a TEXT or BINARY frame, false for a CONTINUATION
+     */
+    Frame encode(Frame frame, boolean firstOfMessage);
+
+    /**
+     * Transforms a whole incoming message whose first frame carried {@code rsv}.
+     *
+     * @param maxSize the largest result allowed; producing more must fail with 1009 (MESSAGE_TOO_BIG) as soon as
+     *        the limit is passed, not after
+     * @throws dev.lifeline.protocol.ProtocolException when the data is invalid or too large
+     */
+    ByteBuffer decode(int rsv, ByteBuffer payload, int maxSize);
+
+    /** Releases native resources (e.g. zlib streams); called once when the connection ends. */
+    default void release() {
+    }
+}

@@ -1,0 +1,219 @@
+package dev.lifeline;
+
+import dev.lifeline.internal.Connection;
+import dev.lifeline.internal.Handshakes;
+import dev.lifeline.protocol.ClientProtocol;
+import dev.lifeline.protocol.Event;
+import dev.lifeline.protocol.handshake.HandshakeException;
+import dev.lifeline.protocol.handshake.Headers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Opens client connections: {@code ws://} and {@code wss://}, with {@code openTimeout} covering TCP connect, TLS and
+ * the opening handshake, bounded redirects, and host name verification for TLS.
+ *
+ * <pre>{@code
+ * try (WebSocket ws = WebSocketClient.connect("ws://127.0.0.1:8765/")) {
+ *     ws.send("hello");
+ *     System.out.println(ws.receive());
+ * }
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe: one client may open many connections.
+ */
+public final class WebSocketClient {
+    private static final int STATUS_MOVED = 301;
+    private static final List<Integer> REDIRECTS = List.of(301, 302, 303, 307, 308);
+
+    private final WebSocketOptions options;
+    private final Headers headers;
+    private final List<String> subprotocols;
+    private final SSLContext sslContext;
+    private final int maxRedirects;
+
+    private WebSocketClient(Builder b) {
+        this.options = b.options;
+        this.headers = b.headers.build();
+        this.subprotocols = List.copyOf(b.subprotocols);
+        this.sslContext = b.sslContext;
+        this.maxRedirects = b.maxRedirects;
+    }
+
+    /** Connects with the default options. */
+    public static WebSocket connect(String uri) throws IOException {
+        return builder().build().open(URI.create(uri));
+    }
+
+    /** Connects with the default options. */
+    public static WebSocket connect(URI uri) throws IOException {
+        return builder().build().open(uri);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens a connection; returns once it is OPEN.
+     *
+     * @throws HandshakeException if the server refused the handshake (status, headers and a body excerpt inside)
+     * @throws SocketTimeoutException if {@code openTimeout} passed first
+     * @throws IOException if the network failed (connection refused, unknown host, TLS failure...)
+     */
+    public WebSocket open(URI uri) throws IOException {
+        long deadline = System.nanoTime() + options.openTimeout().toNanos();
+        URI target = uri;
+        for (int redirects = 0; ; redirects++) {
+            try {
+                return attempt(target, deadline);
+            } catch (HandshakeException e) {
+                Optional<String> location = e.headers().first("Location");
+                if (!REDIRECTS.contains(e.status()) || location.isEmpty() || redirects >= maxRedirects) {
+                    throw e;
+                }
+                target = redirectTarget(target, location.get());
+            }
+        }
+    }
+
+    public WebSocket open(String uri) throws IOException {
+        return open(URI.create(uri));
+    }
+
+    private WebSocket attempt(URI uri, long deadline) throws IOException {
+        boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
+        if (!secure && !"ws".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
+        }
+        String host = Objects.requireNonNull(uri.getHost(), () -> "no host in " + uri);
+        int port = uri.getPort() >= 0 ? uri.getPort() : secure ? 443 : 80;
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), remainingMillis(deadline));
+            if (secure) {
+                socket = startTls(socket, host, port, deadline);
+            }
+            InputStream in = socket.getInputStream();
+            ClientProtocol protocol = new ClientProtocol(uri, subprotocols, headers, options.protocolConfig(),
+                    Handshakes.newRandom());
+            protocol.sendRequest();
+            Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
+            List<Event> events = Handshakes.readHandshake(socket, in, protocol, deadline);
+            if (Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed failed) {
+                Handshakes.closeQuietly(socket);
+                throw failed.cause();
+            }
+            Connection connection = new Connection(Handshakes.nextId('c'), socket, in, protocol, options,
+                    protocol.request(), protocol.response().orElseThrow(), protocol.subprotocol(), events, () -> { });
+            connection.start();
+            return connection;
+        } catch (IOException | RuntimeException e) {
+            Handshakes.closeQuietly(socket);
+            throw e;
+        }
+    }
+
+    private Socket startTls(Socket tcp, String host, int port, long deadline) throws IOException {
+        SSLContext context = sslContext;
+        if (context == null) {
+            try {
+                context = SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IOException("no default TLS context", e);
+            }
+        }
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(tcp, host, port, true);
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // verify the host name against the certificate
+        tls.setSSLParameters(parameters);
+        tls.setUseClientMode(true);
+        tls.setSoTimeout(remainingMillis(deadline));
+        tls.startHandshake();
+        return tls;
+    }
+
+    private static int remainingMillis(long deadline) throws SocketTimeoutException {
+        long remaining = (deadline - System.nanoTime()) / 1_000_000;
+        if (remaining <= 0) {
+            throw new SocketTimeoutException("opening handshake timed out");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, remaining);
+    }
+
+    private static URI redirectTarget(URI from, String location) {
+        URI to = from.resolve(location);
+        String scheme = switch (to.getScheme().toLowerCase(java.util.Locale.ROOT)) {
+            case "http", "ws" -> "ws";
+            case "https", "wss" -> "wss";
+            default -> throw new HandshakeException(STATUS_MOVED, "cannot follow a redirect to " + to);
+        };
+        return URI.create(scheme + to.toString().substring(to.getScheme().length()));
+    }
+
+    /** Options for a client; build once and reuse. */
+    public static final class Builder {
+        private WebSocketOptions options = WebSocketOptions.DEFAULT;
+        private final Headers.Builder headers = Headers.builder();
+        private final List<String> subprotocols = new ArrayList<>();
+        private SSLContext sslContext;
+        private int maxRedirects = 10;
+
+        private Builder() {
+        }
+
+        public Builder options(WebSocketOptions options) {
+            this.options = Objects.requireNonNull(options);
+            return this;
+        }
+
+        /** Adds a header to the opening handshake request (e.g. Authorization). */
+        public Builder header(String name, String value) {
+            headers.add(name, value);
+            return this;
+        }
+
+        public Builder origin(String origin) {
+            return header("Origin", origin);
+        }
+
+        public Builder userAgent(String userAgent) {
+            return header("User-Agent", userAgent);
+        }
+
+        /** Subprotocols to offer, in order of preference. */
+        public Builder subprotocols(String... names) {
+            subprotocols.addAll(List.of(names));
+            return this;
+        }
+
+        /** The TLS context for {@code wss://}; the JDK's default (system trust store) otherwise. */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = context;
+            return this;
+        }
+
+        /** How many HTTP redirects to follow; 10 by default, 0 to follow none. */
+        public Builder maxRedirects(int count) {
+            this.maxRedirects = count;
+            return this;
+        }
+
+        public WebSocketClient build() {
+            return new WebSocketClient(this);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.lifeline;
+
+import dev.lifeline.protocol.ProtocolConfig;
+import dev.lifeline.protocol.extension.ExtensionFactory;
+import dev.lifeline.protocol.handshake.HeadLimits;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Timeouts, limits and extensions of a connection; the same for clients and servers. Start from {@link #DEFAULT}
+ * and change what you need: {@code WebSocketOptions.DEFAULT.withPingInterval(Duration.ofSeconds(5))}.
+ *
+ * @param openTimeout bound on TCP connect + TLS + opening handshake (client), and on receiving the handshake
+ *        request (server); 10 s
+ * @param closeTimeout bound on the closing handshake, after which TCP is dropped; 10 s
+ * @param pingInterval how often a keepalive Ping is sent; {@link Duration#ZERO} turns keepalive off; 20 s
+ * @param pingTimeout how long a keepalive Ping may go unanswered before the connection fails with 1011; 20 s
+ * @param writeTimeout how long a write may stay blocked (the peer does not read) before the connection is
+ *        dropped; 30 s
+ * @param writeLimit bytes that may wait to be written before {@code send()} blocks; 32 KiB
+ * @param maxMessageSize largest incoming message (1009 beyond it); 1 MiB
+ * @param maxFrameSize largest incoming frame (1009 beyond it); same as maxMessageSize by default
+ * @param maxQueue incoming messages buffered before the reader stops reading the socket; 16
+ * @param maxQueueBytes incoming bytes buffered before the reader stops reading the socket; 16 MiB
+ * @param headLimits bounds on the opening handshake's HTTP head; 8 KiB, 128 headers
+ * @param extensions extensions to offer (client) or accept (server); none by default
+ */
+public record WebSocketOptions(
+        Duration openTimeout,
+        Duration closeTimeout,
+        Duration pingInterval,
+        Duration pingTimeout,
+        Duration writeTimeout,
+        int writeLimit,
+        int maxMessageSize,
+        int maxFrameSize,
+        int maxQueue,
+        long maxQueueBytes,
+        HeadLimits headLimits,
+        List<ExtensionFactory> extensions) {
+
+    public static final WebSocketOptions DEFAULT = new WebSocketOptions(
+            Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(20),
+            Duration.ofSeconds(30), 32 * 1024, 1 << 20, 1 << 20, 16, 16L << 20, HeadLimits.DEFAULT, List.of());
+
+    public WebSocketOptions {
+        positive(openTimeout, "openTimeout");
+        positive(closeTimeout, "closeTimeout");
+        Objects.requireNonNull(pingInterval, "pingInterval");
+        if (pingInterval.isNegative()) {
+            throw new IllegalArgumentException("pingInterval must not be negative");
+        }
+        positive(pingTimeout, "pingTimeout");
+        positive(writeTimeout, "writeTimeout");
+        if (writeLimit <= 0 || maxMessageSize <= 0 || maxFrameSize <= 0 || maxQueue <= 0 || maxQueueBytes <= 0) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+        Objects.requireNonNull(headLimits, "headLimits");
+        extensions = List.copyOf(extensions);
+    }
+
+    public WebSocketOptions withOpenTimeout(Duration d) {
+        return new WebSocketOptions(d, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions);
+    }
+
+    public WebSocketOptions withCloseTimeout(Duration d) {
+        return new WebSocketOptions(openTimeout, d, pingInterval, pingTimeout, writeTimeout, writeLimit,
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions);
+    }
+
+    /** Keepalive: a Ping every {@code interval}, failing with 1011 if unanswered after {@code timeout}. */
+    public WebSocketOptions withKeepalive(Duration interval, Duration timeout) {
+        return new WebSocketOptions(openTimeout, closeTimeout, interval, timeout, writeTimeout, writeLimit,
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions);
+    }
+
+    /** No keepalive pings. */
+    public WebSocketOptions withoutKeepalive() {
+        return withKeepalive(Duration.ZERO, pingTimeout);
+    }
+
+    public WebSocketOptions withWriteTimeout(Duration d) {
+        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, d, writeLimit,
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions);
+    }
+
+    public WebSocketOptions withWriteLimit(int bytes) {
+        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, bytes,
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions);
+    }
+
+    /** Sets both the message and the frame limit. */
+    public WebSocketOptions withMaxMessageSize(int bytes) {
+        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
+                bytes, bytes, maxQueue, maxQueueBytes, headLimits, extensions);
+    }
+
+    public WebSocketOptions withMaxFrameSize(int bytes) {
+        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
+                maxMessageSize, bytes, maxQueue, maxQueueBytes, headLimits, extensions);
+    }
+
+    public WebSocketOptions withMaxQueue(int messages, long bytes) {
+        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
+                maxMessageSize, maxFrameSize, messages, bytes, headLimits, extensions);
+    }
+
+    public WebSocketOptions withHeadLimits(HeadLimits limits) {
+        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, limits, extensions);
+    }
+
+    public WebSocketOptions withExtensions(List<ExtensionFactory> factories) {
+        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, factories);
+    }
+
+    /** Whether keepalive pings are on. */
+    public boolean keepalive() {
+        return !pingInterval.isZero();
+    }
+
+    /** The protocol core's share of these options. */
+    public ProtocolConfig protocolConfig() {
+        return new ProtocolConfig(maxMessageSize, maxFrameSize, headLimits, extensions);
+    }
+
+    private static void positive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+    }
+}

@@ -1,0 +1,382 @@
+package dev.lifeline;
+
+import dev.lifeline.internal.Connection;
+import dev.lifeline.internal.Handshakes;
+import dev.lifeline.protocol.CloseCode;
+import dev.lifeline.protocol.Event;
+import dev.lifeline.protocol.ServerProtocol;
+import dev.lifeline.protocol.handshake.HandshakeException;
+import dev.lifeline.protocol.handshake.Headers;
+import dev.lifeline.protocol.handshake.HttpRequest;
+import dev.lifeline.protocol.handshake.HttpResponse;
+import dev.lifeline.protocol.handshake.ServerHandshake;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A WebSocket server: accepts on a virtual thread and runs one handler per connection on a virtual thread of its
+ * own. The handler returning closes the connection with 1000; the handler throwing closes it with 1011.
+ *
+ * <pre>{@code
+ * try (WebSocketServer server = WebSocketServer.builder(ws -> {
+ *         for (Message m : ws) {
+ *             ws.send(m);
+ *         }
+ *     }).port(8765).start()) {
+ *     server.awaitClosed();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} is graceful: it stops accepting, answers handshakes in flight with 503, closes open
+ * connections with 1001, and waits for handlers at most {@code closeTimeout} before dropping what is left.
+ * Thread-safe.
+ */
+public final class WebSocketServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.lifeline");
+    private static final Headers SERVER_HEADER = Headers.of("Server", "Lifeline");
+
+    /** Runs for each connection, on its own virtual thread. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(WebSocket ws) throws Exception;
+    }
+
+    /**
+     * Looks at a request before the WebSocket handshake: return a response to answer plain HTTP instead (a health
+     * check, a static page, 401 or 403), or empty to go on with the handshake.
+     */
+    @FunctionalInterface
+    public interface RequestProcessor {
+        Optional<HttpResponse> process(HttpRequest request);
+    }
+
+    private final Builder config;
+    private final ServerSocket serverSocket;
+    private final Semaphore handshakeSlots;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+    private volatile boolean closing;
+
+    private WebSocketServer(Builder config) throws IOException {
+        this.config = config;
+        this.handshakeSlots = new Semaphore(config.maxHandshakes);
+        this.serverSocket = new ServerSocket();
+        serverSocket.setReuseAddress(true);
+        serverSocket.bind(new InetSocketAddress(InetAddress.getByName(config.host), config.port), config.backlog);
+        this.acceptor = Thread.ofVirtual().name("lifeline-accept-" + port()).start(this::acceptLoop);
+        LOG.log(Level.DEBUG, "server listening on " + address());
+    }
+
+    public static Builder builder(Handler handler) {
+        return new Builder(handler);
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+    }
+
+    /** The connections that are open now. */
+    public Set<WebSocket> connections() {
+        return Set.copyOf(connections);
+    }
+
+    /**
+     * Sends a message to every open connection without waiting for any of them. A connection whose outgoing
+     * buffer is above {@code writeLimit} (a slow reader) misses this message rather than stall the others.
+     *
+     * @return how many connections the message was queued for
+     */
+    public int broadcast(Message message) {
+        int queued = 0;
+        for (Connection c : connections) {
+            if (c.trySend(message)) {
+                queued++;
+            }
+        }
+        return queued;
+    }
+
+    /** Blocks until the server is closed (by {@link #close()} from another thread). */
+    public void awaitClosed() throws InterruptedException {
+        acceptor.join();
+        for (Thread worker : List.copyOf(workers)) {
+            worker.join();
+        }
+    }
+
+    /** Graceful shutdown, bounded by the close timeout. */
+    @Override
+    public void close() {
+        close(config.options.closeTimeout());
+    }
+
+    /** Graceful shutdown, waiting at most {@code timeout} for handlers before dropping what is left. */
+    public void close(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        closing = true;
+        try {
+            serverSocket.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing the server socket: " + e);
+        }
+        List<Thread> closers = new ArrayList<>();
+        for (Connection c : connections) {
+            closers.add(Thread.ofVirtual().start(() -> c.close(CloseCode.GOING_AWAY, "server shutting down")));
+        }
+        try {
+            acceptor.join(Math.max(1, remainingMillis(deadline)));
+            for (Thread t : closers) {
+                t.join(Math.max(1, remainingMillis(deadline)));
+            }
+            for (Thread worker : List.copyOf(workers)) {
+                worker.join(Math.max(1, remainingMillis(deadline)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        connections.forEach(Connection::abort);
+        sockets.forEach(Handshakes::closeQuietly);
+        LOG.log(Level.DEBUG, "server on port " + port() + " closed");
+    }
+
+    private static long remainingMillis(long deadline) {
+        return (deadline - System.nanoTime()) / 1_000_000;
+    }
+
+    private void acceptLoop() {
+        while (!closing) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (SocketException e) {
+                return; // closed
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "accept failed: " + e);
+                continue;
+            }
+            sockets.add(socket);
+            Thread worker = Thread.ofVirtual().unstarted(() -> serve(socket));
+            workers.add(worker);
+            worker.start();
+        }
+    }
+
+    private void serve(Socket tcp) {
+        Socket socket = tcp;
+        String id = Handshakes.nextId('s');
+        try {
+            tcp.setTcpNoDelay(true);
+            if (!handshakeSlots.tryAcquire()) {
+                refuseBusy(tcp);
+                return;
+            }
+            Connection connection;
+            try {
+                long deadline = System.nanoTime() + config.options.openTimeout().toNanos();
+                if (config.sslContext != null) {
+                    socket = startTls(tcp, deadline);
+                }
+                connection = handshake(socket, id, deadline);
+            } finally {
+                handshakeSlots.release();
+            }
+            if (connection != null) {
+                run(connection);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "[" + id + "] opening handshake failed: " + e);
+            Handshakes.closeQuietly(socket);
+        } finally {
+            sockets.remove(tcp);
+            workers.remove(Thread.currentThread());
+        }
+    }
+
+    private Socket startTls(Socket tcp, long deadline) throws IOException {
+        SSLSocket tls = (SSLSocket) config.sslContext.getSocketFactory().createSocket(tcp, null, tcp.getPort(), true);
+        tls.setUseClientMode(false);
+        tls.setSoTimeout((int) Math.max(1, remainingMillis(deadline)));
+        tls.startHandshake();
+        return tls;
+    }
+
+    /** Runs the opening handshake; returns the open connection, or null when the request was answered otherwise. */
+    private Connection handshake(Socket socket, String id, long deadline) throws IOException {
+        InputStream in = socket.getInputStream();
+        ServerProtocol protocol = new ServerProtocol(config.options.protocolConfig(), Handshakes.newRandom());
+        List<Event> events = Handshakes.readHandshake(socket, in, protocol, deadline);
+        if (Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed failed) {
+            LOG.log(Level.DEBUG, "[" + id + "] refused a bad handshake from " + socket.getRemoteSocketAddress()
+                    + ": " + failed.cause().status() + " " + failed.cause().getMessage());
+            finishRefusal(socket, protocol);
+            return null;
+        }
+        ServerHandshake.Offer offer = protocol.offer().orElseThrow();
+        Optional<HttpResponse> answer = closing
+                ? Optional.of(HttpResponse.of(503, "server shutting down"))
+                : config.processRequest.process(offer.request());
+        if (answer.isEmpty() && !originAllowed(offer.origin())) {
+            answer = Optional.of(HttpResponse.of(403, "origin not allowed: " + offer.origin().orElse("(none)")));
+        }
+        if (answer.isPresent()) {
+            protocol.reject(answer.get());
+            finishRefusal(socket, protocol);
+            return null;
+        }
+        protocol.accept(selectSubprotocol(offer.subprotocols()), SERVER_HEADER);
+        Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
+        List<Event> all = new ArrayList<>(events);
+        all.addAll(protocol.takeEvents());
+        Connection[] self = new Connection[1];
+        self[0] = new Connection(id, socket, in, protocol, config.options, offer.request(),
+                protocol.response().orElseThrow(), protocol.subprotocol(), all, () -> connections.remove(self[0]));
+        return self[0];
+    }
+
+    private void finishRefusal(Socket socket, ServerProtocol protocol) throws IOException {
+        Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
+        Handshakes.closeQuietly(socket);
+    }
+
+    private void refuseBusy(Socket socket) throws IOException {
+        LOG.log(Level.INFO, "too many handshakes in progress; answering 503 to " + socket.getRemoteSocketAddress());
+        HttpResponse busy = new HandshakeException(503, "too many handshakes in progress; try again").toResponse();
+        socket.getOutputStream().write(busy.toBytes());
+        Handshakes.shutdownOutput(socket);
+        Handshakes.closeQuietly(socket);
+    }
+
+    private void run(Connection connection) {
+        connections.add(connection);
+        connection.start();
+        if (closing) {
+            connection.close(CloseCode.GOING_AWAY, "server shutting down");
+            return;
+        }
+        try {
+            config.handler.handle(connection);
+            connection.close();
+        } catch (Exception | Error e) {
+            LOG.log(Level.WARNING, "[" + connection.id() + "] handler failed; closing with 1011", e);
+            connection.close(CloseCode.INTERNAL_ERROR, "");
+        }
+    }
+
+    private boolean originAllowed(Optional<String> origin) {
+        if (config.allowedOrigins == null) {
+            return true;
+        }
+        return origin.map(config.allowedOrigins::contains).orElse(config.allowMissingOrigin);
+    }
+
+    private Optional<String> selectSubprotocol(List<String> offered) {
+        for (String supported : config.subprotocols) {
+            if (offered.contains(supported)) {
+                return Optional.of(supported);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Server options. */
+    public static final class Builder {
+        private final Handler handler;
+        private String host = "127.0.0.1";
+        private int port = 0;
+        private int backlog = 1024;
+        private WebSocketOptions options = WebSocketOptions.DEFAULT;
+        private RequestProcessor processRequest = request -> Optional.empty();
+        private Set<String> allowedOrigins;
+        private boolean allowMissingOrigin = true;
+        private List<String> subprotocols = List.of();
+        private SSLContext sslContext;
+        private int maxHandshakes = 256;
+
+        private Builder(Handler handler) {
+            this.handler = Objects.requireNonNull(handler, "handler");
+        }
+
+        /** The address to bind; 127.0.0.1 by default, {@code 0.0.0.0} for every interface. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host);
+            return this;
+        }
+
+        /** The port; 0 (the default) picks a free one, readable with {@link WebSocketServer#port()}. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder backlog(int backlog) {
+            this.backlog = backlog;
+            return this;
+        }
+
+        public Builder options(WebSocketOptions options) {
+            this.options = Objects.requireNonNull(options);
+            return this;
+        }
+
+        public Builder processRequest(RequestProcessor processor) {
+            this.processRequest = Objects.requireNonNull(processor);
+            return this;
+        }
+
+        /**
+         * Accepts handshakes only from these origins (403 otherwise). Requests without an Origin header (non-browser
+         * clients) are accepted unless {@code allowMissing} is false.
+         */
+        public Builder allowedOrigins(Set<String> origins, boolean allowMissing) {
+            this.allowedOrigins = Set.copyOf(origins);
+            this.allowMissingOrigin = allowMissing;
+            return this;
+        }
+
+        /** Subprotocols this server speaks, in its order of preference. */
+        public Builder subprotocols(String... names) {
+            this.subprotocols = List.of(names);
+            return this;
+        }
+
+        /** Serve {@code wss://} with this context. */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = context;
+            return this;
+        }
+
+        /** Handshakes in progress at once; more are answered 503. 256 by default. */
+        public Builder maxHandshakes(int count) {
+            this.maxHandshakes = count;
+            return this;
+        }
+
+        /** Binds and starts accepting. */
+        public WebSocketServer start() throws IOException {
+            return new WebSocketServer(this);
+        }
+    }
+}

@@ -1,0 +1,668 @@
+package dev.lifeline.internal;
+
+import dev.lifeline.ConcurrencyException;
+import dev.lifeline.Message;
+import dev.lifeline.WebSocket;
+import dev.lifeline.WebSocketOptions;
+import dev.lifeline.protocol.CloseCode;
+import dev.lifeline.protocol.CloseStatus;
+import dev.lifeline.protocol.ConnectionClosedException;
+import dev.lifeline.protocol.ConnectionClosedOkException;
+import dev.lifeline.protocol.Event;
+import dev.lifeline.protocol.InvalidStateException;
+import dev.lifeline.protocol.Protocol;
+import dev.lifeline.protocol.State;
+import dev.lifeline.protocol.extension.Extension;
+import dev.lifeline.protocol.frame.Opcode;
+import dev.lifeline.protocol.handshake.HttpRequest;
+import dev.lifeline.protocol.handshake.HttpResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One open WebSocket connection over a socket. A reader virtual thread feeds everything that arrives to the
+ * {@link Protocol} at once, so that the state is true whether or not anyone calls {@code receive()}.
+ *
+ * <p>Locking: {@link #lock} guards the protocol, the inbox and the pending writes; it is held only for short,
+ * non-blocking work and never while user code runs or while a socket is read or written. {@link Outgoing} owns the
+ * write side.
+ */
+public final class Connection implements WebSocket {
+    static final System.Logger LOG = System.getLogger("dev.lifeline");
+    private static final int MIN_READ_BUFFER = 4 * 1024;
+    private static final int MAX_READ_BUFFER = 64 * 1024;
+
+    private final String id;
+    private final Socket socket;
+    private final InputStream in;
+    private final Protocol protocol;
+    private final WebSocketOptions options;
+    private final HttpRequest request;
+    private final HttpResponse response;
+    private final Optional<String> subprotocol;
+    private final InetSocketAddress local;
+    private final InetSocketAddress remote;
+    private final Runnable onClosed;
+    private List<Event> initialEvents;
+
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever the inbox, the pending writes or the state change. */
+    final Condition changed = lock.newCondition();
+    private final Outgoing outgoing;
+    private final Pings pings;
+
+    private final ArrayDeque<Message> inbox = new ArrayDeque<>();
+    private long inboxBytes;
+    private Thread receiver;
+    private ScheduledFuture<?> closeTimer;
+    private Throwable ioFailure;
+    private volatile boolean aborted;
+
+    private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+    /** A high surrogate left at the end of a text fragment, sent with the next one. Guarded by {@link #lock}. */
+    private char pendingHighSurrogate;
+
+    /**
+     * Wraps a socket whose opening handshake has completed.
+     *
+     * @param onClosed run once when the connection is CLOSED (the server removes it from its registry)
+     */
+    public Connection(String id, Socket socket, InputStream in, Protocol protocol, WebSocketOptions options,
+            HttpRequest request, HttpResponse response, Optional<String> subprotocol, List<Event> initialEvents,
+            Runnable onClosed) throws IOException {
+        this.id = id;
+        this.socket = socket;
+        this.in = in;
+        this.protocol = protocol;
+        this.options = options;
+        this.request = request;
+        this.response = response;
+        this.subprotocol = subprotocol;
+        this.local = (InetSocketAddress) socket.getLocalSocketAddress();
+        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.onClosed = onClosed;
+        this.initialEvents = initialEvents;
+        this.outgoing = new Outgoing(this, socket, socket.getOutputStream(), options);
+        this.pings = new Pings(this, options);
+    }
+
+    /** Starts the reader and the keepalive; delivers what arrived together with the handshake response. */
+    public void start() {
+        lock.lock();
+        try {
+            dispatch(initialEvents);
+            initialEvents = null;
+            afterProtocol();
+        } finally {
+            lock.unlock();
+        }
+        outgoing.flush(false);
+        Timers.watch(this);
+        Thread.ofVirtual().name("lifeline-reader-" + id).start(this::readLoop);
+        pings.startKeepalive();
+        log(Level.DEBUG, "connection is OPEN");
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    private void readLoop() {
+        byte[] buffer = new byte[MIN_READ_BUFFER];
+        Throwable cause = null;
+        try {
+            while (awaitInboxRoom()) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                lock.lock();
+                try {
+                    protocol.receiveData(ByteBuffer.wrap(buffer, 0, n));
+                    afterProtocol();
+                } finally {
+                    lock.unlock();
+                }
+                outgoing.flush(false);
+                if (n == buffer.length && buffer.length < MAX_READ_BUFFER) {
+                    buffer = new byte[buffer.length * 2];
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            cause = e;
+        }
+        lock.lock();
+        try {
+            if (ioFailure == null && cause != null && !aborted) {
+                ioFailure = cause;
+            }
+            protocol.receiveEof();
+            afterProtocol();
+        } finally {
+            lock.unlock();
+        }
+        outgoing.flush(false);
+        finish();
+    }
+
+    /** Inbound backpressure: waits while the inbox is full; false when the reader should stop. */
+    private boolean awaitInboxRoom() {
+        lock.lock();
+        try {
+            while (!aborted && protocol.state() == State.OPEN
+                    && (inbox.size() >= options.maxQueue() || inboxBytes >= options.maxQueueBytes())) {
+                changed.awaitUninterruptibly();
+            }
+            return !aborted;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Dispatches the protocol's events and queues its outbound bytes. Caller holds {@link #lock}. */
+    void afterProtocol() {
+        dispatch(protocol.takeEvents());
+        outgoing.queue(protocol.takeOutbound());
+        if (protocol.closeExpected() && closeTimer == null && protocol.state() != State.CLOSED) {
+            closeTimer = Timers.schedule(this::closeTimedOut, options.closeTimeout());
+        }
+        changed.signalAll();
+    }
+
+    private void dispatch(List<Event> events) {
+        for (Event event : events) {
+            switch (event) {
+                case Event.Text t -> deliver(new Message.Text(t.text()));
+                case Event.Binary b -> deliver(new Message.Binary(b.data()));
+                case Event.Pong p -> pings.pongReceived(p.payload());
+                case Event.Ping p -> log(Level.TRACE, "< PING [" + p.payload().length + " bytes]");
+                case Event.CloseReceived c -> log(Level.DEBUG, "< CLOSE " + c.status() + "; connection is CLOSING");
+                case Event.Failed f -> log(Level.DEBUG, "failing the connection: " + f.cause().getMessage());
+                case Event.Closed c -> log(Level.DEBUG, "connection is CLOSED: " + c.status().getMessage());
+                case Event.RequestReceived r -> { }
+                case Event.HandshakeCompleted h -> { }
+                case Event.HandshakeFailed h -> { }
+            }
+        }
+    }
+
+    private void deliver(Message message) {
+        if (protocol.state() != State.OPEN && inbox.size() >= options.maxQueue()) {
+            log(Level.DEBUG, "dropping a message received while closing with a full queue: " + message);
+            return;
+        }
+        inbox.add(message);
+        inboxBytes += message.size();
+    }
+
+    // ------------------------------------------------------------------ receiving (application side)
+
+    @Override
+    public Message receive() {
+        return receive(-1).orElseThrow();
+    }
+
+    @Override
+    public Optional<Message> receive(Duration timeout) {
+        return receive(Math.max(0, timeout.toNanos()));
+    }
+
+    private Optional<Message> receive(long timeoutNanos) {
+        lock.lock();
+        try {
+            if (receiver != null) {
+                throw new ConcurrencyException("receive() is already being called by " + receiver);
+            }
+            receiver = Thread.currentThread();
+            try {
+                long remaining = timeoutNanos;
+                while (inbox.isEmpty()) {
+                    if (inputEnded()) {
+                        throw closedExceptionLocked();
+                    }
+                    if (timeoutNanos < 0) {
+                        changed.await();
+                    } else if (remaining <= 0) {
+                        return Optional.empty();
+                    } else {
+                        remaining = changed.awaitNanos(remaining);
+                    }
+                }
+                Message message = inbox.poll();
+                inboxBytes -= message.size();
+                changed.signalAll();
+                return Optional.of(message);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancelledReceive(e);
+            } finally {
+                receiver = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** No more messages can arrive: the peer closed, we failed the connection, or TCP is gone. */
+    private boolean inputEnded() {
+        return protocol.state() == State.CLOSED || protocol.closeReceived().isPresent()
+                || protocol.failure().isPresent();
+    }
+
+    @Override
+    public Iterator<Message> iterator() {
+        return new Iterator<>() {
+            private Message next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    try {
+                        next = receive();
+                    } catch (ConnectionClosedOkException e) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public Message next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("the connection closed normally");
+                }
+                Message m = next;
+                next = null;
+                return m;
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    @Override
+    public void send(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        sendFrame(() -> protocol.sendText(ByteBuffer.wrap(utf8), true), utf8.length);
+    }
+
+    @Override
+    public void send(byte[] data) {
+        sendFrame(() -> protocol.sendBinary(ByteBuffer.wrap(data), true), data.length);
+    }
+
+    @Override
+    public void send(ByteBuffer data) {
+        int size = data.remaining();
+        sendFrame(() -> protocol.sendBinary(data.duplicate(), true), size);
+    }
+
+    @Override
+    public void send(Message message) {
+        switch (message) {
+            case Message.Text t -> send(t.text());
+            case Message.Binary b -> send(b.data());
+        }
+    }
+
+    @Override
+    public void sendText(CharSequence fragment, boolean last) {
+        String text = fragment.toString();
+        sendFrame(() -> {
+            Opcode open = protocol.fragmentedMessage().orElse(null);
+            if (open == Opcode.BINARY) {
+                throw new InvalidStateException("a fragmented BINARY message is in progress; finish it first");
+            }
+            String whole = pendingHighSurrogate == 0 ? text : pendingHighSurrogate + text;
+            char carry = 0;
+            if (!last && !whole.isEmpty() && Character.isHighSurrogate(whole.charAt(whole.length() - 1))) {
+                carry = whole.charAt(whole.length() - 1);
+                whole = whole.substring(0, whole.length() - 1);
+            }
+            ByteBuffer utf8 = ByteBuffer.wrap(whole.getBytes(StandardCharsets.UTF_8));
+            if (open == null) {
+                protocol.sendText(utf8, last);
+            } else {
+                protocol.sendContinuation(utf8, last);
+            }
+            pendingHighSurrogate = carry;
+        }, text.length());
+    }
+
+    @Override
+    public void sendBinary(ByteBuffer fragment, boolean last) {
+        ByteBuffer data = fragment.duplicate();
+        sendFrame(() -> {
+            Opcode open = protocol.fragmentedMessage().orElse(null);
+            if (open == Opcode.TEXT) {
+                throw new InvalidStateException("a fragmented TEXT message is in progress; finish it first");
+            }
+            if (open == null) {
+                protocol.sendBinary(data, last);
+            } else {
+                protocol.sendContinuation(data, last);
+            }
+        }, data.remaining());
+    }
+
+    /** Encodes under the lock (after waiting for room below the write limit), then writes. */
+    private void sendFrame(Runnable encode, int size) {
+        lock.lock();
+        try {
+            outgoing.awaitRoom(size);
+            try {
+                encode.run();
+            } catch (ConnectionClosedException e) {
+                throw closedExceptionLocked();
+            }
+            afterProtocol();
+        } finally {
+            lock.unlock();
+        }
+        outgoing.flush(true);
+    }
+
+    /**
+     * Queues a message unless more than {@code writeLimit} bytes already wait, and writes it from a virtual thread
+     * of its own: for broadcasts, where one slow reader must not stall the others.
+     *
+     * @return false if the message was not queued (slow reader, or not open)
+     */
+    public boolean trySend(Message message) {
+        lock.lock();
+        try {
+            if (!isOpenLocked() || protocol.fragmentedMessage().isPresent()
+                    || outgoing.pendingBytesLocked() > options.writeLimit()) {
+                return false;
+            }
+            switch (message) {
+                case Message.Text t -> protocol.sendText(t.text());
+                case Message.Binary b -> protocol.sendBinary(ByteBuffer.wrap(b.data()), true);
+            }
+            afterProtocol();
+        } finally {
+            lock.unlock();
+        }
+        outgoing.flushIfIdle();
+        return true;
+    }
+
+    @Override
+    public CompletableFuture<Duration> ping() {
+        CompletableFuture<Duration> answer;
+        lock.lock();
+        try {
+            answer = pings.sendPingLocked(protocol);
+            afterProtocol();
+        } finally {
+            lock.unlock();
+        }
+        outgoing.flush(true);
+        return answer;
+    }
+
+    @Override
+    public Duration latency() {
+        return pings.latency();
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    @Override
+    public void close() {
+        close(CloseCode.NORMAL_CLOSURE, "");
+    }
+
+    @Override
+    public void close(CloseCode code, String reason) {
+        boolean sent = false;
+        lock.lock();
+        try {
+            if (protocol.state() == State.OPEN) {
+                protocol.sendClose(code, reason);
+                afterProtocol();
+                sent = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (sent) {
+            log(Level.DEBUG, "> CLOSE " + new CloseStatus(code, reason) + "; connection is CLOSING");
+            // Written by a virtual thread so that a peer that does not read cannot hold close() past its bound.
+            Thread.ofVirtual().name("lifeline-close-" + id).start(() -> outgoing.flush(true));
+        }
+        awaitClosed(options.closeTimeout().plusSeconds(1));
+    }
+
+    /**
+     * Fails the connection now: sends a Close frame with {@code code} if it can be written without waiting, and
+     * drops TCP. For dead peers (keepalive) and stuck writes. Call from a virtual thread.
+     */
+    void failAndDrop(CloseCode code, String reason, Throwable cause) {
+        lock.lock();
+        try {
+            if (ioFailure == null) {
+                ioFailure = cause;
+            }
+            protocol.fail(code, reason);
+            afterProtocol();
+        } finally {
+            lock.unlock();
+        }
+        log(Level.INFO, "dropping the connection: " + reason);
+        Timers.schedule(this::abort, Duration.ofSeconds(1)); // in case the write below blocks
+        outgoing.flush(false);
+        abort();
+    }
+
+    /** Writes what is queued from a virtual thread, unless a write is already under way. */
+    void flushIfIdle() {
+        outgoing.flushIfIdle();
+    }
+
+    Protocol protocol() {
+        return protocol;
+    }
+
+    @Override
+    public void abort() {
+        aborted = true;
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        closeQuietly();
+    }
+
+    private void closeTimedOut() {
+        if (!closed.isDone()) {
+            log(Level.DEBUG, "closing handshake timed out after " + options.closeTimeout() + "; dropping TCP");
+            abort();
+        }
+    }
+
+    private void awaitClosed(Duration bound) {
+        try {
+            closed.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            abort();
+            closed.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("closed() never completes exceptionally", e);
+        }
+    }
+
+    /** The reader saw the end: close the socket and tell everyone. Runs once, on the reader thread. */
+    private void finish() {
+        closeQuietly();
+        Timers.unwatch(this);
+        CloseStatus status;
+        ConnectionClosedException exception;
+        lock.lock();
+        try {
+            if (closeTimer != null) {
+                closeTimer.cancel(false);
+            }
+            pings.stop();
+            status = closeStatusLocked().orElseThrow();
+            exception = closedExceptionLocked();
+            pings.failAll(exception);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        protocol.extensions().forEach(Extension::release);
+        log(Level.DEBUG, "connection is CLOSED: " + exception.getMessage());
+        try {
+            onClosed.run();
+        } finally {
+            closed.complete(status);
+        }
+    }
+
+    void closeQuietly() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log(Level.TRACE, "closing the socket: " + e);
+        }
+    }
+
+    /** Records a write failure; the connection is dropped. */
+    void writeFailed(IOException e) {
+        lock.lock();
+        try {
+            if (ioFailure == null && !aborted) {
+                ioFailure = e;
+            }
+        } finally {
+            lock.unlock();
+        }
+        log(Level.DEBUG, "write failed: " + e);
+        abort();
+    }
+
+    void checkWriteTimeout(long now) {
+        outgoing.checkWriteTimeout(now);
+    }
+
+    // ------------------------------------------------------------------ state
+
+    @Override
+    public State state() {
+        lock.lock();
+        try {
+            return protocol.state();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<CloseStatus> closeStatus() {
+        lock.lock();
+        try {
+            return closeStatusLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Optional<CloseStatus> closeStatusLocked() {
+        Optional<CloseStatus> received = protocol.closeReceived();
+        if (received.isEmpty() && protocol.state() == State.CLOSED) {
+            return Optional.of(new CloseStatus(CloseCode.ABNORMAL_CLOSURE, ""));
+        }
+        return received;
+    }
+
+    @Override
+    public CompletableFuture<CloseStatus> closed() {
+        return closed.copy();
+    }
+
+    @Override
+    public Optional<ConnectionClosedException> closedException() {
+        lock.lock();
+        try {
+            State state = protocol.state();
+            return state == State.OPEN ? Optional.empty() : Optional.of(closedExceptionLocked());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    ConnectionClosedException closedExceptionLocked() {
+        return protocol.closedException(ioFailure);
+    }
+
+    boolean isOpenLocked() {
+        return protocol.state() == State.OPEN && !aborted;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public Optional<String> subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    public HttpRequest handshakeRequest() {
+        return request;
+    }
+
+    @Override
+    public HttpResponse handshakeResponse() {
+        return response;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    void log(Level level, String message) {
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, "[" + id + "] " + message);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocket[" + id + " " + protocol.side() + " " + remote + " " + state() + "]";
+    }
+
+    /** receive() was interrupted. */
+    static final class CancelledReceive extends RuntimeException {
+        CancelledReceive(InterruptedException cause) {
+            super("interrupted while waiting for a message", cause);
+        }
+    }
+}

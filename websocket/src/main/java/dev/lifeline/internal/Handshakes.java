@@ -1,0 +1,111 @@
+package dev.lifeline.internal;
+
+import dev.lifeline.protocol.Event;
+import dev.lifeline.protocol.Outbound;
+import dev.lifeline.protocol.Protocol;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+
+/** Drives the opening handshake over a socket, before a {@link Connection} exists. */
+public final class Handshakes {
+    private static final SecureRandom SEEDS = new SecureRandom();
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private Handshakes() {
+    }
+
+    /** A short id for logs, unique in this process. */
+    public static String nextId(char side) {
+        return side + Long.toString(IDS.incrementAndGet(), 36);
+    }
+
+    /**
+     * A fast random source for one connection, seeded from {@link SecureRandom}: mask keys must be unpredictable
+     * to the application (RFC 6455 §10.3), and a per-connection seed keeps {@code SecureRandom} off the hot path.
+     */
+    public static RandomGenerator newRandom() {
+        return new SplittableRandom(SEEDS.nextLong());
+    }
+
+    /**
+     * Reads until the protocol reports a handshake event (request received, handshake completed or failed), or
+     * the deadline passes.
+     *
+     * @return every event seen, the handshake event among them; messages that came right behind it must be handed
+     *         to the connection
+     * @throws SocketTimeoutException when the deadline passes first
+     */
+    public static List<Event> readHandshake(Socket socket, InputStream in, Protocol protocol, long deadlineNanos)
+            throws IOException {
+        byte[] buffer = new byte[4096];
+        while (true) {
+            long remainingMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
+            if (remainingMillis <= 0) {
+                throw new SocketTimeoutException("opening handshake timed out");
+            }
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, remainingMillis));
+            int n = in.read(buffer);
+            if (n < 0) {
+                protocol.receiveEof();
+                throw new IOException("connection closed during the opening handshake");
+            }
+            protocol.receiveData(ByteBuffer.wrap(buffer, 0, n));
+            List<Event> events = protocol.takeEvents();
+            if (events.stream().anyMatch(Handshakes::isHandshakeEvent)) {
+                socket.setSoTimeout(0);
+                return events;
+            }
+        }
+    }
+
+    /** Writes the protocol's pending output directly (during the handshake, no one else writes). */
+    public static void writeOutbound(Socket socket, OutputStream out, Protocol protocol) throws IOException {
+        for (Outbound item : protocol.takeOutbound()) {
+            switch (item) {
+                case Outbound.Data d -> out.write(d.bytes().array(), d.bytes().arrayOffset() + d.bytes().position(),
+                        d.bytes().remaining());
+                case Outbound.Eof e -> {
+                    out.flush();
+                    shutdownOutput(socket);
+                }
+            }
+        }
+        out.flush();
+    }
+
+    /** After a refused handshake: half-close, give the peer a moment to read, then close. */
+    public static void shutdownOutput(Socket socket) {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException | UnsupportedOperationException e) {
+            closeQuietly(socket);
+        }
+    }
+
+    public static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing more to do with a socket we are dropping
+        }
+    }
+
+    private static boolean isHandshakeEvent(Event e) {
+        return e instanceof Event.RequestReceived || e instanceof Event.HandshakeCompleted
+                || e instanceof Event.HandshakeFailed;
+    }
+
+    /** The handshake event among {@code events}. */
+    public static Event handshakeEvent(List<Event> events) {
+        return events.stream().filter(Handshakes::isHandshakeEvent).findFirst().orElseThrow();
+    }
+}

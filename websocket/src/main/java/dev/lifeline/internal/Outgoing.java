@@ -1,0 +1,223 @@
+package dev.lifeline.internal;
+
+import dev.lifeline.WebSocketOptions;
+import dev.lifeline.protocol.Outbound;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The write side of a connection. Bytes are queued in protocol order under the connection's lock; whoever holds
+ * {@link #writeLock} writes everything queued, so concurrent small sends coalesce into few syscalls and frames
+ * never interleave. A write blocked longer than {@code writeTimeout} drops the connection (see
+ * {@link #checkWriteTimeout}).
+ */
+final class Outgoing {
+    /** Queued buffers up to this size are copied into one write. */
+    private static final int COALESCE_LIMIT = 64 * 1024;
+
+    private final Connection connection;
+    private final Socket socket;
+    private final OutputStream out;
+    private final WebSocketOptions options;
+    private final ReentrantLock writeLock = new ReentrantLock();
+
+    /** Guarded by the connection's lock. */
+    private final ArrayDeque<Outbound> pending = new ArrayDeque<>();
+    /** Bytes queued or being written. Guarded by the connection's lock. */
+    private long pendingBytes;
+    /** When the write in progress began ({@link System#nanoTime()}), or 0. */
+    private volatile long writeStarted;
+    /** Only touched while holding {@link #writeLock}. */
+    private boolean eofWritten;
+
+    Outgoing(Connection connection, Socket socket, OutputStream out, WebSocketOptions options) {
+        this.connection = connection;
+        this.socket = socket;
+        this.out = out;
+        this.options = options;
+    }
+
+    /** Queues the protocol's output. Caller holds the connection's lock. */
+    void queue(List<Outbound> items) {
+        for (Outbound item : items) {
+            pending.add(item);
+            if (item instanceof Outbound.Data data) {
+                pendingBytes += data.bytes().remaining();
+            }
+        }
+    }
+
+    long pendingBytesLocked() {
+        return pendingBytes;
+    }
+
+    /**
+     * Outbound backpressure: waits while more than {@code writeLimit} bytes are waiting, at most about
+     * {@code writeTimeout} (by then the watchdog has dropped a stuck connection). Caller holds the lock.
+     */
+    void awaitRoom(int size) {
+        long remaining = options.writeTimeout().plusSeconds(1).toNanos();
+        while (pendingBytes > 0 && pendingBytes + size > options.writeLimit() && connection.isOpenLocked()
+                && remaining > 0) {
+            try {
+                remaining = connection.changed.awaitNanos(remaining);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting to send", e);
+            }
+        }
+    }
+
+    /**
+     * Writes everything queued. With {@code wait}, blocks until the bytes queued so far are written (by this
+     * thread or by the one already writing); without, returns at once if another thread is writing: that thread
+     * writes what was queued before it releases the write lock.
+     */
+    void flush(boolean wait) {
+        boolean block = wait;
+        while (true) {
+            if (block) {
+                writeLock.lock();
+            } else if (!writeLock.tryLock()) {
+                return;
+            }
+            try {
+                drain();
+            } finally {
+                writeLock.unlock();
+            }
+            if (!hasPending()) {
+                return;
+            }
+            block = false;
+        }
+    }
+
+    /** Writes what is queued, but only if nobody is writing, from a virtual thread of its own. */
+    void flushIfIdle() {
+        Thread.ofVirtual().start(() -> flush(false));
+    }
+
+    void checkWriteTimeout(long now) {
+        long started = writeStarted;
+        Duration limit = options.writeTimeout();
+        if (started != 0 && now - started > limit.toNanos()) {
+            writeStarted = 0;
+            connection.log(Level.INFO, "write blocked for more than " + limit + "; dropping the connection");
+            connection.writeFailed(new IOException("write timed out after " + limit + ": the peer is not reading"));
+        }
+    }
+
+    private boolean hasPending() {
+        connection.lock.lock();
+        try {
+            return !pending.isEmpty();
+        } finally {
+            connection.lock.unlock();
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            List<Outbound> batch;
+            connection.lock.lock();
+            try {
+                if (pending.isEmpty()) {
+                    return;
+                }
+                batch = new ArrayList<>(pending);
+                pending.clear();
+            } finally {
+                connection.lock.unlock();
+            }
+            long written = write(batch);
+            connection.lock.lock();
+            try {
+                pendingBytes -= written;
+                connection.changed.signalAll();
+            } finally {
+                connection.lock.unlock();
+            }
+        }
+    }
+
+    /** Writes a batch, coalescing small buffers; returns the bytes it accounted for (all of them, even on error). */
+    private long write(List<Outbound> batch) {
+        long total = 0;
+        int i = 0;
+        try {
+            while (i < batch.size()) {
+                Outbound item = batch.get(i);
+                if (item instanceof Outbound.Eof) {
+                    i++;
+                    halfClose();
+                    continue;
+                }
+                int end = i;
+                int size = 0;
+                while (end < batch.size() && batch.get(end) instanceof Outbound.Data d
+                        && (end == i || size + d.bytes().remaining() <= COALESCE_LIMIT)) {
+                    size += d.bytes().remaining();
+                    end++;
+                }
+                total += size;
+                if (!eofWritten) {
+                    writeBytes(batch.subList(i, end), size);
+                }
+                i = end;
+            }
+        } catch (IOException e) {
+            for (; i < batch.size(); i++) {
+                if (batch.get(i) instanceof Outbound.Data d) {
+                    total += d.bytes().remaining();
+                }
+            }
+            connection.writeFailed(e);
+        }
+        return total;
+    }
+
+    private void writeBytes(List<Outbound> run, int size) throws IOException {
+        writeStarted = System.nanoTime() | 1;
+        try {
+            if (run.size() == 1) {
+                ByteBuffer b = ((Outbound.Data) run.get(0)).bytes();
+                out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+            } else {
+                byte[] joined = new byte[size];
+                int p = 0;
+                for (Outbound item : run) {
+                    ByteBuffer b = ((Outbound.Data) item).bytes();
+                    int n = b.remaining();
+                    System.arraycopy(b.array(), b.arrayOffset() + b.position(), joined, p, n);
+                    p += n;
+                }
+                out.write(joined);
+            }
+            out.flush();
+        } finally {
+            writeStarted = 0;
+        }
+    }
+
+    /** Our FIN: the protocol asked to half-close (RFC 6455 §7.1.1: the server closes TCP first). */
+    private void halfClose() throws IOException {
+        if (eofWritten) {
+            return;
+        }
+        eofWritten = true;
+        try {
+            socket.shutdownOutput();
+        } catch (UnsupportedOperationException e) {
+            socket.close(); // an SSLSocket that cannot half-close
+        }
+    }
+}

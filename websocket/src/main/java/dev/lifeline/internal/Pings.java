@@ -1,0 +1,144 @@
+package dev.lifeline.internal;
+
+import dev.lifeline.WebSocketOptions;
+import dev.lifeline.protocol.CloseCode;
+import dev.lifeline.protocol.Protocol;
+import dev.lifeline.protocol.WebSocketException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * Pings, Pongs, latency and keepalive. A Pong answers its Ping and every earlier one (RFC 6455 §5.5.3 lets a peer
+ * answer only the most recent). Keepalive sends a Ping every {@code pingInterval} and fails the connection with
+ * 1011 "keepalive ping timeout" when no Pong comes within {@code pingTimeout}. Futures complete on virtual
+ * threads, never under the connection's lock. All methods but {@link #latency()} run under that lock.
+ */
+final class Pings {
+    private static final ExecutorService COMPLETIONS = Executors.newVirtualThreadPerTaskExecutor();
+
+    private final Connection connection;
+    private final WebSocketOptions options;
+    private final Map<Long, Pending> pending = new LinkedHashMap<>();
+    private long counter;
+    private volatile long latencyNanos;
+    private boolean stopped;
+    private ScheduledFuture<?> keepaliveTask;
+    private ScheduledFuture<?> timeoutTask;
+
+    private record Pending(CompletableFuture<Duration> future, long sentNanos) {
+    }
+
+    Pings(Connection connection, WebSocketOptions options) {
+        this.connection = connection;
+        this.options = options;
+    }
+
+    CompletableFuture<Duration> sendPingLocked(Protocol protocol) {
+        long id = ++counter;
+        protocol.sendPing(ByteBuffer.allocate(8).putLong(0, id));
+        CompletableFuture<Duration> future = new CompletableFuture<>();
+        pending.put(id, new Pending(future, System.nanoTime()));
+        return future;
+    }
+
+    void pongReceived(byte[] payload) {
+        long now = System.nanoTime();
+        if (payload.length != 8) {
+            connection.log(Level.TRACE, "< PONG not answering any ping of ours");
+            return;
+        }
+        long id = ByteBuffer.wrap(payload).getLong();
+        if (!pending.containsKey(id)) {
+            return;
+        }
+        Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, Pending> entry = it.next();
+            Duration rtt = Duration.ofNanos(now - entry.getValue().sentNanos());
+            it.remove();
+            entry.getValue().future().completeAsync(() -> rtt, COMPLETIONS);
+            if (entry.getKey() == id) {
+                latencyNanos = rtt.toNanos();
+                connection.log(Level.TRACE, "< PONG after " + rtt.toNanos() / 1000 + " µs");
+                return;
+            }
+        }
+    }
+
+    Duration latency() {
+        return Duration.ofNanos(latencyNanos);
+    }
+
+    void startKeepalive() {
+        connection.lock.lock();
+        try {
+            scheduleNext();
+        } finally {
+            connection.lock.unlock();
+        }
+    }
+
+    void stop() {
+        stopped = true;
+        if (keepaliveTask != null) {
+            keepaliveTask.cancel(false);
+        }
+        if (timeoutTask != null) {
+            timeoutTask.cancel(false);
+        }
+    }
+
+    void failAll(WebSocketException cause) {
+        for (Pending p : pending.values()) {
+            COMPLETIONS.execute(() -> p.future().completeExceptionally(cause));
+        }
+        pending.clear();
+    }
+
+    private void scheduleNext() {
+        if (!stopped && options.keepalive()) {
+            keepaliveTask = Timers.schedule(this::keepalive, options.pingInterval());
+        }
+    }
+
+    /** Runs on the timer thread: queue a Ping, let a virtual thread write it, and arm the timeout. */
+    private void keepalive() {
+        CompletableFuture<Duration> answer;
+        connection.lock.lock();
+        try {
+            if (stopped || !connection.isOpenLocked()) {
+                return;
+            }
+            answer = sendPingLocked(connection.protocol());
+            connection.afterProtocol();
+            timeoutTask = Timers.schedule(() -> {
+                if (!answer.isDone()) {
+                    Thread.ofVirtual().start(() -> connection.failAndDrop(CloseCode.INTERNAL_ERROR,
+                            "keepalive ping timeout", null));
+                }
+            }, options.pingTimeout());
+        } catch (WebSocketException e) {
+            return; // closing: no more keepalive
+        } finally {
+            connection.lock.unlock();
+        }
+        connection.flushIfIdle();
+        answer.thenRun(() -> {
+            connection.lock.lock();
+            try {
+                timeoutTask.cancel(false);
+                scheduleNext();
+            } finally {
+                connection.lock.unlock();
+            }
+        });
+    }
+}

@@ -1,0 +1,56 @@
+package dev.lifeline.internal;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one timer thread shared by every connection: close and open timeouts, keepalive pings, and the write
+ * watchdog. Tasks run here must not block; anything that writes to a socket starts a virtual thread.
+ */
+final class Timers {
+    /** How often the watchdog looks for writes blocked past their connection's write timeout. */
+    static final Duration WATCHDOG_TICK = Duration.ofMillis(50);
+
+    private static final ScheduledThreadPoolExecutor EXECUTOR = create();
+    private static final Set<Connection> WATCHED = ConcurrentHashMap.newKeySet();
+
+    static {
+        EXECUTOR.scheduleWithFixedDelay(Timers::watchWrites, WATCHDOG_TICK.toMillis(), WATCHDOG_TICK.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private Timers() {
+    }
+
+    static ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return EXECUTOR.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Puts a connection under the write watchdog until {@link #unwatch}. */
+    static void watch(Connection connection) {
+        WATCHED.add(connection);
+    }
+
+    static void unwatch(Connection connection) {
+        WATCHED.remove(connection);
+    }
+
+    private static void watchWrites() {
+        long now = System.nanoTime();
+        for (Connection connection : WATCHED) {
+            connection.checkWriteTimeout(now);
+        }
+    }
+
+    private static ScheduledThreadPoolExecutor create() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("lifeline-timers").daemon().factory());
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return executor;
+    }
+}
