@@ -1,0 +1,266 @@
+package dev.lifeline.bench;
+
+import dev.lifeline.bench.client.ClientMain;
+import dev.lifeline.bench.client.Clients;
+import dev.lifeline.bench.load.Connector;
+import dev.lifeline.bench.load.Connector.Opened;
+import dev.lifeline.bench.load.Connector.Target;
+import dev.lifeline.bench.load.EchoLoad;
+import dev.lifeline.bench.load.IdleConnections;
+import dev.lifeline.bench.load.LoadResult;
+import dev.lifeline.bench.load.Scenario;
+import dev.lifeline.bench.server.EchoMain;
+import dev.lifeline.bench.server.Servers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The side-by-side comparison, run by {@code ./bench/run}: every server under test in its own JVM on core 0,
+ * driven by our load generator in this JVM (which the script pins to core 1); then every client library in its own
+ * JVM on core 1 against the fixed fast server on core 0. Repetitions are interleaved (each repetition runs every
+ * subject, in a rotated order) and the report gives medians. Writes {@code <out>/<date>.md} and {@code .svg} and
+ * prints the markdown.
+ */
+public final class Compare {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final int SERVER_CORE = 0;
+    private static final int CLIENT_CORE = 1;
+    private static final String GENERATOR = "generator";
+    /** Flags for the servers under test only, from {@code BENCH_SERVER_OPTS} (e.g. a JFR recording). */
+    private static final List<String> SERVER_OPTS = List.of(System.getenv().getOrDefault("BENCH_SERVER_OPTS", "")
+            .trim().split("\\s+")).stream().filter(f -> !f.isEmpty()).toList();
+
+    private final Options options;
+    private final Results results = new Results();
+    private final boolean pinned = Jvm.canPin();
+
+    private Compare(Options options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        new Compare(Options.parse(args)).run();
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(options.out);
+        Files.createDirectories(options.logs);
+        String loadBefore = Machine.loadAverage();
+        LocalDateTime started = LocalDateTime.now();
+        for (int rep = 0; rep < options.reps; rep++) {
+            if (!options.servers.isEmpty()) {
+                for (Scenario s : Scenario.values()) {
+                    for (String server : rotate(options.servers, rep)) {
+                        if (!(s == Scenario.CONNECTIONS && Servers.of(server).raw())) {
+                            serverRun(Servers.of(server), s, rep);
+                        }
+                    }
+                }
+            }
+            for (Scenario s : List.of(Scenario.SMALL, Scenario.LARGE)) {
+                for (String client : rotate(options.clients, rep)) {
+                    clientRun(client, s, rep);
+                }
+            }
+        }
+        List<String> serverSubjects = options.servers;
+        List<String> clientSubjects = options.clients;
+        Report report = new Report(results, serverSubjects, clientSubjects);
+        String stamp = started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd"));
+        String name = stamp + (options.quick ? "-quick" : "");
+        String heading = "Lifeline benchmarks, " + started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))
+                + (options.quick ? " (quick)" : "");
+        String machine = Machine.describe();
+        String setup = options.reps + " repetition" + (options.reps == 1 ? "" : "s") + " × " + options.seconds
+                + " s after " + options.warmup + " s of warm-up, interleaved; medians";
+        List<String> header = List.of("# " + heading, "",
+                "- Command: `" + options.command + "`",
+                "- Machine: " + machine,
+                "- Load average (1, 5, 15 min) before: " + loadBefore + "; after: " + Machine.loadAverage(),
+                "- Runs: " + setup + "; " + (pinned ? "pinned with taskset (server core 0, load core 1)"
+                        : "**not pinned** (taskset unavailable)") + "; JVM flags of every process: "
+                        + String.join(" ", Jvm.FLAGS),
+                "- Every echo is verified byte for byte and in order; a wrong or missing echo is an error, never"
+                        + " a figure. Chart: [" + name + ".svg](" + name + ".svg)");
+        String md = report.markdown(header);
+        Files.writeString(options.out.resolve(name + ".md"), md);
+        Files.writeString(options.out.resolve(name + ".svg"), SvgChart.render(results, report, heading,
+                machine + "; " + setup + "; `" + options.command + "`"));
+        System.out.println();
+        System.out.println(md);
+        System.out.println("written: " + options.out.resolve(name + ".md") + " and .svg");
+    }
+
+    private void serverRun(Servers server, Scenario scenario, int rep) {
+        Path log = options.logs.resolve("server-" + server.id() + ".log");
+        try (Jvm jvm = Jvm.start(pinned ? SERVER_CORE : -1, EchoMain.class, List.of(server.id()), SERVER_OPTS, log)) {
+            int port = Integer.parseInt(jvm.await("READY ", START_TIMEOUT).trim());
+            Target target = server.raw() ? Target.rawTcp(port) : Target.webSocket(port);
+            if (scenario == Scenario.CONNECTIONS) {
+                IdleConnections.Result r = IdleConnections.run(target, options.connections, () -> {
+                    jvm.send("stats");
+                    String[] f = jvm.await("STATS ", START_TIMEOUT).trim().split(" ");
+                    return new IdleConnections.Memory(Long.parseLong(f[0]), Long.parseLong(f[1]));
+                });
+                if (r.ok()) {
+                    record(Metric.SERVER_RSS, server.id(), rep, r.rssPerConnection() / 1024);
+                    record(Metric.SERVER_HEAP, server.id(), rep, r.heapPerConnection() / 1024);
+                    record(Metric.SERVER_CONNECT, server.id(), rep, r.connectsPerSecond());
+                } else {
+                    fail(List.of(Metric.SERVER_RSS, Metric.SERVER_HEAP, Metric.SERVER_CONNECT), server.id(), rep,
+                            r.error());
+                }
+                return;
+            }
+            LoadResult r = generate(target, scenario);
+            switch (scenario) {
+                case LATENCY -> {
+                    if (r.ok()) {
+                        record(Metric.SERVER_P50, server.id(), rep, r.p50Nanos() / 1000.0);
+                        record(Metric.SERVER_P99, server.id(), rep, r.p99Nanos() / 1000.0);
+                    } else {
+                        fail(List.of(Metric.SERVER_P50, Metric.SERVER_P99), server.id(), rep, r.error());
+                    }
+                }
+                case SMALL -> result(Metric.SERVER_SMALL, server.id(), rep, r);
+                case LARGE -> result(Metric.SERVER_LARGE, server.id(), rep, r);
+                case CONNECTIONS -> throw new IllegalStateException("handled above");
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(metricsOf(scenario, Metric.Side.SERVER), server.id(), rep, describe(e));
+        }
+    }
+
+    private LoadResult generate(Target target, Scenario scenario) throws IOException {
+        Opened opened = Connector.open(target, scenario.connections(), 64, START_TIMEOUT);
+        try {
+            return EchoLoad.run(opened.channels(), EchoLoad.Plan.timed(scenario, target.raw(),
+                    Duration.ofSeconds(options.warmup), Duration.ofSeconds(options.seconds)));
+        } finally {
+            opened.abort();
+        }
+    }
+
+    private void clientRun(String client, Scenario scenario, int rep) {
+        Metric metric = scenario == Scenario.SMALL ? Metric.CLIENT_SMALL : Metric.CLIENT_LARGE;
+        Path log = options.logs.resolve("fixed-server.log");
+        try (Jvm server = Jvm.start(pinned ? SERVER_CORE : -1, EchoMain.class, List.of(Servers.FIXED.id()), List.of(),
+                log)) {
+            int port = Integer.parseInt(server.await("READY ", START_TIMEOUT).trim());
+            LoadResult r;
+            if (client.equals(GENERATOR)) {
+                r = generate(Target.webSocket(port), scenario);
+            } else {
+                List<String> args = List.of(client, scenario.id(), "ws://127.0.0.1:" + port + "/",
+                        Long.toString(options.warmup * 1000L), Long.toString(options.seconds * 1000L));
+                try (Jvm jvm = Jvm.start(pinned ? CLIENT_CORE : -1, ClientMain.class, args, List.of(),
+                        options.logs.resolve("client-" + client + ".log"))) {
+                    Duration bound = START_TIMEOUT.plusSeconds(options.warmup + options.seconds);
+                    r = LoadResult.parse(jvm.await(ClientMain.PREFIX, bound).trim());
+                }
+            }
+            result(metric, client, rep, r);
+        } catch (IOException | RuntimeException e) {
+            fail(List.of(metric), client, rep, describe(e));
+        }
+    }
+
+    private void result(Metric metric, String subject, int rep, LoadResult r) {
+        if (!r.ok()) {
+            fail(List.of(metric), subject, rep, r.error());
+        } else {
+            record(metric, subject, rep, metric.unit.equals("MiB/s") ? r.mibPerSecond() : r.messagesPerSecond());
+        }
+    }
+
+    private void record(Metric metric, String subject, int rep, double value) {
+        results.add(metric, subject, value);
+        System.out.printf(Locale.ROOT, "rep %d/%d  %-6s %-42s %-15s %s %s%n", rep + 1, options.reps,
+                metric.side.name().toLowerCase(Locale.ROOT), metric.title, Report.title(subject), metric.format(value),
+                metric.unit);
+    }
+
+    private void fail(List<Metric> metrics, String subject, int rep, String error) {
+        for (Metric m : metrics) {
+            results.fail(m, subject, error);
+        }
+        System.out.printf(Locale.ROOT, "rep %d/%d  %-6s %-42s %-15s ERROR %s%n", rep + 1, options.reps,
+                metrics.get(0).side.name().toLowerCase(Locale.ROOT), metrics.get(0).title, Report.title(subject),
+                error);
+    }
+
+    /** An unexpected exception, with where it was thrown (a harness bug must be findable from the report). */
+    private static String describe(Exception e) {
+        StackTraceElement[] at = e.getStackTrace();
+        return e + (e instanceof RuntimeException && at.length > 0 ? " at " + at[0] : "");
+    }
+
+    private static List<Metric> metricsOf(Scenario s, Metric.Side side) {
+        return switch (s) {
+            case LATENCY -> List.of(Metric.SERVER_P50, Metric.SERVER_P99);
+            case SMALL -> List.of(side == Metric.Side.SERVER ? Metric.SERVER_SMALL : Metric.CLIENT_SMALL);
+            case LARGE -> List.of(side == Metric.Side.SERVER ? Metric.SERVER_LARGE : Metric.CLIENT_LARGE);
+            case CONNECTIONS -> List.of(Metric.SERVER_RSS, Metric.SERVER_HEAP, Metric.SERVER_CONNECT);
+        };
+    }
+
+    /** The subjects in the order of repetition {@code rep}: Lifeline first in one, last in another. */
+    private static List<String> rotate(List<String> subjects, int rep) {
+        List<String> order = new ArrayList<>(subjects);
+        if (!order.isEmpty()) {
+            java.util.Collections.rotate(order, -(rep % order.size()));
+        }
+        return order;
+    }
+
+    /** Command-line options. */
+    record Options(boolean quick, int reps, int seconds, int warmup, int connections, List<String> servers,
+            List<String> clients, Path out, Path logs, String command) {
+
+        static Options parse(String[] args) {
+            boolean quick = List.of(args).contains("--quick");
+            int reps = quick ? 1 : 3;
+            int seconds = quick ? 3 : 10;
+            int warmup = quick ? 1 : 3;
+            int connections = Scenario.CONNECTIONS.connections();
+            List<String> servers = List.of("lifeline", "netty", "jetty", "java-websocket", "raw-tcp");
+            List<String> clients = new ArrayList<>(Clients.ids());
+            clients.add(GENERATOR);
+            Path out = Path.of("bench", "results");
+            Path logs = Path.of("bench", "target", "logs");
+            String command = "./bench/run" + (quick ? " --quick" : "");
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--quick" -> { }
+                    case "--reps" -> reps = Integer.parseInt(args[++i]);
+                    case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                    case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                    case "--connections" -> connections = Integer.parseInt(args[++i]);
+                    case "--servers" -> servers = list(args[++i]);
+                    case "--clients" -> clients = list(args[++i]);
+                    case "--out" -> out = Path.of(args[++i]);
+                    case "--logs" -> logs = Path.of(args[++i]);
+                    case "--command" -> command = args[++i];
+                    default -> throw new IllegalArgumentException("unknown option " + a + "; options: --quick --reps N"
+                            + " --seconds N --warmup N --connections N --servers a,b --clients a,b --out DIR"
+                            + " --logs DIR --command TEXT");
+                }
+            }
+            servers.forEach(Servers::of);
+            clients.stream().filter(c -> !c.equals(GENERATOR)).forEach(Clients::of);
+            return new Options(quick, reps, seconds, warmup, connections, servers, clients, out, logs, command);
+        }
+
+        private static List<String> list(String csv) {
+            return csv.isEmpty() ? List.of() : List.of(csv.split(","));
+        }
+    }
+}

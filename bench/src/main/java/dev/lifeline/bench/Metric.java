@@ -1,0 +1,54 @@
+package dev.lifeline.bench;
+
+import java.util.Locale;
+
+/** A figure the comparison reports, with its unit and which way is better. */
+enum Metric {
+    SERVER_P50(Side.SERVER, "latency p50 (1 connection, 64 B)", "µs", false),
+    SERVER_P99(Side.SERVER, "latency p99 (1 connection, 64 B)", "µs", false),
+    SERVER_SMALL(Side.SERVER, "small messages (64 × 16 in flight, 64 B)", "msg/s", true),
+    SERVER_LARGE(Side.SERVER, "large messages (1 MiB, 4 in flight)", "MiB/s", true),
+    SERVER_RSS(Side.SERVER, "idle connections: RSS per connection", "KiB", false),
+    SERVER_HEAP(Side.SERVER, "idle connections: heap per connection", "KiB", false),
+    SERVER_CONNECT(Side.SERVER, "connect rate (TCP + handshake)", "conn/s", true),
+    CLIENT_SMALL(Side.CLIENT, "small messages (64 × 16 in flight, 64 B)", "msg/s", true),
+    CLIENT_LARGE(Side.CLIENT, "large messages (1 MiB, 4 in flight)", "MiB/s", true);
+
+    /** Which comparison a metric belongs to, and the subject that is its physical reference. */
+    enum Side {
+        SERVER("raw-tcp", "raw TCP"),
+        CLIENT("generator", "our generator");
+
+        final String reference;
+        final String referenceTitle;
+
+        Side(String reference, String referenceTitle) {
+            this.reference = reference;
+            this.referenceTitle = referenceTitle;
+        }
+    }
+
+    final Side side;
+    final String title;
+    final String unit;
+    final boolean higherIsBetter;
+
+    Metric(Side side, String title, String unit, boolean higherIsBetter) {
+        this.side = side;
+        this.title = title;
+        this.unit = unit;
+        this.higherIsBetter = higherIsBetter;
+    }
+
+    /** True when {@code a} is better than {@code b}. */
+    boolean better(double a, double b) {
+        return higherIsBetter ? a > b : a < b;
+    }
+
+    String format(double v) {
+        if (v >= 100) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        return String.format(Locale.ROOT, v >= 10 ? "%.1f" : "%.2f", v);
+    }
+}

@@ -1,0 +1,205 @@
+package dev.lifeline.bench.load;
+
+import dev.lifeline.protocol.handshake.Accept;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Opens many connections at once without a thread per connection: TCP connects and WebSocket opening handshakes
+ * (RFC 6455 §4.1) run on one selector, at most {@code window} at a time. Each 101 response is checked: status,
+ * {@code Upgrade}, and the {@code Sec-WebSocket-Accept} that proves the server read our key. Connections come from
+ * several loopback source addresses (127.0.0.1-4) so that tens of thousands of them never run out of ports.
+ */
+public final class Connector {
+    private static final int SOURCES = 4;
+    private static final int MAX_HEAD = 8192;
+
+    /** Where the load goes: a WebSocket echo server, or a raw TCP echo (no handshake). */
+    public record Target(String host, int port, boolean raw) {
+        public static Target webSocket(int port) {
+            return new Target("127.0.0.1", port, false);
+        }
+
+        public static Target rawTcp(int port) {
+            return new Target("127.0.0.1", port, true);
+        }
+    }
+
+    /** Connections that are open (and upgraded), and how long opening them all took. */
+    public record Opened(List<SocketChannel> channels, double seconds) {
+        public double perSecond() {
+            return channels.size() / seconds;
+        }
+
+        /** Drops every connection at once (RST: no TIME_WAIT left behind). */
+        public void abort() {
+            for (SocketChannel ch : channels) {
+                try {
+                    ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+                    ch.close();
+                } catch (IOException e) {
+                    // already gone
+                }
+            }
+        }
+    }
+
+    private Connector() {
+    }
+
+    /**
+     * Opens {@code count} connections to {@code target}, {@code window} in progress at a time.
+     *
+     * @throws EchoException if a handshake is refused or malformed
+     * @throws IOException if a connect fails or {@code timeout} passes
+     */
+    public static Opened open(Target target, int count, int window, Duration timeout) throws IOException {
+        List<SocketChannel> open = new ArrayList<>(count);
+        SplittableRandom random = new SplittableRandom();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        int started = 0;
+        try (Selector selector = Selector.open()) {
+            while (open.size() < count) {
+                while (started < count && started - open.size() < window) {
+                    begin(selector, target, started++, random);
+                }
+                if (System.nanoTime() > deadline) {
+                    closeAll(open);
+                    throw new IOException("only " + open.size() + " of " + count + " connections opened in "
+                            + timeout.toSeconds() + " s");
+                }
+                selector.select(100);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    Attempt a = (Attempt) key.attachment();
+                    try {
+                        if (a.step(key)) {
+                            key.cancel();
+                            open.add(a.channel);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        a.channel.close();
+                        closeAll(open);
+                        throw e;
+                    }
+                }
+                selector.selectedKeys().clear();
+            }
+            selector.selectNow(); // flushes the cancelled keys before the channels move to another selector
+        }
+        return new Opened(open, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static void begin(Selector selector, Target target, int index, SplittableRandom random)
+            throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        ch.configureBlocking(false);
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        ch.bind(new InetSocketAddress("127.0.0." + (1 + index % SOURCES), 0));
+        Attempt a = new Attempt(ch, target, random);
+        int ops = ch.connect(new InetSocketAddress(target.host(), target.port())) ? a.connected()
+                : SelectionKey.OP_CONNECT;
+        ch.register(selector, ops, a);
+    }
+
+    private static void closeAll(List<SocketChannel> channels) {
+        new Opened(channels, 1).abort();
+    }
+
+    /** One connection on its way to OPEN. */
+    private static final class Attempt {
+        final SocketChannel channel;
+        final Target target;
+        final String key;
+        ByteBuffer request;
+        final ByteBuffer response = ByteBuffer.allocate(MAX_HEAD);
+
+        Attempt(SocketChannel channel, Target target, SplittableRandom random) {
+            this.channel = channel;
+            this.target = target;
+            byte[] nonce = new byte[16];
+            random.nextBytes(nonce);
+            this.key = Base64.getEncoder().encodeToString(nonce);
+        }
+
+        /** Called once TCP is connected; returns the interest set to wait for next. */
+        int connected() {
+            if (target.raw()) {
+                return SelectionKey.OP_WRITE; // nothing to exchange: done at the first step
+            }
+            request = ByteBuffer.wrap(("GET / HTTP/1.1\r\nHost: " + target.host() + ":" + target.port()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+                    + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return SelectionKey.OP_WRITE;
+        }
+
+        /** Advances; true when the connection is open. */
+        boolean step(SelectionKey k) throws IOException {
+            if (k.isConnectable()) {
+                channel.finishConnect();
+                k.interestOps(connected());
+                return false;
+            }
+            if (target.raw()) {
+                return true;
+            }
+            if (k.isWritable()) {
+                channel.write(request);
+                if (!request.hasRemaining()) {
+                    k.interestOps(SelectionKey.OP_READ);
+                }
+                return false;
+            }
+            if (channel.read(response) < 0) {
+                throw new EchoException("server closed the connection during the opening handshake");
+            }
+            String head = new String(response.array(), 0, response.position(), StandardCharsets.ISO_8859_1);
+            int end = head.indexOf("\r\n\r\n");
+            if (end < 0) {
+                if (!response.hasRemaining()) {
+                    throw new EchoException("handshake response head exceeds " + MAX_HEAD + " bytes");
+                }
+                return false;
+            }
+            if (end + 4 != head.length()) {
+                throw new EchoException("server sent data right after its 101 response");
+            }
+            checkResponse(head.substring(0, end));
+            return true;
+        }
+
+        private void checkResponse(String head) {
+            String[] lines = head.split("\r\n");
+            if (!lines[0].startsWith("HTTP/1.1 101")) {
+                throw new EchoException("handshake refused: " + lines[0]);
+            }
+            String accept = null;
+            boolean upgrade = false;
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                String name = lines[i].substring(0, Math.max(colon, 0)).trim().toLowerCase(Locale.ROOT);
+                String value = lines[i].substring(colon + 1).trim();
+                if (name.equals("sec-websocket-accept")) {
+                    accept = value;
+                } else if (name.equals("upgrade")) {
+                    upgrade = value.equalsIgnoreCase("websocket");
+                }
+            }
+            if (!upgrade || !Accept.of(key).equals(accept)) {
+                throw new EchoException("bad 101 response (Upgrade or Sec-WebSocket-Accept): " + head);
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.lifeline.bench.load;
+
+/**
+ * The traffic of one comparison scenario: how many connections, how many messages in flight on each, and the
+ * messages' size and kind. {@link #CONNECTIONS} is measured differently (idle connections, see
+ * {@link IdleConnections}); its message is the one each connection echoes once to prove it is alive.
+ */
+public enum Scenario {
+    /** One connection, 64-byte text messages, one at a time: round-trip time. */
+    LATENCY(1, 1, 64, true),
+    /** 64 connections with 16 messages in flight each, 64-byte text: messages per second. */
+    SMALL(64, 16, 64, true),
+    /** One connection, 1 MiB binary messages, 4 in flight: MiB per second. */
+    LARGE(1, 4, 1 << 20, false),
+    /** Many idle connections: memory per connection and connect rate. */
+    CONNECTIONS(10_000, 1, 64, true);
+
+    private final int connections;
+    private final int inFlight;
+    private final int size;
+    private final boolean text;
+
+    Scenario(int connections, int inFlight, int size, boolean text) {
+        this.connections = connections;
+        this.inFlight = inFlight;
+        this.size = size;
+        this.text = text;
+    }
+
+    public int connections() {
+        return connections;
+    }
+
+    public int inFlight() {
+        return inFlight;
+    }
+
+    public Payload payload() {
+        return Payload.of(size, text);
+    }
+
+    /** The name used on the command line and in reports. */
+    public String id() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static Scenario of(String id) {
+        return valueOf(id.toUpperCase(java.util.Locale.ROOT));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.lifeline.bench.server;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** The echo servers the harness can start, by the names used on the command line and in reports. */
+public enum Servers {
+    LIFELINE("lifeline"),
+    NETTY("netty"),
+    JETTY("jetty"),
+    JAVA_WEBSOCKET("java-websocket"),
+    /** Raw TCP echo of the same bytes: the physical reference. */
+    RAW_TCP("raw-tcp"),
+    /** A minimal WebSocket echo on one selector: the fixed fast server for the client comparison. */
+    FIXED("fixed-ws");
+
+    private final String id;
+
+    Servers(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public boolean raw() {
+        return this == RAW_TCP;
+    }
+
+    /** Starts this server on 127.0.0.1, port 0. */
+    public EchoServer start() throws Exception {
+        return switch (this) {
+            case LIFELINE -> new LifelineEcho();
+            case NETTY -> new NettyEcho();
+            case JETTY -> new JettyEcho();
+            case JAVA_WEBSOCKET -> new JavaWebSocketEcho();
+            case RAW_TCP -> new RawTcpEcho();
+            case FIXED -> new FixedWebSocketEcho();
+        };
+    }
+
+    public static Servers of(String id) {
+        return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no server named " + id + "; one of " + ids()));
+    }
+
+    public static List<String> ids() {
+        return Arrays.stream(values()).map(Servers::id).toList();
+    }
+}
