@@ -56,7 +56,7 @@ public final class Compare {
         LocalDateTime started = LocalDateTime.now();
         for (int rep = 0; rep < options.reps; rep++) {
             if (!options.servers.isEmpty()) {
-                for (Scenario s : Scenario.values()) {
+                for (Scenario s : options.scenarios) {
                     for (String server : rotate(options.servers, rep)) {
                         if (!(s == Scenario.CONNECTIONS && Servers.of(server).raw())) {
                             serverRun(Servers.of(server), s, rep);
@@ -64,7 +64,10 @@ public final class Compare {
                     }
                 }
             }
-            for (Scenario s : List.of(Scenario.SMALL, Scenario.LARGE)) {
+            for (Scenario s : options.scenarios) {
+                if (s != Scenario.SMALL && s != Scenario.LARGE) {
+                    continue; // the client comparison has these two
+                }
                 for (String client : rotate(options.clients, rep)) {
                     clientRun(client, s, rep);
                 }
@@ -221,8 +224,8 @@ public final class Compare {
     }
 
     /** Command-line options. */
-    record Options(boolean quick, int reps, int seconds, int warmup, int connections, List<String> servers,
-            List<String> clients, Path out, Path logs, String command) {
+    record Options(boolean quick, int reps, int seconds, int warmup, int connections, List<Scenario> scenarios,
+            List<String> servers, List<String> clients, Path out, Path logs, String command) {
 
         static Options parse(String[] args) {
             boolean quick = List.of(args).contains("--quick");
@@ -230,6 +233,7 @@ public final class Compare {
             int seconds = quick ? 3 : 10;
             int warmup = quick ? 1 : 3;
             int connections = Scenario.CONNECTIONS.connections();
+            List<Scenario> scenarios = List.of(Scenario.values());
             List<String> servers = List.of("lifeline", "netty", "jetty", "java-websocket", "raw-tcp");
             List<String> clients = new ArrayList<>(Clients.ids());
             clients.add(GENERATOR);
@@ -244,19 +248,21 @@ public final class Compare {
                     case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                     case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                     case "--connections" -> connections = Integer.parseInt(args[++i]);
+                    case "--scenarios" -> scenarios = list(args[++i]).stream().map(Scenario::of).toList();
                     case "--servers" -> servers = list(args[++i]);
                     case "--clients" -> clients = list(args[++i]);
                     case "--out" -> out = Path.of(args[++i]);
                     case "--logs" -> logs = Path.of(args[++i]);
                     case "--command" -> command = args[++i];
                     default -> throw new IllegalArgumentException("unknown option " + a + "; options: --quick --reps N"
-                            + " --seconds N --warmup N --connections N --servers a,b --clients a,b --out DIR"
+                            + " --seconds N --warmup N --connections N --scenarios a,b --servers a,b --clients a,b --out DIR"
                             + " --logs DIR --command TEXT");
                 }
             }
             servers.forEach(Servers::of);
             clients.stream().filter(c -> !c.equals(GENERATOR)).forEach(Clients::of);
-            return new Options(quick, reps, seconds, warmup, connections, servers, clients, out, logs, command);
+            return new Options(quick, reps, seconds, warmup, connections, scenarios, servers, clients, out, logs,
+                    command);
         }
 
         private static List<String> list(String csv) {

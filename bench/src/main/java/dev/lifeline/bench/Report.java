@@ -64,7 +64,7 @@ final class Report {
         md.append(" Lifeline ÷ best peer | Lifeline ÷ ").append(side.referenceTitle).append(" |\n|---|");
         md.append("---:|".repeat(subjects.size() + 2)).append('\n');
         for (Metric m : Metric.values()) {
-            if (m.side != side) {
+            if (m.side != side || subjects.stream().noneMatch(s -> measured(m, s))) {
                 continue;
             }
             md.append("| ").append(m.title).append(", ").append(m.unit).append(m.higherIsBetter ? " ↑" : " ↓")
@@ -81,6 +81,11 @@ final class Report {
             md.append(' ').append(ref.isPresent() ? ratio(m, LIFELINE, ref.getAsDouble()).orElse("—") : "—")
                     .append(" |\n");
         }
+    }
+
+    /** Whether the subject ran this metric at all (with a figure or an error). */
+    private boolean measured(Metric m, String subject) {
+        return results.median(m, subject).isPresent() || results.error(m, subject).isPresent();
     }
 
     private Optional<String> ratio(Metric m, String subject, double to) {

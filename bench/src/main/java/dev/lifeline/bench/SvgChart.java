@@ -20,8 +20,8 @@ final class SvgChart {
     }
 
     static String render(Results results, Report report, String heading, String subheading) {
-        List<Metric> metrics = List.of(Metric.values()).stream()
-                .filter(m -> !report.subjects(m.side).isEmpty()).toList();
+        List<Metric> metrics = List.of(Metric.values()).stream().filter(m -> report.subjects(m.side).stream()
+                .anyMatch(s -> results.median(m, s).isPresent() || results.error(m, s).isPresent())).toList();
         int rows = 0;
         for (Metric m : metrics) {
             rows = Math.max(rows, report.subjects(m.side).size());

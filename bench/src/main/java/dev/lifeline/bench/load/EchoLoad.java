@@ -106,7 +106,7 @@ public final class EchoLoad {
             }
             if (now - lastProgress > STALL_NANOS) {
                 throw new EchoException(missing() + " echoes missing: no echo for "
-                        + STALL_NANOS / 1_000_000_000 + " s" + (draining ? " after the window" : ""));
+                        + STALL_NANOS / 1_000_000_000 + " s" + (draining ? " after the window" : "") + stalled());
             }
             if (selector.select(100) == 0) {
                 continue;
@@ -140,6 +140,17 @@ public final class EchoLoad {
             }
         }
         return true;
+    }
+
+    /** Where the first stalled connection stands: did any part of the missing echo arrive? */
+    private String stalled() {
+        for (Stream s : streams) {
+            if (s.sent != s.check.next()) {
+                return "; " + s.check + " has " + (s.sent - s.check.next()) + " of " + s.sent + " messages unanswered, "
+                        + s.in.position() + " bytes of the next echo buffered" + (s.inMessage ? " (inside a frame)" : "");
+            }
+        }
+        return "";
     }
 
     private long missing() {
