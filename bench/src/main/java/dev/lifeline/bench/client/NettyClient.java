@@ -23,7 +23,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +51,7 @@ final class NettyClient implements ClientLibrary {
                 })
                 .connect(uri.getHost(), uri.getPort()).sync();
         Channel channel = ready.get(10, TimeUnit.SECONDS);
+        Queue<WebSocketFrame> outbox = new ConcurrentLinkedQueue<>();
         return new Link() {
             @Override
             public void sendText(String text) {
@@ -60,11 +63,26 @@ final class NettyClient implements ClientLibrary {
                 send(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data)));
             }
 
+            /**
+             * Writes in the order of the calls: a write from the event loop would overtake one that another thread
+             * handed to the event loop as a task, so every frame goes through one queue.
+             */
             private void send(WebSocketFrame frame) {
+                outbox.add(frame);
                 if (channel.eventLoop().inEventLoop()) {
-                    channel.write(frame); // flushed at the end of the read batch
+                    drain(); // flushed at the end of the read batch
                 } else {
-                    channel.writeAndFlush(frame);
+                    channel.eventLoop().execute(() -> {
+                        drain();
+                        channel.flush();
+                    });
+                }
+            }
+
+            private void drain() {
+                WebSocketFrame f;
+                while ((f = outbox.poll()) != null) {
+                    channel.write(f);
                 }
             }
 
