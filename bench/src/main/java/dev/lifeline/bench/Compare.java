@@ -255,8 +255,8 @@ public final class Compare {
                     case "--logs" -> logs = Path.of(args[++i]);
                     case "--command" -> command = args[++i];
                     default -> throw new IllegalArgumentException("unknown option " + a + "; options: --quick --reps N"
-                            + " --seconds N --warmup N --connections N --scenarios a,b --servers a,b --clients a,b --out DIR"
-                            + " --logs DIR --command TEXT");
+                            + " --seconds N --warmup N --connections N --scenarios a,b --servers a,b --clients a,b"
+                            + " --out DIR --logs DIR --command TEXT");
                 }
             }
             servers.forEach(Servers::of);

@@ -14,7 +14,8 @@ final class Machine {
     static String describe() {
         String cpu = firstValue(Path.of("/proc/cpuinfo"), "model name").orElse("unknown CPU");
         String mem = firstValue(Path.of("/proc/meminfo"), "MemTotal")
-                .map(v -> String.format(Locale.ROOT, "%.0f GiB", Long.parseLong(v.replaceAll("[^0-9]", "")) / 1048576.0))
+                .map(v -> String.format(Locale.ROOT, "%.0f GiB",
+                        Long.parseLong(v.replaceAll("[^0-9]", "")) / 1048576.0))
                 .orElse("unknown memory");
         return cores() + " cores (" + cpu + "), " + mem + "; "
                 + System.getProperty("os.name") + " " + System.getProperty("os.version") + "; "

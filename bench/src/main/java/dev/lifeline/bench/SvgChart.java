@@ -43,8 +43,8 @@ final class SvgChart {
 
     private static void panel(StringBuilder svg, Results results, Report report, Metric m, int x, int y) {
         String side = m.side == Metric.Side.SERVER ? "server" : "client";
-        text(svg, x, y + 16, 12, "bold", side + ": " + m.title + " (" + m.unit + (m.higherIsBetter ? ", higher" : ", lower")
-                + " is better)");
+        text(svg, x, y + 16, 12, "bold", side + ": " + m.title + " (" + m.unit
+                + (m.higherIsBetter ? ", higher" : ", lower") + " is better)");
         List<String> subjects = report.subjects(m.side);
         double max = 0;
         for (String s : subjects) {

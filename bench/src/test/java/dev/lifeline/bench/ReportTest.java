@@ -34,7 +34,8 @@ class ReportTest {
         String md = report.markdown(List.of("# t"));
         assertThat(md).contains("| small messages (64 × 16 in flight, 64 B), msg/s ↑ | 120 | 100 | 80.0 | 400 |"
                 + " 1.20 (Netty) | 0.30 |");
-        assertThat(md).contains("| latency p99 (1 connection, 64 B), µs ↓ | 50.0 | 40.0 | 100 | — | 1.25 (Netty) | — |");
+        assertThat(md).contains("| latency p99 (1 connection, 64 B), µs ↓ | 50.0 | 40.0 | 100 | — | 1.25 (Netty)"
+                + " | — |");
         assertThat(md).contains("| server, small messages: ≥ 1.2 × Netty | 1.20 × | yes |");
         assertThat(md).contains("| server, latency p99: ≤ the best peer's | 1.25 × Netty | **no** |");
     }

@@ -6,8 +6,8 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * Runs one client library through one scenario in its own JVM and prints its {@link LoadResult#toLine()} after {@link #PREFIX}:
- * {@code ClientMain <library> <scenario> <ws-uri> <warm-up ms> <measure ms>}.
+ * Runs one client library through one scenario in its own JVM and prints its {@link LoadResult#toLine()} after
+ * {@link #PREFIX}: {@code ClientMain <library> <scenario> <ws-uri> <warm-up ms> <measure ms>}.
  */
 public final class ClientMain {
     /** Starts the result line on stdout. */

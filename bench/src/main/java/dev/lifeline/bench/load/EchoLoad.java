@@ -146,8 +146,9 @@ public final class EchoLoad {
     private String stalled() {
         for (Stream s : streams) {
             if (s.sent != s.check.next()) {
-                return "; " + s.check + " has " + (s.sent - s.check.next()) + " of " + s.sent + " messages unanswered, "
-                        + s.in.position() + " bytes of the next echo buffered" + (s.inMessage ? " (inside a frame)" : "");
+                return "; " + s.check + " has " + (s.sent - s.check.next()) + " of " + s.sent
+                        + " messages unanswered, " + s.in.position() + " bytes of the next echo buffered"
+                        + (s.inMessage ? " (inside a frame)" : "");
             }
         }
         return "";

@@ -48,7 +48,8 @@ public final class IdleConnections {
     public static Result run(Target target, int count, MemoryProbe probe) {
         try {
             Opened warm = Connector.open(target, Math.min(WARM_UP, count), WINDOW, TIMEOUT);
-            LoadResult warmEcho = EchoLoad.run(warm.channels(), EchoLoad.Plan.counted(Scenario.CONNECTIONS, false, 1));
+            LoadResult warmEcho = EchoLoad.run(warm.channels(),
+                    EchoLoad.Plan.counted(Scenario.CONNECTIONS, false, 1));
             warm.abort();
             if (!warmEcho.ok()) {
                 return Result.failed(warmEcho.error());
@@ -58,7 +59,8 @@ public final class IdleConnections {
             Opened opened = Connector.open(target, count, WINDOW, TIMEOUT);
             try {
                 Memory after = probe.read();
-                LoadResult alive = EchoLoad.run(opened.channels(), EchoLoad.Plan.counted(Scenario.CONNECTIONS, false, 1));
+                LoadResult alive = EchoLoad.run(opened.channels(),
+                        EchoLoad.Plan.counted(Scenario.CONNECTIONS, false, 1));
                 if (!alive.ok()) {
                     return Result.failed("after opening " + count + " connections: " + alive.error());
                 }

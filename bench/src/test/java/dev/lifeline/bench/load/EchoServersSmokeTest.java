@@ -31,7 +31,8 @@ class EchoServersSmokeTest {
     private static long echo(Target target, Scenario scenario, int connections, int perConnection) throws Exception {
         Opened opened = Connector.open(target, connections, 8, Duration.ofSeconds(10));
         try {
-            LoadResult result = EchoLoad.run(opened.channels(), EchoLoad.Plan.counted(scenario, target.raw(), perConnection));
+            LoadResult result = EchoLoad.run(opened.channels(),
+                    EchoLoad.Plan.counted(scenario, target.raw(), perConnection));
             assertThat(result.error()).isNull();
             return result.messages();
         } finally {
