@@ -47,9 +47,13 @@ public final class Connection implements WebSocket {
     static final System.Logger LOG = System.getLogger("dev.lifeline");
     private static final int MIN_READ_BUFFER = 4 * 1024;
     private static final int MAX_READ_BUFFER = 64 * 1024;
+    /** How long a connection being failed may spend writing its Close frame before TCP is dropped. */
+    private static final Duration FAIL_WRITE_GRACE = Duration.ofSeconds(1);
 
     private final String id;
     private final Socket socket;
+    /** The TCP socket under {@link #socket} (the same one without TLS): closing it never blocks. */
+    private final Socket tcp;
     private final InputStream in;
     private final Protocol protocol;
     private final WebSocketOptions options;
@@ -73,6 +77,10 @@ public final class Connection implements WebSocket {
     private ScheduledFuture<?> closeTimer;
     private Throwable ioFailure;
     private volatile boolean aborted;
+    /** The reader is waiting for room in the inbox (inbound backpressure). Guarded by {@link #lock}. */
+    private boolean readerPaused;
+    /** {@link #finish()} has run. Guarded by {@link #lock}. */
+    private boolean finished;
 
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     /** A high surrogate left at the end of a text fragment, sent with the next one. Guarded by {@link #lock}. */
@@ -81,13 +89,15 @@ public final class Connection implements WebSocket {
     /**
      * Wraps a socket whose opening handshake has completed.
      *
+     * @param tcp the TCP socket under {@code socket} (the same socket without TLS)
      * @param onClosed run once when the connection is CLOSED (the server removes it from its registry)
      */
-    public Connection(String id, Socket socket, InputStream in, Protocol protocol, WebSocketOptions options,
-            HttpRequest request, HttpResponse response, Optional<String> subprotocol, List<Event> initialEvents,
-            Runnable onClosed) throws IOException {
+    public Connection(String id, Socket socket, Socket tcp, InputStream in, Protocol protocol,
+            WebSocketOptions options, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
+            List<Event> initialEvents, Runnable onClosed) throws IOException {
         this.id = id;
         this.socket = socket;
+        this.tcp = tcp;
         this.in = in;
         this.protocol = protocol;
         this.options = options;
@@ -159,18 +169,29 @@ public final class Connection implements WebSocket {
         finish();
     }
 
-    /** Inbound backpressure: waits while the inbox is full; false when the reader should stop. */
+    /**
+     * Inbound backpressure: waits while more than {@code maxQueue} messages (or {@code maxQueueBytes}) wait to be
+     * received, so that TCP pushes back on the peer; false when the reader should stop. A backlog of
+     * {@code maxQueue} messages does not pause the reader, so a Close frame right behind it is still seen.
+     */
     private boolean awaitInboxRoom() {
         lock.lock();
         try {
             while (!aborted && protocol.state() == State.OPEN
-                    && (inbox.size() >= options.maxQueue() || inboxBytes >= options.maxQueueBytes())) {
+                    && (inbox.size() > options.maxQueue() || inboxBytes > options.maxQueueBytes())) {
+                readerPaused = true;
                 changed.awaitUninterruptibly();
             }
+            readerPaused = false;
             return !aborted;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether the reader is paused by a full inbox (then Pongs wait in TCP too). Caller holds {@link #lock}. */
+    boolean readerPausedLocked() {
+        return readerPaused;
     }
 
     /** Dispatches the protocol's events and queues its outbound bytes. Caller holds {@link #lock}. */
@@ -192,7 +213,7 @@ public final class Connection implements WebSocket {
                 case Event.Ping p -> log(Level.TRACE, "< PING [" + p.payload().length + " bytes]");
                 case Event.CloseReceived c -> log(Level.DEBUG, "< CLOSE " + c.status() + "; connection is CLOSING");
                 case Event.Failed f -> log(Level.DEBUG, "failing the connection: " + f.cause().getMessage());
-                case Event.Closed c -> log(Level.DEBUG, "connection is CLOSED: " + c.status().getMessage());
+                case Event.Closed c -> { } // logged by finish(), once TCP is closed too
                 case Event.RequestReceived r -> { }
                 case Event.HandshakeCompleted h -> { }
                 case Event.HandshakeFailed h -> { }
@@ -359,8 +380,14 @@ public final class Connection implements WebSocket {
         }, data.remaining());
     }
 
-    /** Encodes under the lock (after waiting for room below the write limit), then writes. */
+    /**
+     * Encodes under the lock (after waiting for room below the write limit), then writes, returning once the
+     * frame is handed to TCP.
+     *
+     * @throws ConnectionClosedException when the connection is closed, or fails before the frame is written
+     */
     private void sendFrame(Runnable encode, int size) {
+        long end;
         lock.lock();
         try {
             outgoing.awaitRoom(size);
@@ -370,10 +397,14 @@ public final class Connection implements WebSocket {
                 throw closedExceptionLocked();
             }
             afterProtocol();
+            end = outgoing.queuedLocked();
         } finally {
             lock.unlock();
         }
         outgoing.flush(true);
+        if (!outgoing.written(end)) {
+            throw closedException().orElseThrow();
+        }
     }
 
     /**
@@ -449,23 +480,24 @@ public final class Connection implements WebSocket {
     }
 
     /**
-     * Fails the connection now: sends a Close frame with {@code code} if it can be written without waiting, and
-     * drops TCP. For dead peers (keepalive) and stuck writes. Call from a virtual thread.
+     * Fails the connection now, for a dead peer (keepalive): sends a Close frame with {@code code} unless that
+     * takes longer than {@link #FAIL_WRITE_GRACE}, and drops TCP. Call from a virtual thread.
      */
-    void failAndDrop(CloseCode code, String reason, Throwable cause) {
+    void failAndDrop(CloseCode code, String reason) {
         lock.lock();
         try {
-            if (ioFailure == null) {
-                ioFailure = cause;
-            }
             protocol.fail(code, reason);
             afterProtocol();
         } finally {
             lock.unlock();
         }
-        log(Level.INFO, "dropping the connection: " + reason);
-        Timers.schedule(this::abort, Duration.ofSeconds(1)); // in case the write below blocks
-        outgoing.flush(false);
+        log(Level.INFO, "failing the connection: " + reason + "; dropping TCP");
+        Thread writer = Thread.ofVirtual().name("lifeline-fail-" + id).start(() -> outgoing.flush(true));
+        try {
+            writer.join(FAIL_WRITE_GRACE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         abort();
     }
 
@@ -478,22 +510,29 @@ public final class Connection implements WebSocket {
         return protocol;
     }
 
+    /** Drops TCP now; the connection is CLOSED when this returns, and {@link #closed()} is complete. */
     @Override
     public void abort() {
-        aborted = true;
         lock.lock();
         try {
-            changed.signalAll();
+            if (!aborted) {
+                aborted = true;
+                protocol.receiveEof(); // TCP is going away: CLOSED now, not when the reader notices
+                dispatch(protocol.takeEvents());
+                protocol.takeOutbound(); // nothing more will be written
+                changed.signalAll();
+            }
         } finally {
             lock.unlock();
         }
-        closeQuietly();
+        finish();
     }
 
+    /** On the timer thread: hands the drop to a virtual thread, since closing may run user callbacks. */
     private void closeTimedOut() {
         if (!closed.isDone()) {
             log(Level.DEBUG, "closing handshake timed out after " + options.closeTimeout() + "; dropping TCP");
-            abort();
+            Thread.ofVirtual().name("lifeline-close-timeout-" + id).start(this::abort);
         }
     }
 
@@ -510,8 +549,20 @@ public final class Connection implements WebSocket {
         }
     }
 
-    /** The reader saw the end: close the socket and tell everyone. Runs once, on the reader thread. */
+    /**
+     * TCP is over (the reader saw the end, or {@link #abort()}): close the socket and tell everyone. Runs once,
+     * on the reader thread or the aborting one.
+     */
     private void finish() {
+        lock.lock();
+        try {
+            if (finished) {
+                return;
+            }
+            finished = true;
+        } finally {
+            lock.unlock();
+        }
         closeQuietly();
         Timers.unwatch(this);
         CloseStatus status;
@@ -538,26 +589,36 @@ public final class Connection implements WebSocket {
         }
     }
 
+    /**
+     * Closes TCP first: that never blocks, while closing a TLS socket may wait to write its close_notify to a peer
+     * that does not read.
+     */
     void closeQuietly() {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            log(Level.TRACE, "closing the socket: " + e);
+        for (Socket s : tcp == socket ? List.of(tcp) : List.of(tcp, socket)) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                log(Level.TRACE, "closing the socket: " + e);
+            }
         }
     }
 
     /** Records a write failure; the connection is dropped. */
     void writeFailed(IOException e) {
+        boolean first;
         lock.lock();
         try {
-            if (ioFailure == null && !aborted) {
+            first = !aborted;
+            if (ioFailure == null && first) {
                 ioFailure = e;
             }
         } finally {
             lock.unlock();
         }
-        log(Level.DEBUG, "write failed: " + e);
-        abort();
+        if (first) {
+            log(Level.DEBUG, "write failed: " + e);
+            abort();
+        }
     }
 
     void checkWriteTimeout(long now) {
@@ -610,8 +671,9 @@ public final class Connection implements WebSocket {
         }
     }
 
+    /** Why the connection ended: the peer's protocol violation if there was one, else the I/O failure if any. */
     ConnectionClosedException closedExceptionLocked() {
-        return protocol.closedException(ioFailure);
+        return protocol.closedException(protocol.failure().<Throwable>map(f -> f).orElse(ioFailure));
     }
 
     boolean isOpenLocked() {

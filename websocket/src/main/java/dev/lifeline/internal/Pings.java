@@ -22,7 +22,8 @@ import java.util.concurrent.ScheduledFuture;
  * threads, never under the connection's lock. All methods but {@link #latency()} run under that lock.
  */
 final class Pings {
-    private static final ExecutorService COMPLETIONS = Executors.newVirtualThreadPerTaskExecutor();
+    private static final ExecutorService COMPLETIONS =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("lifeline-pong-", 0).factory());
 
     private final Connection connection;
     private final WebSocketOptions options;
@@ -103,6 +104,30 @@ final class Pings {
         pending.clear();
     }
 
+    /**
+     * Fails the connection with 1011 if {@code answer} is not done within {@code pingTimeout}. While the reader is
+     * paused by a full inbox, the Pong may be waiting in TCP behind messages the application has not taken: that
+     * says nothing about the peer, so the timeout starts over instead. Caller holds the connection's lock.
+     */
+    private void armTimeout(CompletableFuture<Duration> answer) {
+        timeoutTask = Timers.schedule(() -> {
+            connection.lock.lock();
+            try {
+                if (answer.isDone() || stopped) {
+                    return;
+                }
+                if (connection.readerPausedLocked()) {
+                    armTimeout(answer);
+                    return;
+                }
+            } finally {
+                connection.lock.unlock();
+            }
+            Thread.ofVirtual().name("lifeline-keepalive-" + connection.id())
+                    .start(() -> connection.failAndDrop(CloseCode.INTERNAL_ERROR, "keepalive ping timeout"));
+        }, options.pingTimeout());
+    }
+
     private void scheduleNext() {
         if (!stopped && options.keepalive()) {
             keepaliveTask = Timers.schedule(this::keepalive, options.pingInterval());
@@ -119,12 +144,7 @@ final class Pings {
             }
             answer = sendPingLocked(connection.protocol());
             connection.afterProtocol();
-            timeoutTask = Timers.schedule(() -> {
-                if (!answer.isDone()) {
-                    Thread.ofVirtual().start(() -> connection.failAndDrop(CloseCode.INTERNAL_ERROR,
-                            "keepalive ping timeout", null));
-                }
-            }, options.pingTimeout());
+            armTimeout(answer);
         } catch (WebSocketException e) {
             return; // closing: no more keepalive
         } finally {
