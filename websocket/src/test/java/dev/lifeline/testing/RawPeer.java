@@ -244,6 +244,12 @@ public final class RawPeer implements AutoCloseable {
         }
     }
 
+    /** Everything the other side sends until it closes TCP, which must happen within {@code timeout}. */
+    public byte[] readToEnd(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        return in.readAllBytes();
+    }
+
     /** Drops the connection with a TCP reset (no FIN, no Close frame). */
     public void reset() throws IOException {
         socket.setSoLinger(true, 0);
