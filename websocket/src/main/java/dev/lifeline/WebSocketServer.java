@@ -3,6 +3,7 @@ package dev.lifeline;
 import dev.lifeline.internal.Connection;
 import dev.lifeline.internal.Handshakes;
 import dev.lifeline.protocol.CloseCode;
+import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.ServerProtocol;
 import dev.lifeline.protocol.handshake.HandshakeException;
@@ -333,6 +334,10 @@ public final class WebSocketServer implements AutoCloseable {
         }
         try {
             config.handler.handle(connection);
+            connection.close();
+        } catch (ConnectionClosedException e) {
+            // The connection ended under the handler (the client went away): nothing to report to anyone.
+            LOG.log(Level.DEBUG, "[" + connection.id() + "] handler ended by the closed connection: " + e.getMessage());
             connection.close();
         } catch (Exception | Error e) {
             LOG.log(Level.WARNING, "[" + connection.id() + "] handler failed; closing with 1011: " + e, e);
