@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testing.Census;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -73,6 +74,23 @@ final class Peers implements AutoCloseable {
     /** Waits for a future, at most {@link #PATIENCE}. */
     static <T> T await(CompletableFuture<T> future) throws Exception {
         return future.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Server threads that run a connection, from its opening handshake to the end of its handler: one appearing
+     * tells that the server accepted a TCP connection.
+     */
+    static long serverConnectionThreads() throws IOException {
+        return Census.lifelineThreads().stream().filter(name -> name.startsWith("lifeline-conn-")).count();
+    }
+
+    /** Waits (at most {@link #PATIENCE}) until the server runs more connection threads than {@code before}. */
+    static void awaitServerConnectionThreads(long before) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        while (serverConnectionThreads() <= before && millisSince(start) < PATIENCE.toMillis()) {
+            Thread.sleep(10);
+        }
+        assertThat(serverConnectionThreads()).as("server connection threads").isGreaterThan(before);
     }
 
     static long millisSince(long startNanos) {

@@ -118,14 +118,11 @@ class ShutdownTest {
     @Test
     void handshakeInFlightIsAnswered503() throws Exception {
         WebSocketServer server = WebSocketServer.builder(ws -> { }).start();
-        int handshakesBefore = countHandshakeThreads();
+        long before = Peers.serverConnectionThreads();
         try (Socket slow = new Socket()) {
             slow.connect(new InetSocketAddress("127.0.0.1", server.port()));
             slow.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
-            long start = System.nanoTime();
-            while (countHandshakeThreads() == handshakesBefore && Peers.millisSince(start) < PATIENCE.toMillis()) {
-                Thread.sleep(10);
-            }
+            Peers.awaitServerConnectionThreads(before);
 
             long closing = System.nanoTime();
             server.close();
@@ -139,14 +136,12 @@ class ShutdownTest {
         }
     }
 
-    private static int countHandshakeThreads() throws java.io.IOException {
-        return (int) Census.lifelineThreads().stream().filter(name -> name.startsWith("lifeline-conn-")).count();
-    }
-
     @Test
     void handlersThatIgnoreTheCloseAreInterruptedAfterTheBound() throws Exception {
+        CompletableFuture<Boolean> started = new CompletableFuture<>();
         CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
         WebSocketServer server = WebSocketServer.builder(ws -> {
+            started.complete(true);
             try {
                 Thread.sleep(60_000);
             } catch (InterruptedException e) {
@@ -154,6 +149,7 @@ class ShutdownTest {
             }
         }).start();
         WebSocket client = WebSocketClient.connect(Peers.uri(server));
+        await(started);
         long start = System.nanoTime();
 
         server.close(Duration.ofMillis(300));
