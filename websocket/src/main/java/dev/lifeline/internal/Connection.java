@@ -123,10 +123,10 @@ public final class Connection implements WebSocket {
             lock.unlock();
         }
         outgoing.flush(false);
+        log(Level.DEBUG, "connection is OPEN");
         Timers.watch(this);
         Thread.ofVirtual().name("lifeline-reader-" + id).start(this::readLoop);
         pings.startKeepalive();
-        log(Level.DEBUG, "connection is OPEN");
     }
 
     // ------------------------------------------------------------------ reading
@@ -211,7 +211,8 @@ public final class Connection implements WebSocket {
                 case Event.Binary b -> deliver(new Message.Binary(b.data()));
                 case Event.Pong p -> pings.pongReceived(p.payload());
                 case Event.Ping p -> log(Level.TRACE, "< PING [" + p.payload().length + " bytes]");
-                case Event.CloseReceived c -> log(Level.DEBUG, "< CLOSE " + c.status() + "; connection is CLOSING");
+                case Event.CloseReceived c -> log(Level.DEBUG, "< CLOSE " + c.status()
+                        + (protocol.receivedThenSent() ? "; connection is CLOSING" : ""));
                 case Event.Failed f -> log(Level.DEBUG, "failing the connection: " + f.cause().getMessage());
                 case Event.Closed c -> { } // logged by finish(), once TCP is closed too
                 case Event.RequestReceived r -> { }
