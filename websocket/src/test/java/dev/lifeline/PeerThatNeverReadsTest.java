@@ -9,6 +9,7 @@ import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedErrorException;
 import dev.lifeline.protocol.State;
 import dev.lifeline.testing.Census;
+import dev.lifeline.testing.RawPeer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Acceptance test 6, outbound backpressure: a peer that never reads. Once TCP's buffers are full, {@code send()}
  * blocks; concurrent senders queue at most {@code writeLimit} bytes between them (memory stays bounded), and a
- * write that stays blocked for {@code writeTimeout} fails the connection: every blocked {@code send()} throws.
+ * write that stays blocked for {@code writeTimeout} fails the connection: every blocked {@code send()} throws. The
+ * same bound holds for the Pongs such a peer asks for.
  */
 @Timeout(60)
 class PeerThatNeverReadsTest {
@@ -75,6 +77,41 @@ class PeerThatNeverReadsTest {
             assertThat(ws.state()).isEqualTo(State.CLOSED);
             assertThat(await(ws.closed())).isEqualTo(new CloseStatus(CloseCode.ABNORMAL_CLOSURE, ""));
             assertThat(raw.peer.awaitEnd(PATIENCE)).as("TCP dropped").isTrue();
+        }
+    }
+
+    /**
+     * Each Ping asks for a Pong (RFC 6455 §5.5.2); a peer that sends Pings without reading the Pongs must be pushed
+     * back by TCP like any other sender, not pile its Pongs up in our memory.
+     */
+    @Test
+    void pingFloodFromAPeerThatNeverReadsIsPushedBack() throws Exception {
+        try (AgainstRaw raw = AgainstRaw.ourServer(WebSocketOptions.DEFAULT.withoutKeepalive())) {
+            byte[] ping = RawPeer.frame(true, RawPeer.PING, new byte[125], true);
+            byte[] burst = new byte[ping.length * 256];
+            for (int i = 0; i < 256; i++) {
+                System.arraycopy(ping, 0, burst, i * ping.length, ping.length);
+            }
+            AtomicLong sent = new AtomicLong();
+            long heapBefore = Census.usedHeapAfterGc();
+            Thread flood = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        raw.peer.write(burst);
+                        sent.addAndGet(burst.length);
+                    }
+                } catch (IOException e) {
+                    // the connection is gone: the test is over
+                }
+            });
+
+            awaitNoProgress(sent);
+            long heapGrowth = Census.usedHeapAfterGc() - heapBefore;
+
+            assertThat(heapGrowth).as("heap growth after %d bytes of Pings", sent.get()).isLessThan(HEAP_BOUND);
+            assertThat(raw.ours.state()).isEqualTo(State.OPEN);
+            raw.ours.abort();
+            flood.join(PATIENCE);
         }
     }
 

@@ -79,6 +79,12 @@ public final class Connection implements WebSocket {
     private volatile boolean aborted;
     /** The reader is waiting for room in the inbox (inbound backpressure). Guarded by {@link #lock}. */
     private boolean readerPaused;
+    /**
+     * {@link Outgoing#queuedLocked()} right after the last Pong or Close echo the reader queued: the reader waits
+     * while more than {@code writeLimit} bytes up to there are unwritten, so that a peer sending Pings without
+     * reading the Pongs is pushed back instead of filling our memory. Guarded by {@link #lock}.
+     */
+    private long answeredUpTo;
     /** {@link #finish()} has run. Guarded by {@link #lock}. */
     private boolean finished;
 
@@ -140,14 +146,23 @@ public final class Connection implements WebSocket {
                 if (n < 0) {
                     break;
                 }
+                boolean answered;
                 lock.lock();
                 try {
                     protocol.receiveData(ByteBuffer.wrap(buffer, 0, n));
+                    answered = protocol.hasOutbound();
                     afterProtocol();
+                    if (answered) {
+                        answeredUpTo = outgoing.queuedLocked();
+                    }
                 } finally {
                     lock.unlock();
                 }
-                outgoing.flush(false);
+                if (answered) {
+                    // Pongs and Close echoes are written by another thread: a peer that does not read must not
+                    // stop this one from seeing what the peer sends.
+                    outgoing.flushIfIdle();
+                }
                 if (n == buffer.length && buffer.length < MAX_READ_BUFFER) {
                     buffer = new byte[buffer.length * 2];
                 }
@@ -171,15 +186,15 @@ public final class Connection implements WebSocket {
 
     /**
      * Inbound backpressure: waits while more than {@code maxQueue} messages (or {@code maxQueueBytes}) wait to be
-     * received, so that TCP pushes back on the peer; false when the reader should stop. A backlog of
-     * {@code maxQueue} messages does not pause the reader, so a Close frame right behind it is still seen.
+     * received, or while the answers to the peer's Pings are stuck behind more than {@code writeLimit} unwritten
+     * bytes, so that TCP pushes back on the peer; false when the reader should stop. A backlog of {@code maxQueue}
+     * messages does not pause the reader, so a Close frame right behind it is still seen.
      */
     private boolean awaitInboxRoom() {
         lock.lock();
         try {
-            while (!aborted && protocol.state() == State.OPEN
-                    && (inbox.size() > options.maxQueue() || inboxBytes > options.maxQueueBytes())) {
-                readerPaused = true;
+            while (!aborted && (inboxFull() || !outgoing.written(answeredUpTo - options.writeLimit()))) {
+                readerPaused = inboxFull();
                 changed.awaitUninterruptibly();
             }
             readerPaused = false;
@@ -187,6 +202,11 @@ public final class Connection implements WebSocket {
         } finally {
             lock.unlock();
         }
+    }
+
+    private boolean inboxFull() {
+        return protocol.state() == State.OPEN
+                && (inbox.size() > options.maxQueue() || inboxBytes > options.maxQueueBytes());
     }
 
     /** Whether the reader is paused by a full inbox (then Pongs wait in TCP too). Caller holds {@link #lock}. */
