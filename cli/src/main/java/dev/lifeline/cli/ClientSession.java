@@ -56,6 +56,7 @@ final class ClientSession {
         try {
             ws.closed().join();
             reader.join(DRAIN);
+            screen.endPrompt();
             ConnectionClosedException how = ws.closedException().orElseThrow();
             String line = "connection is CLOSED with " + how.code() + ": " + how.getMessage();
             if (how instanceof ConnectionClosedOkException) {

@@ -87,7 +87,8 @@ final class ConnectCommand implements Callable<Integer> {
         boolean terminal = Terminal.interactive();
         PrintStream out = terminal ? System.out
                 : new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        Screen screen = new Screen(out, System.err, terminal, Terminal.colours(terminal));
+        Screen screen = new Screen(out, System.err, terminal, Terminal.colours(terminal),
+                terminal ? Terminal.columns() : 80);
         if (insecure) {
             screen.problem("warning: --insecure: the server's certificate and host name are not checked");
         }

@@ -18,31 +18,26 @@ final class Screen {
     private static final String YELLOW = ESC + "[33m";
     private static final String RED = ESC + "[31m";
     private static final String RESET = ESC + "[0m";
-    /**
-     * Inserts a line above the cursor's line and returns to where the cursor was: save the cursor, go down a line
-     * (scrolling if at the bottom), come back up, insert a blank line there (pushing the prompt line down), write the
-     * text into it, restore the cursor and follow the prompt line down. The typed text is never redrawn, so this
-     * works with the terminal's own line editing.
-     */
-    private static final String ABOVE_START = ESC + "7\n" + ESC + "[A" + ESC + "[L\r";
-    private static final String ABOVE_END = ESC + "8" + ESC + "[B";
 
     private final PrintStream out;
     private final PrintStream err;
     private final boolean terminal;
     private final boolean colours;
+    private final int columns;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean promptShown;
 
     /**
      * @param terminal a person at a terminal; else a pipe
      * @param colours colour state lines and problems (only at a terminal)
+     * @param columns the terminal's width, to know how many rows a long line takes
      */
-    Screen(PrintStream out, PrintStream err, boolean terminal, boolean colours) {
+    Screen(PrintStream out, PrintStream err, boolean terminal, boolean colours, int columns) {
         this.out = out;
         this.err = err;
         this.terminal = terminal;
         this.colours = terminal && colours;
+        this.columns = Math.max(1, columns);
     }
 
     boolean terminal() {
@@ -106,12 +101,30 @@ final class Screen {
     private void above(String line) {
         withLock(() -> {
             if (promptShown) {
-                out.print(ABOVE_START + line + ABOVE_END);
+                out.print(insertAbove(line, rows(line)));
             } else {
                 out.println(line);
             }
             out.flush();
         });
+    }
+
+    /**
+     * Writes {@code text} on {@code rows} new lines above the cursor's line and puts the cursor back where it was:
+     * save the cursor; go down that many lines (scrolling if at the bottom); come back up to the prompt line; insert
+     * blank lines there, which pushes the prompt line down; write the text into them; restore the cursor and follow
+     * the prompt line down. What the user has typed is never redrawn, so the terminal's own line editing goes on.
+     */
+    static String insertAbove(String text, int rows) {
+        return ESC + "7" + "\n".repeat(rows) + ESC + "[" + rows + "A" + ESC + "[" + rows + "L\r" + text + ESC + "8"
+                + ESC + "[" + rows + "B";
+    }
+
+    /** How many terminal rows the line takes (one column per code point, colour codes excluded). */
+    private int rows(String line) {
+        String visible = line.replaceAll(ESC + "\\[[0-9;]*m", "");
+        int width = visible.codePointCount(0, visible.length());
+        return Math.max(1, (width + columns - 1) / columns);
     }
 
     private void withLock(Runnable action) {

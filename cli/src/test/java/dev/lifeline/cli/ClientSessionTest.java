@@ -54,7 +54,7 @@ class ClientSessionTest {
 
     private ClientSession session(WebSocket ws, BufferedReader input, boolean terminal, Duration linger) {
         Screen screen = new Screen(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), terminal, false);
+                new PrintStream(err, true, StandardCharsets.UTF_8), terminal, false, 80);
         return new ClientSession(ws, input, screen, linger);
     }
 

@@ -17,7 +17,7 @@ class ScreenTest {
 
     private Screen screen(boolean terminal, boolean colours) {
         return new Screen(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), terminal, colours);
+                new PrintStream(err, true, StandardCharsets.UTF_8), terminal, colours, 20);
     }
 
     private String out() {
@@ -34,7 +34,18 @@ class ScreenTest {
         screen.prompt();
         screen.incoming(Message.text("hi\u001b[2J"));
 
-        assertThat(out()).isEqualTo("> " + ESC + "7\n" + ESC + "[A" + ESC + "[L\r< hi\\x1b[2J" + ESC + "8" + ESC + "[B");
+        assertThat(out()).isEqualTo("> " + ESC + "7\n" + ESC + "[1A" + ESC + "[1L\r< hi\\x1b[2J" + ESC + "8" + ESC
+                + "[1B");
+    }
+
+    @Test
+    void aLineLongerThanTheTerminalIsWideGetsAsManyRowsAsItWraps() {
+        Screen screen = screen(true, true);
+        screen.prompt();
+        screen.status("x".repeat(39)); // "= " and 39 characters: 41 columns, 3 rows of 20; colours take none
+
+        assertThat(out()).isEqualTo("> " + ESC + "7\n\n\n" + ESC + "[3A" + ESC + "[3L\r" + ESC + "[33m= "
+                + "x".repeat(39) + ESC + "[0m" + ESC + "8" + ESC + "[3B");
     }
 
     @Test
