@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
@@ -30,6 +31,9 @@ import picocli.CommandLine.Spec;
             "4:could not listen (port in use, bad keystore)",
             "130:stopped by Ctrl-C, after a graceful shutdown (143 for SIGTERM)"})
 final class ServeCommand implements Callable<Integer> {
+    /** After the graceful close, how long the connections' threads get to print their closing lines. */
+    private static final Duration CLOSING_LINES = Duration.ofSeconds(2);
+
     @Spec
     CommandSpec spec;
 
@@ -80,6 +84,11 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.line("shutting down: closing every connection with 1001");
             server.close();
+            try {
+                log.awaitAllClosed(CLOSING_LINES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             log.line("stopped: " + log.summary());
             out.flush();
         }, "lifeline-shutdown"));

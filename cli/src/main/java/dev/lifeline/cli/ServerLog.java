@@ -8,7 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What {@code lifeline serve} tells its operator: one line when a connection opens, one when it closes (remote
@@ -26,6 +29,8 @@ final class ServerLog {
     private final AtomicLong open = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition closedOne = lock.newCondition();
 
     /** @param quiet no line per connection; the summary is still printed */
     ServerLog(PrintStream out, boolean quiet, Clock clock) {
@@ -53,11 +58,39 @@ final class ServerLog {
      * @param messages messages received on it
      */
     void closed(WebSocket ws, Duration lasted, long messages) {
-        long nowOpen = open.decrementAndGet();
-        if (!quiet) {
-            String how = ws.closedException().map(ConnectionClosedException::getMessage).orElse("closed");
-            line(ws.id() + " closed from " + address(ws.remoteAddress()) + " after " + Text.duration(lasted) + ", "
-                    + Text.count(messages, "message") + ": " + how + " (" + nowOpen + " open)");
+        lock.lock(); // the line is printed before awaitAllClosed() can see one connection fewer
+        try {
+            long nowOpen = open.decrementAndGet();
+            if (!quiet) {
+                String how = ws.closedException().map(ConnectionClosedException::getMessage).orElse("closed");
+                line(ws.id() + " closed from " + address(ws.remoteAddress()) + " after " + Text.duration(lasted)
+                        + ", " + Text.count(messages, "message") + ": " + how + " (" + nowOpen + " open)");
+            }
+            closedOne.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until every connection opened has had its closing line, at most {@code timeout}: at shutdown, the
+     * connections' closings are reported by their own threads.
+     *
+     * @return false if some connection was still open when the time was up
+     */
+    boolean awaitAllClosed(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (open.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !closedOne.await(left, TimeUnit.NANOSECONDS)) {
+                    return open.get() == 0;
+                }
+            }
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 

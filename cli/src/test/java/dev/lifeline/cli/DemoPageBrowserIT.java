@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,7 +140,7 @@ class DemoPageBrowserIT {
         await(ExpectedConditions.textToBePresentInElementLocated(element, text));
     }
 
-    private <T> T await(java.util.function.Function<? super WebDriver, T> condition) {
+    private <T> T await(Function<? super WebDriver, T> condition) {
         return new WebDriverWait(browser, WAIT).until(condition);
     }
 

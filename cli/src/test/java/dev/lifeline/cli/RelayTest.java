@@ -27,9 +27,10 @@ class RelayTest {
 
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
     private DemoServer server;
+    private ServerLog log;
 
     private DemoServer start(Mode mode) throws Exception {
-        ServerLog log = new ServerLog(new PrintStream(logged, true, StandardCharsets.UTF_8), false,
+        log = new ServerLog(new PrintStream(logged, true, StandardCharsets.UTF_8), false,
                 Clock.systemDefaultZone());
         server = DemoServer.start("127.0.0.1", 0, mode, WebSocketOptions.DEFAULT, Optional.empty(), log);
         return server;
@@ -130,6 +131,19 @@ class RelayTest {
         }
         assertThat(log.summary()).matches("1 connection served \\(0 open\\) in .*; 1 message received, 1 sent");
         assertThat(logged.toString(StandardCharsets.UTF_8)).as("--quiet logs no connection").isEmpty();
+    }
+
+    @Test
+    void onceTheServerIsClosedEveryClosingLineIsPrintedBeforeAwaitAllClosedReturns() throws Exception {
+        start(Mode.ECHO);
+        try (WebSocket ws = connect()) {
+            Eventually.contains(Eventually.text(logged), "(1 open)");
+            server.close();
+
+            assertThat(log.awaitAllClosed(WAIT)).isTrue();
+            assertThat(logged.toString(StandardCharsets.UTF_8))
+                    .contains("sent 1001 (going away) \"server shutting down\"; then received 1001");
+        }
     }
 
     @Test
