@@ -40,8 +40,8 @@ public final class ServerProtocol extends Protocol {
     }
 
     /**
-     * The request head, once parsed, whether or not it is a valid handshake: a server may answer a plain HTTP
-     * request (a health check) itself instead of sending the error that {@link Event.HandshakeFailed} queued.
+     * The request head once parsed, whether or not it is a valid WebSocket handshake: a server may answer a
+     * plain HTTP request (a health check, a page) instead of the automatic refusal.
      */
     public Optional<HttpRequest> request() {
         return Optional.ofNullable(request);
