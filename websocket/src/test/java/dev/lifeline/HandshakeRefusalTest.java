@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Handshakes the server refuses: by the application's {@code processRequest} (401, 403, plain HTTP such as a health
- * check), by the origin allow-list (RFC 6455 §4.2.2 item 4: 403), and by the protocol for requests that are not a
+ * Handshakes the server refuses: by the application's {@code processRequest} (401, 403; plain HTTP is in
+ * {@link ProcessRequestTest}), by the origin allow-list (RFC 6455 §4.2.2 item 4: 403), and by the protocol for requests that are not a
  * valid handshake (§4.2.2: 400; §4.4: 426 with the supported version). The client reports each refusal with the
  * status, the headers and an excerpt of the body; the server keeps serving others.
  */
@@ -53,20 +53,6 @@ class HandshakeRefusalTest {
                 assertThat(ws.handshakeRequest().headers().first("Authorization")).contains("Bearer 42");
                 assertThat(ws.state()).isEqualTo(State.OPEN);
             }
-        }
-    }
-
-    @Test
-    void plainHttpRequestIsAnsweredByProcessRequest() throws Exception {
-        try (WebSocketServer server = echo().processRequest(request -> request.target().equals("/health")
-                ? Optional.of(HttpResponse.of(200, "ok"))
-                : Optional.empty()).start()) {
-            String response = RawPeer.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
-                    PATIENCE);
-
-            assertThat(response).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nok");
-            assertThat(RawPeer.exchange(server.port(), "GET /other HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", PATIENCE))
-                    .as("a plain request it does not answer gets the protocol's answer").startsWith("HTTP/1.1 426 ");
         }
     }
 
