@@ -512,7 +512,6 @@ public final class Connection implements WebSocket {
         } finally {
             lock.unlock();
         }
-        log(Level.INFO, "failing the connection: " + reason + "; dropping TCP");
         Thread writer = Thread.ofVirtual().name("lifeline-fail-" + id).start(() -> outgoing.flush(true));
         try {
             writer.join(FAIL_WRITE_GRACE);
@@ -520,6 +519,7 @@ public final class Connection implements WebSocket {
             Thread.currentThread().interrupt();
         }
         abort();
+        log(Level.INFO, "failed the connection: " + reason + "; dropped TCP"); // after: logging may be slow
     }
 
     /** Writes what is queued from a virtual thread, unless a write is already under way. */

@@ -127,10 +127,11 @@ final class Outgoing {
         Duration limit = options.writeTimeout();
         if (started != 0 && now - started > limit.toNanos()) {
             writeStarted = 0;
-            connection.log(Level.INFO, "write blocked for more than " + limit + "; dropping the connection");
             IOException timeout = new IOException("write timed out after " + limit + ": the peer is not reading");
-            Thread.ofVirtual().name("lifeline-write-timeout-" + connection.id())
-                    .start(() -> connection.writeFailed(timeout));
+            Thread.ofVirtual().name("lifeline-write-timeout-" + connection.id()).start(() -> {
+                connection.writeFailed(timeout);
+                connection.log(Level.INFO, "write blocked for more than " + limit + "; dropped the connection");
+            });
         }
     }
 
