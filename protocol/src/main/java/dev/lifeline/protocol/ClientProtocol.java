@@ -44,7 +44,7 @@ public final class ClientProtocol extends Protocol {
         super(Side.CLIENT, config, random);
         byte[] key = new byte[16];
         random.nextBytes(key);
-        List<ExtensionOffer> offers = config.extensions().stream().map(ExtensionFactory::offer).toList();
+        List<ExtensionOffer> offers = config.extensions().stream().flatMap(f -> f.offers().stream()).toList();
         this.handshake = new ClientHandshake(uri, key, subprotocols, offers, extraHeaders);
         this.parser = new ResponseParser(config.headLimits());
     }

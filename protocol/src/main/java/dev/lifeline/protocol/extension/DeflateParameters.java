@@ -85,22 +85,6 @@ record DeflateParameters(boolean serverNoContextTakeover, boolean clientNoContex
         return new ExtensionOffer(PerMessageDeflate.NAME, params);
     }
 
-    /**
-     * Whether a server's response may accept this offer (RFC 7692 §7.1): it keeps {@code server_no_context_takeover}
-     * when offered, answers {@code server_max_window_bits} with the same or a smaller value when offered, and has
-     * {@code client_max_window_bits} only when offered.
-     */
-    boolean admits(DeflateParameters response) {
-        if (serverNoContextTakeover && !response.serverNoContextTakeover) {
-            return false;
-        }
-        if (serverMaxWindowBits.isPresent() && (response.serverMaxWindowBits.isEmpty()
-                || response.serverMaxWindowBits.getAsInt() > serverMaxWindowBits.getAsInt())) {
-            return false;
-        }
-        return clientMaxWindowBits.isPresent() || response.clientMaxWindowBits.isEmpty();
-    }
-
     private static boolean noValue(ExtensionParam param, String section) {
         if (param.value().isPresent()) {
             throw invalid(param, "takes no value", section);

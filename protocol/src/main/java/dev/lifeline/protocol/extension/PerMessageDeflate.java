@@ -161,18 +161,16 @@ public final class PerMessageDeflate implements ExtensionFactory {
     }
 
     /**
-     * Client: checks the server's response (RFC 7692 §5, §7.1) and builds the extension it agreed to.
+     * Client: checks the server's response (RFC 7692 §5, §7.1) and builds the extension it agreed to. Any valid
+     * response answers one of {@link #offers()}: the last offer does not ask for {@code server_no_context_takeover},
+     * none limits the server's window, and all allow {@code client_max_window_bits}, whose every value is honoured.
      *
-     * @throws IllegalArgumentException when a parameter is unknown, repeated or invalid, or the response does not
-     *         answer any of {@link #offers()} (the client then fails the connection)
+     * @throws IllegalArgumentException when a parameter is unknown, repeated or has an invalid value (the client
+     *         then fails the connection)
      */
     @Override
     public Extension accept(ExtensionOffer response) {
         DeflateParameters agreed = DeflateParameters.parse(response, true);
-        if (offers().stream().map(offer -> DeflateParameters.parse(offer, false)).noneMatch(o -> o.admits(agreed))) {
-            throw new IllegalArgumentException("\"" + response + "\" does not answer any of the offers "
-                    + offers() + " (RFC 7692 §7.1)");
-        }
         // §7.1.1.2: with client_no_context_takeover in the response, the client MUST NOT use context takeover.
         MessageDeflater sending = new MessageDeflater(pool,
                 sendingContextTakeover && !agreed.clientNoContextTakeover(),
