@@ -139,29 +139,34 @@ class DeflateFramingTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(Side.class)
-    void aBackReferenceIntoThePreviousMessageFailsWith1007WithoutContextTakeover(Side side) {
-        Protocol p = withoutContextTakeover(side);
-        receive(p, frame(peer(side), 0xc1, "f2 48 cd c9 c9 07 00"));
-        assertEvents(p, "Text Hello");
-        receive(p, frame(peer(side), 0xc1, "f2 00 11 00 00"));
-        assertFailedWith(p, 1007);
+    static Stream<Arguments> invalidPayloads() {
+        String[][] table = {
+            // what | context takeover | the payloads of compressed messages, the last one invalid
+            {"a back-reference into the previous message without context takeover", "false",
+                "f2 48 cd c9 c9 07 00", "f2 00 11 00 00"},
+            {"a reserved block type", "true", "ff ff ff"},
+            {"text that is not UTF-8 once inflated", "true", hex(Zlib.compress(bytes("48 65 ff fe")))},
+        };
+        List<Arguments> arguments = new ArrayList<>();
+        for (Side side : Side.values()) {
+            for (String[] row : table) {
+                arguments.add(Arguments.of(side, row[0], Boolean.parseBoolean(row[1]),
+                        List.of(row).subList(2, row.length)));
+            }
+        }
+        return arguments.stream();
     }
 
-    @ParameterizedTest
-    @EnumSource(Side.class)
-    void invalidCompressedDataFailsWith1007(Side side) {
-        Protocol p = withContextTakeover(side);
-        receive(p, frame(peer(side), 0xc1, "ff ff ff"));
-        assertFailedWith(p, 1007);
-    }
-
-    @ParameterizedTest
-    @EnumSource(Side.class)
-    void compressedTextThatIsNotUtf8FailsWith1007(Side side) {
-        Protocol p = withContextTakeover(side);
-        receive(p, frame(peer(side), 0xc1, Zlib.compress(bytes("48 65 ff fe"))));
+    @ParameterizedTest(name = "{0} receiving {1}")
+    @MethodSource("invalidPayloads")
+    void anInvalidCompressedMessageFailsWith1007(Side side, String what, boolean contextTakeover,
+            List<String> payloads) {
+        Protocol p = contextTakeover ? withContextTakeover(side) : withoutContextTakeover(side);
+        for (String payload : payloads.subList(0, payloads.size() - 1)) {
+            receive(p, frame(peer(side), 0xc1, payload));
+            assertThat(Wire.events(p)).hasSize(1);
+        }
+        receive(p, frame(peer(side), 0xc1, payloads.get(payloads.size() - 1)));
         assertFailedWith(p, 1007);
     }
 

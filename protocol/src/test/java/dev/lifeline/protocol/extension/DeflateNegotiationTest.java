@@ -37,52 +37,44 @@ class DeflateNegotiationTest {
     // ---------------------------------------------------------------- server
 
     static Stream<Arguments> serverAccepts() {
-        return table(3,
-                // offer | response | extension
-                "permessage-deflate", "permessage-deflate", "out takeover 15, in takeover",
-                "permessage-deflate; client_max_window_bits", "permessage-deflate", "out takeover 15, in takeover",
-                "permessage-deflate; client_max_window_bits=10", "permessage-deflate", "out takeover 15, in takeover",
-                "permessage-deflate; server_no_context_takeover", "permessage-deflate; server_no_context_takeover",
-                "out reset 15, in takeover",
-                "permessage-deflate; client_no_context_takeover", "permessage-deflate; client_no_context_takeover",
-                "out takeover 15, in reset",
-                "permessage-deflate; server_max_window_bits=15", "permessage-deflate; server_max_window_bits=15",
+        return table(4,
+                // this server | offer | response | extension
+                "takeover", "permessage-deflate", "permessage-deflate", "out takeover 15, in takeover",
+                "takeover", "permessage-deflate; client_max_window_bits", "permessage-deflate",
                 "out takeover 15, in takeover",
-                "permessage-deflate; server_max_window_bits=10", "permessage-deflate; server_max_window_bits=10",
-                "out takeover 10, in takeover",
-                "permessage-deflate; server_max_window_bits=8", "permessage-deflate; server_max_window_bits=8",
-                "out takeover 8, in takeover",
-                "permessage-deflate; server_max_window_bits=\"12\"", "permessage-deflate; server_max_window_bits=12",
-                "out takeover 12, in takeover",
-                "permessage-deflate; client_max_window_bits=12; server_max_window_bits=9; client_no_context_takeover;"
-                        + " server_no_context_takeover",
+                "takeover", "permessage-deflate; client_max_window_bits=10", "permessage-deflate",
+                "out takeover 15, in takeover",
+                "takeover", "permessage-deflate; server_no_context_takeover",
+                "permessage-deflate; server_no_context_takeover", "out reset 15, in takeover",
+                "takeover", "permessage-deflate; client_no_context_takeover",
+                "permessage-deflate; client_no_context_takeover", "out takeover 15, in reset",
+                "takeover", "permessage-deflate; server_max_window_bits=15",
+                "permessage-deflate; server_max_window_bits=15", "out takeover 15, in takeover",
+                "takeover", "permessage-deflate; server_max_window_bits=10",
+                "permessage-deflate; server_max_window_bits=10", "out takeover 10, in takeover",
+                "takeover", "permessage-deflate; server_max_window_bits=8",
+                "permessage-deflate; server_max_window_bits=8", "out takeover 8, in takeover",
+                "takeover", "permessage-deflate; server_max_window_bits=\"12\"",
+                "permessage-deflate; server_max_window_bits=12", "out takeover 12, in takeover",
+                "takeover", "permessage-deflate; client_max_window_bits=12; server_max_window_bits=9;"
+                        + " client_no_context_takeover; server_no_context_takeover",
                 "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=9",
-                "out reset 9, in reset");
-    }
-
-    @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("serverAccepts")
-    void serverAnswersAValidOffer(String offer, String response, String extension) {
-        ExtensionFactory.Accepted accepted = TAKEOVER.negotiate(element(offer)).orElseThrow();
-        assertThat(accepted.response()).hasToString(response);
-        assertThat(summary(accepted.extension())).isEqualTo(extension);
-    }
-
-    static Stream<Arguments> frugalServerAccepts() {
-        return table(3,
-                "permessage-deflate", "permessage-deflate; server_no_context_takeover; client_no_context_takeover",
-                "out reset 15, in reset",
-                "permessage-deflate; client_max_window_bits",
+                "out reset 9, in reset",
+                "frugal", "permessage-deflate",
                 "permessage-deflate; server_no_context_takeover; client_no_context_takeover", "out reset 15, in reset",
-                "permessage-deflate; server_max_window_bits=11",
+                "frugal", "permessage-deflate; client_max_window_bits",
+                "permessage-deflate; server_no_context_takeover; client_no_context_takeover", "out reset 15, in reset",
+                "frugal", "permessage-deflate; server_max_window_bits=11",
                 "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=11",
                 "out reset 11, in reset");
     }
 
-    @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("frugalServerAccepts")
-    void serverWithoutContextTakeoverAsksForNoneEitherWay(String offer, String response, String extension) {
-        ExtensionFactory.Accepted accepted = FRUGAL.negotiate(element(offer)).orElseThrow();
+    /** A frugal server (no context takeover) asks for none either way, even when not offered (§7.1.1). */
+    @ParameterizedTest(name = "{0}: {1} -> {2}")
+    @MethodSource("serverAccepts")
+    void serverAnswersAValidOffer(String server, String offer, String response, String extension) {
+        PerMessageDeflate deflate = server.equals("frugal") ? FRUGAL : TAKEOVER;
+        ExtensionFactory.Accepted accepted = deflate.negotiate(element(offer)).orElseThrow();
         assertThat(accepted.response()).hasToString(response);
         assertThat(summary(accepted.extension())).isEqualTo(extension);
     }
