@@ -17,6 +17,7 @@ import java.util.zip.Deflater;
 final class MessageDeflater {
     /** The empty stored block that a sync flush ends with, removed at the end of a message (§7.2.1 step 3). */
     static final byte[] TAIL = {0x00, 0x00, (byte) 0xFF, (byte) 0xFF};
+    static final byte[] NO_INPUT = {};
 
     private final ZlibPool pool;
     private final boolean contextTakeover;
@@ -106,6 +107,8 @@ final class MessageDeflater {
                 sinceFullFlush = 0;
             }
         } while (input.hasRemaining());
+        // A deflater kept for context takeover would otherwise hold on to the message until the next one.
+        deflater.setInput(NO_INPUT);
     }
 
     /** Calls the deflater until the flush is complete, which it is when it leaves output space unused. */

@@ -55,6 +55,7 @@ final class MessageInflater {
                 // §7.2.3.4: the sender ended the DEFLATE stream with a BFINAL block; the next message starts a new one.
                 inflater.reset();
             }
+            inflater.setInput(MessageDeflater.NO_INPUT);
             return out.buffer();
         } catch (DataFormatException e) {
             throw new ProtocolException(CloseCode.INVALID_PAYLOAD, "invalid compressed data: " + e.getMessage());

@@ -19,12 +19,25 @@ import org.junit.jupiter.api.Test;
 class DeflatePoolingTest {
     private static final byte[] HELLO = Zlib.compress("Hello".getBytes(StandardCharsets.UTF_8));
 
-    /** Remembers that it was ended. */
+    /** Remembers that it was ended, and how many bytes its input last had. */
     static final class TrackedDeflater extends Deflater {
         boolean ended;
+        int lastInput = -1;
 
         TrackedDeflater() {
             super(DEFAULT_COMPRESSION, true);
+        }
+
+        @Override
+        public void setInput(byte[] input) {
+            lastInput = input.length;
+            super.setInput(input);
+        }
+
+        @Override
+        public void setInput(ByteBuffer input) {
+            lastInput = input.remaining();
+            super.setInput(input);
         }
 
         @Override
@@ -93,6 +106,17 @@ class DeflatePoolingTest {
         assertThat(extension.receiving().holdsInflater()).isFalse();
         assertThat(deflate.pool().idleDeflaters()).isEqualTo(1);
         assertThat(deflate.pool().idleInflaters()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeflaterKeptForContextTakeoverDoesNotHoldOnToTheLastMessage() {
+        PerMessageDeflate deflate = PerMessageDeflate.DEFAULT.withMinSize(0);
+        TrackedDeflater planted = new TrackedDeflater();
+        deflate.pool().giveBack(planted);
+        DeflateExtension extension = server(deflate);
+        extension.encode(text("Hello", true, true), true);
+        assertThat(extension.sending().holdsDeflater()).isTrue();
+        assertThat(planted.lastInput).isZero();
     }
 
     @Test
