@@ -23,12 +23,12 @@ import java.util.zip.Deflater;
 /**
  * Measures what an idle compressed connection costs our server: heap (used, after GC) and native memory (resident
  * set growth, with the heap pre-touched so that it does not count) per connection, for N connections that each
- * exchanged one compressed message each way (or none) and then stay idle. The clients are raw sockets in a child
+ * exchange a few messages each way (compressed when negotiated), or none, and then stay idle. The clients are raw sockets in a child
  * JVM, so that only the server is measured. Not a test (it takes tens of seconds); run it by hand:
  *
  * <pre>
- * mvn -q -pl protocol,websocket test-compile -Dmaven.test.skip.exec
- * java -Xms2g -Xmx2g -XX:+AlwaysPreTouch \
+ * mvn -q -pl protocol,websocket test-compile
+ * java -Xms3g -Xmx3g -XX:+AlwaysPreTouch \
  *     -cp protocol/target/classes:websocket/target/classes:websocket/target/test-classes \
  *     dev.lifeline.deflate.IdleMemoryProbe takeover 1000 1
  * </pre>

@@ -19,7 +19,7 @@ import java.util.zip.Deflater;
  *
  * <p><b>Context takeover</b> (§7.1.1) lets a message refer to the previous ones, which compresses small, similar
  * messages much better, but each direction then keeps a zlib stream per connection for as long as it lives (about
- * 300 KiB of native memory to compress, 40 KiB to decompress). Without it the streams are borrowed from a pool
+ * 256 KiB of native memory to compress, 40 KiB to decompress; see {@code docs/topics/compression.md}). Without it the streams are borrowed from a pool
  * for one message and given back, so idle connections hold none. Here "sending" is the direction this endpoint
  * compresses (the {@code server_*} parameters on a server, the {@code client_*} ones on a client) and "receiving"
  * the one it decompresses. Turning takeover off for receiving asks the peer not to use it: a client offers {@code
