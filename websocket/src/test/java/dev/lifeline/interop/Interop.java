@@ -48,7 +48,7 @@ final class Interop {
         while (bytes < ONE_MIB - 4) {
             int c = alphabet[random.nextInt(alphabet.length)];
             text.appendCodePoint(c);
-            bytes += new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8).length;
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
         }
         return text.append("x".repeat(ONE_MIB - bytes)).toString();
     }

@@ -29,7 +29,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * One connection to Netty 4.2's WebSocket server codec. Netty handles the handshake, answers Pings and runs the
@@ -148,11 +147,10 @@ final class NettyPeer extends Peer {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-            Function<ByteBuf, byte[]> bytes = ByteBufUtil::getBytes;
             switch (frame) {
                 case TextWebSocketFrame text -> received(Message.text(text.content().toString(StandardCharsets.UTF_8)));
-                case BinaryWebSocketFrame binary -> received(Message.binary(bytes.apply(binary.content())));
-                case PongWebSocketFrame pong -> pongReceived(bytes.apply(pong.content()));
+                case BinaryWebSocketFrame binary -> received(Message.binary(ByteBufUtil.getBytes(binary.content())));
+                case PongWebSocketFrame pong -> pongReceived(ByteBufUtil.getBytes(pong.content()));
                 default -> failed(new AssertionError("unexpected frame " + frame));
             }
         }

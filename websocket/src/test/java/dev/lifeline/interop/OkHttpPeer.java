@@ -22,8 +22,7 @@ final class OkHttpPeer extends Peer {
     private final WebSocket ws;
 
     private OkHttpPeer(OkHttpClient client, URI uri) {
-        this.ws = client.newWebSocket(new Request.Builder().url(uri.toString().replaceFirst("^ws", "http")).build(),
-                new Listener());
+        this.ws = client.newWebSocket(new Request.Builder().url(uri.toString()).build(), new Listener());
         await(opened);
     }
 

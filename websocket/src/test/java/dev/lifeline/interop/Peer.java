@@ -50,6 +50,11 @@ abstract class Peer {
     /** Drops the connection without a closing handshake (cleanup after a scenario). */
     abstract void abort();
 
+    /** Whether the library always answers our Close frame before it closes TCP (RFC 6455 §5.5.1 says it must). */
+    boolean answersEveryClose() {
+        return true;
+    }
+
     // ---------------------------------------------------------------- what the library reported
 
     /** The next whole message the library delivered, waiting at most {@link Interop#WAIT}. */
