@@ -31,6 +31,7 @@ final class JavaWebSocketPeer extends Peer {
     private final Client client;
     private final WatchedSocket socket = new WatchedSocket();
 
+    @SuppressWarnings("deprecation") // setSocket: its replacement, setSocketFactory, needs five factory methods
     private JavaWebSocketPeer(URI uri) throws InterruptedException {
         client = new Client(uri);
         client.setSocket(socket);
