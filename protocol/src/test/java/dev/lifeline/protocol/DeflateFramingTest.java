@@ -36,18 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DeflateFramingTest {
 
-    static Stream<Arguments> controlOpcodes() {
-        List<Arguments> arguments = new ArrayList<>();
-        for (Side side : Side.values()) {
-            for (int opcode : new int[] {0x8, 0x9, 0xA}) {
-                arguments.add(Arguments.of(side, opcode));
-            }
-        }
-        return arguments.stream();
-    }
-
     @ParameterizedTest(name = "{0} receiving opcode {1} with RSV1")
-    @MethodSource("controlOpcodes")
+    @MethodSource("dev.lifeline.protocol.ControlFramesTest#controlOpcodes")
     void rsv1OnAControlFrameFailsWith1002(Side side, int opcode) {
         Protocol p = withContextTakeover(side);
         receive(p, frame(peer(side), 0xC0 | opcode, ""));
