@@ -11,7 +11,6 @@ import dev.lifeline.protocol.extension.PerMessageDeflate;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -180,9 +179,5 @@ final class Scenario {
             throw new AssertionError(next == null ? "nothing received within " + WAIT : "peer failed: " + next,
                     next instanceof Throwable t ? t : null);
         }
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
