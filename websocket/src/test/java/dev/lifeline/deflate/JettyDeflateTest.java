@@ -99,10 +99,9 @@ class JettyDeflateTest {
         client.start();
         try (WebSocketServer server = Scenario.echoServer(Scenario.COMPRESSING)) {
             Receiver receiver = new Receiver();
-            ClientUpgradeRequest request = new ClientUpgradeRequest();
+            ClientUpgradeRequest request = new ClientUpgradeRequest(Scenario.uri(server.port()));
             request.addExtensions("permessage-deflate");
-            Session session = client.connect(receiver, Scenario.uri(server.port()), request)
-                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            Session session = client.connect(receiver, request).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(session.getUpgradeResponse().getExtensions()).map(ExtensionConfig::getName)
                     .containsExactly("permessage-deflate");
             Scenario.assertCompressionNegotiated(server);
