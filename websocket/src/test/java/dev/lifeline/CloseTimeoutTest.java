@@ -8,7 +8,6 @@ import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedErrorException;
 import dev.lifeline.protocol.State;
-import dev.lifeline.testing.RawPeer;
 import java.time.Duration;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,13 +1,11 @@
 package dev.lifeline.internal;
 
-import dev.lifeline.ConcurrencyException;
 import dev.lifeline.Message;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedException;
-import dev.lifeline.protocol.ConnectionClosedOkException;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.InvalidStateException;
 import dev.lifeline.protocol.Protocol;
@@ -24,10 +22,8 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -71,9 +67,7 @@ public final class Connection implements WebSocket {
     private final Outgoing outgoing;
     private final Pings pings;
 
-    private final ArrayDeque<Message> inbox = new ArrayDeque<>();
-    private long inboxBytes;
-    private Thread receiver;
+    private final Inbox inbox;
     private ScheduledFuture<?> closeTimer;
     private Throwable ioFailure;
     private volatile boolean aborted;
@@ -116,6 +110,7 @@ public final class Connection implements WebSocket {
         this.initialEvents = initialEvents;
         this.outgoing = new Outgoing(this, socket, socket.getOutputStream(), options);
         this.pings = new Pings(this, options);
+        this.inbox = new Inbox(this, options);
     }
 
     /** Starts the reader and the keepalive; delivers what arrived together with the handshake response. */
@@ -205,8 +200,7 @@ public final class Connection implements WebSocket {
     }
 
     private boolean inboxFull() {
-        return protocol.state() == State.OPEN
-                && (inbox.size() > options.maxQueue() || inboxBytes > options.maxQueueBytes());
+        return protocol.state() == State.OPEN && inbox.overLimit();
     }
 
     /** Whether the reader is paused by a full inbox (then Pongs wait in TCP too). Caller holds {@link #lock}. */
@@ -227,8 +221,8 @@ public final class Connection implements WebSocket {
     private void dispatch(List<Event> events) {
         for (Event event : events) {
             switch (event) {
-                case Event.Text t -> deliver(new Message.Text(t.text()));
-                case Event.Binary b -> deliver(new Message.Binary(b.data()));
+                case Event.Text t -> inbox.add(new Message.Text(t.text()), protocol.state() == State.OPEN);
+                case Event.Binary b -> inbox.add(new Message.Binary(b.data()), protocol.state() == State.OPEN);
                 case Event.Pong p -> pings.pongReceived(p.payload());
                 case Event.Ping p -> log(Level.TRACE, "< PING [" + p.payload().length + " bytes]");
                 case Event.CloseReceived c -> log(Level.DEBUG, "< CLOSE " + c.status()
@@ -242,96 +236,27 @@ public final class Connection implements WebSocket {
         }
     }
 
-    private void deliver(Message message) {
-        if (protocol.state() != State.OPEN && inbox.size() >= options.maxQueue()) {
-            log(Level.DEBUG, "dropping a message received while closing with a full queue: " + message);
-            return;
-        }
-        inbox.add(message);
-        inboxBytes += message.size();
-    }
-
     // ------------------------------------------------------------------ receiving (application side)
 
     @Override
     public Message receive() {
-        return receive(-1).orElseThrow();
+        return inbox.take(-1).orElseThrow();
     }
 
     @Override
     public Optional<Message> receive(Duration timeout) {
-        return receive(Math.max(0, timeout.toNanos()));
-    }
-
-    private Optional<Message> receive(long timeoutNanos) {
-        lock.lock();
-        try {
-            if (receiver != null) {
-                throw new ConcurrencyException("receive() is already being called by " + receiver);
-            }
-            receiver = Thread.currentThread();
-            try {
-                long remaining = timeoutNanos;
-                while (inbox.isEmpty()) {
-                    if (inputEnded()) {
-                        throw closedExceptionLocked();
-                    }
-                    if (timeoutNanos < 0) {
-                        changed.await();
-                    } else if (remaining <= 0) {
-                        return Optional.empty();
-                    } else {
-                        remaining = changed.awaitNanos(remaining);
-                    }
-                }
-                Message message = inbox.poll();
-                inboxBytes -= message.size();
-                changed.signalAll();
-                return Optional.of(message);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CancelledReceive(e);
-            } finally {
-                receiver = null;
-            }
-        } finally {
-            lock.unlock();
-        }
+        return inbox.take(Math.max(0, timeout.toNanos()));
     }
 
     /** No more messages can arrive: the peer closed, we failed the connection, or TCP is gone. */
-    private boolean inputEnded() {
+    boolean inputEndedLocked() {
         return protocol.state() == State.CLOSED || protocol.closeReceived().isPresent()
                 || protocol.failure().isPresent();
     }
 
     @Override
     public Iterator<Message> iterator() {
-        return new Iterator<>() {
-            private Message next;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null) {
-                    try {
-                        next = receive();
-                    } catch (ConnectionClosedOkException e) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-
-            @Override
-            public Message next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("the connection closed normally");
-                }
-                Message m = next;
-                next = null;
-                return m;
-            }
-        };
+        return inbox.iterator();
     }
 
     // ------------------------------------------------------------------ sending
@@ -740,12 +665,5 @@ public final class Connection implements WebSocket {
     @Override
     public String toString() {
         return "WebSocket[" + id + " " + protocol.side() + " " + remote + " " + state() + "]";
-    }
-
-    /** receive() was interrupted. */
-    static final class CancelledReceive extends RuntimeException {
-        CancelledReceive(InterruptedException cause) {
-            super("interrupted while waiting for a message", cause);
-        }
     }
 }
