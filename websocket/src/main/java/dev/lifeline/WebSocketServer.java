@@ -6,6 +6,7 @@ import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.ServerProtocol;
+import dev.lifeline.protocol.State;
 import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.Headers;
 import dev.lifeline.protocol.handshake.HttpRequest;
@@ -335,11 +336,13 @@ public final class WebSocketServer implements AutoCloseable {
         try {
             config.handler.handle(connection);
             connection.close();
-        } catch (ConnectionClosedException e) {
-            // The connection ended under the handler (the client went away): nothing to report to anyone.
-            LOG.log(Level.DEBUG, "[" + connection.id() + "] handler ended by the closed connection: " + e.getMessage());
-            connection.close();
         } catch (Exception | Error e) {
+            if (e instanceof ConnectionClosedException && connection.state() != State.OPEN) {
+                // The connection ended under the handler (the client went away): no failure of the handler.
+                log(Level.DEBUG, connection.id(), "handler ended by the connection closing: " + e.getMessage());
+                connection.close();
+                return;
+            }
             LOG.log(Level.WARNING, "[" + connection.id() + "] handler failed; closing with 1011: " + e, e);
             connection.close(CloseCode.INTERNAL_ERROR, "");
         }

@@ -23,9 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Handshakes the server refuses: by the application's {@code processRequest} (401, 403; plain HTTP is in
- * {@link ProcessRequestTest}), by the origin allow-list (RFC 6455 §4.2.2 item 4: 403), and by the protocol for requests that are not a
- * valid handshake (§4.2.2: 400; §4.4: 426 with the supported version). The client reports each refusal with the
- * status, the headers and an excerpt of the body; the server keeps serving others.
+ * {@link ProcessRequestTest}), by the origin allow-list (RFC 6455 §4.2.2 item 4: 403), and by the protocol for
+ * requests that are not a valid handshake (§4.2.2: 400; §4.4: 426 with the supported version). The client reports
+ * each refusal with the status, the headers and an excerpt of the body; the server keeps serving others.
  */
 @Timeout(30)
 class HandshakeRefusalTest {
@@ -80,7 +80,8 @@ class HandshakeRefusalTest {
                     () -> WebSocketClient.builder().origin("https://evil.example").build().open(uri));
             assertThat(evil.status()).isEqualTo(403);
             assertThat(evil).hasMessageContaining("https://evil.example");
-            HandshakeException none = catchThrowableOfType(HandshakeException.class, () -> WebSocketClient.connect(uri));
+            HandshakeException none =
+                    catchThrowableOfType(HandshakeException.class, () -> WebSocketClient.connect(uri));
             assertThat(none.status()).as("no Origin, and allowMissing is false").isEqualTo(403);
         }
     }

@@ -22,6 +22,11 @@ class RedirectTest {
         return "HTTP/1.1 " + status + " Moved\r\nLocation: " + location + "\r\nContent-Length: 0\r\n\r\n";
     }
 
+    /** The number in a target such as {@code /3}. */
+    private static int number(String target) {
+        return Integer.parseInt(target.substring(1));
+    }
+
     /** The request target of an HTTP head. */
     private static String target(String head) {
         return head.split(" ", 3)[1];
@@ -59,7 +64,7 @@ class RedirectTest {
     void redirectsAreBounded() throws Exception {
         List<String> targets = new CopyOnWriteArrayList<>();
         try (RawServer chain = RawServer.start()) {
-            chain.answerEach(recording(targets, head -> redirect(301, "/" + (Integer.parseInt(target(head).substring(1)) + 1))));
+            chain.answerEach(recording(targets, head -> redirect(301, "/" + (number(target(head)) + 1))));
 
             HandshakeException e = catchThrowableOfType(HandshakeException.class,
                     () -> WebSocketClient.builder().maxRedirects(3).build().open(chain.uri("/0")));

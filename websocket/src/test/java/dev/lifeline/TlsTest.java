@@ -79,9 +79,10 @@ class TlsTest {
 
     @Test
     void redirectFromWssToWsIsRefused() throws Exception {
-        try (WebSocketServer plain = echo().start(); WebSocketServer secure = echo().sslContext(TestTls.server(LOOPBACK))
-                .processRequest(request -> Optional.of(HttpResponse.of(302, "", Headers.of("Location",
-                        "ws://127.0.0.1:" + plain.port() + "/")))).start()) {
+        try (WebSocketServer plain = echo().start();
+                WebSocketServer secure = echo().sslContext(TestTls.server(LOOPBACK))
+                        .processRequest(request -> Optional.of(HttpResponse.of(302, "", Headers.of("Location",
+                                "ws://127.0.0.1:" + plain.port() + "/")))).start()) {
             WebSocketClient client = WebSocketClient.builder().sslContext(TestTls.trusting(LOOPBACK)).build();
 
             HandshakeException e = catchThrowableOfType(HandshakeException.class, () -> client.open(wss(secure)));

@@ -264,7 +264,7 @@ public final class RawPeer implements AutoCloseable {
 
     static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
-        while (head.length() < MAX_HEAD && (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n"))) {
+        while (head.length() < MAX_HEAD && !head.toString().endsWith("\r\n\r\n")) {
             int b = in.read();
             if (b < 0) {
                 throw new EOFException("connection closed after " + head.length() + " bytes of HTTP head: " + head);
