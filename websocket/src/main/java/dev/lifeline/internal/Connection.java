@@ -175,7 +175,9 @@ public final class Connection implements WebSocket {
         } finally {
             lock.unlock();
         }
-        outgoing.flush(false);
+        // What is queued (a Close echo written by another thread, perhaps) goes out before TCP is closed; a peer
+        // that stopped reading holds this for writeTimeout at most.
+        outgoing.flush(true);
         finish();
     }
 
