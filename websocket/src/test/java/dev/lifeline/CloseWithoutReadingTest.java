@@ -10,6 +10,7 @@ import dev.lifeline.protocol.ConnectionClosedErrorException;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.ConnectionClosedOkException;
 import dev.lifeline.protocol.State;
+import dev.lifeline.testing.RawPeer;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,6 +53,25 @@ class CloseWithoutReadingTest {
             long actedAt = System.nanoTime();
             client.close(CloseCode.of(code), "bye");
             assertClosedByPeerWithoutReading(await(serverSide), code, actedAt, await(closedAt));
+        }
+    }
+
+    /**
+     * §5.5.1: "If an endpoint receives a Close frame and did not previously send a Close frame, the endpoint MUST
+     * send a Close frame in response." A peer that half-closes TCP right behind its Close frame still gets it.
+     */
+    @ParameterizedTest(name = "ours is the server: {0}")
+    @ValueSource(booleans = {false, true})
+    void peerThatHalfClosesRightAfterItsCloseStillGetsTheAnswer(boolean oursIsServer) throws Exception {
+        try (AgainstRaw raw = AgainstRaw.open(oursIsServer, WebSocketOptions.DEFAULT)) {
+            raw.peer.sendClose(1001, "leaving");
+            raw.peer.socket().shutdownOutput();
+
+            RawPeer.Frame answer = raw.peer.readFrame(Peers.PATIENCE);
+            assertThat(answer.opcode()).isEqualTo(RawPeer.CLOSE);
+            assertThat(answer.closeCode()).isEqualTo(1001);
+            assertThat(raw.peer.awaitEnd(Peers.PATIENCE)).as("TCP closed after the answer").isTrue();
+            assertThat(await(raw.ours.closed())).isEqualTo(CloseStatus.of(1001, "leaving"));
         }
     }
 
