@@ -405,15 +405,18 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         return messages;
     }
 
-    /** Waits at most {@code timeout} for the peer to acknowledge everything sent; true if it did. */
-    boolean awaitAcknowledged(Duration timeout) {
+    /**
+     * Waits at most {@code timeout} until the peer has acknowledged everything sent and a connection is attached
+     * (through which to tell it the session is over); true if both happened.
+     */
+    boolean awaitSettled(Duration timeout) {
         long remaining = timeout.toNanos();
         lock.lock();
         try {
-            while (session.outboxSize() > 0 && ended == null && remaining > 0) {
+            while ((session.outboxSize() > 0 || current == null) && ended == null && remaining > 0) {
                 remaining = changed.awaitNanos(remaining);
             }
-            return session.outboxSize() == 0;
+            return session.outboxSize() == 0 && current != null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -423,17 +426,17 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     }
 
     /**
-     * Ends the session from this side: waits at most {@code closeTimeout} for the peer to acknowledge what was sent,
-     * acknowledges what was received, then closes the connection with 1000, which tells the peer the session is
-     * over.
+     * Ends the session from this side: waits at most {@code closeTimeout} for the peer to acknowledge what was sent
+     * and for a connection (if there is none now), acknowledges what was received, then closes the connection
+     * with 1000, which tells the peer the session is over.
      */
     void closeGracefully() {
         if (isEnded()) {
             return;
         }
-        if (!awaitAcknowledged(options.closeTimeout())) {
-            log(Level.INFO, "closing with " + outboxSize() + " messages still unacknowledged after "
-                    + options.closeTimeout());
+        if (!awaitSettled(options.closeTimeout())) {
+            log(Level.INFO, "closing after " + options.closeTimeout() + " with " + outboxSize()
+                    + " messages unacknowledged" + (currentConnection().isEmpty() ? " and no connection" : ""));
         }
         WebSocket ws;
         Optional<Envelope.Ack> ack;

@@ -101,9 +101,9 @@ public final class ReliableClient extends Endpoint {
     }
 
     /**
-     * Ends the session: waits at most {@code closeTimeout} for the server to acknowledge what was sent (reconnecting
-     * meanwhile if need be), then closes with 1000 so that the server ends the session too. Bounded by
-     * {@code closeTimeout} plus the connection's own open and close timeouts.
+     * Ends the session: waits at most {@code closeTimeout} for the server to acknowledge what was sent and for a
+     * connection (reconnecting meanwhile if need be), then closes with 1000 so that the server ends the session
+     * too. Bounded by {@code closeTimeout} plus the connection's own open and close timeouts.
      */
     @Override
     public void close() {

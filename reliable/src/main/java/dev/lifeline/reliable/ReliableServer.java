@@ -221,6 +221,8 @@ public final class ReliableServer implements AutoCloseable {
             try {
                 config.handler.handle(session);
                 session.close();
+            } catch (SessionClosedException e) {
+                session.log(Level.DEBUG, "handler stopped: " + e.getMessage());
             } catch (Exception | Error e) {
                 LOG.log(Level.WARNING, "[" + session.id + "] session handler failed; ending the session", e);
                 session.terminate(CloseReason.of(CloseReason.Kind.FAILED, "the session handler failed"),

@@ -71,9 +71,11 @@ public interface ReliableSession extends Iterable<Message>, AutoCloseable {
     long outboxBytes();
 
     /**
-     * Ends the session for good: waits at most {@code closeTimeout} for the peer to acknowledge what was sent,
-     * then closes the connection with 1000, which tells the peer the session is over. Sends still unacknowledged
-     * then fail with {@link UnacknowledgedException}.
+     * Ends the session for good: waits at most {@code closeTimeout} for the peer to acknowledge what was sent (and,
+     * while disconnected, for a connection to come back), then closes the connection with 1000, which tells the
+     * peer the session is over. Sends still unacknowledged then fail with {@link UnacknowledgedException}; a peer
+     * that could not be told finds the session gone when it comes back (a client gets NEW; a server's session
+     * expires).
      */
     @Override
     void close();
