@@ -269,9 +269,11 @@ public sealed interface Envelope {
 
     private static byte[] readToken(ByteBuffer in) {
         long length = readVarint(in, "tokenLength");
-        if (length > MAX_TOKEN_LENGTH || length > in.remaining()) {
-            throw violation("token length " + length + " exceeds " + Math.min(MAX_TOKEN_LENGTH, in.remaining())
-                    + " bytes");
+        if (length > MAX_TOKEN_LENGTH) {
+            throw violation("token length " + length + " exceeds " + MAX_TOKEN_LENGTH + " bytes");
+        }
+        if (length > in.remaining()) {
+            throw violation("token length " + length + " but only " + in.remaining() + " bytes follow");
         }
         byte[] token = new byte[(int) length];
         in.get(token);

@@ -40,6 +40,8 @@ public final class Session {
     /** The highest acknowledgement sent to the peer (ACK, DATA or handshake). */
     private long ackSent;
     private long firstUnackedAt;
+    /** A duplicate arrived: the peer does not know what we have, so an ACK is owed at once. */
+    private boolean duplicateUnacked;
     private long duplicates;
     private boolean attached;
 
@@ -129,12 +131,16 @@ public final class Session {
         }
         if (!out.isEmpty()) {
             ackSent = received;
+            duplicateUnacked = false;
         }
         return out;
     }
 
     /** When an ACK is owed, given the time now. */
     public AckSchedule ackSchedule(long nowNanos) {
+        if (attached && duplicateUnacked) {
+            return new AckSchedule.Now();
+        }
         if (!attached || received == ackSent) {
             return new AckSchedule.None();
         }
@@ -150,10 +156,11 @@ public final class Session {
      * close, so that the peer does not count as lost what arrived just before.
      */
     public Optional<Envelope.Ack> ackNow() {
-        if (!attached || received == ackSent) {
+        if (!attached || received == ackSent && !duplicateUnacked) {
             return Optional.empty();
         }
         ackSent = received;
+        duplicateUnacked = false;
         return Optional.of(new Envelope.Ack(received));
     }
 
@@ -166,8 +173,8 @@ public final class Session {
 
     /**
      * Takes one DATA or ACK envelope from the attached connection. A DATA envelope with the next sequence number
-     * is a delivery; one at or below the last received is a duplicate and is dropped; its acknowledgement counts
-     * either way.
+     * is a delivery; one at or below the last received is a duplicate: it is dropped and an ACK becomes due at once
+     * (the peer evidently does not know what we have). Its acknowledgement counts either way.
      *
      * @throws ProtocolException (1002) for a gap in sequence numbers, an acknowledgement of something never sent,
      *         or a handshake envelope
@@ -189,6 +196,7 @@ public final class Session {
         long ack = acknowledge(d.ack());
         if (d.seq() <= received) {
             duplicates++;
+            duplicateUnacked = true;
             return new Received(Optional.empty(), ack);
         }
         if (d.seq() != received + 1) {
@@ -242,6 +250,7 @@ public final class Session {
         acknowledge(peerLastReceived);
         attached = true;
         ackSent = received;
+        duplicateUnacked = false;
     }
 
     /**
