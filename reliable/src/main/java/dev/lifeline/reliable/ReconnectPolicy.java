@@ -69,7 +69,7 @@ public interface ReconnectPolicy {
         Objects.requireNonNull(backoff, "backoff");
         return (failure, attempt) -> {
             if (!isRetryable(failure)) {
-                return stop("not retryable: " + failure);
+                return stop("not retryable");
             }
             Duration delay = backoff.delay(attempt, ThreadLocalRandom.current());
             if (failure instanceof Failure.Refused refused) {

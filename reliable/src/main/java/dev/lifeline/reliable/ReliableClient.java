@@ -145,7 +145,8 @@ public final class ReliableClient extends Endpoint {
             config.listener.connectionFailed(failure, decision);
             switch (decision) {
                 case ReconnectPolicy.Decision.Stop stop -> end(new CloseReason(CloseReason.Kind.GAVE_UP,
-                        failure + " (" + stop.reason() + ", after " + failures + " attempts)", Optional.of(failure)));
+                        failure + " (" + stop.reason() + "; " + failures + (failures == 1 ? " attempt)" : " attempts)"),
+                        Optional.of(failure)));
                 case ReconnectPolicy.Decision.Retry retry -> {
                     changeState(state == State.CONNECTING ? State.CONNECTING : State.RECONNECTING);
                     awaitRetry(retry.delay());

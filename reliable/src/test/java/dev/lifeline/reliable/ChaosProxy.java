@@ -18,11 +18,12 @@ import java.util.random.RandomGenerator;
 /**
  * A TCP proxy on loopback that misbehaves on command: it cuts connections (both sides closed at once with a
  * reset, as when a network path dies), stalls them (stops forwarding, as when packets are lost for a while) and
- * delays them (sleeps before forwarding each chunk). Every forwarding thread is virtual; {@link #close()} ends
- * them all.
+ * delays them (sleeps before forwarding each chunk); it can also refuse new connections and switch to another
+ * target. Every forwarding thread is virtual; {@link #close()} ends them all.
  */
 final class ChaosProxy implements AutoCloseable {
-    private final int target;
+    private volatile int target;
+    private volatile boolean refusing;
     private final ServerSocket listener;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
@@ -115,6 +116,11 @@ final class ChaosProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket down = listener.accept();
+                if (refusing) {
+                    down.setSoLinger(true, 0);
+                    down.close();
+                    continue;
+                }
                 Socket up = new Socket();
                 try {
                     up.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 2000);
@@ -167,6 +173,23 @@ final class ChaosProxy implements AutoCloseable {
         List<Link> live = List.copyOf(links);
         return live.isEmpty() ? java.util.Optional.empty()
                 : java.util.Optional.of(live.get(random.nextInt(live.size())));
+    }
+
+    /** While true, new connections are reset at once (the server looks unreachable); live ones go on. */
+    void refuse(boolean refuse) {
+        this.refusing = refuse;
+    }
+
+    /** Cuts every live connection (RST both ways). */
+    void cutAll() {
+        for (Link link : List.copyOf(links)) {
+            link.cut(true);
+        }
+    }
+
+    /** Forwards new connections to another port (a restarted server). */
+    void retarget(int port) {
+        this.target = port;
     }
 
     /** Ends every stall and delay now. */

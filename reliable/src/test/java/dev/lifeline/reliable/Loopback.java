@@ -1,11 +1,13 @@
 package dev.lifeline.reliable;
 
+import dev.lifeline.Message;
 import dev.lifeline.WebSocketOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 /** Shared setup of the loopback tests: quick timings, a server, clients and a listener that records. */
 final class Loopback {
@@ -35,12 +37,32 @@ final class Loopback {
                 .reconnect(ReconnectPolicy.standard(QUICK));
     }
 
+    /** Sends back every message, until the session ends. */
+    static final ReliableServer.Handler ECHO = session -> {
+        for (Message m : session) {
+            session.send(m);
+        }
+    };
+
     static ReliableServer echoServer() throws IOException {
-        return server(session -> {
-            for (dev.lifeline.Message m : session) {
-                session.send(m);
+        return server(ECHO).start();
+    }
+
+    /** Waits at most 5 s for a condition. */
+    static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 5 s");
             }
-        }).start();
+            Thread.sleep(5);
+        }
+    }
+
+    /** Drops the server's side of the (only) session's connection without a closing handshake. */
+    static void dropServerSide(ReliableServer server) throws InterruptedException {
+        await(() -> server.sessions().stream().anyMatch(s -> s.connection().isPresent()));
+        server.sessions().iterator().next().connection().orElseThrow().abort();
     }
 
     /** Records what a client's listener hears, in order. */
