@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 
 /**
@@ -52,6 +53,8 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     private Session session;
     /** Futures of unacknowledged sends, in sequence order: the same messages as the session's outbox. */
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Futures taken from {@link #pending} whose completion has not run yet. */
+    private int settling;
     private final ArrayDeque<Message> inbox = new ArrayDeque<>();
     private long inboxBytes;
     private Thread receiver;
@@ -369,6 +372,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         session.detach();
         Ending ending = new Ending(reason, ws, new ArrayList<>(pending), session.unacknowledged());
         pending.clear();
+        settling += ending.failed().size();
         writable.signalAll();
         changed.signalAll();
         return ending;
@@ -396,6 +400,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
             messages = session.unacknowledged();
             failed = new ArrayList<>(pending);
             pending.clear();
+            settling += failed.size();
             session = new Session(options);
             changed.signalAll();
         } finally {
@@ -410,13 +415,24 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
      * (through which to tell it the session is over); true if both happened.
      */
     boolean awaitSettled(Duration timeout) {
+        await(() -> ended != null || session.outboxSize() == 0 && settling == 0 && current != null, timeout);
+        return locked(() -> ended == null && session.outboxSize() == 0 && current != null);
+    }
+
+    /** Waits at most {@code timeout} until every send future taken out of the pending ones has completed. */
+    private void awaitFuturesCompleted(Duration timeout) {
+        await(() -> settling == 0, timeout);
+    }
+
+    /** Waits at most {@code timeout} for a condition on the guarded state; whether it holds. */
+    private boolean await(BooleanSupplier condition, Duration timeout) {
         long remaining = timeout.toNanos();
         lock.lock();
         try {
-            while ((session.outboxSize() > 0 || current == null) && ended == null && remaining > 0) {
+            while (!condition.getAsBoolean() && remaining > 0) {
                 remaining = changed.awaitNanos(remaining);
             }
-            return session.outboxSize() == 0 && current != null;
+            return condition.getAsBoolean();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -456,6 +472,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         }
         end(CloseReason.of(CloseReason.Kind.CLOSED, "closed by the application"))
                 .ifPresent(c -> c.close(CloseCode.NORMAL_CLOSURE, "session closed"));
+        awaitFuturesCompleted(options.closeTimeout());
     }
 
     // ------------------------------------------------------------------ the connection's two loops
@@ -601,17 +618,22 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         while (!pending.isEmpty() && pending.peek().seq() <= ack) {
             done.add(pending.poll());
         }
+        settling += done.size();
         return done;
     }
 
-    private static void complete(List<Pending> done) {
+    /** Completes these sends on a virtual thread, so that no dependent action runs on a session thread. */
+    private void complete(List<Pending> done) {
         if (!done.isEmpty()) {
-            COMPLETIONS.execute(() -> done.forEach(p -> p.future().complete(null)));
+            COMPLETIONS.execute(() -> {
+                done.forEach(p -> p.future().complete(null));
+                settled(done.size());
+            });
         }
     }
 
     /** Fails these sends; {@code messages} are the session's unacknowledged messages, in the same order. */
-    private static void fail(List<Pending> failed, List<Message> messages, CloseReason reason) {
+    private void fail(List<Pending> failed, List<Message> messages, CloseReason reason) {
         if (failed.isEmpty()) {
             return;
         }
@@ -620,7 +642,18 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
                 Pending p = failed.get(i);
                 p.future().completeExceptionally(new UnacknowledgedException(messages.get(i), p.seq(), reason));
             }
+            settled(failed.size());
         });
+    }
+
+    private void settled(int futures) {
+        lock.lock();
+        try {
+            settling -= futures;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     void log(Level level, String message) {

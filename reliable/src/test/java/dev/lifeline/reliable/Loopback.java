@@ -1,7 +1,9 @@
 package dev.lifeline.reliable;
 
 import dev.lifeline.Message;
+import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketOptions;
+import dev.lifeline.protocol.State;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -59,10 +61,20 @@ final class Loopback {
         }
     }
 
-    /** Drops the server's side of the (only) session's connection without a closing handshake. */
+    /**
+     * Drops the server's side of the (only) session's open connection without a closing handshake, and waits until
+     * the session has let go of it.
+     */
     static void dropServerSide(ReliableServer server) throws InterruptedException {
-        await(() -> server.sessions().stream().anyMatch(s -> s.connection().isPresent()));
-        server.sessions().iterator().next().connection().orElseThrow().abort();
+        await(() -> server.sessions().size() == 1 && openConnection(server.sessions().iterator().next()) != null);
+        ServerSession session = server.sessions().iterator().next();
+        WebSocket ws = openConnection(session);
+        ws.abort();
+        await(() -> session.connection().filter(c -> c == ws).isEmpty());
+    }
+
+    private static WebSocket openConnection(ServerSession session) {
+        return session.connection().filter(ws -> ws.state() == State.OPEN).orElse(null);
     }
 
     /** Records what a client's listener hears, in order. */
