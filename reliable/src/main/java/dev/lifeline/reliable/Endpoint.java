@@ -592,6 +592,17 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         };
     }
 
+    /**
+     * How a connection ended, as a failure: the Close frame of whoever closed first (the peer's, or ours: a
+     * keepalive timeout, a protocol violation), or 1006 when TCP dropped without either.
+     */
+    static Failure.Disconnected disconnected(ConnectionClosedException e) {
+        boolean peerFirst = e.received().isPresent() && (e.sent().isEmpty() || e.receivedThenSent());
+        CloseStatus status = peerFirst ? e.received().get()
+                : e.sent().orElse(new CloseStatus(CloseCode.ABNORMAL_CLOSURE, ""));
+        return new Failure.Disconnected(status, peerFirst, Optional.ofNullable(e.getCause()));
+    }
+
     /** Fails the connection for a violation of the reliable protocol during the handshake. */
     static void refuse(WebSocket ws, ProtocolException e) {
         ws.close(e.closeCode(), truncate(e.getMessage()));

@@ -67,8 +67,9 @@ public sealed interface Failure {
     }
 
     /**
-     * An open connection ended. {@code status} is the peer's Close frame, else the one we sent (a keepalive
-     * timeout sends 1011, a protocol violation by the peer 1002), else 1006 when TCP simply dropped.
+     * An open connection ended. {@code status} is the Close frame of the side that closed first: the peer's
+     * ({@code byPeer}), or ours (a keepalive timeout sends 1011, a protocol violation by the peer 1002), or 1006
+     * when TCP simply dropped.
      */
     record Disconnected(CloseStatus status, boolean byPeer, Optional<Throwable> cause) implements Failure {
         public Disconnected {

@@ -4,7 +4,6 @@ import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketClient;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.CloseCode;
-import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.ProtocolException;
 import dev.lifeline.protocol.handshake.HandshakeException;
@@ -199,7 +198,7 @@ public final class ReliableClient extends Endpoint {
         }
         Optional<ConnectionClosedException> end = read(ws);
         detach(ws);
-        return end.map(ReliableClient::disconnected)
+        return end.map(Endpoint::disconnected)
                 .orElseGet(() -> isEnded() ? null : disconnected(ws.closedException().orElseThrow()));
     }
 
@@ -241,12 +240,6 @@ public final class ReliableClient extends Endpoint {
         }
         config.configure.accept(b);
         return b.build();
-    }
-
-    private static Failure disconnected(ConnectionClosedException e) {
-        Optional<CloseStatus> received = e.received();
-        CloseStatus status = received.or(e::sent).orElse(new CloseStatus(CloseCode.ABNORMAL_CLOSURE, ""));
-        return new Failure.Disconnected(status, received.isPresent(), Optional.ofNullable(e.getCause()));
     }
 
     private void awaitRetry(Duration delay) {

@@ -164,8 +164,8 @@ public final class ReliableServer implements AutoCloseable {
         if (!session.detach(ws)) {
             return; // another connection took over, or the session ended
         }
-        if (end.isPresent() && end.get().received().isPresent()
-                && end.get().received().get().code().equals(CloseCode.NORMAL_CLOSURE)) {
+        Optional<Failure.Disconnected> how = end.map(Endpoint::disconnected);
+        if (how.isPresent() && how.get().byPeer() && how.get().code().equals(CloseCode.NORMAL_CLOSURE)) {
             session.end(CloseReason.of(CloseReason.Kind.CLOSED_BY_PEER, "the client closed the session"));
         } else {
             store.detached(session);
