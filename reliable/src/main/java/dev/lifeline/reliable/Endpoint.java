@@ -7,6 +7,7 @@ import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.ProtocolException;
+import dev.lifeline.protocol.State;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -292,6 +293,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
             replaced.abort();
         }
         complete(done);
+        ws.closed().thenRun(this::signalChanged);
         Thread.ofVirtual().name("lifeline-reliable-writer-" + id).start(() -> write(ws, first));
     }
 
@@ -470,9 +472,14 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
                 log(Level.DEBUG, "final ACK not sent: " + e.getMessage());
             }
         }
+        closeNow();
+        awaitFuturesCompleted(options.closeTimeout());
+    }
+
+    /** Ends the session from this side at once and closes its connection, if any, with 1000. */
+    void closeNow() {
         end(CloseReason.of(CloseReason.Kind.CLOSED, "closed by the application"))
                 .ifPresent(c -> c.close(CloseCode.NORMAL_CLOSURE, "session closed"));
-        awaitFuturesCompleted(options.closeTimeout());
     }
 
     // ------------------------------------------------------------------ the connection's two loops
@@ -530,6 +537,10 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     Optional<ConnectionClosedException> read(WebSocket ws) {
         try {
             while (awaitInboxRoom(ws)) {
+                if (ws.state() == State.CLOSED && inboxFull()) {
+                    // What the dead connection still holds was never acknowledged: the peer resends it.
+                    return ws.closedException();
+                }
                 Envelope envelope = decode(ws.receive());
                 List<Pending> done;
                 lock.lock();
@@ -560,14 +571,36 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         }
     }
 
-    /** Inbound backpressure: waits while the inbox is full; false once {@code ws} is no longer current. */
+    /**
+     * Inbound backpressure: waits while the inbox is full and {@code ws} is open; false once {@code ws} is no longer
+     * the current connection.
+     */
     private boolean awaitInboxRoom(WebSocket ws) {
         lock.lock();
         try {
-            while (current == ws && (inbox.size() >= options.inboxMessages() || inboxBytes >= options.inboxBytes())) {
+            while (current == ws && inboxFull() && ws.state() != State.CLOSED) {
                 changed.awaitUninterruptibly();
             }
             return current == ws;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean inboxFull() {
+        lock.lock();
+        try {
+            return inbox.size() >= options.inboxMessages() || inboxBytes >= options.inboxBytes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the threads waiting on the session's state (a connection closed). */
+    private void signalChanged() {
+        lock.lock();
+        try {
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -661,10 +694,10 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         lock.lock();
         try {
             settling -= futures;
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
+        signalChanged();
     }
 
     void log(Level level, String message) {

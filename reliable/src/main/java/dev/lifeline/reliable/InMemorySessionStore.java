@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -95,8 +96,10 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     private void schedule(ServerSession session, Duration delay) {
-        if (!timer.isShutdown()) {
+        try {
             timer.schedule(() -> check(session), delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the store is closed: its sessions are no longer expired
         }
     }
 

@@ -46,7 +46,11 @@ public final class ReliableClient extends Endpoint {
     /** The client's state: CONNECTING until the first session is joined, then OPEN and RECONNECTING, then CLOSED. */
     public enum State { CONNECTING, OPEN, RECONNECTING, CLOSED }
 
-    /** Hears what happens to a client, on the client's thread. Every method has an empty default. */
+    /**
+     * Hears what happens to a client, on the client's thread. Every method has an empty default. That thread also
+     * reads the connection: a listener must not block (no {@code receive()}, no waiting for send futures);
+     * {@code close()} from a listener closes at once, without waiting for acknowledgements.
+     */
     public interface Listener {
         /** The state changed; {@code reason} is present for CLOSED. */
         default void stateChanged(State state, Optional<CloseReason> reason) {
@@ -106,6 +110,12 @@ public final class ReliableClient extends Endpoint {
      */
     @Override
     public void close() {
+        if (Thread.currentThread() == thread) {
+            // From a listener: this thread reads the connection, so no acknowledgement can arrive while it waits.
+            closeNow();
+            closeRequested.countDown();
+            return;
+        }
         closeGracefully();
         closeRequested.countDown();
         try {
