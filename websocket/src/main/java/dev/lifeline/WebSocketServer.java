@@ -58,8 +58,9 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /**
-     * Looks at a request before the WebSocket handshake: return a response to answer plain HTTP instead (a health
-     * check, a static page, 401 or 403), or empty to go on with the handshake.
+     * Looks at every request before the WebSocket handshake, including plain HTTP requests that are no handshake:
+     * return a response to answer instead (a health check, a static page, 401 or 403), or empty to go on with the
+     * handshake (which refuses a request that is not a valid one with the status it deserves).
      */
     @FunctionalInterface
     public interface RequestProcessor {
@@ -228,16 +229,23 @@ public final class WebSocketServer implements AutoCloseable {
         InputStream in = socket.getInputStream();
         ServerProtocol protocol = new ServerProtocol(config.options.protocolConfig(), Handshakes.newRandom());
         List<Event> events = Handshakes.readHandshake(socket, in, protocol, deadline);
+        // processRequest sees every parsed request first, so that it can answer plain HTTP (a page, a health
+        // check) that is no WebSocket handshake at all.
+        Optional<HttpResponse> answer = closing
+                ? Optional.of(HttpResponse.of(503, "server shutting down"))
+                : protocol.request().flatMap(config.processRequest::process);
         if (Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed failed) {
+            if (answer.isPresent() && !closing) {
+                protocol.takeOutbound(); // the automatic refusal, replaced by the application's answer
+                writeResponse(socket, answer.get());
+                return null;
+            }
             LOG.log(Level.DEBUG, "[" + id + "] refused a bad handshake from " + socket.getRemoteSocketAddress()
                     + ": " + failed.cause().status() + " " + failed.cause().getMessage());
             finishRefusal(socket, protocol);
             return null;
         }
         ServerHandshake.Offer offer = protocol.offer().orElseThrow();
-        Optional<HttpResponse> answer = closing
-                ? Optional.of(HttpResponse.of(503, "server shutting down"))
-                : config.processRequest.process(offer.request());
         if (answer.isEmpty() && !originAllowed(offer.origin())) {
             answer = Optional.of(HttpResponse.of(403, "origin not allowed: " + offer.origin().orElse("(none)")));
         }
@@ -263,8 +271,11 @@ public final class WebSocketServer implements AutoCloseable {
 
     private void refuseBusy(Socket socket) throws IOException {
         LOG.log(Level.INFO, "too many handshakes in progress; answering 503 to " + socket.getRemoteSocketAddress());
-        HttpResponse busy = new HandshakeException(503, "too many handshakes in progress; try again").toResponse();
-        socket.getOutputStream().write(busy.toBytes());
+        writeResponse(socket, new HandshakeException(503, "too many handshakes in progress; try again").toResponse());
+    }
+
+    private static void writeResponse(Socket socket, HttpResponse response) throws IOException {
+        socket.getOutputStream().write(response.toBytes());
         Handshakes.shutdownOutput(socket);
         Handshakes.closeQuietly(socket);
     }

@@ -109,7 +109,7 @@ public final class ClientProtocol extends Protocol {
                 negotiated.add(factory.accept(offer));
             } catch (IllegalArgumentException e) {
                 negotiated.forEach(Extension::release);
-                throw new HandshakeException(response.status(),
+                throw new HandshakeException(0,
                         "cannot accept the server's " + offer.name() + " parameters: " + e.getMessage(), response);
             }
         }

@@ -27,6 +27,7 @@ public final class ServerProtocol extends Protocol {
     private static final int MAX_EARLY_BYTES = 64 * 1024;
 
     private final RequestParser parser;
+    private HttpRequest request;
     private ServerHandshake.Offer offer;
     private ByteBuffer early;
     private HttpResponse response;
@@ -36,6 +37,14 @@ public final class ServerProtocol extends Protocol {
     public ServerProtocol(ProtocolConfig config, RandomGenerator random) {
         super(Side.SERVER, config, random);
         this.parser = new RequestParser(config.headLimits());
+    }
+
+    /**
+     * The request head once parsed, whether or not it is a valid WebSocket handshake: a server may answer a
+     * plain HTTP request (a health check, a page) instead of the automatic refusal.
+     */
+    public Optional<HttpRequest> request() {
+        return Optional.ofNullable(request);
     }
 
     /** The validated opening handshake request, once received. */
@@ -111,12 +120,13 @@ public final class ServerProtocol extends Protocol {
             return;
         }
         try {
-            Optional<HttpRequest> request = parser.feed(data);
-            if (request.isEmpty()) {
+            Optional<HttpRequest> parsed = parser.feed(data);
+            if (parsed.isEmpty()) {
                 return;
             }
-            offer = ServerHandshake.validate(request.get());
-            event(new Event.RequestReceived(request.get()));
+            request = parsed.get();
+            offer = ServerHandshake.validate(request);
+            event(new Event.RequestReceived(request));
             keepEarly(data);
         } catch (HandshakeException e) {
             handshakeFailure = e;

@@ -64,10 +64,13 @@ final class Pings {
             Map.Entry<Long, Pending> entry = it.next();
             Duration rtt = Duration.ofNanos(now - entry.getValue().sentNanos());
             it.remove();
-            entry.getValue().future().completeAsync(() -> rtt, COMPLETIONS);
-            if (entry.getKey() == id) {
-                latencyNanos = rtt.toNanos();
+            boolean answered = entry.getKey() == id;
+            if (answered) {
+                latencyNanos = rtt.toNanos(); // before the future completes: its waiter may read latency() at once
                 connection.log(Level.TRACE, "< PONG after " + rtt.toNanos() / 1000 + " µs");
+            }
+            entry.getValue().future().completeAsync(() -> rtt, COMPLETIONS);
+            if (answered) {
                 return;
             }
         }

@@ -85,7 +85,7 @@ public final class FrameDecoder {
                         "64-bit payload length with the most significant bit set");
             }
         }
-        if (len > maxFrameSize) {
+        if (len > maxFrameSize && (b0 & 0x08) == 0) { // control frames are bounded at 125 bytes instead
             throw new ProtocolException(CloseCode.MESSAGE_TOO_BIG,
                     "frame of " + len + " bytes exceeds the limit of " + maxFrameSize + " bytes");
         }

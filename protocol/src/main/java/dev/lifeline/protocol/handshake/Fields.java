@@ -16,8 +16,8 @@ final class Fields {
             throw reader.malformed("header line with an empty name: " + Syntax.quote(line));
         }
         if (Syntax.isOws(name.charAt(name.length() - 1))) {
-            // RFC 9112 §5.1: "A server MUST reject ... any received request message that contains whitespace
-            // between a header field name and colon with a response status code of 400".
+            // RFC 9112 §5.1: "A server MUST reject, with a response status code of 400 (Bad Request), any received
+            // request message that contains whitespace between a header field name and colon."
             throw reader.malformed("whitespace between header name and colon: " + Syntax.quote(line));
         }
         if (!Syntax.isToken(name)) {

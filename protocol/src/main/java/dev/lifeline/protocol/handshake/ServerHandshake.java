@@ -12,15 +12,21 @@ import java.util.Optional;
  * accepts it (§4.2.2). A rejection is a {@link HandshakeException} whose {@link HandshakeException#toResponse()}
  * is the answer to send.
  *
- * <p>Statuses: 405 with {@code Allow: GET} for another method; 400 for a missing or repeated {@code Host}; 426
- * ({@code Upgrade: websocket}) when there is no {@code Upgrade} header at all, since that is a plain HTTP
- * request to a WebSocket-only resource and RFC 9110 §15.5.22 made 426 for "the client should switch to
- * websocket"; but 400 when {@code Upgrade} is present without {@code websocket}, since that client did try to
- * upgrade and sent a request that is not a WebSocket handshake (RFC 6455 §4.2.2: "an appropriate error code
- * (such as 400 Bad Request)"); 400 when {@code Connection} lacks {@code upgrade}; 426 with
- * {@code Sec-WebSocket-Version: 13} for a missing or other version (RFC 6455 §4.4); 400 for a missing,
- * repeated or invalid key, a repeated version, a request with content, a malformed subprotocol list or
- * extension header.
+ * <p>Statuses:
+ * <ul>
+ *   <li>405 with {@code Allow: GET} for another method (§4.2.1 item 1);
+ *   <li>400 for a missing, repeated or empty {@code Host} (item 2, RFC 9112 §3.2);
+ *   <li>426 with {@code Upgrade: websocket} when there is no {@code Upgrade} header at all: that is a plain HTTP
+ *       request to a WebSocket-only resource, and 426 says exactly "refused in this protocol, upgrade first"
+ *       (RFC 9110 §15.5.22);
+ *   <li>400 when {@code Upgrade} is present without {@code websocket}: that client did ask to upgrade, and its
+ *       request is a malformed WebSocket handshake, for which §4.2.1 asks "an appropriate error code (such as
+ *       400 Bad Request)"; 400 as well when {@code Connection} lacks {@code upgrade} (item 4);
+ *   <li>426 with {@code Sec-WebSocket-Version: 13} for a missing or other version (item 6, §4.4), but 400 for
+ *       a repeated one;
+ *   <li>400 for a missing, repeated or invalid key (item 5), a request with content, a subprotocol that is not
+ *       a token (item 8) and a malformed extension header (item 9).
+ * </ul>
  *
  * <p>Stateless; safe to call from any thread.
  */

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a failed handshake answers (RFC 6455 §4.2.2: "return an HTTP response with an appropriate error code";
+ * What a failed handshake answers (RFC 6455 §4.2.1: "return an HTTP response with an appropriate error code";
  * §4.4: a 426 names the supported version) and what it tells a client.
  */
 class HandshakeExceptionTest {

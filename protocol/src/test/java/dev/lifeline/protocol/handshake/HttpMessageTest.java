@@ -50,7 +50,8 @@ class HttpMessageTest {
 
         assertThat(response.reason()).isEqualTo("Forbidden");
         assertThat(new String(response.toBytes(), StandardCharsets.UTF_8)).isEqualTo("HTTP/1.1 403 Forbidden\r\n"
-                + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 6\r\nConnection: close\r\n\r\nh\u00e9llo");
+                + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 6\r\nConnection: close\r\n\r\n"
+                + "h\u00e9llo");
         assertThat(response.bodyText()).isEqualTo("h\u00e9llo");
     }
 

@@ -44,7 +44,8 @@ class ServerAcceptTest {
     void acceptedExtensionsAndExtraHeadersFollowInOrder() {
         ServerHandshake.Offer offer = ServerHandshake.validate(new HttpRequest("GET", "/", Headers.of(
                 "Host", "a", "Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Key", CLIENT_KEY,
-                "Sec-WebSocket-Version", "13", "Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits")));
+                "Sec-WebSocket-Version", "13",
+                "Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits")));
 
         HttpResponse response = ServerHandshake.accept(offer, Optional.empty(),
                 List.of(ExtensionOffer.of("permessage-deflate", ExtensionParam.of("client_max_window_bits", "10"))),

@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The server's checks of the client's handshake, RFC 6455 §4.2.1 (items 1–10), with the statuses of §4.2.2
- * ("an appropriate error code (such as 400 Bad Request)") and §4.4 (426 with {@code Sec-WebSocket-Version}).
+ * The server's checks of the client's handshake, RFC 6455 §4.2.1 (items 1–10, and its opening paragraph: "an
+ * appropriate error code (such as 400 Bad Request)") and §4.4 (426 with {@code Sec-WebSocket-Version}).
  */
 class ServerValidationTest {
 
@@ -178,7 +178,8 @@ class ServerValidationTest {
 
     @Test
     void aMissingKeyIsRejectedWith400() {
-        assertThat(rejection(get("Sec-WebSocket-Key", null)).getMessage()).isEqualTo("missing Sec-WebSocket-Key header");
+        assertThat(rejection(get("Sec-WebSocket-Key", null)).getMessage())
+                .isEqualTo("missing Sec-WebSocket-Key header");
     }
 
     @Test
