@@ -122,8 +122,10 @@ public final class ReliableServer implements AutoCloseable {
         hub.close();
     }
 
+    /** A WebSocket handshake that does not offer our subprotocol gets 400; anything else goes on as usual. */
     private static Optional<HttpResponse> requireSubprotocol(HttpRequest request) {
-        if (request.headers().tokens("Sec-WebSocket-Protocol").contains(Envelope.SUBPROTOCOL)) {
+        if (!request.headers().containsToken("Upgrade", "websocket")
+                || request.headers().tokens("Sec-WebSocket-Protocol").contains(Envelope.SUBPROTOCOL)) {
             return Optional.empty();
         }
         return Optional.of(HttpResponse.of(400, "this endpoint speaks the WebSocket subprotocol "

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.handshake.HttpResponse;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -72,6 +75,24 @@ class ReliableServerTest {
                 friend.send("hi").get(5, TimeUnit.SECONDS);
             }
             assertThat(server.sessions()).isEmpty();
+        }
+    }
+
+    @Test
+    void processRequestAnswersPlainHttpAndOtherRequestsGetTheUsualAnswer() throws Exception {
+        try (ReliableServer server = Loopback.server(Loopback.ECHO).processRequest(request ->
+                request.target().equals("/health") ? Optional.of(HttpResponse.of(200, "ok")) : Optional.empty())
+                .start()) {
+            assertThat(plainGet(server.port(), "/health")).startsWith("HTTP/1.1 200").endsWith("ok");
+            assertThat(plainGet(server.port(), "/")).startsWith("HTTP/1.1 426");
+        }
+    }
+
+    private static String plainGet(int port, String target) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         }
     }
 }
