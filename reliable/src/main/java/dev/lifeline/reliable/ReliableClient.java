@@ -71,6 +71,8 @@ public final class ReliableClient extends Endpoint {
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private volatile State state = State.CONNECTING;
     private volatile byte[] token;
+    /** Failures in a row since a connection last joined the session. Written on the client's thread only. */
+    private int failures;
 
     private ReliableClient(Builder config) {
         super("rc" + IDS.incrementAndGet(), config.reliable);
@@ -132,11 +134,9 @@ public final class ReliableClient extends Endpoint {
     // ------------------------------------------------------------------ the client's thread
 
     private void run() {
-        int failures = 0;
         while (!isEnded()) {
             Failure failure = connectAndServe();
             if (failure == null) {
-                failures = 0;
                 continue;
             }
             if (isEnded()) {
@@ -235,6 +235,7 @@ public final class ReliableClient extends Endpoint {
             attach(ws, 0, null);
             token = welcome.token();
         }
+        failures = 0;
         changeState(State.OPEN);
         config.listener.sessionJoined(new SessionOutcome(welcome.outcome(), encodeToken(welcome.token()), lost));
     }

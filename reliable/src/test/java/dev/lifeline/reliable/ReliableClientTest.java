@@ -178,6 +178,26 @@ class ReliableClientTest {
     }
 
     @Test
+    void attemptCountStartsAgainOnceAConnectionJoins() throws Exception {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        ReconnectPolicy counting = (failure, attempt) -> {
+            attempts.add(attempt);
+            return ReconnectPolicy.standard(Loopback.QUICK).decide(failure, attempt);
+        };
+        AtomicInteger requests = new AtomicInteger();
+        try (ReliableServer server = Loopback.server(Loopback.ECHO).processRequest(request ->
+                requests.incrementAndGet() == 2 ? Optional.of(HttpResponse.of(503, "once")) : Optional.empty())
+                .start(); ReliableClient client = Loopback.client(server.port()).reconnect(counting).connect()) {
+            client.send("a").get(5, TimeUnit.SECONDS);
+            Loopback.dropServerSide(server);
+            client.send("b").get(5, TimeUnit.SECONDS);
+            Loopback.dropServerSide(server);
+            client.send("c").get(5, TimeUnit.SECONDS);
+            assertThat(attempts).containsExactly(1, 2, 1);
+        }
+    }
+
+    @Test
     void failingCredentialsHookStops() throws Exception {
         try (ReliableServer server = Loopback.echoServer()) {
             ReliableClient client = Loopback.client(server.port())
