@@ -1,45 +1,37 @@
 package dev.lifeline.reliable;
 
-import dev.lifeline.ConcurrencyException;
 import dev.lifeline.Message;
 import dev.lifeline.WebSocket;
 import dev.lifeline.protocol.CloseCode;
-import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.ProtocolException;
 import dev.lifeline.protocol.State;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /**
- * A {@link Session} wired to one connection after another: the lock that serialises it, the inbox the
- * application reads, the futures of sends, a writer thread per connection and the read loop. What differs
- * between client and server (the resume handshake, reconnecting, expiry) lives in the subclasses.
+ * A {@link Session} wired to one connection after another: the lock that serialises it, its {@link Inbox} and
+ * {@link PendingSends}, a writer thread per connection and the read loop. What differs between client and server
+ * (the resume handshake, reconnecting, expiry) lives in the subclasses.
  *
- * <p>Locking: {@link #lock} guards the session, the inbox, the pending futures and the current connection. It is
+ * <p>Locking: {@link #lock} guards the session, the inbox, the pending sends and the current connection. It is
  * never held while a socket is read or written, nor while a future completes (futures complete on virtual
  * threads).
  */
 abstract sealed class Endpoint implements ReliableSession permits ReliableClient, ServerSession {
     static final System.Logger LOG = System.getLogger("dev.lifeline.reliable");
-    private static final ExecutorService COMPLETIONS = Executors.newVirtualThreadPerTaskExecutor();
     /** Envelopes taken from the session per write round. */
     private static final int BATCH = 64;
 
@@ -52,24 +44,17 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     private final Condition writable = lock.newCondition();
 
     private Session session;
-    /** Futures of unacknowledged sends, in sequence order: the same messages as the session's outbox. */
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    /** Futures taken from {@link #pending} whose completion has not run yet. */
-    private int settling;
-    private final ArrayDeque<Message> inbox = new ArrayDeque<>();
-    private long inboxBytes;
-    private Thread receiver;
+    private final PendingSends pending = new PendingSends(this::signalChanged);
+    private final Inbox inbox;
     private WebSocket current;
     private CloseReason ended;
     private long detachedAt = System.nanoTime();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
 
-    private record Pending(long seq, CompletableFuture<Void> future) {
-    }
-
     Endpoint(String id, ReliableOptions options) {
         this.id = id;
         this.options = Objects.requireNonNull(options, "options");
+        this.inbox = new Inbox(lock, changed, options);
         this.session = new Session(options);
     }
 
@@ -120,7 +105,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
                 remaining = changed.awaitNanos(remaining);
             }
             CompletableFuture<Void> future = new CompletableFuture<>();
-            pending.add(new Pending(seq.getAsLong(), future));
+            pending.add(seq.getAsLong(), future);
             writable.signalAll();
             return future;
         } catch (InterruptedException e) {
@@ -144,72 +129,12 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     }
 
     private Optional<Message> receive(long timeoutNanos) {
-        lock.lock();
-        try {
-            if (receiver != null) {
-                throw new ConcurrencyException("receive() is already being called by " + receiver);
-            }
-            receiver = Thread.currentThread();
-            try {
-                long remaining = timeoutNanos;
-                while (inbox.isEmpty()) {
-                    if (ended != null) {
-                        throw new SessionClosedException(ended);
-                    }
-                    if (timeoutNanos < 0) {
-                        changed.await();
-                    } else if (remaining <= 0) {
-                        return Optional.empty();
-                    } else {
-                        remaining = changed.awaitNanos(remaining);
-                    }
-                }
-                Message message = inbox.poll();
-                inboxBytes -= message.size();
-                changed.signalAll();
-                return Optional.of(message);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CancellationException("interrupted while waiting for a message");
-            } finally {
-                receiver = null;
-            }
-        } finally {
-            lock.unlock();
-        }
+        return inbox.take(timeoutNanos, () -> ended);
     }
 
     @Override
     public Iterator<Message> iterator() {
-        return new Iterator<>() {
-            private Message next;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null) {
-                    try {
-                        next = receive();
-                    } catch (SessionClosedException e) {
-                        CloseReason.Kind kind = e.reason().kind();
-                        if (kind == CloseReason.Kind.CLOSED || kind == CloseReason.Kind.CLOSED_BY_PEER) {
-                            return false;
-                        }
-                        throw e;
-                    }
-                }
-                return true;
-            }
-
-            @Override
-            public Message next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("the session was closed");
-                }
-                Message m = next;
-                next = null;
-                return m;
-            }
-        };
+        return Inbox.untilClosed(this::receive);
     }
 
     // ------------------------------------------------------------------ state
@@ -248,7 +173,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         return closeReason().isPresent();
     }
 
-    private <T> T locked(java.util.function.Supplier<T> read) {
+    private <T> T locked(Supplier<T> read) {
         lock.lock();
         try {
             return read.get();
@@ -270,7 +195,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     void attach(WebSocket ws, long peerLastReceived, LongFunction<Envelope> greeting) {
         WebSocket replaced;
         byte[] first;
-        List<Pending> done;
+        List<PendingSends.Pending> done;
         lock.lock();
         try {
             if (ended != null) {
@@ -283,7 +208,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
             current = ws;
             writable.signalAll();
             first = greeting == null ? null : greeting.apply(session.lastReceived()).encode();
-            done = takeAcknowledged(session.acknowledged());
+            done = pending.takeThrough(session.acknowledged());
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -292,7 +217,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
             log(Level.DEBUG, "connection " + ws.id() + " takes over from " + replaced.id());
             replaced.abort();
         }
-        complete(done);
+        pending.complete(done);
         ws.closed().thenRun(this::signalChanged);
         Thread.ofVirtual().name("lifeline-reliable-writer-" + id).start(() -> write(ws, first));
     }
@@ -361,7 +286,8 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         return true;
     }
 
-    private record Ending(CloseReason reason, WebSocket ws, List<Pending> failed, List<Message> messages) {
+    private record Ending(CloseReason reason, WebSocket ws, List<PendingSends.Pending> failed,
+            List<Message> messages) {
     }
 
     private Ending endLocked(CloseReason reason) {
@@ -372,9 +298,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         WebSocket ws = current;
         current = null;
         session.detach();
-        Ending ending = new Ending(reason, ws, new ArrayList<>(pending), session.unacknowledged());
-        pending.clear();
-        settling += ending.failed().size();
+        Ending ending = new Ending(reason, ws, pending.takeAll(), session.unacknowledged());
         writable.signalAll();
         changed.signalAll();
         return ending;
@@ -385,7 +309,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
             return Optional.empty();
         }
         log(Level.DEBUG, "session ended: " + ending.reason() + "; " + ending.failed().size() + " unacknowledged");
-        fail(ending.failed(), ending.messages(), ending.reason());
+        pending.fail(ending.failed(), ending.messages(), ending.reason());
         closed.complete(ending.reason());
         return Optional.ofNullable(ending.ws());
     }
@@ -395,20 +319,18 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
      * with {@link UnacknowledgedException} and are returned, in order.
      */
     List<Message> renew(CloseReason reason) {
-        List<Pending> failed;
+        List<PendingSends.Pending> failed;
         List<Message> messages;
         lock.lock();
         try {
             messages = session.unacknowledged();
-            failed = new ArrayList<>(pending);
-            pending.clear();
-            settling += failed.size();
+            failed = pending.takeAll();
             session = new Session(options);
             changed.signalAll();
         } finally {
             lock.unlock();
         }
-        fail(failed, messages, reason);
+        pending.fail(failed, messages, reason);
         return messages;
     }
 
@@ -417,13 +339,13 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
      * (through which to tell it the session is over); true if both happened.
      */
     boolean awaitSettled(Duration timeout) {
-        await(() -> ended != null || session.outboxSize() == 0 && settling == 0 && current != null, timeout);
+        await(() -> ended != null || session.outboxSize() == 0 && pending.allSettled() && current != null, timeout);
         return locked(() -> ended == null && session.outboxSize() == 0 && current != null);
     }
 
     /** Waits at most {@code timeout} until every send future taken out of the pending ones has completed. */
     private void awaitFuturesCompleted(Duration timeout) {
-        await(() -> settling == 0, timeout);
+        await(pending::allSettled, timeout);
     }
 
     /** Waits at most {@code timeout} for a condition on the guarded state; whether it holds. */
@@ -541,8 +463,8 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
                     // What the dead connection still holds was never acknowledged: the peer resends it.
                     return ws.closedException();
                 }
-                Envelope envelope = decode(ws.receive());
-                List<Pending> done;
+                Envelope envelope = Wire.decode(ws.receive());
+                List<PendingSends.Pending> done;
                 lock.lock();
                 try {
                     if (current != ws) {
@@ -551,22 +473,21 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
                     Session.Received received = session.receive(envelope, System.nanoTime());
                     received.delivery().ifPresent(m -> {
                         inbox.add(m);
-                        inboxBytes += m.size();
                         writable.signalAll();
                     });
-                    done = takeAcknowledged(received.acknowledged());
+                    done = pending.takeThrough(received.acknowledged());
                     changed.signalAll();
                 } finally {
                     lock.unlock();
                 }
-                complete(done);
+                pending.complete(done);
             }
             return Optional.empty();
         } catch (ConnectionClosedException e) {
             return Optional.of(e);
         } catch (ProtocolException e) {
             log(Level.INFO, "closing " + ws.id() + ": " + e.getMessage());
-            ws.close(e.closeCode(), truncate(e.getMessage()));
+            Wire.refuse(ws, e);
             return ws.closedException();
         }
     }
@@ -590,7 +511,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     private boolean inboxFull() {
         lock.lock();
         try {
-            return inbox.size() >= options.inboxMessages() || inboxBytes >= options.inboxBytes();
+            return inbox.isFull();
         } finally {
             lock.unlock();
         }
@@ -604,100 +525,6 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * Waits at most {@code timeout} for the first envelope of a connection (HELLO or WELCOME).
-     *
-     * @throws ProtocolException (1002) if none came in time or it is not an envelope
-     * @throws ConnectionClosedException if the connection closed first
-     */
-    static Envelope readHandshake(WebSocket ws, Duration timeout) {
-        return decode(ws.receive(timeout).orElseThrow(() -> new ProtocolException(CloseCode.PROTOCOL_ERROR,
-                "no resume handshake within " + timeout)));
-    }
-
-    static Envelope decode(Message message) {
-        return switch (message) {
-            case Message.Binary b -> Envelope.decode(b.buffer());
-            case Message.Text t -> throw new ProtocolException(CloseCode.UNSUPPORTED_DATA,
-                    "text message received; " + Envelope.SUBPROTOCOL + " envelopes are binary");
-        };
-    }
-
-    /**
-     * How a connection ended, as a failure: the Close frame of whoever closed first (the peer's, or ours: a
-     * keepalive timeout, a protocol violation), or 1006 when TCP dropped without either.
-     */
-    static Failure.Disconnected disconnected(ConnectionClosedException e) {
-        boolean peerFirst = e.received().isPresent() && (e.sent().isEmpty() || e.receivedThenSent());
-        CloseStatus status = peerFirst ? e.received().get()
-                : e.sent().orElse(new CloseStatus(CloseCode.ABNORMAL_CLOSURE, ""));
-        return new Failure.Disconnected(status, peerFirst, Optional.ofNullable(e.getCause()));
-    }
-
-    /** Fails the connection for a violation of the reliable protocol during the handshake. */
-    static void refuse(WebSocket ws, ProtocolException e) {
-        ws.close(e.closeCode(), truncate(e.getMessage()));
-    }
-
-    /** A close reason that fits in a Close frame. */
-    static String truncate(String reason) {
-        byte[] utf8 = reason.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length <= CloseStatus.MAX_REASON_BYTES) {
-            return reason;
-        }
-        String cut = new String(utf8, 0, CloseStatus.MAX_REASON_BYTES - 3, StandardCharsets.UTF_8);
-        return cut.substring(0, Math.max(0, cut.length() - 1)) + "…";
-    }
-
-    // ------------------------------------------------------------------ futures
-
-    /** Removes the pending sends acknowledged through {@code ack}. Caller holds the lock. */
-    private List<Pending> takeAcknowledged(long ack) {
-        if (pending.isEmpty() || pending.peek().seq() > ack) {
-            return List.of();
-        }
-        List<Pending> done = new ArrayList<>();
-        while (!pending.isEmpty() && pending.peek().seq() <= ack) {
-            done.add(pending.poll());
-        }
-        settling += done.size();
-        return done;
-    }
-
-    /** Completes these sends on a virtual thread, so that no dependent action runs on a session thread. */
-    private void complete(List<Pending> done) {
-        if (!done.isEmpty()) {
-            COMPLETIONS.execute(() -> {
-                done.forEach(p -> p.future().complete(null));
-                settled(done.size());
-            });
-        }
-    }
-
-    /** Fails these sends; {@code messages} are the session's unacknowledged messages, in the same order. */
-    private void fail(List<Pending> failed, List<Message> messages, CloseReason reason) {
-        if (failed.isEmpty()) {
-            return;
-        }
-        COMPLETIONS.execute(() -> {
-            for (int i = 0; i < failed.size(); i++) {
-                Pending p = failed.get(i);
-                p.future().completeExceptionally(new UnacknowledgedException(messages.get(i), p.seq(), reason));
-            }
-            settled(failed.size());
-        });
-    }
-
-    private void settled(int futures) {
-        lock.lock();
-        try {
-            settling -= futures;
-        } finally {
-            lock.unlock();
-        }
-        signalChanged();
     }
 
     void log(Level level, String message) {

@@ -194,10 +194,10 @@ public final class ReliableClient extends Endpoint {
         try {
             join(ws);
         } catch (ProtocolException e) {
-            refuse(ws, e);
-            return disconnected(ws.closedException().orElseThrow());
+            Wire.refuse(ws, e);
+            return Wire.disconnected(ws.closedException().orElseThrow());
         } catch (ConnectionClosedException e) {
-            return disconnected(e);
+            return Wire.disconnected(e);
         } catch (SessionClosedException e) {
             ws.close(CloseCode.NORMAL_CLOSURE, "session closed");
             return null;
@@ -208,15 +208,15 @@ public final class ReliableClient extends Endpoint {
         }
         Optional<ConnectionClosedException> end = read(ws);
         detach(ws);
-        return end.map(Endpoint::disconnected)
-                .orElseGet(() -> isEnded() ? null : disconnected(ws.closedException().orElseThrow()));
+        return end.map(Wire::disconnected)
+                .orElseGet(() -> isEnded() ? null : Wire.disconnected(ws.closedException().orElseThrow()));
     }
 
     /** The resume handshake: HELLO with our token and last received, WELCOME back, then attach. */
     private void join(WebSocket ws) {
         byte[] ours = token;
         ws.send(new Envelope.Hello(ours == null ? 0 : lastReceived(), ours == null ? new byte[0] : ours).encode());
-        Envelope reply = readHandshake(ws, config.options.openTimeout());
+        Envelope reply = Wire.readHandshake(ws, config.options.openTimeout());
         if (!(reply instanceof Envelope.Welcome welcome)) {
             throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "expected WELCOME, received " + reply);
         }

@@ -138,14 +138,14 @@ public final class ReliableServer implements AutoCloseable {
     private void serve(WebSocket ws) {
         Envelope.Hello hello;
         try {
-            Envelope first = Endpoint.readHandshake(ws, config.options.openTimeout());
+            Envelope first = Wire.readHandshake(ws, config.options.openTimeout());
             if (!(first instanceof Envelope.Hello h)) {
                 throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "expected HELLO, received " + first);
             }
             hello = h;
         } catch (ProtocolException e) {
             LOG.log(Level.DEBUG, "[" + ws.id() + "] bad resume handshake: " + e.getMessage());
-            Endpoint.refuse(ws, e);
+            Wire.refuse(ws, e);
             return;
         } catch (ConnectionClosedException e) {
             return;
@@ -155,7 +155,7 @@ public final class ReliableServer implements AutoCloseable {
             joined = join(ws, hello);
         } catch (ProtocolException e) {
             LOG.log(Level.DEBUG, "[" + ws.id() + "] refused a resume: " + e.getMessage());
-            Endpoint.refuse(ws, e);
+            Wire.refuse(ws, e);
             return;
         }
         if (joined.isEmpty()) {
@@ -166,7 +166,7 @@ public final class ReliableServer implements AutoCloseable {
         if (!session.detach(ws)) {
             return; // another connection took over, or the session ended
         }
-        Optional<Failure.Disconnected> how = end.map(Endpoint::disconnected);
+        Optional<Failure.Disconnected> how = end.map(Wire::disconnected);
         if (how.isPresent() && how.get().byPeer() && how.get().code().equals(CloseCode.NORMAL_CLOSURE)) {
             session.end(CloseReason.of(CloseReason.Kind.CLOSED_BY_PEER, "the client closed the session"));
         } else {

@@ -58,7 +58,7 @@ public final class ServerSession extends Endpoint {
 
     /** Ends the session from the server's side without waiting for acknowledgements; closes with {@code code}. */
     void terminate(CloseReason reason, CloseCode code) {
-        end(reason).ifPresent(ws -> ws.close(code, truncate(reason.detail())));
+        end(reason).ifPresent(ws -> ws.close(code, Wire.truncate(reason.detail())));
     }
 
     @Override
