@@ -1,5 +1,6 @@
 package dev.lifeline.reliable;
 
+import dev.lifeline.Message;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketClient;
 import dev.lifeline.WebSocketOptions;
@@ -174,7 +175,7 @@ public final class ReliableClient extends Endpoint {
     private Failure connectAndServe() {
         Headers fresh;
         try {
-            fresh = config.credentials.get();
+            fresh = Objects.requireNonNull(config.credentials.get(), "the credentials hook returned null");
         } catch (RuntimeException e) {
             return new Failure.CredentialsFailed(e);
         }
@@ -220,7 +221,7 @@ public final class ReliableClient extends Endpoint {
         if (!(reply instanceof Envelope.Welcome welcome)) {
             throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "expected WELCOME, received " + reply);
         }
-        List<dev.lifeline.Message> lost = List.of();
+        List<Message> lost = List.of();
         if (welcome.outcome() == SessionOutcome.Kind.RESUMED) {
             if (ours == null || !Arrays.equals(ours, welcome.token())) {
                 throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "RESUMED a session that was not asked for");

@@ -206,7 +206,13 @@ public final class ReliableServer implements AutoCloseable {
         }
         sessions.add(session);
         session.closed().thenRun(() -> forget(session));
-        session.attach(ws, 0, last -> new Envelope.Welcome(SessionOutcome.Kind.NEW, 0, token));
+        try {
+            session.attach(ws, 0, last -> new Envelope.Welcome(SessionOutcome.Kind.NEW, 0, token));
+        } catch (SessionClosedException e) {
+            // evicted at once by another client's new session: the store has no room
+            ws.close(CloseCode.TRY_AGAIN_LATER, "too many sessions; try again later");
+            return Optional.empty();
+        }
         session.log(Level.DEBUG, "NEW on " + ws.id());
         startHandler(session);
         return Optional.of(session);
