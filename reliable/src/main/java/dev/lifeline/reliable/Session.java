@@ -51,8 +51,10 @@ public final class Session {
         }
     }
 
-    /** The outcome of {@link #receive}: a message for the application (empty for ACKs and duplicates), and the
-     * peer's cumulative acknowledgement after this envelope. */
+    /**
+     * The outcome of {@link #receive}: a message for the application (empty for ACKs and duplicates), and the
+     * peer's cumulative acknowledgement after this envelope.
+     */
     public record Received(Optional<Message> delivery, long acknowledged) {
     }
 
