@@ -359,13 +359,18 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     /** The opening handshake succeeded with these extensions. */
     final void open(List<Extension> negotiated) {
         extensions = List.copyOf(negotiated);
+        decoder.allowRsv(rsvBits(extensions));
+        assembler.useExtensions(extensions);
+        setState(State.OPEN);
+    }
+
+    /** The RSV bits that these extensions use together. */
+    static int rsvBits(List<Extension> extensions) {
         int rsv = 0;
         for (Extension extension : extensions) {
             rsv |= extension.rsvBits();
         }
-        decoder.allowRsv(rsv);
-        assembler.useExtensions(extensions);
-        setState(State.OPEN);
+        return rsv;
     }
 
     /** The opening handshake failed: close TCP; nothing more happens on this connection. */

@@ -82,6 +82,11 @@ public final class ServerProtocol extends Protocol {
             for (ExtensionFactory factory : config().extensions()) {
                 if (!seen.contains(candidate.name()) && factory.name().equalsIgnoreCase(candidate.name())) {
                     Optional<ExtensionFactory.Accepted> accepted = factory.negotiate(candidate);
+                    // RFC 7692 §5: a server MUST NOT accept extensions that conflict on the RSV1 bit.
+                    if (accepted.isPresent() && (rsvBits(negotiated) & accepted.get().extension().rsvBits()) != 0) {
+                        accepted.get().extension().release();
+                        accepted = Optional.empty();
+                    }
                     if (accepted.isPresent()) {
                         seen.add(candidate.name());
                         answers.add(accepted.get().response());
