@@ -50,6 +50,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     Mode mode;
 
+    @Option(names = "--reliable",
+            description = "Speak the reliable-session subprotocol lifeline.reliable.v1 on /: messages are numbered,"
+                    + " acknowledged, resent after a reconnect and handled once; the demo page uses its reliable"
+                    + " client. Plain WebSocket clients are refused with 400.")
+    boolean reliable;
+
     @Option(names = "--keystore", paramLabel = "FILE",
             description = "Serve wss:// and https:// with the key and certificate in this PKCS#12 file.")
     Path keystore;
@@ -74,12 +80,13 @@ final class ServeCommand implements Callable<Integer> {
         ServerLog log = new ServerLog(out, quiet, Clock.systemDefaultZone());
         DemoServer server;
         try {
-            server = DemoServer.start(host, port, mode, options, tls(), log);
+            server = DemoServer.start(host, port, mode, reliable, options, tls(), log);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             System.err.println("lifeline serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());
             return ExitCodes.CONNECTION_FAILED;
         }
-        log.line("listening on " + server.endpoint() + " (" + mode.label() + " mode); demo page at "
+        log.line("listening on " + server.endpoint() + " (" + mode.label() + " mode"
+                + (reliable ? ", reliable sessions" : "") + "); demo page at "
                 + server.page() + "; Ctrl-C to stop");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.line("shutting down: closing every connection with 1001");

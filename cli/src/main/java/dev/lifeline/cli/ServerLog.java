@@ -45,11 +45,15 @@ final class ServerLog {
     }
 
     void opened(WebSocket ws) {
+        opened(ws.id(), "opened from " + address(ws.remoteAddress()) + " " + ws.handshakeRequest().target());
+    }
+
+    /** A connection (or, with {@code --reliable}, a session) began: {@code what} says how and from where. */
+    void opened(String id, String what) {
         connections.incrementAndGet();
         long nowOpen = open.incrementAndGet();
         if (!quiet) {
-            line(ws.id() + " opened from " + address(ws.remoteAddress()) + " " + ws.handshakeRequest().target()
-                    + " (" + nowOpen + " open)");
+            line(id + " " + what + " (" + nowOpen + " open)");
         }
     }
 
@@ -58,13 +62,23 @@ final class ServerLog {
      * @param messages messages received on it
      */
     void closed(WebSocket ws, Duration lasted, long messages) {
+        String how = ws.closedException().map(ConnectionClosedException::getMessage).orElse("closed");
+        closed(ws.id(), "closed from " + address(ws.remoteAddress()), lasted, messages, how);
+    }
+
+    /**
+     * A connection (or session) ended.
+     *
+     * @param what {@code closed from ADDRESS}, {@code session ended}
+     * @param how the Close frames, or why the session ended
+     */
+    void closed(String id, String what, Duration lasted, long messages, String how) {
         lock.lock(); // the line is printed before awaitAllClosed() can see one connection fewer
         try {
             long nowOpen = open.decrementAndGet();
             if (!quiet) {
-                String how = ws.closedException().map(ConnectionClosedException::getMessage).orElse("closed");
-                line(ws.id() + " closed from " + address(ws.remoteAddress()) + " after " + Text.duration(lasted)
-                        + ", " + Text.count(messages, "message") + ": " + how + " (" + nowOpen + " open)");
+                line(id + " " + what + " after " + Text.duration(lasted) + ", " + Text.count(messages, "message")
+                        + ": " + how + " (" + nowOpen + " open)");
             }
             closedOne.signalAll();
         } finally {

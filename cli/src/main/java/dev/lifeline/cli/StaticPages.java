@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.function.IntSupplier;
 
 /**
- * The plain HTTP side of {@code lifeline serve}, as its {@code processRequest} hook: the demo page and its two assets
- * (shipped in the jar), {@code /healthz}, 404 and 405 for the rest. A WebSocket handshake for {@code /} goes on to
- * the WebSocket server; one for any other path is answered 404.
+ * The plain HTTP side of {@code lifeline serve}, as its {@code processRequest} hook: the demo page and its assets
+ * (shipped in the jar, the reliable client {@code reliable.js} among them), {@code /healthz}, 404 and 405 for the
+ * rest. A WebSocket handshake for {@code /} goes on to the WebSocket server; one for any other path is answered 404.
  */
 final class StaticPages implements WebSocketServer.RequestProcessor {
     /** The one WebSocket endpoint. */
@@ -30,17 +30,24 @@ final class StaticPages implements WebSocketServer.RequestProcessor {
 
     private final Map<String, Asset> assets;
     private final Mode mode;
+    private final boolean reliable;
     private final IntSupplier openConnections;
 
-    StaticPages(Mode mode, IntSupplier openConnections) {
+    /**
+     * @param reliable the endpoint speaks {@code lifeline.reliable.v1}: {@code /healthz} says so, and the page then
+     *        uses its reliable client
+     */
+    StaticPages(Mode mode, boolean reliable, IntSupplier openConnections) {
         this.mode = mode;
+        this.reliable = reliable;
         this.openConnections = openConnections;
         Asset page = new Asset("text/html; charset=utf-8", resource("index.html"));
         this.assets = Map.of(
                 "/", page,
                 "/index.html", page,
                 "/demo.css", new Asset("text/css; charset=utf-8", resource("demo.css")),
-                "/demo.js", new Asset("text/javascript; charset=utf-8", resource("demo.js")));
+                "/demo.js", new Asset("text/javascript; charset=utf-8", resource("demo.js")),
+                "/reliable.js", new Asset("text/javascript; charset=utf-8", resource("reliable.js")));
     }
 
     @Override
@@ -62,7 +69,8 @@ final class StaticPages implements WebSocketServer.RequestProcessor {
 
     private HttpResponse respond(String path) {
         if (path.equals("/healthz")) {
-            String health = "{\"status\":\"ok\",\"mode\":\"" + mode.label() + "\",\"connections\":"
+            String health = "{\"status\":\"ok\",\"mode\":\"" + mode.label() + "\",\"reliable\":" + reliable
+                    + ",\"connections\":"
                     + openConnections.getAsInt() + "}";
             return HttpResponse.of(200, health, Headers.of("Content-Type", "application/json",
                     "Cache-Control", "no-store"));

@@ -32,7 +32,7 @@ class RelayTest {
     private DemoServer start(Mode mode) throws Exception {
         log = new ServerLog(new PrintStream(logged, true, StandardCharsets.UTF_8), false,
                 Clock.systemDefaultZone());
-        server = DemoServer.start("127.0.0.1", 0, mode, WebSocketOptions.DEFAULT, Optional.empty(), log);
+        server = DemoServer.start("127.0.0.1", 0, mode, false, WebSocketOptions.DEFAULT, Optional.empty(), log);
         return server;
     }
 
@@ -120,7 +120,7 @@ class RelayTest {
     void closingTheServerSends1001ToEveryClientAndTheSummaryCountsWhatWasServed() throws Exception {
         ServerLog log = new ServerLog(new PrintStream(logged, true, StandardCharsets.UTF_8), true,
                 Clock.systemDefaultZone());
-        server = DemoServer.start("127.0.0.1", 0, Mode.ECHO, WebSocketOptions.DEFAULT, Optional.empty(), log);
+        server = DemoServer.start("127.0.0.1", 0, Mode.ECHO, false, WebSocketOptions.DEFAULT, Optional.empty(), log);
         try (WebSocket ws = connect()) {
             ws.send("x");
             receive(ws);
@@ -157,7 +157,8 @@ class RelayTest {
             assertThat(page.status()).isEqualTo(200);
             assertThat(page.contentType()).isEqualTo("text/html; charset=utf-8");
             assertThat(page.body()).contains("<title>Lifeline demo</title>");
-            assertThat(health.body()).isEqualTo("{\"status\":\"ok\",\"mode\":\"echo\",\"connections\":1}");
+            assertThat(health.body())
+                    .isEqualTo("{\"status\":\"ok\",\"mode\":\"echo\",\"reliable\":false,\"connections\":1}");
         }
     }
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** The plain HTTP side of {@code lifeline serve}: the demo page, its assets, the health check, and what is refused. */
 class StaticPagesTest {
-    private final StaticPages pages = new StaticPages(Mode.CHAT, () -> 2);
+    private final StaticPages pages = new StaticPages(Mode.CHAT, false, () -> 2);
 
     private HttpResponse get(String target) {
         return pages.process(new HttpRequest("GET", target, Headers.of("Host", "127.0.0.1"))).orElseThrow();
@@ -46,7 +46,8 @@ class StaticPagesTest {
 
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.headers().first("Content-Type")).hasValue("application/json");
-        assertThat(health.bodyText()).isEqualTo("{\"status\":\"ok\",\"mode\":\"chat\",\"connections\":2}");
+        assertThat(health.bodyText())
+                .isEqualTo("{\"status\":\"ok\",\"mode\":\"chat\",\"reliable\":false,\"connections\":2}");
     }
 
     @Test

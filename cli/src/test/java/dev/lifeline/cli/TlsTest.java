@@ -47,7 +47,7 @@ class TlsTest {
         assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
         ServerLog log = new ServerLog(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 true, Clock.systemDefaultZone());
-        server = DemoServer.start("127.0.0.1", 0, Mode.ECHO, WebSocketOptions.DEFAULT,
+        server = DemoServer.start("127.0.0.1", 0, Mode.ECHO, false, WebSocketOptions.DEFAULT,
                 Optional.of(Tls.server(keystore, PASSWORD)), log);
     }
 

@@ -4,7 +4,12 @@
 // {"lifeline":"ping","t":<performance.now()>}; the server answers this page alone with the same object and
 // "pong", in echo and chat mode alike. "Drop" sends {"lifeline":"drop"}, on which the server drops the TCP
 // connection without a closing handshake: the browser then reports 1006.
-'use strict';
+//
+// When the server runs with --reliable (its /healthz says "reliable":true), the page speaks lifeline.reliable.v1
+// through reliable.js instead: one session across connections. Drop then costs a reconnect and a resume, what is
+// typed meanwhile is queued and sent after the resume, each message arrives once, and a sent message gets its ✓
+// when the server acknowledges it; the round trip shown is from a send to its acknowledgement.
+import { ReliableClient, SUBPROTOCOL } from './reliable.js';
 
 const PING_EVERY_MS = 2000;
 const MAX_LOG_ENTRIES = 500;
@@ -20,6 +25,7 @@ const $ = (id) => document.getElementById(id);
 const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/';
 
 let ws = null;
+let reliable = null; // the ReliableClient, in reliable mode
 let pingTimer = null;
 let sent = 0;
 let received = 0;
@@ -53,12 +59,14 @@ function log(kind, text) {
     list.firstElementChild.remove();
   }
   list.scrollTop = list.scrollHeight;
+  return item;
 }
 
 function describeClose(event) {
   const name = CLOSE_CODES[event.code] || (event.code >= 4000 ? 'private use' : 'unknown');
   const reason = event.reason ? ` "${event.reason}"` : '';
-  return `${event.code} (${name})${reason}${event.wasClean ? '' : ', without a closing handshake'}`;
+  return `${event.code} (${name})${reason}${event.wasClean === false || event.code === 1006
+    ? ', without a closing handshake' : ''}`;
 }
 
 function hex(buffer) {
@@ -107,11 +115,8 @@ function connect() {
         $('latency').textContent = `${(performance.now() - pong.t).toFixed(1)} ms`;
         return;
       }
-      log('received', event.data);
-    } else {
-      log('received', `(binary, ${event.data.byteLength} bytes) ${hex(event.data)}`);
     }
-    $('received-count').textContent = ++received;
+    receivedMessage(event.data);
   });
 
   socket.addEventListener('close', (event) => {
@@ -129,29 +134,107 @@ function connect() {
   });
 }
 
+function showReliableState(state) {
+  $('state').textContent = state;
+  $('state').dataset.state = state;
+  $('send').disabled = state === 'CLOSED';
+  $('close').disabled = state !== 'OPEN';
+  $('drop').disabled = state !== 'OPEN';
+}
+
+function receivedMessage(data) {
+  log('received', typeof data === 'string' ? data : `(binary, ${data.byteLength} bytes) ${hex(data)}`);
+  $('received-count').textContent = ++received;
+}
+
+function startReliable() {
+  const client = new ReliableClient(url);
+  reliable = client;
+  $('latency-note').textContent = 'from a send to its acknowledgement';
+  $('close-info').textContent = '';
+  client.onstate = (state, info) => {
+    if (client !== reliable) return;
+    showReliableState(state);
+    if (state === 'OPEN') {
+      const what = info.outcome === 'RESUMED' ? 'session RESUMED' : 'NEW session';
+      const lost = info.unacknowledged.length;
+      $('close-info').textContent = what;
+      log('event', what + (lost ? `: the server had lost the session; ${lost} sends were not acknowledged` : ''));
+    } else if (state === 'RECONNECTING') {
+      const how = describeClose(info);
+      $('close-info').textContent = `connection lost: ${how}`;
+      log('event', `session is RECONNECTING: connection lost with ${how}; next attempt in`
+        + ` ${(info.delay / 1000).toFixed(1)} s`);
+    } else if (state === 'CLOSED') {
+      const how = describeClose(info);
+      $('close-info').textContent = how;
+      log('event', `session is CLOSED: ${how}`);
+    }
+  };
+  client.onmessage = receivedMessage;
+  showReliableState(client.state);
+  log('event', `connecting to ${url} (${SUBPROTOCOL})`);
+  client.connect();
+}
+
+function sendReliable(text) {
+  const queued = reliable.state !== 'OPEN';
+  const item = log('sent', queued ? `${text} (queued until the session is back)` : text);
+  const start = performance.now();
+  reliable.send(text).then(() => {
+    item.classList.add('acked');
+    if (!queued) $('latency').textContent = `${(performance.now() - start).toFixed(1)} ms`;
+  }, (error) => {
+    item.classList.add('failed');
+    log('event', `not acknowledged: ${error.message}`);
+  });
+}
+
 $('send-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const input = $('message');
-  if (!ws || ws.readyState !== WebSocket.OPEN) return;
-  ws.send(input.value);
-  log('sent', input.value);
+  if (reliable) {
+    sendReliable(input.value);
+  } else {
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    ws.send(input.value);
+    log('sent', input.value);
+  }
   $('sent-count').textContent = ++sent;
   input.value = '';
   input.focus();
 });
 
 $('close').addEventListener('click', () => {
+  if (reliable) {
+    reliable.close();
+    log('event', 'ending the session: waiting for acknowledgements, then closing with 1000');
+    return;
+  }
   ws.close(1000, 'closed from the page');
   showState();
   log('event', 'closing with 1000');
 });
 
 $('drop').addEventListener('click', () => {
-  ws.send(JSON.stringify({ lifeline: 'drop' }));
+  const drop = JSON.stringify({ lifeline: 'drop' });
+  if (reliable) {
+    reliable.send(drop).catch(() => {});
+  } else {
+    ws.send(drop);
+  }
   log('event', 'asked the server to drop the connection');
 });
 
 $('reconnect').addEventListener('click', () => {
+  if (reliable) {
+    if (reliable.state !== 'CLOSED') {
+      reliable.close();
+      log('event', 'ended the session to start a new one');
+    }
+    startReliable();
+    return;
+  }
   const previous = ws;
   if (previous && previous.readyState <= WebSocket.OPEN) {
     clearInterval(pingTimer);
@@ -164,6 +247,12 @@ $('reconnect').addEventListener('click', () => {
 $('url').textContent = url;
 fetch('/healthz')
   .then((response) => response.json())
-  .then((health) => { $('mode').textContent = `${health.mode} mode`; })
-  .catch(() => { $('mode').textContent = 'mode unknown'; });
-connect();
+  .catch(() => ({ mode: 'unknown', reliable: false }))
+  .then((health) => {
+    $('mode').textContent = `${health.mode} mode${health.reliable ? ', reliable sessions' : ''}`;
+    if (health.reliable) {
+      startReliable();
+    } else {
+      connect();
+    }
+  });
