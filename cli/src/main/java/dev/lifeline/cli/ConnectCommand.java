@@ -4,6 +4,8 @@ import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketClient;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.handshake.HandshakeException;
+import dev.lifeline.reliable.Envelope;
+import dev.lifeline.reliable.ReliableClient;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -39,8 +41,9 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit status:%n",
         footer = {"", "See docs/cli.md for more."},
         exitCodeList = {
-            "0:the connection closed normally (1000, 1001 or 1005)",
-            "1:the connection closed abnormally (an error code, or 1006: dropped without a closing handshake)",
+            "0:the connection closed normally (1000, 1001 or 1005); with --reliable: the session was closed",
+            "1:the connection closed abnormally (an error code, or 1006: dropped without a closing handshake); with"
+                    + " --reliable: the session ended otherwise (a protocol error, the session lost)",
             "2:invalid command line",
             "3:the server refused the opening handshake (an HTTP status other than 101)",
             "4:the connection could not be made (refused, unreachable, timed out, TLS failure)"})
@@ -78,12 +81,22 @@ final class ConnectCommand implements Callable<Integer> {
                     + " lines were sent (default: ${DEFAULT-VALUE}).")
     Duration linger;
 
+    @Option(names = "--reliable",
+            description = "Open a reliable session (subprotocol lifeline.reliable.v1, as served by 'lifeline serve"
+                    + " --reliable'): messages are acknowledged and resent after a reconnect; a lost connection is"
+                    + " reconnected and the session resumed. State changes (RECONNECTING, RESUMED, NEW) print as"
+                    + " they happen.")
+    boolean reliable;
+
     @Mixin
     ConnectionOptions connection;
 
     @Override
     public Integer call() throws InterruptedException {
         WebSocketClient client = client();
+        if (reliable && !subprotocols.isEmpty()) {
+            throw usage("--subprotocol cannot be used with --reliable, which offers " + Envelope.SUBPROTOCOL);
+        }
         boolean terminal = Terminal.interactive();
         PrintStream out = terminal ? System.out
                 : new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
@@ -91,6 +104,12 @@ final class ConnectCommand implements Callable<Integer> {
                 terminal ? Terminal.columns() : 80);
         if (insecure) {
             screen.problem("warning: --insecure: the server's certificate and host name are not checked");
+        }
+        BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        if (reliable) {
+            ReliableClientSession session = new ReliableClientSession(input, screen, linger);
+            Runtime.getRuntime().addShutdownHook(new Thread(session::interrupt, "lifeline-interrupt"));
+            return session.run(reliableClient());
         }
         WebSocket ws;
         try {
@@ -102,7 +121,6 @@ final class ConnectCommand implements Callable<Integer> {
             screen.problem("cannot connect to " + uri + ": " + e);
             return ExitCodes.CONNECTION_FAILED;
         }
-        BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         ClientSession session = new ClientSession(ws, input, screen, linger);
         Runtime.getRuntime().addShutdownHook(new Thread(session::interrupt, "lifeline-interrupt"));
         return session.run();
@@ -114,6 +132,17 @@ final class ConnectCommand implements Callable<Integer> {
             throw usage("URL must be ws://HOST[:PORT]/PATH or wss://...: " + uri);
         }
         WebSocketClient.Builder builder = WebSocketClient.builder().options(options());
+        configure(builder);
+        return builder.build();
+    }
+
+    /** The same settings for a reliable session: the client checked them already. */
+    private ReliableClient.Builder reliableClient() {
+        return ReliableClient.builder(uri).options(options()).configure(this::configure);
+    }
+
+    /** Headers, subprotocols and TLS from the command line; a usage error for a malformed one. */
+    private void configure(WebSocketClient.Builder builder) {
         for (String header : headers) {
             int colon = header.indexOf(':');
             if (colon <= 0) {
@@ -125,11 +154,13 @@ final class ConnectCommand implements Callable<Integer> {
                 throw usage("--header " + header + ": " + e.getMessage());
             }
         }
-        builder.subprotocols(subprotocols.toArray(String[]::new));
+        if (!subprotocols.isEmpty()) {
+            builder.subprotocols(subprotocols.toArray(String[]::new));
+        }
         try {
             SSLContext tls = insecure ? Tls.insecure()
                     : truststore != null ? Tls.trusting(truststore, password()) : null;
-            return builder.sslContext(tls).build();
+            builder.sslContext(tls);
         } catch (IOException | GeneralSecurityException e) {
             throw usage("cannot use the trust store " + truststore + ": " + e.getMessage());
         }
