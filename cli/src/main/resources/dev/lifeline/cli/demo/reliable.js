@@ -147,7 +147,7 @@ function bytesOf(data) {
 // ------------------------------------------------------------------ the client
 
 /** Random delays before reconnecting, in ms: the first in [first[0], first[1]), then base * factor^n up to max. */
-const DEFAULT_BACKOFF = { first: [1000, 3000], base: 1000, factor: 2, max: 30000 };
+const DEFAULT_BACKOFF = { first: [500, 1500], base: 1000, factor: 2, max: 30000 };
 
 /**
  * One reliable session over as many connections as it takes. States: CONNECTING (until the first WELCOME), OPEN,
