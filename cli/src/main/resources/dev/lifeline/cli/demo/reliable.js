@@ -339,9 +339,13 @@ export class ReliableClient {
     return full - Math.random() * full / 2;
   }
 
+  /**
+   * Closes with `code` + 3000 (4002 for 1002...): a browser may only send 1000 and 3000-4999, and 1000 would tell
+   * the server that the session ended normally.
+   */
   giveUp(ws, code, reason) {
     this.ws = null;
-    ws.close(code, reason);
+    ws.close(code + 3000, new TextEncoder().encode(reason).length <= 123 ? reason : 'protocol error');
     this.joined = false;
     this.end(code, reason);
   }
