@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One {@code lifeline connect} session over an open connection. Three threads: a virtual thread prints each message
@@ -30,10 +28,7 @@ final class ClientSession {
     private final Screen screen;
     private final Duration linger;
     private final CountDownLatch done = new CountDownLatch(1);
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition arrived = lock.newCondition();
-    private long received;
-    private boolean readerEnded;
+    private final Replies replies = new Replies();
 
     /**
      * @param input the lines to send: commands at a terminal ({@link Screen#terminal()}), messages from a pipe
@@ -85,18 +80,12 @@ final class ClientSession {
         try {
             for (Message message : ws) {
                 screen.incoming(message);
-                count(1);
+                replies.arrived();
             }
         } catch (ConnectionClosedException e) {
             // run() reports how the connection closed
         } finally {
-            lock.lock();
-            try {
-                readerEnded = true;
-                arrived.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            replies.end();
         }
     }
 
@@ -116,7 +105,7 @@ final class ClientSession {
             }
             screen.endPrompt();
             if (!screen.terminal()) {
-                awaitReplies(sent);
+                replies.await(sent, linger);
             }
             ws.close();
         } catch (IOException e) {
@@ -149,33 +138,5 @@ final class ClientSession {
             case ClientCommand.Invalid invalid -> screen.problem(invalid.problem());
         }
         return true;
-    }
-
-    private void count(int messages) {
-        lock.lock();
-        try {
-            received += messages;
-            arrived.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits until {@code expected} messages have arrived, the connection ends, or {@code linger} passes. */
-    private void awaitReplies(long expected) {
-        long deadline = System.nanoTime() + linger.toNanos();
-        lock.lock();
-        try {
-            while (received < expected && !readerEnded) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !arrived.await(left, TimeUnit.NANOSECONDS)) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
-        }
     }
 }

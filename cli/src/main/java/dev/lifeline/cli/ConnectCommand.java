@@ -107,7 +107,7 @@ final class ConnectCommand implements Callable<Integer> {
         }
         BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         if (reliable) {
-            ReliableClientSession session = new ReliableClientSession(input, screen, linger);
+            ReliableClientSession session = new ReliableClientSession(uri, input, screen, linger);
             Runtime.getRuntime().addShutdownHook(new Thread(session::interrupt, "lifeline-interrupt"));
             return session.run(reliableClient());
         }

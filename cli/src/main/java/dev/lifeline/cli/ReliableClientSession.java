@@ -10,12 +10,11 @@ import dev.lifeline.reliable.SessionClosedException;
 import dev.lifeline.reliable.SessionOutcome;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@code lifeline connect --reliable}: one reliable session ({@link ReliableClient}) across as many connections as
@@ -34,19 +33,20 @@ final class ReliableClientSession implements ReliableClient.Listener {
             Duration.ofSeconds(30));
     private static final Duration DRAIN = Duration.ofSeconds(5);
 
+    private final URI uri;
     private final BufferedReader input;
     private final Screen screen;
     private final Duration linger;
     private final CountDownLatch done = new CountDownLatch(1);
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final Replies replies = new Replies();
     private volatile boolean joined;
-    private long received;
+    /** Lines sent that expect an answer; written by the input thread only. */
     private long expectedReplies;
-    private boolean ended;
-    private ReliableClient client;
+    private volatile ReliableClient client;
 
-    ReliableClientSession(BufferedReader input, Screen screen, Duration linger) {
+    /** @param uri where the client connects, for the state lines: the listener may hear of it before it is built */
+    ReliableClientSession(URI uri, BufferedReader input, Screen screen, Duration linger) {
+        this.uri = uri;
         this.input = input;
         this.screen = screen;
         this.linger = linger;
@@ -62,7 +62,7 @@ final class ReliableClientSession implements ReliableClient.Listener {
                 : ReconnectPolicy.stop("the first connection failed");
     }
 
-    /** Connects with {@code builder} (to which this session adds itself as listener and policy) and runs. */
+    /** Connects with {@code builder} (for {@code uri}; this session adds itself as listener and policy) and runs. */
     int run(ReliableClient.Builder builder) throws InterruptedException {
         client = builder.listener(this).reconnect(policy()).connect();
         Thread reader = Thread.ofVirtual().name("lifeline-connect-reader").start(this::printMessages);
@@ -87,7 +87,11 @@ final class ReliableClientSession implements ReliableClient.Listener {
 
     /** Ctrl-C: ends the session (waiting for acknowledgements, bounded) and gives {@link #run()} time to report. */
     void interrupt() {
-        client.close();
+        ReliableClient connecting = client;
+        if (connecting == null) {
+            return;
+        }
+        connecting.close();
         try {
             done.await(DRAIN.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -123,7 +127,7 @@ final class ReliableClientSession implements ReliableClient.Listener {
         String more = outcome.unacknowledged().isEmpty() ? ""
                 : ": the server had lost the session; " + Text.count(outcome.unacknowledged().size(), "message")
                         + " sent before were not acknowledged";
-        screen.status("session " + outcome.kind() + " on " + client.uri() + more
+        screen.status("session " + outcome.kind() + " on " + uri + more
                 + (screen.terminal() ? "; /help lists the commands" : ""));
     }
 
@@ -140,12 +144,12 @@ final class ReliableClientSession implements ReliableClient.Listener {
         try {
             for (Message message : client) {
                 screen.incoming(message);
-                update(() -> received++);
+                replies.arrived();
             }
         } catch (SessionClosedException e) {
             // run() reports how the session ended
         } finally {
-            update(() -> ended = true);
+            replies.end();
         }
     }
 
@@ -163,7 +167,7 @@ final class ReliableClientSession implements ReliableClient.Listener {
             }
             screen.endPrompt();
             if (!screen.terminal()) {
-                awaitReplies();
+                replies.await(expectedReplies, linger);
             }
             client.close();
         } catch (IOException e) {
@@ -177,7 +181,7 @@ final class ReliableClientSession implements ReliableClient.Listener {
     private void send(String line) {
         boolean answered = !(ControlMessage.parse(line).orElse(null) instanceof ControlMessage.Drop);
         if (answered) {
-            update(() -> expectedReplies++);
+            expectedReplies++;
         }
         client.send(line);
     }
@@ -197,36 +201,5 @@ final class ReliableClientSession implements ReliableClient.Listener {
             case ClientCommand.Latency latency -> screen.problem("/latency is not available with --reliable");
         }
         return true;
-    }
-
-    private void update(Runnable change) {
-        lock.lock();
-        try {
-            change.run();
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Waits until as many messages have come back as lines expect an answer, the session ends, or {@code linger}
-     * passes. Closing then waits for the acknowledgements.
-     */
-    private void awaitReplies() {
-        long deadline = System.nanoTime() + linger.toNanos();
-        lock.lock();
-        try {
-            while (received < expectedReplies && !ended) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !changed.await(left, TimeUnit.NANOSECONDS)) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
-        }
     }
 }

@@ -3,11 +3,17 @@ package dev.lifeline.cli;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
@@ -20,21 +26,21 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven through chromium-driver, for the demo page's browser tests; every wait is
- * bounded by {@link #WAIT}.
+ * bounded by {@link #WAIT}. Register it as a static {@code @RegisterExtension} field: it starts before the class's
+ * tests, with a fresh profile, and quits after them.
  */
-final class Browser implements AutoCloseable {
+final class Browser implements BeforeAllCallback, AfterAllCallback {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Duration WAIT = Duration.ofSeconds(15);
 
-    private final ChromeDriver driver;
+    private ChromeDriver driver;
+    private Path profile;
 
-    private Browser(ChromeDriver driver) {
-        this.driver = driver;
-    }
-
-    /** Starts the browser with a fresh profile in {@code profile}; fails (never skips) without Chromium. */
-    static Browser start(Path profile) {
+    /** Starts the browser; fails (never skips) without Chromium. */
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        profile = Files.createTempDirectory("lifeline-chromium-");
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             fail("the browser test needs " + CHROMIUM + " and " + CHROMEDRIVER + "; install them with"
                     + " 'apt-get update && apt-get install -y chromium chromium-driver' (.ci/run does it)");
@@ -48,10 +54,9 @@ final class Browser implements AutoCloseable {
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
                 .usingAnyFreePort()
                 .build();
-        ChromeDriver driver = new ChromeDriver(service, options);
+        driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(WAIT);
         driver.manage().timeouts().scriptTimeout(WAIT);
-        return new Browser(driver);
     }
 
     WebDriver driver() {
@@ -79,7 +84,14 @@ final class Browser implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        driver.quit();
+    public void afterAll(ExtensionContext context) throws IOException {
+        if (driver != null) {
+            driver.quit();
+        }
+        try (Stream<Path> files = Files.walk(profile)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 }

@@ -46,7 +46,7 @@ class ReliableClientSessionTest {
     private int run(URI uri, String input) throws InterruptedException {
         Screen screen = new Screen(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), false, false, 80);
-        ReliableClientSession session = new ReliableClientSession(new BufferedReader(new StringReader(input)),
+        ReliableClientSession session = new ReliableClientSession(uri, new BufferedReader(new StringReader(input)),
                 screen, Duration.ofSeconds(5));
         return session.run(ReliableClient.builder(uri));
     }
