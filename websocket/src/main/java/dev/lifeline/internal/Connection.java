@@ -205,6 +205,16 @@ public final class Connection implements WebSocket {
         return protocol.state() == State.OPEN && inbox.overLimit();
     }
 
+    /** Whether sends were left unwritten for a batch. Caller holds {@link #lock}. */
+    boolean writeDeferredLocked() {
+        return outgoing.deferredLocked();
+    }
+
+    /** Writes what deferred sends left queued; blocks like a send. Caller does not hold {@link #lock}. */
+    void flushDeferred() {
+        outgoing.flush(true);
+    }
+
     /** Whether the reader is paused by a full inbox (then Pongs wait in TCP too). Caller holds {@link #lock}. */
     boolean readerPausedLocked() {
         return readerPaused;
@@ -346,6 +356,12 @@ public final class Connection implements WebSocket {
             }
             afterProtocol();
             end = outgoing.queuedLocked();
+            // Replies sent while more received messages wait are written together, before the receiving thread
+            // next blocks: one syscall for a batch instead of one per frame.
+            if (inbox.moreFor(Thread.currentThread()) && outgoing.pendingBytesLocked() <= options.writeLimit()) {
+                outgoing.deferLocked();
+                return;
+            }
         } finally {
             lock.unlock();
         }
