@@ -29,6 +29,11 @@ import java.util.concurrent.CompletableFuture;
  * {@link ConnectionClosedException} if the connection is closed or fails before that. It blocks while TCP's buffer
  * is full; other threads sending meanwhile queue at most {@code writeLimit} bytes, then wait too; a write blocked
  * longer than {@code writeTimeout} drops the connection. Every wait is bounded by an option.
+ *
+ * <p><b>Batching.</b> One exception to "handed to TCP": when the thread that is receiving sends while more received
+ * messages already wait for it (an echo or request/response loop under load), its frames are queued and written
+ * together before it next waits in {@code receive}, by any other send, or within about 50 ms otherwise. A failure
+ * of that deferred write surfaces on the next call.
  */
 public interface WebSocket extends Iterable<Message>, AutoCloseable {
     /** A short identifier that prefixes every log line about this connection. */

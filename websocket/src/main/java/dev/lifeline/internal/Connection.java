@@ -41,8 +41,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Connection implements WebSocket {
     static final System.Logger LOG = System.getLogger("dev.lifeline");
-    private static final int MIN_READ_BUFFER = 4 * 1024;
-    private static final int MAX_READ_BUFFER = 64 * 1024;
     /** How long a connection being failed may spend writing its Close frame before TCP is dropped. */
     private static final Duration FAIL_WRITE_GRACE = Duration.ofSeconds(1);
 
@@ -133,18 +131,18 @@ public final class Connection implements WebSocket {
     // ------------------------------------------------------------------ reading
 
     private void readLoop() {
-        byte[] buffer = new byte[MIN_READ_BUFFER];
+        ReadBuffer buffer = new ReadBuffer();
         Throwable cause = null;
         try {
             while (awaitInboxRoom()) {
-                int n = in.read(buffer);
+                int n = in.read(buffer.array());
                 if (n < 0) {
                     break;
                 }
                 boolean answered;
                 lock.lock();
                 try {
-                    protocol.receiveData(ByteBuffer.wrap(buffer, 0, n));
+                    protocol.receiveData(ByteBuffer.wrap(buffer.array(), 0, n));
                     answered = protocol.hasOutbound();
                     afterProtocol();
                     if (answered) {
@@ -158,9 +156,7 @@ public final class Connection implements WebSocket {
                     // stop this one from seeing what the peer sends.
                     outgoing.flushIfIdle();
                 }
-                if (n == buffer.length && buffer.length < MAX_READ_BUFFER) {
-                    buffer = new byte[buffer.length * 2];
-                }
+                buffer.adapt(n);
             }
         } catch (IOException | RuntimeException e) {
             cause = e;
@@ -203,6 +199,16 @@ public final class Connection implements WebSocket {
 
     private boolean inboxFull() {
         return protocol.state() == State.OPEN && inbox.overLimit();
+    }
+
+    /** Whether sends were left unwritten for a batch. Caller holds {@link #lock}. */
+    boolean writeDeferredLocked() {
+        return outgoing.deferredLocked();
+    }
+
+    /** Writes what deferred sends left queued; blocks like a send. Caller does not hold {@link #lock}. */
+    void flushDeferred() {
+        outgoing.flush(true);
     }
 
     /** Whether the reader is paused by a full inbox (then Pongs wait in TCP too). Caller holds {@link #lock}. */
@@ -346,6 +352,12 @@ public final class Connection implements WebSocket {
             }
             afterProtocol();
             end = outgoing.queuedLocked();
+            // Replies sent while more received messages wait are written together, before the receiving thread
+            // next blocks: one syscall for a batch instead of one per frame.
+            if (inbox.moreFor(Thread.currentThread()) && outgoing.pendingBytesLocked() <= options.writeLimit()) {
+                outgoing.deferLocked();
+                return;
+            }
         } finally {
             lock.unlock();
         }

@@ -22,6 +22,8 @@ final class Inbox {
     private final ArrayDeque<Message> messages = new ArrayDeque<>();
     private long bytes;
     private Thread receiver;
+    /** The thread that took the last message: the one whose sends may be deferred while more messages wait. */
+    private Thread lastReceiver;
 
     Inbox(Connection connection, WebSocketOptions options) {
         this.connection = connection;
@@ -46,6 +48,11 @@ final class Inbox {
         bytes += message.size();
     }
 
+    /** Whether {@code thread} took the last message and more are waiting for it. Caller holds the lock. */
+    boolean moreFor(Thread thread) {
+        return thread == lastReceiver && !messages.isEmpty();
+    }
+
     /**
      * Waits for the next message, at most {@code timeoutNanos} (forever when negative).
      *
@@ -62,6 +69,16 @@ final class Inbox {
             try {
                 long remaining = timeoutNanos;
                 while (messages.isEmpty()) {
+                    if (connection.writeDeferredLocked()) {
+                        // Flush before blocking: the replies to the messages just handled go out in one write.
+                        connection.lock.unlock();
+                        try {
+                            connection.flushDeferred();
+                        } finally {
+                            connection.lock.lock();
+                        }
+                        continue;
+                    }
                     if (connection.inputEndedLocked()) {
                         throw connection.closedExceptionLocked();
                     }
@@ -75,6 +92,7 @@ final class Inbox {
                 }
                 Message message = messages.poll();
                 bytes -= message.size();
+                lastReceiver = receiver;
                 connection.changed.signalAll();
                 return Optional.of(message);
             } catch (InterruptedException e) {

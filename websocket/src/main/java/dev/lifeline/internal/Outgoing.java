@@ -33,6 +33,11 @@ final class Outgoing {
     private final ArrayDeque<Outbound> pending = new ArrayDeque<>();
     /** Bytes queued or being written. Guarded by the connection's lock. */
     private long pendingBytes;
+    /**
+     * Frames were queued without being written, by the thread that is receiving while more messages wait (see
+     * {@link #deferLocked()}). Written under the connection's lock, read by the watchdog without it.
+     */
+    private volatile boolean deferred;
     /** Bytes ever queued. Guarded by the connection's lock. */
     private long queuedTotal;
     /** Bytes ever handed to TCP successfully; never decreases. */
@@ -67,6 +72,20 @@ final class Outgoing {
     /** How many bytes were ever queued: a mark for {@link #written}. Caller holds the connection's lock. */
     long queuedLocked() {
         return queuedTotal;
+    }
+
+    /**
+     * Leaves what is queued unwritten for now: the thread that sent it is receiving and more messages wait, so its
+     * next sends join the same write. It is written before that thread waits for a message, by any other write,
+     * or by the watchdog within a tick. Caller holds the connection's lock.
+     */
+    void deferLocked() {
+        deferred = true;
+    }
+
+    /** Whether frames wait for a deferred write. Caller holds the connection's lock. */
+    boolean deferredLocked() {
+        return deferred;
     }
 
     /** Whether every byte up to {@code mark} (from {@link #queuedLocked()}) was handed to TCP. */
@@ -123,6 +142,9 @@ final class Outgoing {
 
     /** On the timer thread: drops the connection (from a virtual thread) if a write is blocked too long. */
     void checkWriteTimeout(long now) {
+        if (deferred) {
+            flushIfIdle(); // a receiving thread deferred a write and then did something else for a while
+        }
         long started = writeStarted;
         Duration limit = options.writeTimeout();
         if (started != 0 && now - started > limit.toNanos()) {
@@ -149,6 +171,7 @@ final class Outgoing {
             List<Outbound> batch;
             connection.lock.lock();
             try {
+                deferred = false;
                 if (pending.isEmpty()) {
                     return;
                 }
