@@ -59,4 +59,20 @@ class BatchedRepliesTest {
             pair.client().close();
         }
     }
+
+    @Test
+    void aReplyDeferredForABatchIsWrittenBeforeTheSameThreadAborts() throws Exception {
+        try (Peers peers = Peers.start()) {
+            Peers.Pair pair = peers.connect();
+            pair.client().send("first");
+            pair.client().send("drop");
+            Thread.sleep(200); // both are in the server's inbox now
+            Message first = pair.server().receive();
+            pair.server().send(first); // "drop" waits, so this reply is deferred
+            pair.server().receive();
+            pair.server().abort();
+
+            assertThat(pair.client().receive(Duration.ofSeconds(2))).contains(Message.text("first"));
+        }
+    }
 }

@@ -473,6 +473,11 @@ public final class Connection implements WebSocket {
     /** Drops TCP now; the connection is CLOSED when this returns, and {@link #closed()} is complete. */
     @Override
     public void abort() {
+        if (outgoing.deferredBy(Thread.currentThread())) {
+            // this thread's sends returned but were deferred for a batch: write them first, as unbatched sends
+            // would have been, so that "send, then abort" still sends (other threads' aborts drop at once)
+            flushDeferred();
+        }
         lock.lock();
         try {
             if (!aborted) {

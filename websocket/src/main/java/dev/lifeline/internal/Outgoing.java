@@ -38,6 +38,8 @@ final class Outgoing {
      * {@link #deferLocked()}). Written under the connection's lock, read by the watchdog without it.
      */
     private volatile boolean deferred;
+    /** The thread whose sends were deferred, while {@link #deferred}. */
+    private volatile Thread deferrer;
     /** Bytes ever queued. Guarded by the connection's lock. */
     private long queuedTotal;
     /** Bytes ever handed to TCP successfully; never decreases. */
@@ -80,7 +82,13 @@ final class Outgoing {
      * or by the watchdog within a tick. Caller holds the connection's lock.
      */
     void deferLocked() {
+        deferrer = Thread.currentThread();
         deferred = true;
+    }
+
+    /** Whether frames that {@code thread} sent wait for a deferred write. */
+    boolean deferredBy(Thread thread) {
+        return deferred && deferrer == thread;
     }
 
     /** Whether frames wait for a deferred write. Caller holds the connection's lock. */
@@ -172,6 +180,7 @@ final class Outgoing {
             connection.lock.lock();
             try {
                 deferred = false;
+                deferrer = null;
                 if (pending.isEmpty()) {
                     return;
                 }
