@@ -44,8 +44,12 @@ class ReliableClientSessionTest {
     }
 
     private int run(URI uri, String input) throws InterruptedException {
+        return run(uri, input, false);
+    }
+
+    private int run(URI uri, String input, boolean terminal) throws InterruptedException {
         Screen screen = new Screen(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false, false, 80);
+                new PrintStream(err, true, StandardCharsets.UTF_8), terminal, false, 80);
         ReliableClientSession session = new ReliableClientSession(uri, new BufferedReader(new StringReader(input)),
                 screen, Duration.ofSeconds(5));
         return session.run(ReliableClient.builder(uri));
@@ -76,6 +80,16 @@ class ReliableClientSessionTest {
         assertThat(stdout()).isEqualTo("one\ntwo\nthree\n");
         assertThat(stderr()).containsSubsequence("= session NEW", "= session is RECONNECTING", "= session RESUMED",
                 "= session is CLOSED: CLOSED");
+    }
+
+    @Test
+    void atATerminalLinesAreSentPingIsRefusedAndQuitEndsTheSessionWithZero() throws Exception {
+        int exit = run(serve(), "/ping\n//slash\n/quit\n", true);
+
+        assertThat(exit).as(stderr()).isEqualTo(ExitCodes.OK);
+        assertThat(stdout() + stderr()).contains("/ping is not available with --reliable")
+                .contains("session NEW on ws://127.0.0.1:").contains("; /help lists the commands")
+                .contains("session is CLOSED: CLOSED");
     }
 
     @Test
