@@ -114,4 +114,25 @@ class KeepaliveTest {
             pair.client().close();
         }
     }
+
+    @ParameterizedTest(name = "cut: {0}")
+    @ValueSource(strings = {"FIN", "RESET"})
+    void peerThatGoesAwayWhileNobodyReadsIsStillFound(String how) throws Exception {
+        WebSocketOptions smallQueue = PINGING.withMaxQueue(2, 1 << 20);
+        try (Peers peers = Peers.start(b -> b.options(smallQueue));
+                ChaosProxy proxy = ChaosProxy.to(peers.server.port())) {
+            WebSocket client = WebSocketClient.builder().options(SILENT).build().open(proxy.uri("/"));
+            WebSocket server = peers.accepted(); // its application never reads: the reader pauses
+            for (int i = 0; i < 20; i++) {
+                client.send(new byte[1024]);
+            }
+            Thread.sleep(3 * TICK.toMillis()); // the reader has paused and keepalive has started over at least once
+
+            proxy.cut(ChaosProxy.Cut.valueOf(how));
+
+            assertThat(await(server.closed()).code()).isEqualTo(CloseCode.ABNORMAL_CLOSURE);
+            assertThat(server.state()).isEqualTo(State.CLOSED);
+            client.abort();
+        }
+    }
 }

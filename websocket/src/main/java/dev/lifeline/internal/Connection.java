@@ -71,6 +71,8 @@ public final class Connection implements WebSocket {
     private volatile boolean aborted;
     /** The reader is waiting for room in the inbox (inbound backpressure). Guarded by {@link #lock}. */
     private boolean readerPaused;
+    /** How many times the reader paused for a full inbox. Guarded by {@link #lock}. */
+    private long pauses;
     /**
      * {@link Outgoing#queuedLocked()} right after the last Pong or Close echo the reader queued: the reader waits
      * while more than {@code writeLimit} bytes up to there are unwritten, so that a peer sending Pings without
@@ -188,6 +190,9 @@ public final class Connection implements WebSocket {
         try {
             while (!aborted && (inboxFull() || !outgoing.written(answeredUpTo - options.writeLimit()))) {
                 readerPaused = inboxFull();
+                if (readerPaused) {
+                    pauses++;
+                }
                 changed.awaitUninterruptibly();
             }
             readerPaused = false;
@@ -199,6 +204,19 @@ public final class Connection implements WebSocket {
 
     private boolean inboxFull() {
         return protocol.state() == State.OPEN && inbox.overLimit();
+    }
+
+    /**
+     * Queues an empty unsolicited Pong to find out whether TCP still works, unless bytes already wait to be written
+     * (then the write timeout watches the connection). Returns whether it queued one. Caller holds {@link #lock}.
+     */
+    boolean probeLocked() {
+        if (!isOpenLocked() || outgoing.pendingBytesLocked() > 0) {
+            return false;
+        }
+        protocol.sendPong(ByteBuffer.allocate(0));
+        afterProtocol();
+        return true;
     }
 
     /** Whether sends were left unwritten for a batch. Caller holds {@link #lock}. */
@@ -214,6 +232,11 @@ public final class Connection implements WebSocket {
     /** Whether the reader is paused by a full inbox (then Pongs wait in TCP too). Caller holds {@link #lock}. */
     boolean readerPausedLocked() {
         return readerPaused;
+    }
+
+    /** A count that changes each time the reader pauses for a full inbox. Caller holds {@link #lock}. */
+    long pausesLocked() {
+        return pauses;
     }
 
     /** Dispatches the protocol's events and queues its outbound bytes. Caller holds {@link #lock}. */

@@ -109,18 +109,25 @@ final class Pings {
 
     /**
      * Fails the connection with 1011 if {@code answer} is not done within {@code pingTimeout}. While the reader is
-     * paused by a full inbox, the Pong may be waiting in TCP behind messages the application has not taken: that
-     * says nothing about the peer, so the timeout starts over instead. Caller holds the connection's lock.
+     * paused by a full inbox (or was, since the Ping left), the Pong may be waiting in TCP behind messages the
+     * application has not taken: that says nothing about the peer, so the timeout starts over instead, and an
+     * unsolicited Pong (RFC 6455 §5.5.3: a unidirectional heartbeat) probes TCP: a write to a connection the peer
+     * reset fails, so a dead peer is still found while nobody reads. Caller holds the connection's lock.
      */
     private void armTimeout(CompletableFuture<Duration> answer) {
+        long pausesBefore = connection.pausesLocked();
         timeoutTask = Timers.schedule(() -> {
             connection.lock.lock();
             try {
                 if (answer.isDone() || stopped) {
                     return;
                 }
-                if (connection.readerPausedLocked()) {
+                // Paused now, or at any moment since the Ping left: the Pong may still sit behind unread data.
+                if (connection.readerPausedLocked() || connection.pausesLocked() != pausesBefore) {
                     armTimeout(answer);
+                    if (connection.probeLocked()) {
+                        connection.flushIfIdle();
+                    }
                     return;
                 }
             } finally {
