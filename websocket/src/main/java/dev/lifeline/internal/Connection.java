@@ -498,8 +498,9 @@ public final class Connection implements WebSocket {
     public void abort() {
         if (outgoing.deferredBy(Thread.currentThread())) {
             // this thread's sends returned but were deferred for a batch: write them first, as unbatched sends
-            // would have been, so that "send, then abort" still sends (other threads' aborts drop at once)
-            flushDeferred();
+            // would have been, so that "send, then abort" still sends (other threads' aborts drop at once); not
+            // behind a write under way, which may be the stuck one that fail() is dropping the connection for
+            outgoing.flush(false);
         }
         lock.lock();
         try {
