@@ -32,8 +32,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Batching.</b> One exception to "handed to TCP": when the thread that is receiving sends while more received
  * messages already wait for it (an echo or request/response loop under load), its frames are queued and written
- * together before it next waits in {@code receive}, by any other send, or within about 50 ms otherwise. A failure
- * of that deferred write surfaces on the next call.
+ * together before it next waits in {@code receive}, by any other send, or within about 50 ms otherwise; and before
+ * the connection is dropped when that thread calls {@code abort()}. A failure of that deferred write surfaces on the
+ * next call.
  */
 public interface WebSocket extends Iterable<Message>, AutoCloseable {
     /** A short identifier that prefixes every log line about this connection. */
