@@ -25,9 +25,16 @@ import java.util.concurrent.CompletableFuture;
  * thread; concurrent sends never interleave frames. {@code receive} and iteration allow one thread at a time
  * (a second concurrent caller gets {@link ConcurrencyException}).
  *
- * <p><b>Blocking.</b> {@code send} returns once the message is handed to TCP; it blocks while more than
- * {@code writeLimit} bytes wait to be written, and a write blocked longer than {@code writeTimeout} drops the
- * connection. Every wait is bounded by an option.
+ * <p><b>Blocking.</b> {@code send} returns once the message is handed to TCP, and throws
+ * {@link ConnectionClosedException} if the connection is closed or fails before that. It blocks while TCP's buffer
+ * is full; other threads sending meanwhile queue at most {@code writeLimit} bytes, then wait too; a write blocked
+ * longer than {@code writeTimeout} drops the connection. Every wait is bounded by an option.
+ *
+ * <p><b>Batching.</b> One exception to "handed to TCP": when the thread that is receiving sends while more received
+ * messages already wait for it (an echo or request/response loop under load), its frames are queued and written
+ * together before it next waits in {@code receive}, by any other send, or within about 50 ms otherwise; and before
+ * the connection is dropped when that thread calls {@code abort()}. A failure of that deferred write surfaces on the
+ * next call.
  */
 public interface WebSocket extends Iterable<Message>, AutoCloseable {
     /** A short identifier that prefixes every log line about this connection. */
@@ -85,7 +92,10 @@ public interface WebSocket extends Iterable<Message>, AutoCloseable {
     /** Closes with this code and reason (at most 123 UTF-8 bytes) and waits as {@link #close()} does. */
     void close(CloseCode code, String reason);
 
-    /** Drops the TCP connection at once, without a closing handshake. */
+    /**
+     * Drops the TCP connection at once, without a closing handshake: when this returns, {@link #state()} is CLOSED
+     * and {@link #closed()} is complete.
+     */
     void abort();
 
     State state();

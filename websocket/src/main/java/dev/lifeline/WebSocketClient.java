@@ -14,9 +14,12 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -35,7 +38,6 @@ import javax.net.ssl.SSLSocket;
  * <p>Immutable and thread-safe: one client may open many connections.
  */
 public final class WebSocketClient {
-    private static final int STATUS_MOVED = 301;
     private static final List<Integer> REDIRECTS = List.of(301, 302, 303, 307, 308);
 
     private final WebSocketOptions options;
@@ -76,15 +78,23 @@ public final class WebSocketClient {
     public WebSocket open(URI uri) throws IOException {
         long deadline = System.nanoTime() + options.openTimeout().toNanos();
         URI target = uri;
-        for (int redirects = 0; ; redirects++) {
+        Set<URI> visited = new HashSet<>();
+        while (true) {
+            visited.add(target);
             try {
                 return attempt(target, deadline);
             } catch (HandshakeException e) {
                 Optional<String> location = e.headers().first("Location");
-                if (!REDIRECTS.contains(e.status()) || location.isEmpty() || redirects >= maxRedirects) {
+                if (!REDIRECTS.contains(e.status()) || location.isEmpty()) {
                     throw e;
                 }
-                target = redirectTarget(target, location.get());
+                target = redirectTarget(target, location.get(), e);
+                if (visited.contains(target)) {
+                    throw refused(e, "redirect loop: " + target + " was already visited");
+                }
+                if (visited.size() > maxRedirects) {
+                    throw refused(e, "more than " + maxRedirects + " redirects; the last one to " + target);
+                }
             }
         }
     }
@@ -100,12 +110,13 @@ public final class WebSocketClient {
         }
         String host = Objects.requireNonNull(uri.getHost(), () -> "no host in " + uri);
         int port = uri.getPort() >= 0 ? uri.getPort() : secure ? 443 : 80;
-        Socket socket = new Socket();
+        Socket tcp = new Socket();
+        Socket socket = tcp;
         try {
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), remainingMillis(deadline));
+            tcp.setTcpNoDelay(true);
+            tcp.connect(new InetSocketAddress(host, port), remainingMillis(deadline));
             if (secure) {
-                socket = startTls(socket, host, port, deadline);
+                socket = startTls(tcp, host, port, deadline);
             }
             InputStream in = socket.getInputStream();
             ClientProtocol protocol = new ClientProtocol(uri, subprotocols, headers, options.protocolConfig(),
@@ -114,14 +125,14 @@ public final class WebSocketClient {
             Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
             List<Event> events = Handshakes.readHandshake(socket, in, protocol, deadline);
             if (Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed failed) {
-                Handshakes.closeQuietly(socket);
                 throw failed.cause();
             }
-            Connection connection = new Connection(Handshakes.nextId('c'), socket, in, protocol, options,
+            Connection connection = new Connection(Handshakes.nextId('c'), socket, tcp, in, protocol, options,
                     protocol.request(), protocol.response().orElseThrow(), protocol.subprotocol(), events, () -> { });
             connection.start();
             return connection;
         } catch (IOException | RuntimeException e) {
+            Handshakes.closeQuietly(tcp);
             Handshakes.closeQuietly(socket);
             throw e;
         }
@@ -154,14 +165,35 @@ public final class WebSocketClient {
         return (int) Math.min(Integer.MAX_VALUE, remaining);
     }
 
-    private static URI redirectTarget(URI from, String location) {
-        URI to = from.resolve(location);
-        String scheme = switch (to.getScheme().toLowerCase(java.util.Locale.ROOT)) {
+    /**
+     * Where a redirect leads, as a {@code ws://} or {@code wss://} URI. A redirect from {@code wss://} to
+     * {@code ws://} is refused: it would send the request headers (credentials among them) in clear text.
+     */
+    private static URI redirectTarget(URI from, String location, HandshakeException redirect) {
+        URI to;
+        try {
+            to = from.resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw refused(redirect, "cannot follow a redirect to an invalid Location: " + e.getMessage());
+        }
+        String scheme = switch (String.valueOf(to.getScheme()).toLowerCase(Locale.ROOT)) {
             case "http", "ws" -> "ws";
             case "https", "wss" -> "wss";
-            default -> throw new HandshakeException(STATUS_MOVED, "cannot follow a redirect to " + to);
+            default -> throw refused(redirect, "cannot follow a redirect to " + to);
         };
+        if (scheme.equals("ws") && from.getScheme().equalsIgnoreCase("wss")) {
+            throw refused(redirect, "refusing a redirect from " + from + " to the insecure " + to);
+        }
         return URI.create(scheme + to.toString().substring(to.getScheme().length()));
+    }
+
+    /** A redirect not followed: the redirect response stays attached (status, headers, body). */
+    private static HandshakeException refused(HandshakeException redirect, String why) {
+        HandshakeException e = redirect.response()
+                .map(response -> new HandshakeException(response.status(), why, response))
+                .orElseGet(() -> new HandshakeException(redirect.status(), why));
+        e.addSuppressed(redirect);
+        return e;
     }
 
     /** Options for a client; build once and reuse. */

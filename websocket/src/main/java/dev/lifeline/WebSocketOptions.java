@@ -18,11 +18,14 @@ import java.util.Objects;
  * @param pingTimeout how long a keepalive Ping may go unanswered before the connection fails with 1011; 20 s
  * @param writeTimeout how long a write may stay blocked (the peer does not read) before the connection is
  *        dropped; 30 s
- * @param writeLimit bytes that may wait to be written before {@code send()} blocks; 32 KiB
+ * @param writeLimit bytes that concurrent senders may queue behind a blocked write before further {@code send()}
+ *        calls wait (each returns once its message is handed to TCP); {@code broadcast} skips a connection with
+ *        more waiting; 32 KiB
  * @param maxMessageSize largest incoming message (1009 beyond it); 1 MiB
  * @param maxFrameSize largest incoming frame (1009 beyond it); same as maxMessageSize by default
- * @param maxQueue incoming messages buffered before the reader stops reading the socket; 16
- * @param maxQueueBytes incoming bytes buffered before the reader stops reading the socket; 16 MiB
+ * @param maxQueue incoming messages that may wait for {@code receive()}; with more, the reader stops reading the
+ *        socket until the application takes some (TCP then pushes back on the peer); 16
+ * @param maxQueueBytes the same bound in bytes; 16 MiB
  * @param headLimits bounds on the opening handshake's HTTP head; 8 KiB, 128 headers
  * @param extensions extensions to offer (client) or accept (server); none by default
  */

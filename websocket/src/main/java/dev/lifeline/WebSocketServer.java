@@ -3,8 +3,10 @@ package dev.lifeline;
 import dev.lifeline.internal.Connection;
 import dev.lifeline.internal.Handshakes;
 import dev.lifeline.protocol.CloseCode;
+import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.ServerProtocol;
+import dev.lifeline.protocol.State;
 import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.Headers;
 import dev.lifeline.protocol.handshake.HttpRequest;
@@ -50,6 +52,8 @@ import javax.net.ssl.SSLSocket;
 public final class WebSocketServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.lifeline");
     private static final Headers SERVER_HEADER = Headers.of("Server", "Lifeline");
+    /** Pause after a failed accept (e.g. out of file descriptors) so that the loop does not spin. */
+    private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
 
     /** Runs for each connection, on its own virtual thread. */
     @FunctionalInterface
@@ -58,8 +62,10 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /**
-     * Looks at a request before the WebSocket handshake: return a response to answer plain HTTP instead (a health
-     * check, a static page, 401 or 403), or empty to go on with the handshake.
+     * Looks at every request before the WebSocket handshake, including plain HTTP requests that are no handshake at
+     * all: return a response to answer with it instead (a health check, a static page, 401 or 403), or empty to go
+     * on with the handshake (or, for a request that is not a valid handshake, with its 400 or 426 answer). Runs on
+     * the connection's virtual thread; if it throws, the client gets 500.
      */
     @FunctionalInterface
     public interface RequestProcessor {
@@ -71,8 +77,11 @@ public final class WebSocketServer implements AutoCloseable {
     private final Semaphore handshakeSlots;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    /** TCP sockets whose opening handshake is not answered yet. */
+    private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    private final String tag;
     private volatile boolean closing;
 
     private WebSocketServer(Builder config) throws IOException {
@@ -81,8 +90,9 @@ public final class WebSocketServer implements AutoCloseable {
         this.serverSocket = new ServerSocket();
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(InetAddress.getByName(config.host), config.port), config.backlog);
+        this.tag = "[server " + config.host + ":" + port() + "] ";
         this.acceptor = Thread.ofVirtual().name("lifeline-accept-" + port()).start(this::acceptLoop);
-        LOG.log(Level.DEBUG, "server listening on " + address());
+        LOG.log(Level.DEBUG, tag + "listening");
     }
 
     public static Builder builder(Handler handler) {
@@ -133,18 +143,25 @@ public final class WebSocketServer implements AutoCloseable {
         close(config.options.closeTimeout());
     }
 
-    /** Graceful shutdown, waiting at most {@code timeout} for handlers before dropping what is left. */
+    /**
+     * Graceful shutdown: stops accepting, answers handshakes in flight with 503, closes open connections with 1001,
+     * and waits at most {@code timeout} for handlers to return; then drops the connections left and interrupts
+     * their handlers.
+     */
     public void close(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         closing = true;
         try {
             serverSocket.close();
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "closing the server socket: " + e);
+            LOG.log(Level.DEBUG, tag + "closing the server socket: " + e);
         }
+        // Wakes up handshakes waiting for their request; each answers 503 (see serve).
+        handshaking.forEach(Handshakes::shutdownInput);
         List<Thread> closers = new ArrayList<>();
         for (Connection c : connections) {
-            closers.add(Thread.ofVirtual().start(() -> c.close(CloseCode.GOING_AWAY, "server shutting down")));
+            closers.add(Thread.ofVirtual().name("lifeline-shutdown-" + c.id())
+                    .start(() -> c.close(CloseCode.GOING_AWAY, "server shutting down")));
         }
         try {
             acceptor.join(Math.max(1, remainingMillis(deadline)));
@@ -159,7 +176,12 @@ public final class WebSocketServer implements AutoCloseable {
         }
         connections.forEach(Connection::abort);
         sockets.forEach(Handshakes::closeQuietly);
-        LOG.log(Level.DEBUG, "server on port " + port() + " closed");
+        if (!workers.isEmpty()) {
+            LOG.log(Level.WARNING, tag + workers.size() + " handlers still running after " + timeout
+                    + "; interrupting them");
+            workers.forEach(Thread::interrupt);
+        }
+        LOG.log(Level.DEBUG, tag + "closed");
     }
 
     private static long remainingMillis(long deadline) {
@@ -174,23 +196,29 @@ public final class WebSocketServer implements AutoCloseable {
             } catch (SocketException e) {
                 return; // closed
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "accept failed: " + e);
+                LOG.log(Level.WARNING, tag + "accept failed: " + e);
+                try {
+                    Thread.sleep(ACCEPT_BACKOFF);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
                 continue;
             }
             sockets.add(socket);
-            Thread worker = Thread.ofVirtual().unstarted(() -> serve(socket));
+            handshaking.add(socket);
+            String id = Handshakes.nextId('s');
+            Thread worker = Thread.ofVirtual().name("lifeline-conn-" + id).unstarted(() -> serve(socket, id));
             workers.add(worker);
             worker.start();
         }
     }
 
-    private void serve(Socket tcp) {
+    private void serve(Socket tcp, String id) {
         Socket socket = tcp;
-        String id = Handshakes.nextId('s');
         try {
             tcp.setTcpNoDelay(true);
             if (!handshakeSlots.tryAcquire()) {
-                refuseBusy(tcp);
+                refuseBusy(tcp, id);
                 return;
             }
             Connection connection;
@@ -199,7 +227,7 @@ public final class WebSocketServer implements AutoCloseable {
                 if (config.sslContext != null) {
                     socket = startTls(tcp, deadline);
                 }
-                connection = handshake(socket, id, deadline);
+                connection = handshake(socket, tcp, id, deadline);
             } finally {
                 handshakeSlots.release();
             }
@@ -207,9 +235,16 @@ public final class WebSocketServer implements AutoCloseable {
                 run(connection);
             }
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "[" + id + "] opening handshake failed: " + e);
+            if (closing && handshaking.contains(tcp) && (config.sslContext == null || socket != tcp)) {
+                log(Level.DEBUG, id, "server shutting down; answering 503 to a handshake in flight");
+                answer(socket, tcp, id, HttpResponse.of(503, "server shutting down"));
+            } else {
+                log(Level.DEBUG, id, "opening handshake failed: " + e);
+            }
+            Handshakes.closeQuietly(tcp);
             Handshakes.closeQuietly(socket);
         } finally {
+            handshaking.remove(tcp);
             sockets.remove(tcp);
             workers.remove(Thread.currentThread());
         }
@@ -224,49 +259,71 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /** Runs the opening handshake; returns the open connection, or null when the request was answered otherwise. */
-    private Connection handshake(Socket socket, String id, long deadline) throws IOException {
+    private Connection handshake(Socket socket, Socket tcp, String id, long deadline) throws IOException {
         InputStream in = socket.getInputStream();
         ServerProtocol protocol = new ServerProtocol(config.options.protocolConfig(), Handshakes.newRandom());
         List<Event> events = Handshakes.readHandshake(socket, in, protocol, deadline);
+        Optional<HttpResponse> answer = closing ? Optional.of(HttpResponse.of(503, "server shutting down"))
+                : protocol.request().flatMap(request -> processRequest(request, id));
         if (Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed failed) {
-            LOG.log(Level.DEBUG, "[" + id + "] refused a bad handshake from " + socket.getRemoteSocketAddress()
-                    + ": " + failed.cause().status() + " " + failed.cause().getMessage());
-            finishRefusal(socket, protocol);
+            HttpResponse sent = answer.orElseGet(() -> protocol.response().orElseThrow());
+            log(Level.DEBUG, id, "answering " + sent.status() + " to a request that is not a valid handshake from "
+                    + socket.getRemoteSocketAddress() + ": " + failed.cause().getMessage());
+            answer(socket, tcp, id, sent);
             return null;
         }
         ServerHandshake.Offer offer = protocol.offer().orElseThrow();
-        Optional<HttpResponse> answer = closing
-                ? Optional.of(HttpResponse.of(503, "server shutting down"))
-                : config.processRequest.process(offer.request());
         if (answer.isEmpty() && !originAllowed(offer.origin())) {
             answer = Optional.of(HttpResponse.of(403, "origin not allowed: " + offer.origin().orElse("(none)")));
         }
         if (answer.isPresent()) {
-            protocol.reject(answer.get());
-            finishRefusal(socket, protocol);
+            log(Level.DEBUG, id, "answering " + answer.get().status() + " to " + offer.request());
+            answer(socket, tcp, id, answer.get());
             return null;
         }
         protocol.accept(selectSubprotocol(offer.subprotocols()), SERVER_HEADER);
         Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
+        handshaking.remove(tcp);
         List<Event> all = new ArrayList<>(events);
         all.addAll(protocol.takeEvents());
         Connection[] self = new Connection[1];
-        self[0] = new Connection(id, socket, in, protocol, config.options, offer.request(),
+        self[0] = new Connection(id, socket, tcp, in, protocol, config.options, offer.request(),
                 protocol.response().orElseThrow(), protocol.subprotocol(), all, () -> connections.remove(self[0]));
         return self[0];
     }
 
-    private void finishRefusal(Socket socket, ServerProtocol protocol) throws IOException {
-        Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
-        Handshakes.closeQuietly(socket);
+    private Optional<HttpResponse> processRequest(HttpRequest request, String id) {
+        try {
+            return config.processRequest.process(request);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "[" + id + "] processRequest failed on " + request + "; answering 500", e);
+            return Optional.of(HttpResponse.of(500, "internal server error"));
+        }
     }
 
-    private void refuseBusy(Socket socket) throws IOException {
-        LOG.log(Level.INFO, "too many handshakes in progress; answering 503 to " + socket.getRemoteSocketAddress());
-        HttpResponse busy = new HandshakeException(503, "too many handshakes in progress; try again").toResponse();
-        socket.getOutputStream().write(busy.toBytes());
-        Handshakes.shutdownOutput(socket);
-        Handshakes.closeQuietly(socket);
+    /** Answers plain HTTP instead of the handshake, then closes without resetting the connection. */
+    private void answer(Socket socket, Socket tcp, String id, HttpResponse response) {
+        handshaking.remove(tcp);
+        try {
+            socket.getOutputStream().write(response.toBytes());
+            socket.getOutputStream().flush();
+            Handshakes.closeAfterResponse(socket, tcp);
+        } catch (IOException e) {
+            log(Level.DEBUG, id, "could not answer " + response.status() + ": " + e);
+            Handshakes.closeQuietly(tcp);
+        }
+    }
+
+    private void refuseBusy(Socket socket, String id) {
+        log(Level.INFO, id, "too many handshakes in progress; answering 503 to " + socket.getRemoteSocketAddress());
+        answer(socket, socket, id,
+                new HandshakeException(503, "too many handshakes in progress; try again").toResponse());
+    }
+
+    private static void log(Level level, String id, String message) {
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, "[" + id + "] " + message);
+        }
     }
 
     private void run(Connection connection) {
@@ -280,7 +337,13 @@ public final class WebSocketServer implements AutoCloseable {
             config.handler.handle(connection);
             connection.close();
         } catch (Exception | Error e) {
-            LOG.log(Level.WARNING, "[" + connection.id() + "] handler failed; closing with 1011", e);
+            if (e instanceof ConnectionClosedException && connection.state() != State.OPEN) {
+                // The connection ended under the handler (the client went away): no failure of the handler.
+                log(Level.DEBUG, connection.id(), "handler ended by the connection closing: " + e.getMessage());
+                connection.close();
+                return;
+            }
+            LOG.log(Level.WARNING, "[" + connection.id() + "] handler failed; closing with 1011: " + e, e);
             connection.close(CloseCode.INTERNAL_ERROR, "");
         }
     }

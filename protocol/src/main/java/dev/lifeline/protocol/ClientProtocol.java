@@ -44,7 +44,7 @@ public final class ClientProtocol extends Protocol {
         super(Side.CLIENT, config, random);
         byte[] key = new byte[16];
         random.nextBytes(key);
-        List<ExtensionOffer> offers = config.extensions().stream().map(ExtensionFactory::offer).toList();
+        List<ExtensionOffer> offers = config.extensions().stream().flatMap(f -> f.offers().stream()).toList();
         this.handshake = new ClientHandshake(uri, key, subprotocols, offers, extraHeaders);
         this.parser = new ResponseParser(config.headLimits());
     }
@@ -106,7 +106,13 @@ public final class ClientProtocol extends Protocol {
                     .orElseThrow(() -> new HandshakeException(response.status(),
                             "server accepted extension " + offer.name() + " that was not offered", response));
             try {
-                negotiated.add(factory.accept(offer));
+                Extension extension = factory.accept(offer);
+                negotiated.add(extension);
+                // RFC 7692 §5: a response accepting extensions that conflict on the RSV1 bit (such as the same
+                // extension twice) MUST _Fail the WebSocket Connection_.
+                if ((Protocol.rsvBits(negotiated.subList(0, negotiated.size() - 1)) & extension.rsvBits()) != 0) {
+                    throw new IllegalArgumentException("its reserved bits are taken by an extension accepted before");
+                }
             } catch (IllegalArgumentException e) {
                 negotiated.forEach(Extension::release);
                 throw new HandshakeException(0,

@@ -134,11 +134,22 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
             }
             receiveFrames(data);
         } catch (ProtocolException e) {
-            failure = e;
-            events.add(new Event.Failed(e));
-            fail(e.closeCode(), e.getMessage());
+            failed(e);
+            data.position(data.limit());
+        } catch (RuntimeException e) {
+            // Anything unexpected (a bug, an extension's failure) is an internal error: no details on the wire.
+            ProtocolException internal = new ProtocolException(CloseCode.INTERNAL_ERROR, "internal error: " + e, e);
+            failure = internal;
+            events.add(new Event.Failed(internal));
+            fail(CloseCode.INTERNAL_ERROR, "");
             data.position(data.limit());
         }
+    }
+
+    private void failed(ProtocolException e) {
+        failure = e;
+        events.add(new Event.Failed(e));
+        fail(e.closeCode(), e.reason());
     }
 
     /** The peer closed its side of TCP (or the connection was lost): the connection is CLOSED. */
@@ -282,18 +293,24 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
 
     /**
      * Fails the connection (§7.1.7): sends a Close frame with {@code code} if the connection is OPEN, stops
-     * processing input, and (server side) closes TCP at once; a client waits for the server to close it.
+     * processing input, and (server side) closes TCP at once; a client waits for the server to close it. Before
+     * the opening handshake completes there is no Close frame to send: TCP is closed and the state is CLOSED.
      * Safe to call in any state. A reason longer than 123 bytes is cut at a character boundary.
      */
     public final void fail(CloseCode code, String reason) {
-        if (state == State.OPEN) {
-            CloseStatus status = new CloseStatus(code, truncate(reason));
+        // 1006 means "no Close frame" (§7.4.1); 1005 is sent as an empty Close frame.
+        if (state == State.OPEN && !code.equals(CloseCode.ABNORMAL_CLOSURE)) {
+            String text = code.equals(CloseCode.NO_STATUS_RECEIVED) ? "" : truncate(reason);
+            CloseStatus status = new CloseStatus(code, text);
             closeSent = status;
             sendFrame(Frame.of(Opcode.CLOSE, status.toPayload()));
             setState(State.CLOSING);
         }
         discardInput = true;
-        if (side == Side.SERVER || state == State.CONNECTING) {
+        if (state == State.CONNECTING) {
+            // No WebSocket connection yet, so no Close frame to send: the handshake is over, close TCP.
+            abortHandshake();
+        } else if (side == Side.SERVER) {
             sendEof();
         }
     }
@@ -342,13 +359,18 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     /** The opening handshake succeeded with these extensions. */
     final void open(List<Extension> negotiated) {
         extensions = List.copyOf(negotiated);
+        decoder.allowRsv(rsvBits(extensions));
+        assembler.useExtensions(extensions);
+        setState(State.OPEN);
+    }
+
+    /** The RSV bits that these extensions use together. */
+    static int rsvBits(List<Extension> extensions) {
         int rsv = 0;
         for (Extension extension : extensions) {
             rsv |= extension.rsvBits();
         }
-        decoder.allowRsv(rsv);
-        assembler.useExtensions(extensions);
-        setState(State.OPEN);
+        return rsv;
     }
 
     /** The opening handshake failed: close TCP; nothing more happens on this connection. */

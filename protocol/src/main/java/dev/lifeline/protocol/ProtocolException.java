@@ -10,13 +10,22 @@ public class ProtocolException extends WebSocketException {
     private final CloseCode closeCode;
 
     public ProtocolException(CloseCode closeCode, String message) {
-        super(message, null);
+        this(closeCode, message, null);
+    }
+
+    public ProtocolException(CloseCode closeCode, String message, Throwable cause) {
+        super(message, cause);
         this.closeCode = Objects.requireNonNull(closeCode);
     }
 
     /** The close code sent to the peer because of this violation. */
     public CloseCode closeCode() {
         return closeCode;
+    }
+
+    /** The description alone, without the close code: what goes in the Close frame's reason. */
+    public String reason() {
+        return super.getMessage();
     }
 
     @Override

@@ -27,6 +27,7 @@ public final class ServerProtocol extends Protocol {
     private static final int MAX_EARLY_BYTES = 64 * 1024;
 
     private final RequestParser parser;
+    private HttpRequest request;
     private ServerHandshake.Offer offer;
     private ByteBuffer early;
     private HttpResponse response;
@@ -36,6 +37,14 @@ public final class ServerProtocol extends Protocol {
     public ServerProtocol(ProtocolConfig config, RandomGenerator random) {
         super(Side.SERVER, config, random);
         this.parser = new RequestParser(config.headLimits());
+    }
+
+    /**
+     * The request head once parsed, whether or not it is a valid WebSocket handshake: a server may answer a
+     * plain HTTP request (a health check, a page) instead of the automatic refusal.
+     */
+    public Optional<HttpRequest> request() {
+        return Optional.ofNullable(request);
     }
 
     /** The validated opening handshake request, once received. */
@@ -73,6 +82,11 @@ public final class ServerProtocol extends Protocol {
             for (ExtensionFactory factory : config().extensions()) {
                 if (!seen.contains(candidate.name()) && factory.name().equalsIgnoreCase(candidate.name())) {
                     Optional<ExtensionFactory.Accepted> accepted = factory.negotiate(candidate);
+                    // RFC 7692 §5: a server MUST NOT accept extensions that conflict on the RSV1 bit.
+                    if (accepted.isPresent() && (rsvBits(negotiated) & accepted.get().extension().rsvBits()) != 0) {
+                        accepted.get().extension().release();
+                        accepted = Optional.empty();
+                    }
                     if (accepted.isPresent()) {
                         seen.add(candidate.name());
                         answers.add(accepted.get().response());
@@ -111,12 +125,13 @@ public final class ServerProtocol extends Protocol {
             return;
         }
         try {
-            Optional<HttpRequest> request = parser.feed(data);
-            if (request.isEmpty()) {
+            Optional<HttpRequest> parsed = parser.feed(data);
+            if (parsed.isEmpty()) {
                 return;
             }
-            offer = ServerHandshake.validate(request.get());
-            event(new Event.RequestReceived(request.get()));
+            request = parsed.get();
+            offer = ServerHandshake.validate(request);
+            event(new Event.RequestReceived(request));
             keepEarly(data);
         } catch (HandshakeException e) {
             handshakeFailure = e;

@@ -28,7 +28,7 @@ class MaskingRulesTest {
     void serverReceivingUnmaskedFrameFailsWith1002() {
         Protocol server = open(SERVER);
         receive(server, "81 05 48656c6c6f");
-        String reason = server.failure().orElseThrow().getMessage();
+        String reason = server.failure().orElseThrow().reason();
         assertThat(reason).contains("not masked");
         assertSent(server, "88" + String.format("%02x", 2 + reason.length()) + closePayload(1002, reason) + " EOF");
         assertThat(server.failure().orElseThrow().closeCode()).isEqualTo(CloseCode.PROTOCOL_ERROR);
@@ -54,7 +54,7 @@ class MaskingRulesTest {
     void clientReceivingMaskedFrameFailsWith1002() {
         Protocol client = open(CLIENT);
         receive(client, "81 85 37fa213d 7f9f4d5158");
-        String reason = client.failure().orElseThrow().getMessage();
+        String reason = client.failure().orElseThrow().reason();
         assertThat(reason).contains("masked");
         // The client masks its Close frame and does not close TCP: it waits for the server to (§7.1.1).
         byte[] payload = bytes(closePayload(1002, reason));

@@ -1,13 +1,11 @@
 package dev.lifeline.internal;
 
-import dev.lifeline.ConcurrencyException;
 import dev.lifeline.Message;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedException;
-import dev.lifeline.protocol.ConnectionClosedOkException;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.InvalidStateException;
 import dev.lifeline.protocol.Protocol;
@@ -24,10 +22,8 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -45,11 +41,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Connection implements WebSocket {
     static final System.Logger LOG = System.getLogger("dev.lifeline");
-    private static final int MIN_READ_BUFFER = 4 * 1024;
-    private static final int MAX_READ_BUFFER = 64 * 1024;
+    /** How long a connection being failed may spend writing its Close frame before TCP is dropped. */
+    private static final Duration FAIL_WRITE_GRACE = Duration.ofSeconds(1);
 
     private final String id;
     private final Socket socket;
+    /** The TCP socket under {@link #socket} (the same one without TLS): closing it never blocks. */
+    private final Socket tcp;
     private final InputStream in;
     private final Protocol protocol;
     private final WebSocketOptions options;
@@ -67,12 +65,22 @@ public final class Connection implements WebSocket {
     private final Outgoing outgoing;
     private final Pings pings;
 
-    private final ArrayDeque<Message> inbox = new ArrayDeque<>();
-    private long inboxBytes;
-    private Thread receiver;
+    private final Inbox inbox;
     private ScheduledFuture<?> closeTimer;
     private Throwable ioFailure;
     private volatile boolean aborted;
+    /** The reader is waiting for room in the inbox (inbound backpressure). Guarded by {@link #lock}. */
+    private boolean readerPaused;
+    /** How many times the reader paused for a full inbox. Guarded by {@link #lock}. */
+    private long pauses;
+    /**
+     * {@link Outgoing#queuedLocked()} right after the last Pong or Close echo the reader queued: the reader waits
+     * while more than {@code writeLimit} bytes up to there are unwritten, so that a peer sending Pings without
+     * reading the Pongs is pushed back instead of filling our memory. Guarded by {@link #lock}.
+     */
+    private long answeredUpTo;
+    /** {@link #finish()} has run. Guarded by {@link #lock}. */
+    private boolean finished;
 
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     /** A high surrogate left at the end of a text fragment, sent with the next one. Guarded by {@link #lock}. */
@@ -81,13 +89,15 @@ public final class Connection implements WebSocket {
     /**
      * Wraps a socket whose opening handshake has completed.
      *
+     * @param tcp the TCP socket under {@code socket} (the same socket without TLS)
      * @param onClosed run once when the connection is CLOSED (the server removes it from its registry)
      */
-    public Connection(String id, Socket socket, InputStream in, Protocol protocol, WebSocketOptions options,
-            HttpRequest request, HttpResponse response, Optional<String> subprotocol, List<Event> initialEvents,
-            Runnable onClosed) throws IOException {
+    public Connection(String id, Socket socket, Socket tcp, InputStream in, Protocol protocol,
+            WebSocketOptions options, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
+            List<Event> initialEvents, Runnable onClosed) throws IOException {
         this.id = id;
         this.socket = socket;
+        this.tcp = tcp;
         this.in = in;
         this.protocol = protocol;
         this.options = options;
@@ -100,6 +110,7 @@ public final class Connection implements WebSocket {
         this.initialEvents = initialEvents;
         this.outgoing = new Outgoing(this, socket, socket.getOutputStream(), options);
         this.pings = new Pings(this, options);
+        this.inbox = new Inbox(this, options);
     }
 
     /** Starts the reader and the keepalive; delivers what arrived together with the handshake response. */
@@ -113,34 +124,41 @@ public final class Connection implements WebSocket {
             lock.unlock();
         }
         outgoing.flush(false);
+        log(Level.DEBUG, "connection is OPEN");
         Timers.watch(this);
         Thread.ofVirtual().name("lifeline-reader-" + id).start(this::readLoop);
         pings.startKeepalive();
-        log(Level.DEBUG, "connection is OPEN");
     }
 
     // ------------------------------------------------------------------ reading
 
     private void readLoop() {
-        byte[] buffer = new byte[MIN_READ_BUFFER];
+        ReadBuffer buffer = new ReadBuffer();
         Throwable cause = null;
         try {
             while (awaitInboxRoom()) {
-                int n = in.read(buffer);
+                int n = in.read(buffer.array());
                 if (n < 0) {
                     break;
                 }
+                boolean answered;
                 lock.lock();
                 try {
-                    protocol.receiveData(ByteBuffer.wrap(buffer, 0, n));
+                    protocol.receiveData(ByteBuffer.wrap(buffer.array(), 0, n));
+                    answered = protocol.hasOutbound();
                     afterProtocol();
+                    if (answered) {
+                        answeredUpTo = outgoing.queuedLocked();
+                    }
                 } finally {
                     lock.unlock();
                 }
-                outgoing.flush(false);
-                if (n == buffer.length && buffer.length < MAX_READ_BUFFER) {
-                    buffer = new byte[buffer.length * 2];
+                if (answered) {
+                    // Pongs and Close echoes are written by another thread: a peer that does not read must not
+                    // stop this one from seeing what the peer sends.
+                    outgoing.flushIfIdle();
                 }
+                buffer.adapt(n);
             }
         } catch (IOException | RuntimeException e) {
             cause = e;
@@ -155,22 +173,70 @@ public final class Connection implements WebSocket {
         } finally {
             lock.unlock();
         }
-        outgoing.flush(false);
+        // What is queued (a Close echo written by another thread, perhaps) goes out before TCP is closed; a peer
+        // that stopped reading holds this for writeTimeout at most.
+        outgoing.flush(true);
         finish();
     }
 
-    /** Inbound backpressure: waits while the inbox is full; false when the reader should stop. */
+    /**
+     * Inbound backpressure: waits while more than {@code maxQueue} messages (or {@code maxQueueBytes}) wait to be
+     * received, or while the answers to the peer's Pings are stuck behind more than {@code writeLimit} unwritten
+     * bytes, so that TCP pushes back on the peer; false when the reader should stop. A backlog of {@code maxQueue}
+     * messages does not pause the reader, so a Close frame right behind it is still seen.
+     */
     private boolean awaitInboxRoom() {
         lock.lock();
         try {
-            while (!aborted && protocol.state() == State.OPEN
-                    && (inbox.size() >= options.maxQueue() || inboxBytes >= options.maxQueueBytes())) {
+            while (!aborted && (inboxFull() || !outgoing.written(answeredUpTo - options.writeLimit()))) {
+                readerPaused = inboxFull();
+                if (readerPaused) {
+                    pauses++;
+                }
                 changed.awaitUninterruptibly();
             }
+            readerPaused = false;
             return !aborted;
         } finally {
             lock.unlock();
         }
+    }
+
+    private boolean inboxFull() {
+        return protocol.state() == State.OPEN && inbox.overLimit();
+    }
+
+    /**
+     * Queues an empty unsolicited Pong to find out whether TCP still works, unless bytes already wait to be written
+     * (then the write timeout watches the connection). Returns whether it queued one. Caller holds {@link #lock}.
+     */
+    boolean probeLocked() {
+        if (!isOpenLocked() || outgoing.pendingBytesLocked() > 0) {
+            return false;
+        }
+        protocol.sendPong(ByteBuffer.allocate(0));
+        afterProtocol();
+        return true;
+    }
+
+    /** Whether sends were left unwritten for a batch. Caller holds {@link #lock}. */
+    boolean writeDeferredLocked() {
+        return outgoing.deferredLocked();
+    }
+
+    /** Writes what deferred sends left queued; blocks like a send. Caller does not hold {@link #lock}. */
+    void flushDeferred() {
+        outgoing.flush(true);
+    }
+
+    /** Whether the reader is paused by a full inbox (then Pongs wait in TCP too). Caller holds {@link #lock}. */
+    boolean readerPausedLocked() {
+        return readerPaused;
+    }
+
+    /** A count that changes each time the reader pauses for a full inbox. Caller holds {@link #lock}. */
+    long pausesLocked() {
+        return pauses;
     }
 
     /** Dispatches the protocol's events and queues its outbound bytes. Caller holds {@link #lock}. */
@@ -186,13 +252,14 @@ public final class Connection implements WebSocket {
     private void dispatch(List<Event> events) {
         for (Event event : events) {
             switch (event) {
-                case Event.Text t -> deliver(new Message.Text(t.text()));
-                case Event.Binary b -> deliver(new Message.Binary(b.data()));
+                case Event.Text t -> inbox.add(new Message.Text(t.text()), protocol.state() == State.OPEN);
+                case Event.Binary b -> inbox.add(new Message.Binary(b.data()), protocol.state() == State.OPEN);
                 case Event.Pong p -> pings.pongReceived(p.payload());
                 case Event.Ping p -> log(Level.TRACE, "< PING [" + p.payload().length + " bytes]");
-                case Event.CloseReceived c -> log(Level.DEBUG, "< CLOSE " + c.status() + "; connection is CLOSING");
+                case Event.CloseReceived c -> log(Level.DEBUG, "< CLOSE " + c.status()
+                        + (protocol.receivedThenSent() ? "; connection is CLOSING" : ""));
                 case Event.Failed f -> log(Level.DEBUG, "failing the connection: " + f.cause().getMessage());
-                case Event.Closed c -> log(Level.DEBUG, "connection is CLOSED: " + c.status().getMessage());
+                case Event.Closed c -> { } // logged by finish(), once TCP is closed too
                 case Event.RequestReceived r -> { }
                 case Event.HandshakeCompleted h -> { }
                 case Event.HandshakeFailed h -> { }
@@ -200,96 +267,27 @@ public final class Connection implements WebSocket {
         }
     }
 
-    private void deliver(Message message) {
-        if (protocol.state() != State.OPEN && inbox.size() >= options.maxQueue()) {
-            log(Level.DEBUG, "dropping a message received while closing with a full queue: " + message);
-            return;
-        }
-        inbox.add(message);
-        inboxBytes += message.size();
-    }
-
     // ------------------------------------------------------------------ receiving (application side)
 
     @Override
     public Message receive() {
-        return receive(-1).orElseThrow();
+        return inbox.take(-1).orElseThrow();
     }
 
     @Override
     public Optional<Message> receive(Duration timeout) {
-        return receive(Math.max(0, timeout.toNanos()));
-    }
-
-    private Optional<Message> receive(long timeoutNanos) {
-        lock.lock();
-        try {
-            if (receiver != null) {
-                throw new ConcurrencyException("receive() is already being called by " + receiver);
-            }
-            receiver = Thread.currentThread();
-            try {
-                long remaining = timeoutNanos;
-                while (inbox.isEmpty()) {
-                    if (inputEnded()) {
-                        throw closedExceptionLocked();
-                    }
-                    if (timeoutNanos < 0) {
-                        changed.await();
-                    } else if (remaining <= 0) {
-                        return Optional.empty();
-                    } else {
-                        remaining = changed.awaitNanos(remaining);
-                    }
-                }
-                Message message = inbox.poll();
-                inboxBytes -= message.size();
-                changed.signalAll();
-                return Optional.of(message);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CancelledReceive(e);
-            } finally {
-                receiver = null;
-            }
-        } finally {
-            lock.unlock();
-        }
+        return inbox.take(Math.max(0, timeout.toNanos()));
     }
 
     /** No more messages can arrive: the peer closed, we failed the connection, or TCP is gone. */
-    private boolean inputEnded() {
+    boolean inputEndedLocked() {
         return protocol.state() == State.CLOSED || protocol.closeReceived().isPresent()
                 || protocol.failure().isPresent();
     }
 
     @Override
     public Iterator<Message> iterator() {
-        return new Iterator<>() {
-            private Message next;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null) {
-                    try {
-                        next = receive();
-                    } catch (ConnectionClosedOkException e) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-
-            @Override
-            public Message next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("the connection closed normally");
-                }
-                Message m = next;
-                next = null;
-                return m;
-            }
-        };
+        return inbox.iterator();
     }
 
     // ------------------------------------------------------------------ sending
@@ -359,8 +357,14 @@ public final class Connection implements WebSocket {
         }, data.remaining());
     }
 
-    /** Encodes under the lock (after waiting for room below the write limit), then writes. */
+    /**
+     * Encodes under the lock (after waiting for room below the write limit), then writes, returning once the
+     * frame is handed to TCP.
+     *
+     * @throws ConnectionClosedException when the connection is closed, or fails before the frame is written
+     */
     private void sendFrame(Runnable encode, int size) {
+        long end;
         lock.lock();
         try {
             outgoing.awaitRoom(size);
@@ -370,10 +374,20 @@ public final class Connection implements WebSocket {
                 throw closedExceptionLocked();
             }
             afterProtocol();
+            end = outgoing.queuedLocked();
+            // Replies sent while more received messages wait are written together, before the receiving thread
+            // next blocks: one syscall for a batch instead of one per frame.
+            if (inbox.moreFor(Thread.currentThread()) && outgoing.pendingBytesLocked() <= options.writeLimit()) {
+                outgoing.deferLocked();
+                return;
+            }
         } finally {
             lock.unlock();
         }
         outgoing.flush(true);
+        if (!outgoing.written(end)) {
+            throw closedException().orElseThrow();
+        }
     }
 
     /**
@@ -449,24 +463,25 @@ public final class Connection implements WebSocket {
     }
 
     /**
-     * Fails the connection now: sends a Close frame with {@code code} if it can be written without waiting, and
-     * drops TCP. For dead peers (keepalive) and stuck writes. Call from a virtual thread.
+     * Fails the connection now, for a dead peer (keepalive): sends a Close frame with {@code code} unless that
+     * takes longer than {@link #FAIL_WRITE_GRACE}, and drops TCP. Call from a virtual thread.
      */
-    void failAndDrop(CloseCode code, String reason, Throwable cause) {
+    void failAndDrop(CloseCode code, String reason) {
         lock.lock();
         try {
-            if (ioFailure == null) {
-                ioFailure = cause;
-            }
             protocol.fail(code, reason);
             afterProtocol();
         } finally {
             lock.unlock();
         }
-        log(Level.INFO, "dropping the connection: " + reason);
-        Timers.schedule(this::abort, Duration.ofSeconds(1)); // in case the write below blocks
-        outgoing.flush(false);
+        Thread writer = Thread.ofVirtual().name("lifeline-fail-" + id).start(() -> outgoing.flush(true));
+        try {
+            writer.join(FAIL_WRITE_GRACE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         abort();
+        log(Level.INFO, "failed the connection: " + reason + "; dropped TCP"); // after: logging may be slow
     }
 
     /** Writes what is queued from a virtual thread, unless a write is already under way. */
@@ -478,22 +493,35 @@ public final class Connection implements WebSocket {
         return protocol;
     }
 
+    /** Drops TCP now; the connection is CLOSED when this returns, and {@link #closed()} is complete. */
     @Override
     public void abort() {
-        aborted = true;
+        if (outgoing.deferredBy(Thread.currentThread())) {
+            // this thread's sends returned but were deferred for a batch: write them first, as unbatched sends
+            // would have been, so that "send, then abort" still sends (other threads' aborts drop at once); not
+            // behind a write under way, which may be the stuck one that fail() is dropping the connection for
+            outgoing.flush(false);
+        }
         lock.lock();
         try {
-            changed.signalAll();
+            if (!aborted) {
+                aborted = true;
+                protocol.receiveEof(); // TCP is going away: CLOSED now, not when the reader notices
+                dispatch(protocol.takeEvents());
+                protocol.takeOutbound(); // nothing more will be written
+                changed.signalAll();
+            }
         } finally {
             lock.unlock();
         }
-        closeQuietly();
+        finish();
     }
 
+    /** On the timer thread: hands the drop to a virtual thread, since closing may run user callbacks. */
     private void closeTimedOut() {
         if (!closed.isDone()) {
             log(Level.DEBUG, "closing handshake timed out after " + options.closeTimeout() + "; dropping TCP");
-            abort();
+            Thread.ofVirtual().name("lifeline-close-timeout-" + id).start(this::abort);
         }
     }
 
@@ -510,8 +538,20 @@ public final class Connection implements WebSocket {
         }
     }
 
-    /** The reader saw the end: close the socket and tell everyone. Runs once, on the reader thread. */
+    /**
+     * TCP is over (the reader saw the end, or {@link #abort()}): close the socket and tell everyone. Runs once,
+     * on the reader thread or the aborting one.
+     */
     private void finish() {
+        lock.lock();
+        try {
+            if (finished) {
+                return;
+            }
+            finished = true;
+        } finally {
+            lock.unlock();
+        }
         closeQuietly();
         Timers.unwatch(this);
         CloseStatus status;
@@ -538,26 +578,36 @@ public final class Connection implements WebSocket {
         }
     }
 
+    /**
+     * Closes TCP first: that never blocks, while closing a TLS socket may wait to write its close_notify to a peer
+     * that does not read.
+     */
     void closeQuietly() {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            log(Level.TRACE, "closing the socket: " + e);
+        for (Socket s : tcp == socket ? List.of(tcp) : List.of(tcp, socket)) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                log(Level.TRACE, "closing the socket: " + e);
+            }
         }
     }
 
     /** Records a write failure; the connection is dropped. */
     void writeFailed(IOException e) {
+        boolean first;
         lock.lock();
         try {
-            if (ioFailure == null && !aborted) {
+            first = !aborted;
+            if (ioFailure == null && first) {
                 ioFailure = e;
             }
         } finally {
             lock.unlock();
         }
-        log(Level.DEBUG, "write failed: " + e);
-        abort();
+        if (first) {
+            log(Level.DEBUG, "write failed: " + e);
+            abort();
+        }
     }
 
     void checkWriteTimeout(long now) {
@@ -610,8 +660,9 @@ public final class Connection implements WebSocket {
         }
     }
 
+    /** Why the connection ended: the peer's protocol violation if there was one, else the I/O failure if any. */
     ConnectionClosedException closedExceptionLocked() {
-        return protocol.closedException(ioFailure);
+        return protocol.closedException(protocol.failure().<Throwable>map(f -> f).orElse(ioFailure));
     }
 
     boolean isOpenLocked() {
@@ -657,12 +708,5 @@ public final class Connection implements WebSocket {
     @Override
     public String toString() {
         return "WebSocket[" + id + " " + protocol.side() + " " + remote + " " + state() + "]";
-    }
-
-    /** receive() was interrupted. */
-    static final class CancelledReceive extends RuntimeException {
-        CancelledReceive(InterruptedException cause) {
-            super("interrupted while waiting for a message", cause);
-        }
     }
 }

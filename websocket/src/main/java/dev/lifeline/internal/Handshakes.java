@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +20,9 @@ import java.util.random.RandomGenerator;
 public final class Handshakes {
     private static final SecureRandom SEEDS = new SecureRandom();
     private static final AtomicLong IDS = new AtomicLong();
+    /** How long a refused client may keep sending before we close anyway. */
+    private static final Duration LINGER = Duration.ofSeconds(1);
+    private static final int LINGER_BYTES = 64 * 1024;
 
     private Handshakes() {
     }
@@ -82,11 +86,53 @@ public final class Handshakes {
         out.flush();
     }
 
-    /** After a refused handshake: half-close, give the peer a moment to read, then close. */
+    /** Half-closes: our FIN (or, for a TLS socket that cannot half-close, a full close). */
     public static void shutdownOutput(Socket socket) {
         try {
             socket.shutdownOutput();
         } catch (IOException | UnsupportedOperationException e) {
+            closeQuietly(socket);
+        }
+    }
+
+    /** Makes a read blocked on this socket return the end of the stream. */
+    public static void shutdownInput(Socket socket) {
+        try {
+            socket.shutdownInput();
+        } catch (IOException e) {
+            closeQuietly(socket);
+        }
+    }
+
+    /**
+     * After an HTTP response that refuses the handshake: half-closes, then reads and discards what the client
+     * still sends until it closes, for at most {@link #LINGER} and {@link #LINGER_BYTES}, then closes. Closing
+     * with unread input at once would send a reset, which can destroy the response before the client reads it.
+     *
+     * @param tcp the TCP socket under {@code socket} (the same one without TLS)
+     */
+    public static void closeAfterResponse(Socket socket, Socket tcp) {
+        try {
+            shutdownOutput(socket);
+            long deadline = System.nanoTime() + LINGER.toNanos();
+            byte[] sink = new byte[4096];
+            InputStream in = socket.getInputStream();
+            for (int total = 0; total < LINGER_BYTES; ) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    break;
+                }
+                socket.setSoTimeout((int) left);
+                int n = in.read(sink);
+                if (n < 0) {
+                    break;
+                }
+                total += n;
+            }
+        } catch (IOException e) {
+            // the client is gone: nothing more to wait for
+        } finally {
+            closeQuietly(tcp);
             closeQuietly(socket);
         }
     }

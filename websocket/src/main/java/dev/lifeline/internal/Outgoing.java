@@ -33,6 +33,17 @@ final class Outgoing {
     private final ArrayDeque<Outbound> pending = new ArrayDeque<>();
     /** Bytes queued or being written. Guarded by the connection's lock. */
     private long pendingBytes;
+    /**
+     * Frames were queued without being written, by the thread that is receiving while more messages wait (see
+     * {@link #deferLocked()}). Written under the connection's lock, read by the watchdog without it.
+     */
+    private volatile boolean deferred;
+    /** The thread whose sends were deferred, while {@link #deferred}. */
+    private volatile Thread deferrer;
+    /** Bytes ever queued. Guarded by the connection's lock. */
+    private long queuedTotal;
+    /** Bytes ever handed to TCP successfully; never decreases. */
+    private volatile long writtenTotal;
     /** When the write in progress began ({@link System#nanoTime()}), or 0. */
     private volatile long writeStarted;
     /** Only touched while holding {@link #writeLock}. */
@@ -51,12 +62,43 @@ final class Outgoing {
             pending.add(item);
             if (item instanceof Outbound.Data data) {
                 pendingBytes += data.bytes().remaining();
+                queuedTotal += data.bytes().remaining();
             }
         }
     }
 
     long pendingBytesLocked() {
         return pendingBytes;
+    }
+
+    /** How many bytes were ever queued: a mark for {@link #written}. Caller holds the connection's lock. */
+    long queuedLocked() {
+        return queuedTotal;
+    }
+
+    /**
+     * Leaves what is queued unwritten for now: the thread that sent it is receiving and more messages wait, so its
+     * next sends join the same write. It is written before that thread waits for a message, by any other write,
+     * or by the watchdog within a tick. Caller holds the connection's lock.
+     */
+    void deferLocked() {
+        deferrer = Thread.currentThread();
+        deferred = true;
+    }
+
+    /** Whether frames that {@code thread} sent wait for a deferred write. */
+    boolean deferredBy(Thread thread) {
+        return deferred && deferrer == thread;
+    }
+
+    /** Whether frames wait for a deferred write. Caller holds the connection's lock. */
+    boolean deferredLocked() {
+        return deferred;
+    }
+
+    /** Whether every byte up to {@code mark} (from {@link #queuedLocked()}) was handed to TCP. */
+    boolean written(long mark) {
+        return writtenTotal >= mark;
     }
 
     /**
@@ -103,16 +145,23 @@ final class Outgoing {
 
     /** Writes what is queued, but only if nobody is writing, from a virtual thread of its own. */
     void flushIfIdle() {
-        Thread.ofVirtual().start(() -> flush(false));
+        Thread.ofVirtual().name("lifeline-flush-" + connection.id()).start(() -> flush(false));
     }
 
+    /** On the timer thread: drops the connection (from a virtual thread) if a write is blocked too long. */
     void checkWriteTimeout(long now) {
+        if (deferred) {
+            flushIfIdle(); // a receiving thread deferred a write and then did something else for a while
+        }
         long started = writeStarted;
         Duration limit = options.writeTimeout();
         if (started != 0 && now - started > limit.toNanos()) {
             writeStarted = 0;
-            connection.log(Level.INFO, "write blocked for more than " + limit + "; dropping the connection");
-            connection.writeFailed(new IOException("write timed out after " + limit + ": the peer is not reading"));
+            IOException timeout = new IOException("write timed out after " + limit + ": the peer is not reading");
+            Thread.ofVirtual().name("lifeline-write-timeout-" + connection.id()).start(() -> {
+                connection.writeFailed(timeout);
+                connection.log(Level.INFO, "write blocked for more than " + limit + "; dropped the connection");
+            });
         }
     }
 
@@ -130,6 +179,8 @@ final class Outgoing {
             List<Outbound> batch;
             connection.lock.lock();
             try {
+                deferred = false;
+                deferrer = null;
                 if (pending.isEmpty()) {
                     return;
                 }
@@ -171,6 +222,7 @@ final class Outgoing {
                 total += size;
                 if (!eofWritten) {
                     writeBytes(batch.subList(i, end), size);
+                    writtenTotal += size; // only this thread writes it, holding writeLock
                 }
                 i = end;
             }

@@ -22,7 +22,8 @@ import java.util.concurrent.ScheduledFuture;
  * threads, never under the connection's lock. All methods but {@link #latency()} run under that lock.
  */
 final class Pings {
-    private static final ExecutorService COMPLETIONS = Executors.newVirtualThreadPerTaskExecutor();
+    private static final ExecutorService COMPLETIONS =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("lifeline-pong-", 0).factory());
 
     private final Connection connection;
     private final WebSocketOptions options;
@@ -64,10 +65,13 @@ final class Pings {
             Map.Entry<Long, Pending> entry = it.next();
             Duration rtt = Duration.ofNanos(now - entry.getValue().sentNanos());
             it.remove();
-            entry.getValue().future().completeAsync(() -> rtt, COMPLETIONS);
-            if (entry.getKey() == id) {
-                latencyNanos = rtt.toNanos();
+            boolean answered = entry.getKey() == id;
+            if (answered) {
+                latencyNanos = rtt.toNanos(); // before the future completes: its waiter may read latency() at once
                 connection.log(Level.TRACE, "< PONG after " + rtt.toNanos() / 1000 + " µs");
+            }
+            entry.getValue().future().completeAsync(() -> rtt, COMPLETIONS);
+            if (answered) {
                 return;
             }
         }
@@ -103,6 +107,37 @@ final class Pings {
         pending.clear();
     }
 
+    /**
+     * Fails the connection with 1011 if {@code answer} is not done within {@code pingTimeout}. While the reader is
+     * paused by a full inbox (or was, since the Ping left), the Pong may be waiting in TCP behind messages the
+     * application has not taken: that says nothing about the peer, so the timeout starts over instead, and an
+     * unsolicited Pong (RFC 6455 §5.5.3: a unidirectional heartbeat) probes TCP: a write to a connection the peer
+     * reset fails, so a dead peer is still found while nobody reads. Caller holds the connection's lock.
+     */
+    private void armTimeout(CompletableFuture<Duration> answer) {
+        long pausesBefore = connection.pausesLocked();
+        timeoutTask = Timers.schedule(() -> {
+            connection.lock.lock();
+            try {
+                if (answer.isDone() || stopped) {
+                    return;
+                }
+                // Paused now, or at any moment since the Ping left: the Pong may still sit behind unread data.
+                if (connection.readerPausedLocked() || connection.pausesLocked() != pausesBefore) {
+                    armTimeout(answer);
+                    if (connection.probeLocked()) {
+                        connection.flushIfIdle();
+                    }
+                    return;
+                }
+            } finally {
+                connection.lock.unlock();
+            }
+            Thread.ofVirtual().name("lifeline-keepalive-" + connection.id())
+                    .start(() -> connection.failAndDrop(CloseCode.INTERNAL_ERROR, "keepalive ping timeout"));
+        }, options.pingTimeout());
+    }
+
     private void scheduleNext() {
         if (!stopped && options.keepalive()) {
             keepaliveTask = Timers.schedule(this::keepalive, options.pingInterval());
@@ -119,12 +154,7 @@ final class Pings {
             }
             answer = sendPingLocked(connection.protocol());
             connection.afterProtocol();
-            timeoutTask = Timers.schedule(() -> {
-                if (!answer.isDone()) {
-                    Thread.ofVirtual().start(() -> connection.failAndDrop(CloseCode.INTERNAL_ERROR,
-                            "keepalive ping timeout", null));
-                }
-            }, options.pingTimeout());
+            armTimeout(answer);
         } catch (WebSocketException e) {
             return; // closing: no more keepalive
         } finally {

@@ -1,6 +1,7 @@
 package dev.lifeline.protocol.extension;
 
 import dev.lifeline.protocol.handshake.ExtensionOffer;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,6 +13,15 @@ public interface ExtensionFactory {
 
     /** Client: the offer to put in {@code Sec-WebSocket-Extensions}. */
     ExtensionOffer offer();
+
+    /**
+     * Client: the offers to put in {@code Sec-WebSocket-Extensions}, most preferred first. Several elements with
+     * the same name let the server pick one (RFC 7692 §5); {@link #accept} then sees the parameters of the one it
+     * chose. By default, just {@link #offer()}.
+     */
+    default List<ExtensionOffer> offers() {
+        return List.of(offer());
+    }
 
     /**
      * Client: the server accepted with these parameters.

@@ -8,9 +8,9 @@ import java.nio.ByteBuffer;
  * Incremental frame parser, RFC 6455 §5.2: decodes a header, then hands out the unmasked payload in whatever
  * pieces the bytes arrive in, so that large frames stream into their destination without being buffered twice.
  * Every rule that a header alone can break is checked as soon as the bytes that break it arrive:
- * reserved opcodes and unnegotiated RSV bits (§5.2), masking by side (§5.1), control frames that are fragmented or
- * longer than 125 bytes (§5.5), a 64-bit length with its most significant bit set (§5.2), and frames above the
- * size limit (1009, before any payload is buffered).
+ * reserved opcodes, unnegotiated RSV bits (§5.2) and RSV bits on control frames (RFC 7692 §6.1), masking by side
+ * (§5.1), control frames that are fragmented or longer than 125 bytes (§5.5), a 64-bit length with its most
+ * significant bit set (§5.2), and frames above the size limit (1009, before any payload is buffered).
  *
  * <p>Use: {@link #readHeader} until it returns true, then {@link #readPayload} until {@link #remaining()} is 0,
  * then {@code readHeader} again. Not thread-safe.
@@ -85,7 +85,7 @@ public final class FrameDecoder {
                         "64-bit payload length with the most significant bit set");
             }
         }
-        if (len > maxFrameSize) {
+        if (len > maxFrameSize && (b0 & 0x08) == 0) { // control frames are bounded at 125 bytes instead
             throw new ProtocolException(CloseCode.MESSAGE_TOO_BIG,
                     "frame of " + len + " bytes exceeds the limit of " + maxFrameSize + " bytes");
         }
@@ -161,6 +161,11 @@ public final class FrameDecoder {
                     expectMasked ? "client frame is not masked" : "server frame is masked");
         }
         if (op.isControl()) {
+            // RFC 7692 §6.1: "An endpoint MUST NOT set the "Per-Message Compressed" bit of control frames"; no
+            // extension gives RSV bits a meaning on control frames, which the core handles by itself.
+            if (rsvBits != 0) {
+                throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "reserved bits set on a " + op + " frame");
+            }
             if ((b0 & 0x80) == 0) {
                 throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "fragmented " + op + " frame");
             }

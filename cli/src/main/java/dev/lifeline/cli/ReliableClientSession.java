@@ -1,0 +1,205 @@
+package dev.lifeline.cli;
+
+import dev.lifeline.Message;
+import dev.lifeline.reliable.Backoff;
+import dev.lifeline.reliable.CloseReason;
+import dev.lifeline.reliable.Failure;
+import dev.lifeline.reliable.ReconnectPolicy;
+import dev.lifeline.reliable.ReliableClient;
+import dev.lifeline.reliable.SessionClosedException;
+import dev.lifeline.reliable.SessionOutcome;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code lifeline connect --reliable}: one reliable session ({@link ReliableClient}) across as many connections as
+ * it takes. State changes print as they happen ({@code = session is RECONNECTING: ...}, {@code = session RESUMED});
+ * lines are sent as messages, each acknowledged and resent after a reconnect if need be.
+ *
+ * <p>The first connection must succeed: a server that cannot be reached (exit 4) or refuses the handshake (exit 3)
+ * ends the command, as without {@code --reliable}. Once the session is joined, connections lost are retried after
+ * {@link #BACKOFF}'s delays. From a pipe, at the end of the input the session waits, at most {@code linger}, until as
+ * many messages have come back as lines were sent (a {@code {"lifeline":"drop"}} line expects no answer), then ends
+ * the session with 1000, which waits (bounded) for every line to be acknowledged.
+ */
+final class ReliableClientSession implements ReliableClient.Listener {
+    /** Reconnect at once or within 1 s, then after 1 s, 2 s, 4 s ... up to 30 s, each jittered. */
+    static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 2.0,
+            Duration.ofSeconds(30));
+    private static final Duration DRAIN = Duration.ofSeconds(5);
+
+    private final URI uri;
+    private final BufferedReader input;
+    private final Screen screen;
+    private final Duration linger;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final Replies replies = new Replies();
+    private volatile boolean joined;
+    /** Lines sent that expect an answer; written by the input thread only. */
+    private long expectedReplies;
+    private volatile ReliableClient client;
+
+    /** @param uri where the client connects, for the state lines: the listener may hear of it before it is built */
+    ReliableClientSession(URI uri, BufferedReader input, Screen screen, Duration linger) {
+        this.uri = uri;
+        this.input = input;
+        this.screen = screen;
+        this.linger = linger;
+    }
+
+    /**
+     * Before the session is first joined, stops at the first failure (the command then exits 3 or 4); afterwards,
+     * the standard policy with {@link #BACKOFF}.
+     */
+    ReconnectPolicy policy() {
+        ReconnectPolicy standard = ReconnectPolicy.standard(BACKOFF);
+        return (failure, attempt) -> joined ? standard.decide(failure, attempt)
+                : ReconnectPolicy.stop("the first connection failed");
+    }
+
+    /** Connects with {@code builder} (for {@code uri}; this session adds itself as listener and policy) and runs. */
+    int run(ReliableClient.Builder builder) throws InterruptedException {
+        client = builder.listener(this).reconnect(policy()).connect();
+        Thread reader = Thread.ofVirtual().name("lifeline-connect-reader").start(this::printMessages);
+        Thread.ofPlatform().daemon().name("lifeline-connect-input").start(this::readInput);
+        try {
+            CloseReason reason = client.closed().join();
+            reader.join(DRAIN);
+            screen.endPrompt();
+            int exit = exitCode(reason, joined);
+            String line = "session is CLOSED: " + reason;
+            if (exit == ExitCodes.OK) {
+                screen.status(line);
+            } else {
+                screen.problem(line);
+            }
+            return exit;
+        } finally {
+            screen.endPrompt();
+            done.countDown();
+        }
+    }
+
+    /** Ctrl-C: ends the session (waiting for acknowledgements, bounded) and gives {@link #run()} time to report. */
+    void interrupt() {
+        ReliableClient connecting = client;
+        if (connecting == null) {
+            return;
+        }
+        connecting.close();
+        try {
+            done.await(DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The exit code for how the session ended: 0 when either side closed it, 3 or 4 when the first connection was
+     * refused or could not be made, 1 for anything else (a protocol error, the session lost...).
+     */
+    static int exitCode(CloseReason reason, boolean everJoined) {
+        return switch (reason.kind()) {
+            case CLOSED, CLOSED_BY_PEER -> ExitCodes.OK;
+            default -> everJoined ? ExitCodes.ABNORMAL_CLOSE : switch (reason.failure().orElse(null)) {
+                case Failure.Unreachable u -> ExitCodes.CONNECTION_FAILED;
+                case Failure.Refused r -> ExitCodes.HANDSHAKE_REFUSED;
+                case null, default -> ExitCodes.ABNORMAL_CLOSE;
+            };
+        };
+    }
+
+    @Override
+    public void stateChanged(ReliableClient.State state, Optional<CloseReason> reason) {
+        if (state == ReliableClient.State.RECONNECTING || state == ReliableClient.State.CONNECTING) {
+            screen.status("session is " + state);
+        }
+    }
+
+    @Override
+    public void sessionJoined(SessionOutcome outcome) {
+        joined = true;
+        String more = outcome.unacknowledged().isEmpty() ? ""
+                : ": the server had lost the session; " + Text.count(outcome.unacknowledged().size(), "message")
+                        + " sent before were not acknowledged";
+        screen.status("session " + outcome.kind() + " on " + uri + more
+                + (screen.terminal() ? "; /help lists the commands" : ""));
+    }
+
+    @Override
+    public void connectionFailed(Failure failure, ReconnectPolicy.Decision decision) {
+        String next = switch (decision) {
+            case ReconnectPolicy.Decision.Retry retry -> "reconnecting in " + Text.duration(retry.delay());
+            case ReconnectPolicy.Decision.Stop stop -> "giving up: " + stop.reason();
+        };
+        screen.problem(failure + "; " + next);
+    }
+
+    private void printMessages() {
+        try {
+            for (Message message : client) {
+                screen.incoming(message);
+                replies.arrived();
+            }
+        } catch (SessionClosedException e) {
+            // run() reports how the session ended
+        } finally {
+            replies.end();
+        }
+    }
+
+    private void readInput() {
+        try {
+            screen.prompt();
+            for (String line = input.readLine(); line != null; line = input.readLine()) {
+                screen.lineEntered();
+                if (!screen.terminal()) {
+                    send(line);
+                } else if (!execute(ClientCommand.parse(line))) {
+                    return;
+                }
+                screen.prompt();
+            }
+            screen.endPrompt();
+            if (!screen.terminal()) {
+                replies.await(expectedReplies, linger);
+            }
+            client.close();
+        } catch (IOException e) {
+            screen.problem("cannot read the input: " + e.getMessage());
+            client.close();
+        } catch (SessionClosedException e) {
+            // the session is over; run() reports how
+        }
+    }
+
+    private void send(String line) {
+        boolean answered = !(ControlMessage.parse(line).orElse(null) instanceof ControlMessage.Drop);
+        if (answered) {
+            expectedReplies++;
+        }
+        client.send(line);
+    }
+
+    /** Carries out a command typed at a terminal; false when the input is done with (the session is closing). */
+    private boolean execute(ClientCommand command) {
+        switch (command) {
+            case ClientCommand.Send message -> send(message.text());
+            case ClientCommand.Close close -> { // a session always ends with 1000
+                screen.endPrompt();
+                client.close();
+                return false;
+            }
+            case ClientCommand.Help help -> ClientCommand.HELP.forEach(screen::status);
+            case ClientCommand.Invalid invalid -> screen.problem(invalid.problem());
+            case ClientCommand.Ping ping -> screen.problem("/ping is not available with --reliable");
+            case ClientCommand.Latency latency -> screen.problem("/latency is not available with --reliable");
+        }
+        return true;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.lifeline.cli;
+
+import dev.lifeline.WebSocketOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code lifeline serve}: an echo (or chat) server with a demo page, until Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {
+            "Runs a WebSocket server until Ctrl-C: every message on / is echoed back (or, in chat mode, sent to every"
+                    + " client). Open http://HOST:PORT/ in a browser for the demo page.",
+            "The first line printed is 'listening on ws://HOST:PORT/ ...'; then one line per connection opened and"
+                    + " closed, and a summary at shutdown, when every client is closed with 1001."},
+        exitCodeListHeading = "%nExit status:%n",
+        footer = {"", "See docs/cli.md for more."},
+        exitCodeList = {
+            "2:invalid command line",
+            "4:could not listen (port in use, bad keystore)",
+            "130:stopped by Ctrl-C, after a graceful shutdown (143 for SIGTERM)"})
+final class ServeCommand implements Callable<Integer> {
+    /** After the graceful close, how long the connections' threads get to print their closing lines. */
+    private static final Duration CLOSING_LINES = Duration.ofSeconds(2);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = {"-p", "--port"}, defaultValue = "8765",
+            description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = {"-m", "--mode"}, defaultValue = "echo", paramLabel = "echo|chat",
+            description = "echo: send each message back to its sender; chat: send it to every connected client"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Mode mode;
+
+    @Option(names = "--reliable",
+            description = "Speak the reliable-session subprotocol lifeline.reliable.v1 on /: messages are numbered,"
+                    + " acknowledged, resent after a reconnect and handled once; the demo page uses its reliable"
+                    + " client. Plain WebSocket clients are refused with 400.")
+    boolean reliable;
+
+    @Option(names = "--keystore", paramLabel = "FILE",
+            description = "Serve wss:// and https:// with the key and certificate in this PKCS#12 file.")
+    Path keystore;
+
+    @Option(names = "--keystore-password", paramLabel = "PASSWORD", defaultValue = "${env:LIFELINE_KEYSTORE_PASSWORD}",
+            description = "The keystore's password (default: $LIFELINE_KEYSTORE_PASSWORD, else empty).")
+    String keystorePassword;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = {"-q", "--quiet"}, description = "No line per connection; only the first line and the summary.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535: " + port);
+        }
+        WebSocketOptions options = options();
+        PrintStream out = System.out;
+        ServerLog log = new ServerLog(out, quiet, Clock.systemDefaultZone());
+        DemoServer server;
+        try {
+            server = DemoServer.start(host, port, mode, reliable, options, tls(), log);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            System.err.println("lifeline serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            return ExitCodes.CONNECTION_FAILED;
+        }
+        log.line("listening on " + server.endpoint() + " (" + mode.label() + " mode"
+                + (reliable ? ", reliable sessions" : "") + "); demo page at "
+                + server.page() + "; Ctrl-C to stop");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.line("shutting down: closing every connection with 1001");
+            server.close();
+            try {
+                log.awaitAllClosed(CLOSING_LINES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            log.line("stopped: " + log.summary());
+            out.flush();
+        }, "lifeline-shutdown"));
+        server.awaitClosed();
+        return ExitCodes.OK;
+    }
+
+    private WebSocketOptions options() {
+        try {
+            return connection.toOptions();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private Optional<SSLContext> tls() throws IOException, GeneralSecurityException {
+        if (keystore == null) {
+            return Optional.empty();
+        }
+        char[] password = keystorePassword == null ? new char[0] : keystorePassword.toCharArray();
+        return Optional.of(Tls.server(keystore, password));
+    }
+}

@@ -1,0 +1,121 @@
+package dev.lifeline.cli;
+
+import dev.lifeline.WebSocketServer;
+import dev.lifeline.protocol.handshake.Headers;
+import dev.lifeline.protocol.handshake.HttpRequest;
+import dev.lifeline.protocol.handshake.HttpResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntSupplier;
+
+/**
+ * The plain HTTP side of {@code lifeline serve}, as its {@code processRequest} hook: the demo page and its assets
+ * (shipped in the jar, the reliable client {@code reliable.js} among them), {@code /healthz}, 404 and 405 for the
+ * rest. A WebSocket handshake for {@code /} goes on to the WebSocket server; one for any other path is answered 404.
+ */
+final class StaticPages implements WebSocketServer.RequestProcessor {
+    /** The one WebSocket endpoint. */
+    static final String ENDPOINT = "/";
+
+    private static final String PAGE_POLICY = "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:;"
+            + " base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private record Asset(String contentType, String body) {
+    }
+
+    private final Map<String, Asset> assets;
+    private final Mode mode;
+    private final boolean reliable;
+    private final IntSupplier openConnections;
+
+    /**
+     * @param reliable the endpoint speaks {@code lifeline.reliable.v1}: {@code /healthz} says so, and the page then
+     *        uses its reliable client
+     */
+    StaticPages(Mode mode, boolean reliable, IntSupplier openConnections) {
+        this.mode = mode;
+        this.reliable = reliable;
+        this.openConnections = openConnections;
+        Asset page = new Asset("text/html; charset=utf-8", resource("index.html"));
+        this.assets = Map.of(
+                "/", page,
+                "/index.html", page,
+                "/demo.css", new Asset("text/css; charset=utf-8", resource("demo.css")),
+                "/demo.js", new Asset("text/javascript; charset=utf-8", resource("demo.js")),
+                "/reliable.js", new Asset("text/javascript; charset=utf-8", resource("reliable.js")));
+    }
+
+    @Override
+    public Optional<HttpResponse> process(HttpRequest request) {
+        String path = path(request.target());
+        if (request.headers().contains("Upgrade")) {
+            return path.equals(ENDPOINT) ? Optional.empty()
+                    : Optional.of(HttpResponse.of(404, "no WebSocket endpoint at " + path + "; connect to "
+                            + ENDPOINT));
+        }
+        boolean head = request.method().equals("HEAD");
+        if (!head && !request.method().equals("GET")) {
+            return Optional.of(HttpResponse.of(405, request.method() + " is not allowed here",
+                    Headers.of("Allow", "GET, HEAD")));
+        }
+        HttpResponse response = respond(path);
+        return Optional.of(head ? withoutBody(response) : response);
+    }
+
+    private HttpResponse respond(String path) {
+        if (path.equals("/healthz")) {
+            String health = "{\"status\":\"ok\",\"mode\":\"" + mode.label() + "\",\"reliable\":" + reliable
+                    + ",\"connections\":"
+                    + openConnections.getAsInt() + "}";
+            return HttpResponse.of(200, health, Headers.of("Content-Type", "application/json",
+                    "Cache-Control", "no-store"));
+        }
+        Asset asset = assets.get(path);
+        if (asset == null) {
+            return HttpResponse.of(404, "not found: " + path + "; the demo page is at /");
+        }
+        Headers.Builder headers = Headers.builder()
+                .add("Content-Type", asset.contentType())
+                .add("Cache-Control", "no-cache")
+                .add("X-Content-Type-Options", "nosniff");
+        if (asset.contentType().startsWith("text/html")) {
+            headers.add("Content-Security-Policy", PAGE_POLICY);
+        }
+        return HttpResponse.of(200, asset.body(), headers.build());
+    }
+
+    private static HttpResponse withoutBody(HttpResponse response) {
+        return new HttpResponse(response.status(), response.reason(), response.headers(), new byte[0]);
+    }
+
+    /** The path of an origin-form ({@code /a?b}) or absolute-form ({@code http://h/a?b}) request target. */
+    static String path(String target) {
+        String path = target;
+        if (!target.startsWith("/")) {
+            try {
+                path = URI.create(target).getRawPath();
+            } catch (IllegalArgumentException e) {
+                return target; // no such page: answered 404
+            }
+        }
+        int query = path == null ? -1 : path.indexOf('?');
+        path = query < 0 ? path : path.substring(0, query);
+        return path == null || path.isEmpty() ? "/" : path;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = StaticPages.class.getResourceAsStream("demo/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("demo/" + name + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * The {@code lifeline} command: {@code serve} (an echo or chat server with a demo page) and {@code connect} (an
+ * interactive client that also works in pipes), both
+ * also with reliable sessions ({@code --reliable}).
+ */
+module dev.lifeline.cli {
+    requires dev.lifeline;
+    requires dev.lifeline.reliable;
+    requires info.picocli;
+
+    // picocli fills the commands' option fields by reflection
+    opens dev.lifeline.cli to info.picocli;
+}

@@ -1,0 +1,535 @@
+package dev.lifeline.reliable;
+
+import dev.lifeline.Message;
+import dev.lifeline.WebSocket;
+import dev.lifeline.protocol.CloseCode;
+import dev.lifeline.protocol.ConnectionClosedException;
+import dev.lifeline.protocol.ProtocolException;
+import dev.lifeline.protocol.State;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Session} wired to one connection after another: the lock that serialises it, its {@link Inbox} and
+ * {@link PendingSends}, a writer thread per connection and the read loop. What differs between client and server
+ * (the resume handshake, reconnecting, expiry) lives in the subclasses.
+ *
+ * <p>Locking: {@link #lock} guards the session, the inbox, the pending sends and the current connection. It is
+ * never held while a socket is read or written, nor while a future completes (futures complete on virtual
+ * threads).
+ */
+abstract sealed class Endpoint implements ReliableSession permits ReliableClient, ServerSession {
+    static final System.Logger LOG = System.getLogger("dev.lifeline.reliable");
+    /** Envelopes taken from the session per write round. */
+    private static final int BATCH = 64;
+
+    final String id;
+    final ReliableOptions options;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the inbox, the outbox or the end change: for the application's threads and the reader. */
+    private final Condition changed = lock.newCondition();
+    /** Signalled when the writer may have something to write, or its connection was replaced. */
+    private final Condition writable = lock.newCondition();
+
+    private Session session;
+    private final PendingSends pending = new PendingSends(this::signalChanged);
+    private final Inbox inbox;
+    private WebSocket current;
+    private CloseReason ended;
+    private long detachedAt = System.nanoTime();
+    private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+
+    Endpoint(String id, ReliableOptions options) {
+        this.id = id;
+        this.options = Objects.requireNonNull(options, "options");
+        this.inbox = new Inbox(lock, changed, options);
+        this.session = new Session(options);
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    @Override
+    public CompletableFuture<Void> send(String text) {
+        return send(Message.text(text));
+    }
+
+    @Override
+    public CompletableFuture<Void> send(byte[] data) {
+        return send(Message.binary(data));
+    }
+
+    @Override
+    public CompletableFuture<Void> send(Message message) {
+        return enqueue(message, options.sendTimeout().toNanos());
+    }
+
+    @Override
+    public CompletableFuture<Void> trySend(Message message) {
+        try {
+            return enqueue(message, 0);
+        } catch (OutboxFullException | SessionClosedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Void> enqueue(Message message, long timeoutNanos) {
+        Objects.requireNonNull(message, "message");
+        lock.lock();
+        try {
+            long remaining = timeoutNanos;
+            OptionalLong seq;
+            while (true) {
+                if (ended != null) {
+                    throw new SessionClosedException(ended);
+                }
+                seq = session.offer(message);
+                if (seq.isPresent()) {
+                    break;
+                }
+                if (remaining <= 0) {
+                    throw new OutboxFullException("outbox still full after " + Duration.ofNanos(timeoutNanos) + ": "
+                            + session.outboxSize() + " unacknowledged messages, " + session.outboxBytes() + " bytes");
+                }
+                remaining = changed.awaitNanos(remaining);
+            }
+            CompletableFuture<Void> future = new CompletableFuture<>();
+            pending.add(seq.getAsLong(), future);
+            writable.signalAll();
+            return future;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for room in the outbox");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    @Override
+    public Message receive() {
+        return receive(-1).orElseThrow();
+    }
+
+    @Override
+    public Optional<Message> receive(Duration timeout) {
+        return receive(Math.max(0, timeout.toNanos()));
+    }
+
+    private Optional<Message> receive(long timeoutNanos) {
+        return inbox.take(timeoutNanos, () -> ended);
+    }
+
+    @Override
+    public Iterator<Message> iterator() {
+        return Inbox.untilClosed(this::receive);
+    }
+
+    // ------------------------------------------------------------------ state
+
+    @Override
+    public int outboxSize() {
+        return locked(() -> session.outboxSize());
+    }
+
+    @Override
+    public long outboxBytes() {
+        return locked(() -> session.outboxBytes());
+    }
+
+    @Override
+    public CompletableFuture<CloseReason> closed() {
+        return closed.copy();
+    }
+
+    @Override
+    public Optional<CloseReason> closeReason() {
+        return Optional.ofNullable(locked(() -> ended));
+    }
+
+    /** The last sequence number received in order, for the resume handshake. */
+    long lastReceived() {
+        return locked(() -> session.lastReceived());
+    }
+
+    /** The connection attached now. */
+    Optional<WebSocket> currentConnection() {
+        return Optional.ofNullable(locked(() -> current));
+    }
+
+    boolean isEnded() {
+        return closeReason().isPresent();
+    }
+
+    private <T> T locked(Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    /**
+     * Attaches a connection once the resume handshake is done: replaces (and aborts) the current one, resumes
+     * the session from {@code peerLastReceived}, and starts the writer, which first writes the envelope that
+     * {@code greeting} builds from the session (the server's WELCOME; null on the client).
+     *
+     * @throws ProtocolException if {@code peerLastReceived} contradicts the session (nothing is attached then)
+     * @throws SessionClosedException if the session has ended
+     */
+    void attach(WebSocket ws, long peerLastReceived, LongFunction<Envelope> greeting) {
+        WebSocket replaced;
+        byte[] first;
+        List<PendingSends.Pending> done;
+        lock.lock();
+        try {
+            if (ended != null) {
+                throw new SessionClosedException(ended);
+            }
+            session.checkResume(peerLastReceived);
+            replaced = current;
+            session.detach();
+            session.resume(peerLastReceived);
+            current = ws;
+            writable.signalAll();
+            first = greeting == null ? null : greeting.apply(session.lastReceived()).encode();
+            done = pending.takeThrough(session.acknowledged());
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (replaced != null) {
+            log(Level.DEBUG, "connection " + ws.id() + " takes over from " + replaced.id());
+            replaced.abort();
+        }
+        pending.complete(done);
+        ws.closed().thenRun(this::signalChanged);
+        Thread.ofVirtual().name("lifeline-reliable-writer-" + id).start(() -> write(ws, first));
+    }
+
+    /** The connection ended: detaches it if it is still the current one (false after a takeover). */
+    boolean detach(WebSocket ws) {
+        lock.lock();
+        try {
+            if (current != ws) {
+                return false;
+            }
+            current = null;
+            detachedAt = System.nanoTime();
+            session.detach();
+            writable.signalAll();
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Since when (on the {@link System#nanoTime()} scale) no connection has been attached; empty while one is. */
+    OptionalLong detachedSince() {
+        lock.lock();
+        try {
+            return current == null && ended == null ? OptionalLong.of(detachedAt) : OptionalLong.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the session for good: pending sends fail with {@link UnacknowledgedException}, {@code receive} throws once
+     * the inbox is empty, {@link #closed()} completes.
+     *
+     * @return the connection that was attached, for the caller to close; empty if none (or already ended)
+     */
+    Optional<WebSocket> end(CloseReason reason) {
+        lock.lock();
+        Ending ending;
+        try {
+            ending = endLocked(reason);
+        } finally {
+            lock.unlock();
+        }
+        return finish(ending);
+    }
+
+    /**
+     * Ends the session if no connection has been attached for {@code idle} or longer, checked atomically with the
+     * end (a connection attaching at the same moment wins, or finds the session ended).
+     */
+    boolean endIfDetachedFor(Duration idle, CloseReason reason) {
+        lock.lock();
+        Ending ending;
+        try {
+            if (current != null || ended != null || System.nanoTime() - detachedAt < idle.toNanos()) {
+                return false;
+            }
+            ending = endLocked(reason);
+        } finally {
+            lock.unlock();
+        }
+        finish(ending);
+        return true;
+    }
+
+    private record Ending(CloseReason reason, WebSocket ws, List<PendingSends.Pending> failed,
+            List<Message> messages) {
+    }
+
+    private Ending endLocked(CloseReason reason) {
+        if (ended != null) {
+            return null;
+        }
+        ended = reason;
+        WebSocket ws = current;
+        current = null;
+        session.detach();
+        Ending ending = new Ending(reason, ws, pending.takeAll(), session.unacknowledged());
+        writable.signalAll();
+        changed.signalAll();
+        return ending;
+    }
+
+    private Optional<WebSocket> finish(Ending ending) {
+        if (ending == null) {
+            return Optional.empty();
+        }
+        log(Level.DEBUG, "session ended: " + ending.reason() + "; " + ending.failed().size() + " unacknowledged");
+        pending.fail(ending.failed(), ending.messages(), ending.reason());
+        closed.complete(ending.reason());
+        return Optional.ofNullable(ending.ws());
+    }
+
+    /**
+     * Starts a fresh session in place of this one (the server no longer had it): the sends not acknowledged fail
+     * with {@link UnacknowledgedException} and are returned, in order.
+     */
+    List<Message> renew(CloseReason reason) {
+        List<PendingSends.Pending> failed;
+        List<Message> messages;
+        lock.lock();
+        try {
+            messages = session.unacknowledged();
+            failed = pending.takeAll();
+            session = new Session(options);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        pending.fail(failed, messages, reason);
+        return messages;
+    }
+
+    /**
+     * Waits at most {@code timeout} until the peer has acknowledged everything sent and a connection is attached
+     * (through which to tell it the session is over); true if both happened.
+     */
+    boolean awaitSettled(Duration timeout) {
+        await(() -> ended != null || session.outboxSize() == 0 && pending.allSettled() && current != null, timeout);
+        return locked(() -> ended == null && session.outboxSize() == 0 && current != null);
+    }
+
+    /** Waits at most {@code timeout} until every send future taken out of the pending ones has completed. */
+    private void awaitFuturesCompleted(Duration timeout) {
+        await(pending::allSettled, timeout);
+    }
+
+    /** Waits at most {@code timeout} for a condition on the guarded state; whether it holds. */
+    private boolean await(BooleanSupplier condition, Duration timeout) {
+        long remaining = timeout.toNanos();
+        lock.lock();
+        try {
+            while (!condition.getAsBoolean() && remaining > 0) {
+                remaining = changed.awaitNanos(remaining);
+            }
+            return condition.getAsBoolean();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the session from this side: waits at most {@code closeTimeout} for the peer to acknowledge what was sent
+     * and for a connection (if there is none now), acknowledges what was received, then closes the connection
+     * with 1000, which tells the peer the session is over.
+     */
+    void closeGracefully() {
+        if (isEnded()) {
+            return;
+        }
+        if (!awaitSettled(options.closeTimeout())) {
+            log(Level.INFO, "closing after " + options.closeTimeout() + " with " + outboxSize()
+                    + " messages unacknowledged" + (currentConnection().isEmpty() ? " and no connection" : ""));
+        }
+        WebSocket ws;
+        Optional<Envelope.Ack> ack;
+        lock.lock();
+        try {
+            ws = current;
+            ack = session.ackNow();
+        } finally {
+            lock.unlock();
+        }
+        if (ws != null && ack.isPresent()) {
+            try {
+                ws.send(ack.get().encode());
+            } catch (ConnectionClosedException e) {
+                log(Level.DEBUG, "final ACK not sent: " + e.getMessage());
+            }
+        }
+        closeNow();
+        awaitFuturesCompleted(options.closeTimeout());
+    }
+
+    /** Ends the session from this side at once and closes its connection, if any, with 1000. */
+    void closeNow() {
+        end(CloseReason.of(CloseReason.Kind.CLOSED, "closed by the application"))
+                .ifPresent(c -> c.close(CloseCode.NORMAL_CLOSURE, "session closed"));
+    }
+
+    // ------------------------------------------------------------------ the connection's two loops
+
+    /** Writes the connection's envelopes until it is replaced, detached or closed. Runs on its own thread. */
+    private void write(WebSocket ws, byte[] first) {
+        try {
+            if (first != null) {
+                ws.send(first);
+            }
+            while (true) {
+                List<Envelope> batch = nextBatch(ws);
+                if (batch.isEmpty()) {
+                    return;
+                }
+                for (Envelope e : batch) {
+                    ws.send(e.encode());
+                }
+            }
+        } catch (ConnectionClosedException e) {
+            log(Level.TRACE, "writer of " + ws.id() + " stops: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for envelopes to write on {@code ws}; empty once it is no longer the current connection. */
+    private List<Envelope> nextBatch(WebSocket ws) throws InterruptedException {
+        lock.lock();
+        try {
+            while (current == ws) {
+                long now = System.nanoTime();
+                List<Envelope> batch = session.poll(now, BATCH);
+                if (!batch.isEmpty()) {
+                    return batch;
+                }
+                if (session.ackSchedule(now) instanceof AckSchedule.At at) {
+                    writable.awaitNanos(Math.max(1, at.nanos() - now));
+                } else {
+                    writable.await();
+                }
+            }
+            return List.of();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Reads the connection until it ends, feeding its envelopes to the session. A violation of the reliable
+     * protocol closes the connection with the code it carries.
+     *
+     * @return how the connection ended; empty if it was replaced by another (a takeover)
+     */
+    Optional<ConnectionClosedException> read(WebSocket ws) {
+        try {
+            while (awaitInboxRoom(ws)) {
+                if (ws.state() == State.CLOSED && inboxFull()) {
+                    // What the dead connection still holds was never acknowledged: the peer resends it.
+                    return ws.closedException();
+                }
+                Envelope envelope = Wire.decode(ws.receive());
+                List<PendingSends.Pending> done;
+                lock.lock();
+                try {
+                    if (current != ws) {
+                        return Optional.empty();
+                    }
+                    Session.Received received = session.receive(envelope, System.nanoTime());
+                    received.delivery().ifPresent(m -> {
+                        inbox.add(m);
+                        writable.signalAll();
+                    });
+                    done = pending.takeThrough(received.acknowledged());
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+                pending.complete(done);
+            }
+            return Optional.empty();
+        } catch (ConnectionClosedException e) {
+            return Optional.of(e);
+        } catch (ProtocolException e) {
+            log(Level.INFO, "closing " + ws.id() + ": " + e.getMessage());
+            Wire.refuse(ws, e);
+            return ws.closedException();
+        }
+    }
+
+    /**
+     * Inbound backpressure: waits while the inbox is full and {@code ws} is open; false once {@code ws} is no longer
+     * the current connection.
+     */
+    private boolean awaitInboxRoom(WebSocket ws) {
+        lock.lock();
+        try {
+            while (current == ws && inboxFull() && ws.state() != State.CLOSED) {
+                changed.awaitUninterruptibly();
+            }
+            return current == ws;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean inboxFull() {
+        lock.lock();
+        try {
+            return inbox.isFull();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the threads waiting on the session's state (a connection closed). */
+    private void signalChanged() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void log(Level level, String message) {
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, "[" + id + "] " + message);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.lifeline.reliable;
+
+import dev.lifeline.Message;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The futures of a session's unacknowledged sends, in sequence order (the same messages as its outbox). Futures
+ * complete on virtual threads, so that no dependent action of the application runs on a session thread or under
+ * its lock. {@link #add} and the {@code take} methods run under the session's lock; {@link #complete} and
+ * {@link #fail} after releasing it.
+ */
+final class PendingSends {
+    private static final ExecutorService COMPLETIONS = Executors.newVirtualThreadPerTaskExecutor();
+
+    record Pending(long seq, CompletableFuture<Void> future) {
+    }
+
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Futures taken out whose completion has not run yet. */
+    private final AtomicInteger settling = new AtomicInteger();
+    private final Runnable onSettled;
+
+    /** @param onSettled run after each batch of futures has completed (the session signals its waiters) */
+    PendingSends(Runnable onSettled) {
+        this.onSettled = onSettled;
+    }
+
+    void add(long seq, CompletableFuture<Void> future) {
+        pending.add(new Pending(seq, future));
+    }
+
+    /** Takes out the sends acknowledged through {@code ack}, for {@link #complete}. */
+    List<Pending> takeThrough(long ack) {
+        if (pending.isEmpty() || pending.peek().seq() > ack) {
+            return List.of();
+        }
+        List<Pending> done = new ArrayList<>();
+        while (!pending.isEmpty() && pending.peek().seq() <= ack) {
+            done.add(pending.poll());
+        }
+        settling.addAndGet(done.size());
+        return done;
+    }
+
+    /** Takes out every send, for {@link #fail}. */
+    List<Pending> takeAll() {
+        List<Pending> all = new ArrayList<>(pending);
+        pending.clear();
+        settling.addAndGet(all.size());
+        return all;
+    }
+
+    /** Whether every future taken out has completed. */
+    boolean allSettled() {
+        return settling.get() == 0;
+    }
+
+    void complete(List<Pending> done) {
+        if (!done.isEmpty()) {
+            COMPLETIONS.execute(() -> {
+                done.forEach(p -> p.future().complete(null));
+                settled(done.size());
+            });
+        }
+    }
+
+    /** Fails these sends; {@code messages} are the session's unacknowledged messages, in the same order. */
+    void fail(List<Pending> failed, List<Message> messages, CloseReason reason) {
+        if (!failed.isEmpty()) {
+            COMPLETIONS.execute(() -> {
+                for (int i = 0; i < failed.size(); i++) {
+                    Pending p = failed.get(i);
+                    p.future().completeExceptionally(new UnacknowledgedException(messages.get(i), p.seq(), reason));
+                }
+                settled(failed.size());
+            });
+        }
+    }
+
+    private void settled(int futures) {
+        settling.addAndGet(-futures);
+        onSettled.run();
+    }
+}

@@ -1,0 +1,352 @@
+package dev.lifeline.reliable;
+
+import dev.lifeline.Message;
+import dev.lifeline.WebSocket;
+import dev.lifeline.WebSocketClient;
+import dev.lifeline.WebSocketOptions;
+import dev.lifeline.protocol.CloseCode;
+import dev.lifeline.protocol.ConnectionClosedException;
+import dev.lifeline.protocol.ProtocolException;
+import dev.lifeline.protocol.handshake.HandshakeException;
+import dev.lifeline.protocol.handshake.Headers;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A client session that survives its connections: it connects, and whenever the connection is lost it reconnects
+ * (as its {@link ReconnectPolicy} allows) and resumes the session, resending what the server missed. Messages
+ * are acknowledged, deduplicated and delivered in order both ways (see {@link ReliableSession}).
+ *
+ * <pre>{@code
+ * try (ReliableClient client = ReliableClient.builder(URI.create("ws://127.0.0.1:8765/")).connect()) {
+ *     client.send("hello").get(10, TimeUnit.SECONDS); // acknowledged by the server
+ *     System.out.println(client.receive());
+ * }
+ * }</pre>
+ *
+ * <p>{@link #state()} goes CONNECTING → OPEN ⇄ RECONNECTING → CLOSED; the {@link Listener} hears every change,
+ * and {@link #closed()} completes with the reason. A thread of the client's own connects, reads and reconnects;
+ * the listener runs on it, in order, so a listener should be quick.
+ */
+public final class ReliableClient extends Endpoint {
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    /** The client's state: CONNECTING until the first session is joined, then OPEN and RECONNECTING, then CLOSED. */
+    public enum State { CONNECTING, OPEN, RECONNECTING, CLOSED }
+
+    /**
+     * Hears what happens to a client, on the client's thread. Every method has an empty default. That thread also
+     * reads the connection: a listener must not block (no {@code receive()}, no waiting for send futures);
+     * {@code close()} from a listener closes at once, without waiting for acknowledgements.
+     */
+    public interface Listener {
+        /** The state changed; {@code reason} is present for CLOSED. */
+        default void stateChanged(State state, Optional<CloseReason> reason) {
+        }
+
+        /** A connection joined the session: RESUMED, or NEW (with what an earlier session never had acknowledged). */
+        default void sessionJoined(SessionOutcome outcome) {
+        }
+
+        /** A connection attempt failed or a connection ended, and the policy decided what to do. */
+        default void connectionFailed(Failure failure, ReconnectPolicy.Decision decision) {
+        }
+    }
+
+    private final URI uri;
+    private final Builder config;
+    private final Thread thread;
+    private final CountDownLatch closeRequested = new CountDownLatch(1);
+    private volatile State state = State.CONNECTING;
+    private volatile byte[] token;
+    /** Failures in a row since a connection last joined the session. Written on the client's thread only. */
+    private int failures;
+
+    private ReliableClient(Builder config) {
+        super("rc" + IDS.incrementAndGet(), config.reliable);
+        this.uri = config.uri;
+        this.config = config;
+        this.thread = Thread.ofVirtual().name("lifeline-reliable-" + id).unstarted(this::run);
+    }
+
+    public static Builder builder(URI uri) {
+        return new Builder(uri);
+    }
+
+    /** Connects to {@code uri} with the default options; returns at once, in state CONNECTING. */
+    public static ReliableClient connect(URI uri) {
+        return builder(uri).connect();
+    }
+
+    /** The state now; CLOSED as soon as the session has ended. */
+    public State state() {
+        return isEnded() ? State.CLOSED : state;
+    }
+
+    @Override
+    public Optional<String> token() {
+        byte[] t = token;
+        return t == null ? Optional.empty() : Optional.of(encodeToken(t));
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    /**
+     * Ends the session: waits at most {@code closeTimeout} for the server to acknowledge what was sent and for a
+     * connection (reconnecting meanwhile if need be), then closes with 1000 so that the server ends the session
+     * too. Bounded by {@code closeTimeout} plus the connection's own open and close timeouts.
+     */
+    @Override
+    public void close() {
+        if (Thread.currentThread() == thread) {
+            // From a listener: this thread reads the connection, so no acknowledgement can arrive while it waits.
+            closeNow();
+            closeRequested.countDown();
+            return;
+        }
+        closeGracefully();
+        closeRequested.countDown();
+        try {
+            thread.join(config.options.openTimeout().plus(config.options.closeTimeout()).plusSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String encodeToken(byte[] token) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+    }
+
+    // ------------------------------------------------------------------ the client's thread
+
+    private void run() {
+        while (!isEnded()) {
+            Failure failure = connectAndServe();
+            if (failure == null) {
+                continue;
+            }
+            if (isEnded()) {
+                break;
+            }
+            if (failure instanceof Failure.Disconnected d && d.byPeer()
+                    && d.code().equals(CloseCode.NORMAL_CLOSURE)) {
+                end(new CloseReason(CloseReason.Kind.CLOSED_BY_PEER, "the server closed the session",
+                        Optional.of(failure)));
+                break;
+            }
+            failures++;
+            ReconnectPolicy.Decision decision = config.policy.decide(failure, failures);
+            log(Level.DEBUG, failure + "; attempt " + failures + ": " + decision);
+            config.listener.connectionFailed(failure, decision);
+            switch (decision) {
+                case ReconnectPolicy.Decision.Stop stop -> end(new CloseReason(CloseReason.Kind.GAVE_UP,
+                        failure + " (" + stop.reason() + "; " + failures + (failures == 1 ? " attempt)" : " attempts)"),
+                        Optional.of(failure)));
+                case ReconnectPolicy.Decision.Retry retry -> {
+                    changeState(state == State.CONNECTING ? State.CONNECTING : State.RECONNECTING);
+                    awaitRetry(retry.delay());
+                }
+            }
+        }
+        changeState(State.CLOSED);
+    }
+
+    /**
+     * One connection: opens it, runs the resume handshake, then reads it until it ends.
+     *
+     * @return why it ended; null when it ended because the session did (or a connection served and closed
+     *         without a failure worth counting)
+     */
+    private Failure connectAndServe() {
+        Headers fresh;
+        try {
+            fresh = Objects.requireNonNull(config.credentials.get(), "the credentials hook returned null");
+        } catch (RuntimeException e) {
+            return new Failure.CredentialsFailed(e);
+        }
+        WebSocket ws;
+        try {
+            ws = webSocketClient(fresh).open(uri);
+        } catch (HandshakeException e) {
+            return new Failure.Refused(e.status(), e.getMessage(), e.headers());
+        } catch (IOException e) {
+            return new Failure.Unreachable(e);
+        }
+        if (!ws.subprotocol().equals(Optional.of(Envelope.SUBPROTOCOL))) {
+            ws.close(CloseCode.PROTOCOL_ERROR, "subprotocol " + Envelope.SUBPROTOCOL + " required");
+            return new Failure.Refused(0, "the server did not select subprotocol " + Envelope.SUBPROTOCOL,
+                    ws.handshakeResponse().headers());
+        }
+        try {
+            join(ws);
+        } catch (ProtocolException e) {
+            Wire.refuse(ws, e);
+            return Wire.disconnected(ws.closedException().orElseThrow());
+        } catch (ConnectionClosedException e) {
+            return Wire.disconnected(e);
+        } catch (SessionClosedException e) {
+            ws.close(CloseCode.NORMAL_CLOSURE, "session closed");
+            return null;
+        }
+        if (isEnded()) {
+            ws.close(CloseCode.NORMAL_CLOSURE, "session closed");
+            return null;
+        }
+        Optional<ConnectionClosedException> end = read(ws);
+        detach(ws);
+        return end.map(Wire::disconnected)
+                .orElseGet(() -> isEnded() ? null : Wire.disconnected(ws.closedException().orElseThrow()));
+    }
+
+    /** The resume handshake: HELLO with our token and last received, WELCOME back, then attach. */
+    private void join(WebSocket ws) {
+        byte[] ours = token;
+        ws.send(new Envelope.Hello(ours == null ? 0 : lastReceived(), ours == null ? new byte[0] : ours).encode());
+        Envelope reply = Wire.readHandshake(ws, config.options.openTimeout());
+        if (!(reply instanceof Envelope.Welcome welcome)) {
+            throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "expected WELCOME, received " + reply);
+        }
+        List<Message> lost = List.of();
+        if (welcome.outcome() == SessionOutcome.Kind.RESUMED) {
+            if (ours == null || !Arrays.equals(ours, welcome.token())) {
+                throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "RESUMED a session that was not asked for");
+            }
+            attach(ws, welcome.lastReceived(), null);
+        } else {
+            if (ours != null) {
+                lost = renew(new CloseReason(CloseReason.Kind.LOST,
+                        "the server no longer had the session; it started a new one", Optional.empty()));
+                log(Level.INFO, "session lost; " + lost.size() + " messages were never acknowledged");
+            }
+            attach(ws, 0, null);
+            token = welcome.token();
+        }
+        failures = 0;
+        changeState(State.OPEN);
+        config.listener.sessionJoined(new SessionOutcome(welcome.outcome(), encodeToken(welcome.token()), lost));
+    }
+
+    private WebSocketClient webSocketClient(Headers fresh) {
+        WebSocketClient.Builder b = WebSocketClient.builder().options(config.options)
+                .subprotocols(Envelope.SUBPROTOCOL);
+        for (Map.Entry<String, String> h : config.headers.build()) {
+            b.header(h.getKey(), h.getValue());
+        }
+        for (Map.Entry<String, String> h : fresh) {
+            b.header(h.getKey(), h.getValue());
+        }
+        config.configure.accept(b);
+        return b.build();
+    }
+
+    private void awaitRetry(Duration delay) {
+        try {
+            closeRequested.await(delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end(CloseReason.of(CloseReason.Kind.CLOSED, "interrupted"));
+        }
+    }
+
+    /** The one writer of {@link #state}, on the client's thread. */
+    private void changeState(State next) {
+        if (state == next) {
+            return;
+        }
+        state = next;
+        log(Level.DEBUG, "= session is " + next);
+        config.listener.stateChanged(next, next == State.CLOSED ? closeReason() : Optional.empty());
+    }
+
+    @Override
+    public String toString() {
+        return "ReliableClient[" + id + " " + uri + " " + state() + "]";
+    }
+
+    /** Options of a {@link ReliableClient}. */
+    public static final class Builder {
+        private final URI uri;
+        private WebSocketOptions options = WebSocketOptions.DEFAULT;
+        private ReliableOptions reliable = ReliableOptions.DEFAULT;
+        private final Headers.Builder headers = Headers.builder();
+        private Supplier<Headers> credentials = Headers::empty;
+        private ReconnectPolicy policy = ReconnectPolicy.standard();
+        private Listener listener = new Listener() { };
+        private Consumer<WebSocketClient.Builder> configure = b -> { };
+
+        private Builder(URI uri) {
+            this.uri = Objects.requireNonNull(uri, "uri");
+            String scheme = String.valueOf(uri.getScheme()).toLowerCase(java.util.Locale.ROOT);
+            if (!scheme.equals("ws") && !scheme.equals("wss")) {
+                throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
+            }
+        }
+
+        /** Options of each connection (timeouts, keepalive, limits). */
+        public Builder options(WebSocketOptions options) {
+            this.options = Objects.requireNonNull(options);
+            return this;
+        }
+
+        /** Bounds and timings of the session (outbox, inbox, acknowledgements). */
+        public Builder reliable(ReliableOptions options) {
+            this.reliable = Objects.requireNonNull(options);
+            return this;
+        }
+
+        /** Adds a header to every opening handshake. */
+        public Builder header(String name, String value) {
+            headers.add(name, value);
+            return this;
+        }
+
+        /**
+         * Called before every connection attempt, on the client's thread; the headers it returns are added to that
+         * attempt's handshake (e.g. a freshly refreshed {@code Authorization}). If it throws, the policy hears
+         * {@link Failure.CredentialsFailed}.
+         */
+        public Builder credentials(Supplier<Headers> hook) {
+            this.credentials = Objects.requireNonNull(hook);
+            return this;
+        }
+
+        /** Decides after each failure whether and when to try again; {@link ReconnectPolicy#standard()} by default. */
+        public Builder reconnect(ReconnectPolicy policy) {
+            this.policy = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        public Builder listener(Listener listener) {
+            this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** Any other setting of the underlying {@link WebSocketClient} (TLS context, redirects, user agent...). */
+        public Builder configure(Consumer<WebSocketClient.Builder> configure) {
+            this.configure = Objects.requireNonNull(configure);
+            return this;
+        }
+
+        /** Starts the client: returns at once, in state CONNECTING; sends wait in the outbox until OPEN. */
+        public ReliableClient connect() {
+            ReliableClient client = new ReliableClient(this);
+            client.thread.start();
+            return client;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.lifeline.reliable;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Bounds and timings of a reliable session, the same for clients and servers. Start from {@link #DEFAULT}:
+ * {@code ReliableOptions.DEFAULT.withOutbox(256, 1 << 20)}.
+ *
+ * @param outboxMessages unacknowledged messages kept for resending; {@code send} blocks beyond it; 1024
+ * @param outboxBytes unacknowledged payload bytes kept for resending; {@code send} blocks beyond it; 4 MiB
+ * @param inboxMessages received messages waiting for the application; beyond it the session stops reading
+ *        its connection, so that TCP pushes back on the sender; 1024
+ * @param inboxBytes received payload bytes waiting for the application, likewise; 4 MiB
+ * @param ackEvery an ACK is sent at once when this many received messages are unacknowledged; 32
+ * @param ackDelay otherwise an ACK is sent this long after the first unacknowledged message, unless outgoing DATA
+ *        carried it first; 20 ms
+ * @param sendTimeout how long {@code send} may block on a full outbox before it throws
+ *        {@link OutboxFullException}; 30 s
+ * @param closeTimeout how long a graceful {@code close()} waits for the peer to acknowledge what was sent; 10 s
+ */
+public record ReliableOptions(
+        int outboxMessages,
+        long outboxBytes,
+        int inboxMessages,
+        long inboxBytes,
+        int ackEvery,
+        Duration ackDelay,
+        Duration sendTimeout,
+        Duration closeTimeout) {
+
+    public static final ReliableOptions DEFAULT = new ReliableOptions(1024, 4L << 20, 1024, 4L << 20, 32,
+            Duration.ofMillis(20), Duration.ofSeconds(30), Duration.ofSeconds(10));
+
+    public ReliableOptions {
+        if (outboxMessages <= 0 || outboxBytes <= 0 || inboxMessages <= 0 || inboxBytes <= 0 || ackEvery <= 0) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+        Objects.requireNonNull(ackDelay, "ackDelay");
+        if (ackDelay.isNegative()) {
+            throw new IllegalArgumentException("ackDelay must not be negative");
+        }
+        positive(sendTimeout, "sendTimeout");
+        positive(closeTimeout, "closeTimeout");
+    }
+
+    /** Bounds the unacknowledged messages kept for resending (the replay buffer). */
+    public ReliableOptions withOutbox(int messages, long bytes) {
+        return new ReliableOptions(messages, bytes, inboxMessages, inboxBytes, ackEvery, ackDelay, sendTimeout,
+                closeTimeout);
+    }
+
+    /** Bounds the received messages waiting for the application. */
+    public ReliableOptions withInbox(int messages, long bytes) {
+        return new ReliableOptions(outboxMessages, outboxBytes, messages, bytes, ackEvery, ackDelay, sendTimeout,
+                closeTimeout);
+    }
+
+    /** Acknowledge after {@code every} messages or {@code delay}, whichever comes first. */
+    public ReliableOptions withAcks(int every, Duration delay) {
+        return new ReliableOptions(outboxMessages, outboxBytes, inboxMessages, inboxBytes, every, delay, sendTimeout,
+                closeTimeout);
+    }
+
+    public ReliableOptions withSendTimeout(Duration d) {
+        return new ReliableOptions(outboxMessages, outboxBytes, inboxMessages, inboxBytes, ackEvery, ackDelay, d,
+                closeTimeout);
+    }
+
+    public ReliableOptions withCloseTimeout(Duration d) {
+        return new ReliableOptions(outboxMessages, outboxBytes, inboxMessages, inboxBytes, ackEvery, ackDelay,
+                sendTimeout, d);
+    }
+
+    private static void positive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+    }
+}

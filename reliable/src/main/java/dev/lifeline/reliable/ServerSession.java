@@ -1,0 +1,74 @@
+package dev.lifeline.reliable;
+
+import dev.lifeline.WebSocket;
+import dev.lifeline.protocol.CloseCode;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A session on a {@link ReliableServer}: what its handler talks to, for as long as the session lives, across every
+ * connection the client makes. Between connections it waits in the {@link SessionStore} for the resume window.
+ *
+ * <p>Besides {@link ReliableSession}, it offers what stores need: {@link #idleFor()}, {@link #expire(Duration)} and
+ * {@link #evict()}. Thread-safe.
+ */
+public final class ServerSession extends Endpoint {
+    private final String token;
+
+    ServerSession(String id, byte[] token, ReliableOptions options) {
+        super(id, options);
+        this.token = ReliableClient.encodeToken(token);
+    }
+
+    /** The session's token: URL-safe base64 (no padding) of its bytes on the wire. Always present. */
+    @Override
+    public Optional<String> token() {
+        return Optional.of(token);
+    }
+
+    /** The connection attached now (its handshake request carries the client's headers); empty between them. */
+    public Optional<WebSocket> connection() {
+        return currentConnection();
+    }
+
+    /** How long the session has been without a connection; empty while one is attached or once it has ended. */
+    public Optional<Duration> idleFor() {
+        OptionalLong since = detachedSince();
+        return since.isPresent() ? Optional.of(Duration.ofNanos(System.nanoTime() - since.getAsLong()))
+                : Optional.empty();
+    }
+
+    /** Ends the session as {@link CloseReason.Kind#EXPIRED} if it has been without a connection for {@code window}. */
+    public boolean expire(Duration window) {
+        boolean expired = endIfDetachedFor(window, CloseReason.of(CloseReason.Kind.EXPIRED,
+                "no connection for " + window));
+        if (expired) {
+            log(Level.DEBUG, "expired after " + window + " without a connection");
+        }
+        return expired;
+    }
+
+    /** Ends the session as {@link CloseReason.Kind#EVICTED} if it is without a connection (to make room). */
+    public boolean evict() {
+        return endIfDetachedFor(Duration.ZERO, CloseReason.of(CloseReason.Kind.EVICTED,
+                "evicted to make room for a new session"));
+    }
+
+    /** Ends the session from the server's side without waiting for acknowledgements; closes with {@code code}. */
+    void terminate(CloseReason reason, CloseCode code) {
+        end(reason).ifPresent(ws -> ws.close(code, Wire.truncate(reason.detail())));
+    }
+
+    @Override
+    public void close() {
+        closeGracefully();
+    }
+
+    @Override
+    public String toString() {
+        return "ServerSession[" + id + " " + (idleFor().map(d -> "idle " + d.toMillis() + " ms").orElse(
+                isEnded() ? "ended" : "attached")) + "]";
+    }
+}

@@ -1,0 +1,144 @@
+package dev.lifeline.internal;
+
+import dev.lifeline.ConcurrencyException;
+import dev.lifeline.Message;
+import dev.lifeline.WebSocketOptions;
+import dev.lifeline.protocol.ConnectionClosedOkException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+/**
+ * The messages a connection received that the application has not taken yet, taken by one receiver at a time.
+ * Bounded: past {@code maxQueue} messages or {@code maxQueueBytes} the connection's reader stops reading (see
+ * {@link Connection}). Guarded by the connection's lock, like {@link Outgoing} and {@link Pings}; {@link #take}
+ * takes the lock itself.
+ */
+final class Inbox {
+    private final Connection connection;
+    private final WebSocketOptions options;
+    private final ArrayDeque<Message> messages = new ArrayDeque<>();
+    private long bytes;
+    private Thread receiver;
+    /** The thread that took the last message: the one whose sends may be deferred while more messages wait. */
+    private Thread lastReceiver;
+
+    Inbox(Connection connection, WebSocketOptions options) {
+        this.connection = connection;
+        this.options = options;
+    }
+
+    /** More than {@code maxQueue} messages, or more than {@code maxQueueBytes}, wait to be taken. */
+    boolean overLimit() {
+        return messages.size() > options.maxQueue() || bytes > options.maxQueueBytes();
+    }
+
+    /**
+     * Adds a message. While the connection is closing the reader must go on reading to find the peer's Close, so
+     * then a message that finds the queue full is dropped rather than kept.
+     */
+    void add(Message message, boolean open) {
+        if (!open && messages.size() >= options.maxQueue()) {
+            connection.log(Level.DEBUG, "dropping a message received while closing with a full queue: " + message);
+            return;
+        }
+        messages.add(message);
+        bytes += message.size();
+    }
+
+    /** Whether {@code thread} took the last message and more are waiting for it. Caller holds the lock. */
+    boolean moreFor(Thread thread) {
+        return thread == lastReceiver && !messages.isEmpty();
+    }
+
+    /**
+     * Waits for the next message, at most {@code timeoutNanos} (forever when negative).
+     *
+     * @throws dev.lifeline.protocol.ConnectionClosedException when no message is left and none can come
+     * @throws ConcurrencyException when another thread is already waiting
+     */
+    Optional<Message> take(long timeoutNanos) {
+        connection.lock.lock();
+        try {
+            if (receiver != null) {
+                throw new ConcurrencyException("receive() is already being called by " + receiver);
+            }
+            receiver = Thread.currentThread();
+            try {
+                long remaining = timeoutNanos;
+                while (messages.isEmpty()) {
+                    if (connection.writeDeferredLocked()) {
+                        // Flush before blocking: the replies to the messages just handled go out in one write.
+                        connection.lock.unlock();
+                        try {
+                            connection.flushDeferred();
+                        } finally {
+                            connection.lock.lock();
+                        }
+                        continue;
+                    }
+                    if (connection.inputEndedLocked()) {
+                        throw connection.closedExceptionLocked();
+                    }
+                    if (timeoutNanos < 0) {
+                        connection.changed.await();
+                    } else if (remaining <= 0) {
+                        return Optional.empty();
+                    } else {
+                        remaining = connection.changed.awaitNanos(remaining);
+                    }
+                }
+                Message message = messages.poll();
+                bytes -= message.size();
+                lastReceiver = receiver;
+                connection.changed.signalAll();
+                return Optional.of(message);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancelledReceive(e);
+            } finally {
+                receiver = null;
+            }
+        } finally {
+            connection.lock.unlock();
+        }
+    }
+
+    /** The messages until the connection closes: ends after a normal close, throws after any other. */
+    Iterator<Message> iterator() {
+        return new Iterator<>() {
+            private Message next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    try {
+                        next = take(-1).orElseThrow();
+                    } catch (ConnectionClosedOkException e) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public Message next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("the connection closed normally");
+                }
+                Message m = next;
+                next = null;
+                return m;
+            }
+        };
+    }
+
+    /** receive() was interrupted. */
+    static final class CancelledReceive extends RuntimeException {
+        CancelledReceive(InterruptedException cause) {
+            super("interrupted while waiting for a message", cause);
+        }
+    }
+}

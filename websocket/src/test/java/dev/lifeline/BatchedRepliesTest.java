@@ -1,0 +1,78 @@
+package dev.lifeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Replies sent by the receiving thread while more received messages wait are written together (one syscall for
+ * a batch): they must still all arrive, in order, without the peer sending anything more, and a deferred reply
+ * must not wait for a receiving thread that stopped receiving.
+ */
+@Timeout(30)
+class BatchedRepliesTest {
+    @Test
+    void everyReplyToABurstOfPipelinedMessagesArrivesInOrder() throws Exception {
+        try (Peers peers = Peers.start()) {
+            Peers.Pair pair = peers.connect();
+            Thread echo = Thread.ofVirtual().start(() -> {
+                for (Message m : pair.server()) {
+                    pair.server().send(m);
+                }
+            });
+            int count = 2_000;
+            for (int i = 0; i < count; i++) {
+                pair.client().send("m" + i);
+            }
+            List<String> replies = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Optional<Message> reply = pair.client().receive(Peers.PATIENCE);
+                assertThat(reply).as("reply %d within %s", i, Peers.PATIENCE).isPresent();
+                replies.add(((Message.Text) reply.get()).text());
+            }
+            for (int i = 0; i < count; i++) {
+                assertThat(replies.get(i)).isEqualTo("m" + i);
+            }
+            pair.client().close();
+            assertThat(echo.join(Peers.PATIENCE)).isTrue();
+        }
+    }
+
+    @Test
+    void aDeferredReplyIsWrittenEvenIfTheReceivingThreadStopsReceiving() throws Exception {
+        try (Peers peers = Peers.start()) {
+            Peers.Pair pair = peers.connect();
+            pair.client().send("first");
+            pair.client().send("second");
+            Thread.sleep(200); // both are in the server's inbox now
+            Message first = pair.server().receive();
+            pair.server().send(first); // "second" waits, so this reply is deferred
+            long start = System.nanoTime();
+            Optional<Message> reply = pair.client().receive(Duration.ofSeconds(2));
+            assertThat(reply).contains(Message.text("first"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+            pair.client().close();
+        }
+    }
+
+    @Test
+    void aReplyDeferredForABatchIsWrittenBeforeTheSameThreadAborts() throws Exception {
+        try (Peers peers = Peers.start()) {
+            Peers.Pair pair = peers.connect();
+            pair.client().send("first");
+            pair.client().send("drop");
+            Thread.sleep(200); // both are in the server's inbox now
+            Message first = pair.server().receive();
+            pair.server().send(first); // "drop" waits, so this reply is deferred
+            pair.server().receive();
+            pair.server().abort();
+
+            assertThat(pair.client().receive(Duration.ofSeconds(2))).contains(Message.text("first"));
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.lifeline;
+
+import static dev.lifeline.Peers.PATIENCE;
+import static dev.lifeline.Peers.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeline.protocol.CloseStatus;
+import dev.lifeline.protocol.ConnectionClosedOkException;
+import dev.lifeline.testing.Census;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Graceful shutdown of a server: it stops accepting, answers handshakes in flight with 503, closes open connections
+ * with 1001 (RFC 6455 §7.4.1, "going away"), and waits a bounded time for handlers. Acceptance test 8: 1,000
+ * connections exchanging messages, then shutdown; every client sees 1001 and no socket or thread is left behind.
+ */
+@Timeout(120)
+class ShutdownTest {
+    private static final int CONNECTIONS = 1000;
+    private static final int OPENERS = 25;
+    private static final CloseStatus GOING_AWAY = CloseStatus.of(1001, "server shutting down");
+
+    @Test
+    void thousandConnectionsSeeGoingAwayOnShutdownAndLeaveNothingBehind() throws Exception {
+        try (WebSocketServer first = echoServer(); WebSocket warmUp = WebSocketClient.connect(Peers.uri(first))) {
+            warmUp.send("starts the shared timer thread, which outlives any connection");
+            warmUp.receive();
+        }
+        long fdsBefore = Census.openFileDescriptors();
+        int platformBefore = Census.platformThreads();
+        List<String> threadsBefore = Census.lifelineThreads();
+        WebSocketServer server = echoServer();
+
+        List<WebSocket> clients = openAndExchange(server);
+
+        assertThat(server.connections()).hasSize(CONNECTIONS);
+        assertThat(Census.openFileDescriptors()).isGreaterThanOrEqualTo(fdsBefore + 2L * CONNECTIONS);
+        server.close();
+        for (WebSocket client : clients) {
+            assertThat(await(client.closed())).isEqualTo(GOING_AWAY);
+            assertThat(client.closedException()).containsInstanceOf(ConnectionClosedOkException.class);
+        }
+        assertThat(server.connections()).isEmpty();
+        awaitNothingLeft(fdsBefore, platformBefore, threadsBefore);
+    }
+
+    private static WebSocketServer echoServer() throws java.io.IOException {
+        return WebSocketServer.builder(ws -> {
+            for (Message m : ws) {
+                ws.send(m);
+            }
+        }).start();
+    }
+
+    /** Opens the connections from a few threads at a time, each exchanging two messages with the server. */
+    private static List<WebSocket> openAndExchange(WebSocketServer server) throws Exception {
+        List<WebSocket> clients = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Void>> openers = new ArrayList<>();
+        for (int w = 0; w < OPENERS; w++) {
+            int first = w;
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            openers.add(done);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = first; i < CONNECTIONS; i += OPENERS) {
+                        WebSocket ws = WebSocketClient.connect(Peers.uri(server));
+                        clients.add(ws);
+                        for (String text : List.of("hello " + i, "bye " + i)) {
+                            ws.send(text);
+                            assertThat(ws.receive()).isEqualTo(Message.text(text));
+                        }
+                    }
+                    done.complete(null);
+                } catch (Throwable e) {
+                    done.completeExceptionally(e);
+                }
+            });
+        }
+        CompletableFuture.allOf(openers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        assertThat(clients).hasSize(CONNECTIONS);
+        return clients;
+    }
+
+    /**
+     * Waits (boundedly) until the descriptors, the platform threads and Lifeline's threads, virtual ones included,
+     * are back to what they were.
+     */
+    private static void awaitNothingLeft(long fdsBefore, int platformBefore, List<String> threadsBefore)
+            throws Exception {
+        long start = System.nanoTime();
+        List<String> extra;
+        long fds;
+        do {
+            Thread.sleep(50);
+            extra = new ArrayList<>(Census.lifelineThreads());
+            threadsBefore.forEach(extra::remove);
+            fds = Census.openFileDescriptors();
+        } while ((!extra.isEmpty() || fds > fdsBefore) && Peers.millisSince(start) < PATIENCE.toMillis());
+        assertThat(extra).as("Lifeline threads left behind").isEmpty();
+        assertThat(fds).as("file descriptors open, before: %d", fdsBefore).isLessThanOrEqualTo(fdsBefore);
+        assertThat(Census.platformThreads()).as("platform threads").isLessThanOrEqualTo(platformBefore);
+    }
+
+    @Test
+    void handshakeInFlightIsAnswered503() throws Exception {
+        WebSocketServer server = WebSocketServer.builder(ws -> { }).start();
+        long before = Peers.serverConnectionThreads();
+        try (Socket slow = new Socket()) {
+            slow.connect(new InetSocketAddress("127.0.0.1", server.port()));
+            slow.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            Peers.awaitServerConnectionThreads(before);
+
+            long closing = System.nanoTime();
+            server.close();
+
+            slow.setSoTimeout((int) PATIENCE.toMillis());
+            InputStream in = slow.getInputStream();
+            String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(response).startsWith("HTTP/1.1 503 ").contains("server shutting down");
+            assertThat(Peers.millisSince(closing)).as("milliseconds to the 503, far below openTimeout")
+                    .isLessThan(2_000);
+        }
+    }
+
+    @Test
+    void handlersThatIgnoreTheCloseAreInterruptedAfterTheBound() throws Exception {
+        CompletableFuture<Boolean> started = new CompletableFuture<>();
+        CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
+        WebSocketServer server = WebSocketServer.builder(ws -> {
+            started.complete(true);
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                interrupted.complete(true);
+            }
+        }).start();
+        WebSocket client = WebSocketClient.connect(Peers.uri(server));
+        await(started);
+        long start = System.nanoTime();
+
+        server.close(Duration.ofMillis(300));
+
+        assertThat(Peers.millisSince(start)).as("milliseconds close took").isBetween(300L, 1_500L);
+        assertThat(await(interrupted)).isTrue();
+        assertThat(await(client.closed())).isEqualTo(GOING_AWAY);
+    }
+
+    @Test
+    void closedServerAcceptsNoMoreConnections() throws Exception {
+        WebSocketServer server = WebSocketServer.builder(ws -> { }).start();
+        server.close();
+        assertThatThrownBy(() -> WebSocketClient.connect(Peers.uri(server))).isInstanceOf(ConnectException.class);
+        assertThat(Collections.unmodifiableSet(server.connections())).isEmpty();
+    }
+}
