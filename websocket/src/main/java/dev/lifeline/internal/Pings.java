@@ -125,9 +125,8 @@ final class Pings {
                 // Paused now, or at any moment since the Ping left: the Pong may still sit behind unread data.
                 if (connection.readerPausedLocked() || connection.pausesLocked() != pausesBefore) {
                     armTimeout(answer);
-                    if (connection.probeLocked()) {
-                        connection.flushIfIdle();
-                    }
+                    connection.probeLocked();
+                    connection.flushIfIdle(); // the probe, or bytes already waiting: either write finds a dead peer
                     return;
                 }
             } finally {
