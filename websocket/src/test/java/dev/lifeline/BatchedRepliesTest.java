@@ -10,15 +10,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Replies sent by the receiving thread while more received messages wait are written together (one syscall for
+ * With {@link WebSocketOptions#withBatchedReplies}, replies sent by the receiving thread while more received
+ * messages wait are written together (one syscall for
  * a batch): they must still all arrive, in order, without the peer sending anything more, and a deferred reply
  * must not wait for a receiving thread that stopped receiving.
  */
 @Timeout(30)
 class BatchedRepliesTest {
+    private static final WebSocketOptions BATCHING = WebSocketOptions.DEFAULT.withBatchedReplies(true);
+
     @Test
     void everyReplyToABurstOfPipelinedMessagesArrivesInOrder() throws Exception {
-        try (Peers peers = Peers.start()) {
+        try (Peers peers = Peers.start(b -> b.options(BATCHING))) {
             Peers.Pair pair = peers.connect();
             Thread echo = Thread.ofVirtual().start(() -> {
                 for (Message m : pair.server()) {
@@ -45,7 +48,7 @@ class BatchedRepliesTest {
 
     @Test
     void aDeferredReplyIsWrittenEvenIfTheReceivingThreadStopsReceiving() throws Exception {
-        try (Peers peers = Peers.start()) {
+        try (Peers peers = Peers.start(b -> b.options(BATCHING))) {
             Peers.Pair pair = peers.connect();
             pair.client().send("first");
             pair.client().send("second");
@@ -62,7 +65,7 @@ class BatchedRepliesTest {
 
     @Test
     void aReplyDeferredForABatchIsWrittenBeforeTheSameThreadAborts() throws Exception {
-        try (Peers peers = Peers.start()) {
+        try (Peers peers = Peers.start(b -> b.options(BATCHING))) {
             Peers.Pair pair = peers.connect();
             pair.client().send("first");
             pair.client().send("drop");

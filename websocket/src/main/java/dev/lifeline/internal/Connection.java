@@ -377,7 +377,8 @@ public final class Connection implements WebSocket {
             end = outgoing.queuedLocked();
             // Replies sent while more received messages wait are written together, before the receiving thread
             // next blocks: one syscall for a batch instead of one per frame.
-            if (inbox.moreFor(Thread.currentThread()) && outgoing.pendingBytesLocked() <= options.writeLimit()) {
+            if (options.batchReplies() && inbox.moreFor(Thread.currentThread())
+                    && outgoing.pendingBytesLocked() <= options.writeLimit()) {
                 outgoing.deferLocked();
                 return;
             }

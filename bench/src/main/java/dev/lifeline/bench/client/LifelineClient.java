@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 /** Lifeline's client as a user writes it: a virtual thread per connection loops on {@code receive()}. */
 final class LifelineClient implements ClientLibrary {
     private final WebSocketClient client = WebSocketClient.builder()
-            .options(WebSocketOptions.DEFAULT.withoutKeepalive().withMaxMessageSize(MAX_MESSAGE)).build();
+            .options(WebSocketOptions.DEFAULT.withoutKeepalive().withMaxMessageSize(MAX_MESSAGE).withBatchedReplies(true)).build();
 
     @Override
     public Link connect(URI uri, Receiver receiver) throws Exception {

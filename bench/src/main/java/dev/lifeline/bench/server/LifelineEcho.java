@@ -11,7 +11,7 @@ final class LifelineEcho implements EchoServer {
     private final WebSocketServer server;
 
     LifelineEcho() throws IOException {
-        WebSocketOptions options = WebSocketOptions.DEFAULT.withoutKeepalive().withMaxMessageSize(MAX_MESSAGE);
+        WebSocketOptions options = WebSocketOptions.DEFAULT.withoutKeepalive().withMaxMessageSize(MAX_MESSAGE).withBatchedReplies(true);
         server = WebSocketServer.builder(ws -> {
             for (Message m : ws) {
                 ws.send(m);
