@@ -208,15 +208,13 @@ public final class Connection implements WebSocket {
 
     /**
      * Queues an empty unsolicited Pong to find out whether TCP still works, unless bytes already wait to be written
-     * (then the write timeout watches the connection). Returns whether it queued one. Caller holds {@link #lock}.
+     * (writing those tells the same). Caller holds {@link #lock}.
      */
-    boolean probeLocked() {
-        if (!isOpenLocked() || outgoing.pendingBytesLocked() > 0) {
-            return false;
+    void probeLocked() {
+        if (isOpenLocked() && outgoing.pendingBytesLocked() == 0) {
+            protocol.sendPong(ByteBuffer.allocate(0));
+            afterProtocol();
         }
-        protocol.sendPong(ByteBuffer.allocate(0));
-        afterProtocol();
-        return true;
     }
 
     /** Whether sends were left unwritten for a batch. Caller holds {@link #lock}. */
