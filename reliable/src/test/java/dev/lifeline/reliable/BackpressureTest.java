@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * An application that does not read holds the sender back (inbox full, then the connection, then the sender's
- * bounded outbox) without losing anything, and a connection that dies meanwhile is still noticed.
+ * bounded outbox) without losing anything, and a connection that dies meanwhile is still noticed, though the
+ * server's WebSocket queue is small enough that its reader is paused when the proxy cuts (the WebSocket layer's
+ * own case of a paused reader and a silent dead peer is {@code KeepaliveTest}).
  */
 @Timeout(30)
 class BackpressureTest {
@@ -33,7 +35,7 @@ class BackpressureTest {
             }
             received.complete(all);
             session.forEach(m -> { });
-        }).reliable(Loopback.RELIABLE.withInbox(4, 1024)).start();
+        }).options(Loopback.FAST.withMaxQueue(4, 1024)).reliable(Loopback.RELIABLE.withInbox(4, 1024)).start();
                 ChaosProxy proxy = new ChaosProxy(server.port());
                 ReliableClient client = Loopback.client(proxy.port())
                         .reliable(Loopback.RELIABLE.withOutbox(16, 1024).withSendTimeout(Duration.ofSeconds(20)))
@@ -49,8 +51,10 @@ class BackpressureTest {
             assertThat(sending).isNotDone();
 
             ServerSession session = onServer.get(5, TimeUnit.SECONDS);
+            proxy.refuse(true); // the client would come back at once and the session would never look idle
             proxy.cutAll();
             await(() -> session.idleFor().isPresent());
+            proxy.refuse(false);
 
             read.countDown();
             List<Message> expected = new ArrayList<>();
