@@ -103,9 +103,13 @@ public final class Compare {
 
     private void serverRun(Servers server, Scenario scenario, int rep) {
         Path log = options.logs.resolve("server-" + server.id() + ".log");
-        try (Jvm jvm = Jvm.start(pinned ? SERVER_CORE : -1, EchoMain.class, List.of(server.id()), SERVER_OPTS, log)) {
+        List<String> args = scenario.deflate() ? List.of(server.id(), EchoMain.DEFLATE) : List.of(server.id());
+        try (Jvm jvm = Jvm.start(pinned ? SERVER_CORE : -1, EchoMain.class, args, SERVER_OPTS, log)) {
             int port = Integer.parseInt(jvm.await("READY ", START_TIMEOUT).trim());
             Target target = server.raw() ? Target.rawTcp(port) : Target.webSocket(port);
+            if (scenario.deflate()) {
+                target = target.deflating();
+            }
             if (scenario == Scenario.CONNECTIONS) {
                 IdleConnections.Result r = IdleConnections.run(target, options.connections, () -> {
                     jvm.send("stats");
@@ -134,8 +138,18 @@ public final class Compare {
                 }
                 case SMALL -> result(Metric.SERVER_SMALL, server.id(), rep, r);
                 case LARGE -> result(Metric.SERVER_LARGE, server.id(), rep, r);
+                case COMPRESSED -> {
+                    result(Metric.SERVER_COMPRESSED, server.id(), rep, r);
+                    result(Metric.SERVER_COMPRESSED_MIB, server.id(), rep, r);
+                }
                 case CONNECTIONS -> throw new IllegalStateException("handled above");
             }
+        } catch (Connector.NotNegotiated e) {
+            for (Metric m : metricsOf(scenario, Metric.Side.SERVER)) {
+                results.notApplicable(m, server.id(), "no permessage-deflate");
+            }
+            System.out.printf(Locale.ROOT, "rep %d/%d  server %-42s %-15s n/a: %s%n", rep + 1, options.reps,
+                    Metric.SERVER_COMPRESSED.title, Report.title(server.id()), e.getMessage());
         } catch (IOException | RuntimeException e) {
             fail(metricsOf(scenario, Metric.Side.SERVER), server.id(), rep, describe(e));
         }
@@ -211,6 +225,7 @@ public final class Compare {
             case SMALL -> List.of(side == Metric.Side.SERVER ? Metric.SERVER_SMALL : Metric.CLIENT_SMALL);
             case LARGE -> List.of(side == Metric.Side.SERVER ? Metric.SERVER_LARGE : Metric.CLIENT_LARGE);
             case CONNECTIONS -> List.of(Metric.SERVER_RSS, Metric.SERVER_HEAP, Metric.SERVER_CONNECT);
+            case COMPRESSED -> List.of(Metric.SERVER_COMPRESSED, Metric.SERVER_COMPRESSED_MIB);
         };
     }
 

@@ -11,6 +11,9 @@ enum Metric {
     SERVER_RSS(Side.SERVER, "idle connections: RSS per connection", "KiB", false),
     SERVER_HEAP(Side.SERVER, "idle connections: heap per connection", "KiB", false),
     SERVER_CONNECT(Side.SERVER, "connect rate (TCP + handshake)", "conn/s", true),
+    SERVER_COMPRESSED(Side.SERVER, "compressed echo (16 × 16 in flight, 1 KiB JSON, deflate)", "msg/s", true),
+    SERVER_COMPRESSED_MIB(Side.SERVER, "compressed echo (16 × 16 in flight, 1 KiB JSON, deflate), payload",
+            "MiB/s", true),
     CLIENT_SMALL(Side.CLIENT, "small messages (64 × 16 in flight, 64 B)", "msg/s", true),
     CLIENT_LARGE(Side.CLIENT, "large messages (1 MiB, 4 in flight)", "MiB/s", true);
 

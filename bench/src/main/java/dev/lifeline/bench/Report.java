@@ -70,9 +70,7 @@ final class Report {
             md.append("| ").append(m.title).append(", ").append(m.unit).append(m.higherIsBetter ? " ↑" : " ↓")
                     .append(" |");
             for (String s : subjects) {
-                OptionalDouble v = results.median(m, s);
-                md.append(' ').append(v.isPresent() ? m.format(v.getAsDouble())
-                        : results.error(m, s).isPresent() ? "error" : "—").append(" |");
+                md.append(' ').append(cell(m, s)).append(" |");
             }
             Optional<Map.Entry<String, Double>> best = results.best(m, peers(side));
             md.append(' ').append(best.map(b -> ratio(m, LIFELINE, b.getValue()).map(r -> r + " (" + title(b.getKey())
@@ -83,9 +81,20 @@ final class Report {
         }
     }
 
-    /** Whether the subject ran this metric at all (with a figure or an error). */
-    private boolean measured(Metric m, String subject) {
-        return results.median(m, subject).isPresent() || results.error(m, subject).isPresent();
+    /** Whether the subject ran this metric at all (with a figure, an error, or a reason it cannot). */
+    boolean measured(Metric m, String subject) {
+        return results.median(m, subject).isPresent() || results.error(m, subject).isPresent()
+                || results.notApplicable(m, subject).isPresent();
+    }
+
+    /** A subject's median, or why there is none: "error", "n/a (reason)", or "—" when it did not run. */
+    String cell(Metric m, String subject) {
+        OptionalDouble v = results.median(m, subject);
+        if (v.isPresent()) {
+            return m.format(v.getAsDouble());
+        }
+        return results.notApplicable(m, subject).map(r -> "n/a (" + r + ")")
+                .orElse(results.error(m, subject).isPresent() ? "error" : "—");
     }
 
     private Optional<String> ratio(Metric m, String subject, double to) {

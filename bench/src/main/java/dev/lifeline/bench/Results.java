@@ -8,10 +8,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
-/** Figures of every repetition, by metric and subject; a subject with any failed repetition has no figure. */
+/**
+ * Figures of every repetition, by metric and subject; a subject with any failed repetition has no figure, and one
+ * that cannot take part (a server without permessage-deflate in the compressed scenario) has a reason instead.
+ */
 final class Results {
     private final Map<Metric, Map<String, List<Double>>> values = new EnumMap<>(Metric.class);
     private final Map<Metric, Map<String, List<String>>> errors = new EnumMap<>(Metric.class);
+    private final Map<Metric, Map<String, String>> notApplicable = new EnumMap<>(Metric.class);
 
     void add(Metric metric, String subject, double value) {
         values.computeIfAbsent(metric, m -> new LinkedHashMap<>()).computeIfAbsent(subject, s -> new ArrayList<>())
@@ -23,10 +27,19 @@ final class Results {
                 .add(error);
     }
 
+    /** The subject cannot run this metric's scenario, for {@code reason} (e.g. "no permessage-deflate"). */
+    void notApplicable(Metric metric, String subject, String reason) {
+        notApplicable.computeIfAbsent(metric, m -> new LinkedHashMap<>()).put(subject, reason);
+    }
+
+    Optional<String> notApplicable(Metric metric, String subject) {
+        return Optional.ofNullable(notApplicable.getOrDefault(metric, Map.of()).get(subject));
+    }
+
     /** The median of the repetitions, unless any of them failed. */
     OptionalDouble median(Metric metric, String subject) {
         List<Double> v = values.getOrDefault(metric, Map.of()).getOrDefault(subject, List.of());
-        if (v.isEmpty() || error(metric, subject).isPresent()) {
+        if (v.isEmpty() || error(metric, subject).isPresent() || notApplicable(metric, subject).isPresent()) {
             return OptionalDouble.empty();
         }
         List<Double> sorted = v.stream().sorted().toList();

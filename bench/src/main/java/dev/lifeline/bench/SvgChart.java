@@ -21,7 +21,7 @@ final class SvgChart {
 
     static String render(Results results, Report report, String heading, String subheading) {
         List<Metric> metrics = List.of(Metric.values()).stream().filter(m -> report.subjects(m.side).stream()
-                .anyMatch(s -> results.median(m, s).isPresent() || results.error(m, s).isPresent())).toList();
+                .anyMatch(s -> report.measured(m, s))).toList();
         int rows = 0;
         for (Metric m : metrics) {
             rows = Math.max(rows, report.subjects(m.side).size());
@@ -56,7 +56,7 @@ final class SvgChart {
             text(svg, x, rowY + 13, 11, "normal", Report.title(s));
             OptionalDouble v = results.median(m, s);
             if (v.isEmpty()) {
-                text(svg, x + LABEL, rowY + 13, 11, "normal", results.error(m, s).isPresent() ? "error" : "—");
+                text(svg, x + LABEL, rowY + 13, 11, "normal", report.cell(m, s));
                 continue;
             }
             int w = max > 0 ? (int) Math.max(1, Math.round(v.getAsDouble() / max * BAR_AREA)) : 1;

@@ -50,6 +50,18 @@ class ReportTest {
     }
 
     @Test
+    void aServerWithoutPermessageDeflateIsNotApplicableRatherThanAnError() {
+        results.add(Metric.SERVER_COMPRESSED, "lifeline", 50_000);
+        results.add(Metric.SERVER_COMPRESSED, "netty", 40_000);
+        results.notApplicable(Metric.SERVER_COMPRESSED, "jetty", "no permessage-deflate");
+        String md = report.markdown(List.of("# t"));
+        assertThat(md).contains("| compressed echo (16 × 16 in flight, 1 KiB JSON, deflate), msg/s ↑ | 50,000 | 40,000"
+                + " | n/a (no permessage-deflate) | — | 1.25 (Netty) | — |");
+        assertThat(md).doesNotContain("- server, compressed echo");
+        assertThat(SvgChart.render(results, report, "t", "s")).contains(">n/a (no permessage-deflate)</text>");
+    }
+
+    @Test
     void theChartIsWellFormedSvgWithOneBarPerFigure() throws Exception {
         String svg = SvgChart.render(results, report, "Lifeline <benchmarks>", "2 cores & more");
         var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()

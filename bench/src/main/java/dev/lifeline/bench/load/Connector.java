@@ -26,14 +26,38 @@ public final class Connector {
     private static final int SOURCES = 4;
     private static final int MAX_HEAD = 8192;
 
-    /** Where the load goes: a WebSocket echo server, or a raw TCP echo (no handshake). */
-    public record Target(String host, int port, boolean raw) {
+    /**
+     * The one extension offer of a compressing connection (RFC 7692 §7.1): no context takeover either way, so that
+     * each message is compressed and inflated on its own.
+     */
+    public static final String DEFLATE_OFFER = "permessage-deflate; client_no_context_takeover;"
+            + " server_no_context_takeover";
+
+    /**
+     * Where the load goes: a WebSocket echo server, or a raw TCP echo (no handshake); {@code deflate} when the
+     * handshake must negotiate {@link #DEFLATE_OFFER}.
+     */
+    public record Target(String host, int port, boolean raw, boolean deflate) {
         public static Target webSocket(int port) {
-            return new Target("127.0.0.1", port, false);
+            return new Target("127.0.0.1", port, false, false);
         }
 
         public static Target rawTcp(int port) {
-            return new Target("127.0.0.1", port, true);
+            return new Target("127.0.0.1", port, true, false);
+        }
+
+        /** The same target, with permessage-deflate required (ignored by a raw TCP echo: it has no handshake). */
+        public Target deflating() {
+            return new Target(host, port, raw, true);
+        }
+    }
+
+    /** The server answered the handshake without permessage-deflate when we offered it: it does not take part. */
+    public static final class NotNegotiated extends EchoException {
+        private static final long serialVersionUID = 1L;
+
+        NotNegotiated() {
+            super("server did not negotiate permessage-deflate");
         }
     }
 
@@ -141,7 +165,9 @@ public final class Connector {
             }
             request = ByteBuffer.wrap(("GET / HTTP/1.1\r\nHost: " + target.host() + ":" + target.port()
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-                    + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "\r\nSec-WebSocket-Version: 13\r\n"
+                    + (target.deflate() ? "Sec-WebSocket-Extensions: " + DEFLATE_OFFER + "\r\n" : "")
+                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
             return SelectionKey.OP_WRITE;
         }
 
@@ -187,6 +213,7 @@ public final class Connector {
             }
             String accept = null;
             boolean upgrade = false;
+            List<String> extensions = new ArrayList<>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
                 String name = lines[i].substring(0, Math.max(colon, 0)).trim().toLowerCase(Locale.ROOT);
@@ -195,10 +222,41 @@ public final class Connector {
                     accept = value;
                 } else if (name.equals("upgrade")) {
                     upgrade = value.equalsIgnoreCase("websocket");
+                } else if (name.equals("sec-websocket-extensions")) {
+                    extensions.addAll(List.of(value.split(",")));
                 }
             }
             if (!upgrade || !Accept.of(key).equals(accept)) {
                 throw new EchoException("bad 101 response (Upgrade or Sec-WebSocket-Accept): " + head);
+            }
+            checkExtensions(extensions);
+        }
+
+        /**
+         * Without an offer, the server may accept no extension (RFC 6455 §9.1); with ours, it must accept
+         * permessage-deflate alone, with {@code server_no_context_takeover} (RFC 7692 §7.1.1.1) and nothing we
+         * cannot honour.
+         */
+        private void checkExtensions(List<String> extensions) {
+            if (!target.deflate()) {
+                if (!extensions.isEmpty()) {
+                    throw new EchoException("server accepted extensions that were not offered: " + extensions);
+                }
+                return;
+            }
+            if (extensions.isEmpty()) {
+                throw new NotNegotiated();
+            }
+            List<String> params = List.of(extensions.get(0).split(";")).stream()
+                    .map(p -> p.trim().toLowerCase(Locale.ROOT)).toList();
+            boolean fits = extensions.size() == 1 && params.get(0).equals("permessage-deflate")
+                    && params.contains("server_no_context_takeover")
+                    && params.stream().skip(1).allMatch(p -> p.equals("server_no_context_takeover")
+                            || p.equals("client_no_context_takeover")
+                            || p.matches("server_max_window_bits=\"?\\d+\"?"));
+            if (!fits) {
+                throw new EchoException("server answered the offer of " + DEFLATE_OFFER
+                        + " with an extension we cannot use: " + String.join(",", extensions));
             }
         }
     }

@@ -11,10 +11,10 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Our load generator: one thread, one selector, WebSocket client framing done by hand. Each connection keeps
- * {@code inFlight} messages in flight; their masked frames are encoded once, and sending a message only patches its
- * sequence number into a prebuilt frame, so the generator allocates nothing per message. Every echo is parsed and
- * compared byte for byte with what was sent ({@link EchoCheck}); a wrong echo, a stall, or an echo still missing
- * after the run is an error, never a figure.
+ * {@code inFlight} messages in flight; their masked frames are encoded once ({@link Traffic}: plain frames get
+ * each message's sequence number patched in, compressed ones are copied whole), so the generator allocates nothing
+ * per message. Every echo is parsed and compared with what was sent; a wrong echo, a stall, or an echo still
+ * missing after the run is an error, never a figure.
  *
  * <p>Timed runs: a warm-up, then the measurement window (echoes completed inside it are counted and their round
  * trips recorded), then a drain in which nothing new is sent and every message in flight must come back.
@@ -24,24 +24,23 @@ public final class EchoLoad {
     /** Masking key of every frame we send (RFC 6455 §5.3; servers cannot tell it is constant). */
     static final int MASK_KEY = 0x5A17C0DE;
     private static final long STALL_NANOS = Duration.ofSeconds(15).toNanos();
-    private static final int BATCH_BYTES = 64 * 1024;
 
     /**
      * @param inFlight messages in flight per connection
-     * @param payload the messages' content
+     * @param traffic the messages and how their echoes are checked
      * @param raw the target is a raw TCP echo: echoes are our own masked frames
      * @param warmup time before the window (timed runs)
      * @param measure the window (timed runs)
      * @param perConnection messages per connection (counted runs); 0 for a timed run
      */
-    public record Plan(int inFlight, Payload payload, boolean raw, Duration warmup, Duration measure,
+    public record Plan(int inFlight, Traffic traffic, boolean raw, Duration warmup, Duration measure,
             long perConnection) {
         public static Plan timed(Scenario s, boolean raw, Duration warmup, Duration measure) {
-            return new Plan(s.inFlight(), s.payload(), raw, warmup, measure, 0);
+            return new Plan(s.inFlight(), s.traffic(), raw, warmup, measure, 0);
         }
 
         public static Plan counted(Scenario s, boolean raw, long perConnection) {
-            return new Plan(s.inFlight(), s.payload(), raw, Duration.ZERO, Duration.ZERO, perConnection);
+            return new Plan(s.inFlight(), s.traffic(), raw, Duration.ZERO, Duration.ZERO, perConnection);
         }
     }
 
@@ -58,17 +57,12 @@ public final class EchoLoad {
         this.plan = plan;
         this.selector = Selector.open();
         this.streams = new Stream[channels.size()];
-        Payload masked = plan.payload().masked(MASK_KEY);
-        Payload expected = plan.raw() ? masked : plan.payload();
-        ByteBuffer frames = ClientFrames.build(masked, plan.payload().text(),
-                Math.clamp(BATCH_BYTES / ClientFrames.length(masked.size()), 1, plan.inFlight()));
         for (int i = 0; i < streams.length; i++) {
             SocketChannel ch = channels.get(i);
             ch.configureBlocking(false);
-            ByteBuffer out = i == 0 ? frames : copyOf(frames);
-            int in = Math.clamp(2L * out.capacity(), 4096, 256 * 1024);
-            streams[i] = new Stream(ch, out, masked, new EchoCheck(expected, "connection " + i),
-                    ByteBuffer.allocateDirect(in), plan.inFlight());
+            Traffic.Connection traffic = plan.traffic().connection(i, plan.raw(), plan.inFlight());
+            int in = Math.clamp(2L * traffic.out().capacity(), 4096, 256 * 1024);
+            streams[i] = new Stream(ch, traffic, ByteBuffer.allocateDirect(in), plan.inFlight());
             streams[i].key = ch.register(selector, SelectionKey.OP_READ, streams[i]);
         }
     }
@@ -126,7 +120,7 @@ public final class EchoLoad {
         }
         double seconds = plan.perConnection() > 0 ? (System.nanoTime() - start) / 1e9 : plan.measure().toNanos() / 1e9;
         long messages = plan.perConnection() > 0 ? plan.perConnection() * streams.length : counted;
-        return new LoadResult(messages, seconds, plan.payload().size(), rtt.getValueAtPercentile(50),
+        return new LoadResult(messages, seconds, plan.traffic().size(), rtt.getValueAtPercentile(50),
                 rtt.getValueAtPercentile(99), null);
     }
 
@@ -135,7 +129,7 @@ public final class EchoLoad {
             return false;
         }
         for (Stream s : streams) {
-            if (s.check.next() != s.sent || plan.perConnection() > 0 && s.sent < plan.perConnection()) {
+            if (s.traffic.next() != s.sent || plan.perConnection() > 0 && s.sent < plan.perConnection()) {
                 return false;
             }
         }
@@ -145,8 +139,8 @@ public final class EchoLoad {
     /** Where the first stalled connection stands: did any part of the missing echo arrive? */
     private String stalled() {
         for (Stream s : streams) {
-            if (s.sent != s.check.next()) {
-                return "; " + s.check + " has " + (s.sent - s.check.next()) + " of " + s.sent
+            if (s.sent != s.traffic.next()) {
+                return "; " + s.traffic + " has " + (s.sent - s.traffic.next()) + " of " + s.sent
                         + " messages unanswered, " + s.in.position() + " bytes of the next echo buffered"
                         + (s.inMessage ? " (inside a frame)" : "");
             }
@@ -157,7 +151,7 @@ public final class EchoLoad {
     private long missing() {
         long n = 0;
         for (Stream s : streams) {
-            n += s.sent - s.check.next();
+            n += s.sent - s.traffic.next();
         }
         return n;
     }
@@ -167,22 +161,19 @@ public final class EchoLoad {
         if (s.out.hasRemaining() || draining || s.credits == 0) {
             return;
         }
-        long n = Math.min(s.credits, s.framesPerBatch);
+        long max = s.credits;
         if (plan.perConnection() > 0) {
-            n = Math.min(n, plan.perConnection() - s.sent);
+            max = Math.min(max, plan.perConnection() - s.sent);
         }
-        if (n <= 0) {
+        if (max <= 0) {
             return;
         }
-        s.out.clear();
+        int n = s.traffic.fill(s.sent, (int) max);
         for (int i = 0; i < n; i++) {
-            long seq = s.sent + i;
-            s.masked.writeSeq(seq, s.out, i * s.frameLength + s.headerLength);
-            s.sentAt[(int) (seq % s.sentAt.length)] = now;
+            s.sentAt[(int) ((s.sent + i) % s.sentAt.length)] = now;
         }
         s.sent += n;
-        s.credits -= (int) n;
-        s.out.limit((int) n * s.frameLength).position(0);
+        s.credits -= n;
         write(s);
     }
 
@@ -199,16 +190,16 @@ public final class EchoLoad {
     private boolean read(Stream s, long now) throws IOException {
         int n = s.channel.read(s.in);
         if (n < 0) {
-            throw new EchoException(s.check + " closed by the server with " + (s.sent - s.check.next())
-                    + " echoes missing (message " + s.check.next() + " next)");
+            throw new EchoException(s.traffic + " closed by the server with " + (s.sent - s.traffic.next())
+                    + " echoes missing (message " + s.traffic.next() + " next)");
         }
         ByteBuffer in = s.in.flip();
-        long before = s.check.next();
+        long before = s.traffic.next();
         while (parse(s, in, now)) {
             // one frame or payload piece at a time
         }
         in.compact();
-        return s.check.next() != before;
+        return s.traffic.next() != before;
     }
 
     /** Parses one header or one piece of payload from {@code in}; false when more bytes are needed. */
@@ -220,7 +211,7 @@ public final class EchoLoad {
         }
         int n = (int) Math.min(in.remaining(), s.frameRemaining);
         if (n > 0) {
-            s.check.chunk(in, in.position(), n);
+            s.traffic.chunk(in, in.position(), n);
             in.position(in.position() + n);
             s.frameRemaining -= n;
         }
@@ -229,7 +220,7 @@ public final class EchoLoad {
         }
         s.inPayload = false;
         if (s.frameFin) {
-            long seq = s.check.end();
+            long seq = s.traffic.end();
             s.inMessage = false;
             s.credits++;
             if (now >= windowStart && now < windowEnd) {
@@ -255,15 +246,21 @@ public final class EchoLoad {
         if (in.remaining() < headerLength) {
             return false;
         }
-        String where = s.check + " message " + s.check.next();
+        String where = s.traffic + " message " + s.traffic.next();
         if (masked != plan.raw()) {
             throw new EchoException(where + ": echo frame is " + (masked ? "masked" : "not masked"));
         }
         int opcode = b0 & 0x0F;
-        int want = s.inMessage ? 0 : plan.payload().text() ? 1 : 2;
-        if (opcode != want || (b0 & 0x70) != 0) {
+        int want = s.inMessage ? 0 : plan.traffic().text() ? 1 : 2;
+        int rsv = s.traffic.rsv(!s.inMessage);
+        if (opcode != want) {
             throw new EchoException(where + ": unexpected frame 0x" + Integer.toHexString(b0)
                     + " (opcode " + want + " expected)" + closeDetails(opcode, in, p + headerLength));
+        }
+        if ((b0 & 0x70) != rsv) {
+            throw new EchoException(where + ": echo frame 0x" + Integer.toHexString(b0) + " has RSV bits 0x"
+                    + Integer.toHexString(b0 & 0x70) + ", 0x" + Integer.toHexString(rsv) + " expected"
+                    + (rsv == 0x40 ? " (a compressed message, RFC 7692 §6)" : ""));
         }
         long length = len7;
         if (extra == 2) {
@@ -286,22 +283,12 @@ public final class EchoLoad {
         return opcode == 8 && in.limit() >= at + 2 ? "; server sent CLOSE " + (in.getShort(at) & 0xFFFF) : "";
     }
 
-    private static ByteBuffer copyOf(ByteBuffer b) {
-        ByteBuffer c = ByteBuffer.allocateDirect(b.capacity());
-        c.put(b.duplicate().clear()).clear();
-        return c.limit(0);
-    }
-
     /** One connection's state. */
     private static final class Stream {
         final SocketChannel channel;
+        final Traffic.Connection traffic;
         final ByteBuffer out;
-        final Payload masked;
-        final EchoCheck check;
         final ByteBuffer in;
-        final int frameLength;
-        final int headerLength;
-        final int framesPerBatch;
         final long[] sentAt;
         SelectionKey key;
         boolean writeInterest;
@@ -312,15 +299,11 @@ public final class EchoLoad {
         boolean inMessage;
         boolean inPayload;
 
-        Stream(SocketChannel channel, ByteBuffer out, Payload masked, EchoCheck check, ByteBuffer in, int inFlight) {
+        Stream(SocketChannel channel, Traffic.Connection traffic, ByteBuffer in, int inFlight) {
             this.channel = channel;
-            this.out = out;
-            this.masked = masked;
-            this.check = check;
+            this.traffic = traffic;
+            this.out = traffic.out().limit(0);
             this.in = in;
-            this.frameLength = ClientFrames.length(masked.size());
-            this.headerLength = frameLength - masked.size();
-            this.framesPerBatch = out.capacity() / frameLength;
             this.sentAt = new long[inFlight];
         }
     }

@@ -4,6 +4,7 @@ package dev.lifeline.bench.load;
  * The traffic of one comparison scenario: how many connections, how many messages in flight on each, and the
  * messages' size and kind. {@link #CONNECTIONS} is measured differently (idle connections, see
  * {@link IdleConnections}); its message is the one each connection echoes once to prove it is alive.
+ * {@link #COMPRESSED} runs against servers started with permessage-deflate.
  */
 public enum Scenario {
     /** One connection, 64-byte text messages, one at a time: round-trip time. */
@@ -13,7 +14,12 @@ public enum Scenario {
     /** One connection, 1 MiB binary messages, 4 in flight: MiB per second. */
     LARGE(1, 4, 1 << 20, false),
     /** Many idle connections: memory per connection and connect rate. */
-    CONNECTIONS(10_000, 1, 64, true);
+    CONNECTIONS(10_000, 1, 64, true),
+    /**
+     * 16 connections with 16 messages in flight each, 1 KiB JSON text compressed with permessage-deflate without
+     * context takeover (RFC 7692): messages per second ({@link DeflatedTraffic}).
+     */
+    COMPRESSED(16, 16, 1024, true);
 
     private final int connections;
     private final int inFlight;
@@ -37,6 +43,16 @@ public enum Scenario {
 
     public Payload payload() {
         return Payload.of(size, text);
+    }
+
+    /** What the load generator sends: compressed JSON documents for {@link #COMPRESSED}, else the payload. */
+    public Traffic traffic() {
+        return deflate() ? new DeflatedTraffic(size) : new PlainTraffic(payload());
+    }
+
+    /** Whether the connections must negotiate permessage-deflate. */
+    public boolean deflate() {
+        return this == COMPRESSED;
     }
 
     /** The name used on the command line and in reports. */

@@ -9,20 +9,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Runs one echo server in its own JVM, driven by the harness over stdin and stdout: prints {@code READY <port>},
+ * Runs one echo server in its own JVM ({@code EchoMain <server> [deflate]}, the second argument to accept
+ * permessage-deflate), driven by the harness over stdin and stdout: prints {@code READY <port>},
  * answers {@code stats} with {@code STATS <heap used> <resident set>} (bytes, after a full GC), and stops on
  * {@code stop} or at the end of its input.
  */
 public final class EchoMain {
+    /** The optional second argument: accept permessage-deflate. */
+    public static final String DEFLATE = "deflate";
+
     private EchoMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            System.err.println("usage: EchoMain <" + String.join("|", Servers.ids()) + ">");
+        if (args.length < 1 || args.length > 2 || args.length == 2 && !args[1].equals(DEFLATE)) {
+            System.err.println("usage: EchoMain <" + String.join("|", Servers.ids()) + "> [" + DEFLATE + "]");
             System.exit(2);
         }
-        EchoServer server = Servers.of(args[0]).start();
+        EchoServer server = Servers.of(args[0]).start(args.length == 2);
         System.out.println("READY " + server.port());
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         String line;

@@ -2,16 +2,56 @@ package dev.lifeline.bench.server;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.java_websocket.WebSocket;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.extensions.permessage_deflate.PerMessageDeflateExtension;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
 
-/** Java-WebSocket's echo: its default server, with its lost-connection pings off like every server here. */
+/**
+ * Java-WebSocket's echo: its default server, with its lost-connection pings off like every server here; compressing,
+ * its draft carries its {@code PerMessageDeflateExtension} (which always negotiates no context takeover).
+ */
 final class JavaWebSocketEcho implements EchoServer {
     private final CountDownLatch started = new CountDownLatch(1);
-    private final WebSocketServer server = new WebSocketServer(new InetSocketAddress("127.0.0.1", 0)) {
+    private final WebSocketServer server;
+
+    JavaWebSocketEcho(boolean deflate) throws InterruptedException {
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", 0);
+        server = deflate ? new Echo(address, List.of(new Draft_6455(new PerMessageDeflateExtension())))
+                : new Echo(address, null);
+        server.setReuseAddr(true);
+        server.setTcpNoDelay(true);
+        server.setConnectionLostTimeout(0);
+        server.start();
+        if (!started.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("Java-WebSocket did not start within 10 s");
+        }
+    }
+
+    @Override
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Echo extends WebSocketServer {
+        Echo(InetSocketAddress address, List<Draft> drafts) {
+            super(address, drafts);
+        }
+
         @Override
         public void onOpen(WebSocket conn, ClientHandshake handshake) {
         }
@@ -37,30 +77,6 @@ final class JavaWebSocketEcho implements EchoServer {
         @Override
         public void onStart() {
             started.countDown();
-        }
-    };
-
-    JavaWebSocketEcho() throws InterruptedException {
-        server.setReuseAddr(true);
-        server.setTcpNoDelay(true);
-        server.setConnectionLostTimeout(0);
-        server.start();
-        if (!started.await(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("Java-WebSocket did not start within 10 s");
-        }
-    }
-
-    @Override
-    public int port() {
-        return server.getPort();
-    }
-
-    @Override
-    public void close() {
-        try {
-            server.stop(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

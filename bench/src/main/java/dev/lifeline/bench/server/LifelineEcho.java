@@ -3,15 +3,24 @@ package dev.lifeline.bench.server;
 import dev.lifeline.Message;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.WebSocketServer;
+import dev.lifeline.protocol.extension.PerMessageDeflate;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
-/** Lifeline's echo: the handler a user would write, with keepalive off and a 2 MiB message limit. */
+/**
+ * Lifeline's echo: the handler a user would write, with keepalive off, a 2 MiB message limit and batched replies;
+ * compressing, it takes permessage-deflate without context takeover (pooled zlib streams).
+ */
 final class LifelineEcho implements EchoServer {
     private final WebSocketServer server;
 
-    LifelineEcho() throws IOException {
-        WebSocketOptions options = WebSocketOptions.DEFAULT.withoutKeepalive().withMaxMessageSize(MAX_MESSAGE).withBatchedReplies(true);
+    LifelineEcho(boolean deflate) throws IOException {
+        WebSocketOptions options = WebSocketOptions.DEFAULT.withoutKeepalive().withMaxMessageSize(MAX_MESSAGE)
+                .withBatchedReplies(true);
+        if (deflate) {
+            options = options.withExtensions(List.of(PerMessageDeflate.DEFAULT.withoutContextTakeover()));
+        }
         server = WebSocketServer.builder(ws -> {
             for (Message m : ws) {
                 ws.send(m);

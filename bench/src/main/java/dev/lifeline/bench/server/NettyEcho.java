@@ -12,6 +12,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -19,20 +20,22 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 
 /**
  * Netty's echo as its examples write it, on the NIO transport (the native epoll jar of this Netty version is not
  * available to us): default event loop threads, whole messages aggregated, echoes written as they are read and
- * flushed once per read batch.
+ * flushed once per read batch. Compressing, its permessage-deflate handler accepts no context takeover.
  */
 final class NettyEcho implements EchoServer {
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     private final Channel channel;
 
-    NettyEcho() throws InterruptedException {
+    NettyEcho(boolean deflate) throws InterruptedException {
         Echo echo = new Echo();
         channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -40,13 +43,27 @@ final class NettyEcho implements EchoServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-                                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                                        .websocketPath("/").maxFramePayloadLength(MAX_MESSAGE).build()),
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536));
+                        if (deflate) {
+                            ch.pipeline().addLast(compression());
+                        }
+                        ch.pipeline().addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig
+                                        .newBuilder().websocketPath("/").maxFramePayloadLength(MAX_MESSAGE)
+                                        .allowExtensions(deflate).build()),
                                 new WebSocketFrameAggregator(MAX_MESSAGE), echo);
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();
+    }
+
+    /**
+     * {@code WebSocketServerCompressionHandler} with its handshaker allowed to accept
+     * {@code server_no_context_takeover}: the handler's defaults decline every offer that carries it.
+     */
+    private static WebSocketServerExtensionHandler compression() {
+        return new WebSocketServerExtensionHandler(new PerMessageDeflateServerExtensionHandshaker(6,
+                ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(),
+                PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE, true, true));
     }
 
     @Override

@@ -28,13 +28,22 @@ public enum Servers {
         return this == RAW_TCP;
     }
 
-    /** Starts this server on 127.0.0.1, port 0. */
+    /** Starts this server on 127.0.0.1, port 0, without compression. */
     public EchoServer start() throws Exception {
+        return start(false);
+    }
+
+    /**
+     * Starts this server on 127.0.0.1, port 0; with {@code deflate}, it accepts permessage-deflate without context
+     * takeover (RFC 7692) when a client offers it. Jetty always does; the raw TCP echo and the fixed server have
+     * nothing to negotiate.
+     */
+    public EchoServer start(boolean deflate) throws Exception {
         return switch (this) {
-            case LIFELINE -> new LifelineEcho();
-            case NETTY -> new NettyEcho();
+            case LIFELINE -> new LifelineEcho(deflate);
+            case NETTY -> new NettyEcho(deflate);
             case JETTY -> new JettyEcho();
-            case JAVA_WEBSOCKET -> new JavaWebSocketEcho();
+            case JAVA_WEBSOCKET -> new JavaWebSocketEcho(deflate);
             case RAW_TCP -> new RawTcpEcho();
             case FIXED -> new FixedWebSocketEcho();
         };

@@ -55,7 +55,7 @@ class WrongEchoTest {
             });
             Opened opened = Connector.open(Target.rawTcp(listener.getLocalPort()), 1, 1, Duration.ofSeconds(5));
             try {
-                EchoLoad.Plan plan = new EchoLoad.Plan(3, Scenario.SMALL.payload(), true, Duration.ZERO,
+                EchoLoad.Plan plan = new EchoLoad.Plan(3, Scenario.SMALL.traffic(), true, Duration.ZERO,
                         Duration.ZERO, 3);
                 return EchoLoad.run(opened.channels(), plan);
             } finally {
