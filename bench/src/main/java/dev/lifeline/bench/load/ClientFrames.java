@@ -24,17 +24,22 @@ final class ClientFrames {
         int size = masked.size();
         ByteBuffer b = ByteBuffer.allocateDirect(length(size) * copies);
         for (int c = 0; c < copies; c++) {
-            b.put((byte) (0x80 | (text ? 1 : 2)));
-            if (size <= 125) {
-                b.put((byte) (0x80 | size));
-            } else if (size <= 0xFFFF) {
-                b.put((byte) (0x80 | 126)).putShort((short) size);
-            } else {
-                b.put((byte) (0x80 | 127)).putLong(size);
-            }
-            b.putInt(EchoLoad.MASK_KEY);
+            putHeader(b, 0x80 | (text ? 1 : 2), size);
             masked.copyTemplate(0, size, b);
         }
         return b.clear().limit(0);
+    }
+
+    /** Puts the header of a masked frame: {@code b0} (FIN, RSV, opcode), the length, {@link EchoLoad#MASK_KEY}. */
+    static void putHeader(ByteBuffer b, int b0, int size) {
+        b.put((byte) b0);
+        if (size <= 125) {
+            b.put((byte) (0x80 | size));
+        } else if (size <= 0xFFFF) {
+            b.put((byte) (0x80 | 126)).putShort((short) size);
+        } else {
+            b.put((byte) (0x80 | 127)).putLong(size);
+        }
+        b.putInt(EchoLoad.MASK_KEY);
     }
 }

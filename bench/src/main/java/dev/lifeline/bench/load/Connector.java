@@ -101,7 +101,7 @@ public final class Connector {
                     begin(selector, target, started++, random);
                 }
                 if (System.nanoTime() > deadline) {
-                    closeAll(open);
+                    abandon(selector, open);
                     throw new IOException("only " + open.size() + " of " + count + " connections opened in "
                             + timeout.toSeconds() + " s");
                 }
@@ -114,8 +114,7 @@ public final class Connector {
                             open.add(a.channel);
                         }
                     } catch (IOException | RuntimeException e) {
-                        a.channel.close();
-                        closeAll(open);
+                        abandon(selector, open);
                         throw e;
                     }
                 }
@@ -136,6 +135,13 @@ public final class Connector {
         int ops = ch.connect(new InetSocketAddress(target.host(), target.port())) ? a.connected()
                 : SelectionKey.OP_CONNECT;
         ch.register(selector, ops, a);
+    }
+
+    /** Drops the connections opened and those still in their handshake, so that no server waits on them. */
+    private static void abandon(Selector selector, List<SocketChannel> open) {
+        List<SocketChannel> all = new ArrayList<>(open);
+        selector.keys().forEach(k -> all.add((SocketChannel) k.channel()));
+        closeAll(all);
     }
 
     private static void closeAll(List<SocketChannel> channels) {

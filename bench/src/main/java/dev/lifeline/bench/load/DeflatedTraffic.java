@@ -98,15 +98,9 @@ public final class DeflatedTraffic implements Traffic {
 
     /** A whole masked client frame: FIN, RSV1, text (RFC 6455 §5.2). */
     private static byte[] frame(byte[] maskedPayload) {
-        int n = maskedPayload.length;
-        ByteBuffer b = ByteBuffer.allocate(ClientFrames.length(n));
-        b.put((byte) (0x80 | 0x40 | 1));
-        if (n <= 125) {
-            b.put((byte) (0x80 | n));
-        } else {
-            b.put((byte) (0x80 | 126)).putShort((short) n);
-        }
-        return b.putInt(EchoLoad.MASK_KEY).put(maskedPayload).array();
+        ByteBuffer b = ByteBuffer.allocate(ClientFrames.length(maskedPayload.length));
+        ClientFrames.putHeader(b, 0x80 | 0x40 | 1, maskedPayload.length);
+        return b.put(maskedPayload).array();
     }
 
     private final class Compressed implements Connection {
