@@ -106,7 +106,7 @@ final class Outgoing {
         watched = false;
         if (writeStarted != 0 || deferred) {
             watched = true;
-            return started != 0 || deferred;
+            return true;
         }
         return false;
     }
