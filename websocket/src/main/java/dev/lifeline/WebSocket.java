@@ -30,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
  * is full; other threads sending meanwhile queue at most {@code writeLimit} bytes, then wait too; a write blocked
  * longer than {@code writeTimeout} drops the connection. Every wait is bounded by an option.
  *
- * <p><b>Batching (opt-in, {@link WebSocketOptions#withBatchedReplies}).</b> One exception to "handed to TCP": when
+ * <p><b>Batching (on by default, {@link WebSocketOptions#withBatchedReplies}).</b> One exception to "handed to TCP": when
  * the thread that is receiving sends while more received
  * messages already wait for it (an echo or request/response loop under load), its frames are queued and written
  * together before it next waits in {@code receive}, by any other send, or within about 50 ms otherwise; and before

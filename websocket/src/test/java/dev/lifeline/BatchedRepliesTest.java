@@ -10,14 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * With {@link WebSocketOptions#withBatchedReplies}, replies sent by the receiving thread while more received
- * messages wait are written together (one syscall for
- * a batch): they must still all arrive, in order, without the peer sending anything more, and a deferred reply
- * must not wait for a receiving thread that stopped receiving.
+ * With {@link WebSocketOptions#withBatchedReplies} (on by default), replies sent by the receiving thread while more
+ * received messages wait are written together (one syscall for a batch): they must still all arrive, in order,
+ * without the peer sending anything more, and a deferred reply must not wait for a receiving thread that stopped
+ * receiving. Turned off, a send is on its way before it returns.
  */
 @Timeout(30)
 class BatchedRepliesTest {
-    private static final WebSocketOptions BATCHING = WebSocketOptions.DEFAULT.withBatchedReplies(true);
+    private static final WebSocketOptions BATCHING = WebSocketOptions.DEFAULT;
 
     @Test
     void everyReplyToABurstOfPipelinedMessagesArrivesInOrder() throws Exception {
@@ -74,6 +74,27 @@ class BatchedRepliesTest {
             pair.server().send(first); // "drop" waits, so this reply is deferred
             pair.server().receive();
             pair.server().abort();
+
+            assertThat(pair.client().receive(Duration.ofSeconds(2))).contains(Message.text("first"));
+        }
+    }
+
+    @Test
+    void batchingIsOnByDefault() {
+        assertThat(WebSocketOptions.DEFAULT.batchReplies()).isTrue();
+    }
+
+    /** Another thread's abort drops deferred frames; with batching off there are none, so the reply arrives. */
+    @Test
+    void withoutBatchingAReplyIsHandedToTcpBeforeSendReturns() throws Exception {
+        try (Peers peers = Peers.start(b -> b.options(WebSocketOptions.DEFAULT.withBatchedReplies(false)))) {
+            Peers.Pair pair = peers.connect();
+            pair.client().send("first");
+            pair.client().send("second");
+            Thread.sleep(200); // both are in the server's inbox now
+            Message first = pair.server().receive();
+            pair.server().send(first); // "second" waits: batching would have deferred this reply
+            Thread.ofVirtual().start(pair.server()::abort).join(Peers.PATIENCE);
 
             assertThat(pair.client().receive(Duration.ofSeconds(2))).contains(Message.text("first"));
         }

@@ -125,7 +125,6 @@ public final class Connection implements WebSocket {
         }
         outgoing.flush(false);
         log(Level.DEBUG, "connection is OPEN");
-        Timers.watch(this);
         Thread.ofVirtual().name("lifeline-reader-" + id).start(this::readLoop);
         pings.startKeepalive();
     }
@@ -609,8 +608,14 @@ public final class Connection implements WebSocket {
         }
     }
 
-    void checkWriteTimeout(long now) {
-        outgoing.checkWriteTimeout(now);
+    /** On the timer thread; whether the watchdog should keep watching this connection. */
+    boolean checkWriteTimeout(long now) {
+        return outgoing.checkWriteTimeout(now);
+    }
+
+    /** On the timer thread, after it stopped watching: whether a write began meanwhile (then it watches again). */
+    boolean stillWriting() {
+        return outgoing.unwatched();
     }
 
     // ------------------------------------------------------------------ state

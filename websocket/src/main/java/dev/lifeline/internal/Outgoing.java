@@ -46,6 +46,8 @@ final class Outgoing {
     private volatile long writtenTotal;
     /** When the write in progress began ({@link System#nanoTime()}), or 0. */
     private volatile long writeStarted;
+    /** Whether the watchdog watches this connection: while a write is under way or deferred (see {@link #watch}). */
+    private volatile boolean watched;
     /** Only touched while holding {@link #writeLock}. */
     private boolean eofWritten;
 
@@ -84,6 +86,29 @@ final class Outgoing {
     void deferLocked() {
         deferrer = Thread.currentThread();
         deferred = true;
+        watch();
+    }
+
+    /**
+     * Puts the connection under the watchdog after a write began or was deferred. The watchdog lets go of it on a
+     * tick that finds neither, then calls {@link #unwatched()}: if a write began meanwhile without registering
+     * (it saw the flag still set), that call sees the write and the watchdog registers it again.
+     */
+    private void watch() {
+        if (!watched) {
+            watched = true;
+            Timers.watch(connection);
+        }
+    }
+
+    /** On the timer thread, after it let go: clears the flag; true if a write began or was deferred meanwhile. */
+    boolean unwatched() {
+        watched = false;
+        if (writeStarted != 0 || deferred) {
+            watched = true;
+            return true;
+        }
+        return false;
     }
 
     /** Whether frames that {@code thread} sent wait for a deferred write. */
@@ -148,8 +173,11 @@ final class Outgoing {
         Thread.ofVirtual().name("lifeline-flush-" + connection.id()).start(() -> flush(false));
     }
 
-    /** On the timer thread: drops the connection (from a virtual thread) if a write is blocked too long. */
-    void checkWriteTimeout(long now) {
+    /**
+     * On the timer thread: drops the connection (from a virtual thread) if a write is blocked too long, and writes
+     * a deferred batch. Returns whether to keep watching: a write is under way or deferred.
+     */
+    boolean checkWriteTimeout(long now) {
         if (deferred) {
             flushIfIdle(); // a receiving thread deferred a write and then did something else for a while
         }
@@ -163,6 +191,7 @@ final class Outgoing {
                 connection.log(Level.INFO, "write blocked for more than " + limit + "; dropped the connection");
             });
         }
+        return started != 0 || deferred;
     }
 
     private boolean hasPending() {
@@ -239,6 +268,7 @@ final class Outgoing {
 
     private void writeBytes(List<Outbound> run, int size) throws IOException {
         writeStarted = System.nanoTime() | 1;
+        watch();
         try {
             if (run.size() == 1) {
                 ByteBuffer b = ((Outbound.Data) run.get(0)).bytes();

@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
  * watchdog. Tasks run here must not block; anything that writes to a socket starts a virtual thread.
  */
 final class Timers {
-    /** How often the watchdog looks for writes blocked past their connection's write timeout. */
+    /**
+     * How often the watchdog looks at connections with a write under way or deferred: for writes blocked past
+     * their connection's write timeout, and for deferred batches to write.
+     */
     static final Duration WATCHDOG_TICK = Duration.ofMillis(50);
 
     private static final ScheduledThreadPoolExecutor EXECUTOR = create();
@@ -30,7 +33,10 @@ final class Timers {
         return EXECUTOR.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Puts a connection under the write watchdog until {@link #unwatch}. */
+    /**
+     * Puts a connection under the write watchdog; it stays there while {@link Connection#checkWriteTimeout} says
+     * so. Idle connections are not watched, so they cost the timer thread nothing.
+     */
     static void watch(Connection connection) {
         WATCHED.add(connection);
     }
@@ -39,10 +45,19 @@ final class Timers {
         WATCHED.remove(connection);
     }
 
+    static boolean watching(Connection connection) {
+        return WATCHED.contains(connection);
+    }
+
     private static void watchWrites() {
         long now = System.nanoTime();
         for (Connection connection : WATCHED) {
-            connection.checkWriteTimeout(now);
+            if (!connection.checkWriteTimeout(now)) {
+                WATCHED.remove(connection);
+                if (connection.stillWriting()) { // a write began meanwhile, and may have seen itself watched
+                    WATCHED.add(connection);
+                }
+            }
         }
     }
 
