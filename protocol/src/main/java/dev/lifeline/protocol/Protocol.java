@@ -24,6 +24,9 @@ import java.util.random.RandomGenerator;
  * writer, {@link #setState}.
  */
 public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
+    /** Smallest payload that {@link #sendLent} lends rather than copies: below it, a copy costs less than a buffer. */
+    public static final int LEND_MIN = 16 * 1024;
+
     private final Side side;
     private final ProtocolConfig config;
     private final RandomGenerator random;
@@ -244,22 +247,36 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
 
     /** Sends a whole text message. */
     public final void sendText(String text) {
-        sendData(Opcode.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), true);
+        sendData(Opcode.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), true, true);
     }
 
     /** Sends a text frame: a whole message when {@code fin}, else the first fragment. {@code utf8} must be UTF-8. */
     public final void sendText(ByteBuffer utf8, boolean fin) {
-        sendData(Opcode.TEXT, utf8, fin);
+        sendData(Opcode.TEXT, utf8, fin, false);
     }
 
     /** Sends a binary frame: a whole message when {@code fin}, else the first fragment. */
     public final void sendBinary(ByteBuffer data, boolean fin) {
-        sendData(Opcode.BINARY, data, fin);
+        sendData(Opcode.BINARY, data, fin, false);
+    }
+
+    /**
+     * Sends a whole text or binary message like {@link #sendText(ByteBuffer, boolean)} or
+     * {@link #sendBinary(ByteBuffer, boolean)}, but <em>lends</em> {@code payload} instead of copying it where that
+     * saves work: a server's frame of at least {@value #LEND_MIN} bytes that no extension transforms goes out as a
+     * small header buffer followed by {@code payload} itself. The caller keeps {@code payload}'s bytes unchanged
+     * until every buffer that {@link #takeOutbound()} returns after this call is written (or dropped).
+     */
+    public final void sendLent(Opcode opcode, ByteBuffer payload) {
+        if (opcode != Opcode.TEXT && opcode != Opcode.BINARY) {
+            throw new IllegalArgumentException("only TEXT and BINARY messages can be lent, not " + opcode);
+        }
+        sendData(opcode, payload, true, true);
     }
 
     /** Sends the next fragment of the message started with {@code sendText} or {@code sendBinary}. */
     public final void sendContinuation(ByteBuffer data, boolean fin) {
-        sendData(Opcode.CONTINUATION, data, fin);
+        sendData(Opcode.CONTINUATION, data, fin, false);
     }
 
     /** Sends a Ping (§5.5.2); the payload is at most 125 bytes. */
@@ -401,7 +418,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         }
     }
 
-    private void sendData(Opcode opcode, ByteBuffer payload, boolean fin) {
+    private void sendData(Opcode opcode, ByteBuffer payload, boolean fin, boolean lent) {
         checkCanSend();
         if (opcode == Opcode.CONTINUATION) {
             if (sending == null) {
@@ -411,7 +428,8 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
             throw new InvalidStateException("cannot start a " + opcode + " message inside a fragmented " + sending
                     + " message; send its continuation first");
         }
-        Frame frame = new Frame(opcode, fin, 0, payload);
+        Frame plain = new Frame(opcode, fin, 0, payload);
+        Frame frame = plain;
         for (Extension extension : extensions) {
             frame = extension.encode(frame, opcode != Opcode.CONTINUATION);
         }
@@ -420,6 +438,11 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         }
         if (fin) {
             sending = null;
+        }
+        if (lent && side == Side.SERVER && frame == plain && payload.remaining() >= LEND_MIN) {
+            write(FrameEncoder.encodeHeader(frame));
+            write(payload.duplicate());
+            return;
         }
         sendFrame(frame);
     }

@@ -291,19 +291,28 @@ public final class Connection implements WebSocket {
 
     @Override
     public void send(String text) {
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        sendFrame(() -> protocol.sendText(ByteBuffer.wrap(utf8), true), utf8.length);
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8); // ours alone: lent even if the write is deferred
+        sendFrame(() -> protocol.sendLent(Opcode.TEXT, ByteBuffer.wrap(utf8)), utf8.length);
     }
 
     @Override
     public void send(byte[] data) {
-        sendFrame(() -> protocol.sendBinary(ByteBuffer.wrap(data), true), data.length);
+        send(ByteBuffer.wrap(data));
     }
 
+    /**
+     * The caller's bytes are lent to the protocol (not copied) only when the send cannot return before they are
+     * written: more than {@code writeLimit} bytes are never deferred for a batch.
+     */
     @Override
     public void send(ByteBuffer data) {
-        int size = data.remaining();
-        sendFrame(() -> protocol.sendBinary(data.duplicate(), true), size);
+        ByteBuffer payload = data.duplicate();
+        int size = payload.remaining();
+        if (size > options.writeLimit() && payload.hasArray()) {
+            sendFrame(() -> protocol.sendLent(Opcode.BINARY, payload), size);
+        } else {
+            sendFrame(() -> protocol.sendBinary(payload, true), size);
+        }
     }
 
     @Override

@@ -248,6 +248,16 @@ final class Outgoing {
                     size += d.bytes().remaining();
                     end++;
                 }
+                if (size < COALESCE_LIMIT && end < batch.size() && batch.get(end) instanceof Outbound.Data big) {
+                    // a large buffer (a lent payload) follows small ones (its header): its first bytes join them,
+                    // rather than the header going out alone in a tiny segment
+                    int take = COALESCE_LIMIT - size;
+                    ByteBuffer bytes = big.bytes();
+                    batch.set(end, new Outbound.Data(bytes.slice(bytes.position(), take)));
+                    batch.add(end + 1, new Outbound.Data(bytes.slice(bytes.position() + take, bytes.remaining() - take)));
+                    size += take;
+                    end++;
+                }
                 total += size;
                 if (!eofWritten) {
                     writeBytes(batch.subList(i, end), size);

@@ -35,6 +35,14 @@ public final class FrameEncoder {
         return ByteBuffer.wrap(out);
     }
 
+    /** The header alone of an unmasked (server) frame, for a payload written separately. */
+    public static ByteBuffer encodeHeader(Frame frame) {
+        int length = frame.payload().remaining();
+        byte[] out = new byte[headerLength(length, false)];
+        writeHeader(out, frame.opcode(), frame.fin(), frame.rsv(), length, false, 0);
+        return ByteBuffer.wrap(out);
+    }
+
     /** Writes a frame header at the start of {@code out}; returns its length. */
     static int writeHeader(byte[] out, Opcode opcode, boolean fin, int rsv, int length, boolean masked, int maskKey) {
         out[0] = (byte) ((fin ? 0x80 : 0) | rsv | opcode.wire());
