@@ -26,7 +26,8 @@ public final class ServerProtocol extends Protocol {
     /** Bytes a client may send after its request before our response (it should wait, §4.1); kept until then. */
     private static final int MAX_EARLY_BYTES = 64 * 1024;
 
-    private final RequestParser parser;
+    /** Until the request head is parsed; then let go, since a connection may live for days. */
+    private RequestParser parser;
     private HttpRequest request;
     private ServerHandshake.Offer offer;
     private ByteBuffer early;
@@ -131,6 +132,7 @@ public final class ServerProtocol extends Protocol {
             }
             request = parsed.get();
             offer = ServerHandshake.validate(request);
+            parser = null;
             event(new Event.RequestReceived(request));
             keepEarly(data);
         } catch (HandshakeException e) {
