@@ -168,7 +168,7 @@ final class ConnectCommand implements Callable<Integer> {
 
     private WebSocketOptions options() {
         try {
-            return connection.toOptions();
+            return connection.toOptions(false);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

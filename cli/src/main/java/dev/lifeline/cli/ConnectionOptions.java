@@ -1,11 +1,21 @@
 package dev.lifeline.cli;
 
 import dev.lifeline.WebSocketOptions;
+import dev.lifeline.protocol.extension.PerMessageDeflate;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The options both commands share: keepalive and the message size limit. */
+/** The options both commands share: keepalive, the message size limit and compression. */
 final class ConnectionOptions {
+    /**
+     * What the server accepts: no context takeover, so zlib state is borrowed from a pool per message and idle
+     * connections hold none (see docs/topics/compression.md).
+     */
+    static final PerMessageDeflate SERVER_COMPRESSION = PerMessageDeflate.DEFAULT.withoutContextTakeover();
+    /** What the client offers: plain permessage-deflate, which every server that compresses accepts. */
+    static final PerMessageDeflate CLIENT_COMPRESSION = PerMessageDeflate.DEFAULT;
+
     @Option(names = "--ping-interval", paramLabel = "DURATION", defaultValue = "20s",
             converter = OptionValues.DurationConverter.class,
             description = "Send a keepalive Ping this often; 0 turns keepalive off (default: ${DEFAULT-VALUE}).")
@@ -23,9 +33,17 @@ final class ConnectionOptions {
                     + " (default: ${DEFAULT-VALUE}).")
     int maxMessageSize;
 
-    /** The library's defaults with these options applied. */
-    WebSocketOptions toOptions() {
+    @Option(names = "--compression", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Negotiate permessage-deflate (RFC 7692) when the peer agrees; --no-compression turns it"
+                    + " off (default: on).")
+    boolean compression;
+
+    /** The library's defaults with these options applied, for {@code serve} (server) or {@code connect}. */
+    WebSocketOptions toOptions(boolean server) {
         WebSocketOptions options = WebSocketOptions.DEFAULT.withMaxMessageSize(maxMessageSize);
+        if (compression) {
+            options = options.withExtensions(List.of(server ? SERVER_COMPRESSION : CLIENT_COMPRESSION));
+        }
         if (pingInterval.isZero()) {
             return options.withoutKeepalive();
         }

@@ -105,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
 
     private WebSocketOptions options() {
         try {
-            return connection.toOptions();
+            return connection.toOptions(true);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

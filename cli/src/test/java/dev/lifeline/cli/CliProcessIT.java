@@ -2,10 +2,15 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.Message;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketClient;
+import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.CloseStatus;
+import dev.lifeline.protocol.extension.PerMessageDeflate;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,6 +91,19 @@ class CliProcessIT {
         try (LifelineProcess client = LifelineProcess.start("connect")) {
             assertThat(client.exitCode()).isEqualTo(ExitCodes.USAGE);
             assertThat(client.stderr()).contains("Missing required parameter: 'URL'");
+        }
+    }
+
+    /** RFC 7692: by default the server accepts permessage-deflate, without context takeover (pooled zlib). */
+    @Test
+    void theServerCompressesForAClientThatOffersPermessageDeflate() throws Exception {
+        WebSocketOptions offering = WebSocketOptions.DEFAULT.withExtensions(List.of(PerMessageDeflate.DEFAULT));
+        try (WebSocket ws = WebSocketClient.builder().options(offering).build().open(server.endpoint())) {
+            assertThat(ws.handshakeResponse().headers().first("Sec-WebSocket-Extensions")).hasValueSatisfying(
+                    value -> assertThat(value).startsWith("permessage-deflate").contains("server_no_context_takeover"));
+            String text = "compress me ".repeat(10_000);
+            ws.send(text);
+            assertThat(ws.receive(Duration.ofSeconds(10))).contains(Message.text(text));
         }
     }
 

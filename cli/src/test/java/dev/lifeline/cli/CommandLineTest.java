@@ -6,6 +6,7 @@ import dev.lifeline.WebSocketOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
@@ -36,7 +37,8 @@ class CommandLineTest {
         assertThat(serve.mode).isEqualTo(Mode.ECHO);
         assertThat(serve.keystore).isNull();
         assertThat(serve.quiet).isFalse();
-        assertThat(serve.connection.toOptions()).isEqualTo(WebSocketOptions.DEFAULT);
+        assertThat(serve.connection.toOptions(true)).isEqualTo(
+                WebSocketOptions.DEFAULT.withExtensions(List.of(ConnectionOptions.SERVER_COMPRESSION)));
     }
 
     @Test
@@ -46,7 +48,7 @@ class CommandLineTest {
 
         assertThat(serve.port).isZero();
         assertThat(serve.mode).isEqualTo(Mode.CHAT);
-        WebSocketOptions options = serve.connection.toOptions();
+        WebSocketOptions options = serve.connection.toOptions(true);
         assertThat(options.pingInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(options.pingTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(options.maxMessageSize()).isEqualTo(64 * 1024);
@@ -58,7 +60,17 @@ class CommandLineTest {
     void aZeroPingIntervalTurnsKeepaliveOff() {
         ServeCommand serve = parse(ServeCommand.class, "serve", "--ping-interval", "0");
 
-        assertThat(serve.connection.toOptions().keepalive()).isFalse();
+        assertThat(serve.connection.toOptions(true).keepalive()).isFalse();
+    }
+
+    @Test
+    void compressionIsOfferedByConnectAndAcceptedByServeUnlessTurnedOff() {
+        assertThat(parse(ConnectCommand.class, "connect", "ws://127.0.0.1:1/").connection.toOptions(false).extensions())
+                .containsExactly(ConnectionOptions.CLIENT_COMPRESSION);
+        assertThat(parse(ServeCommand.class, "serve", "--no-compression").connection.toOptions(true))
+                .isEqualTo(WebSocketOptions.DEFAULT);
+        assertThat(parse(ConnectCommand.class, "connect", "--no-compression", "ws://127.0.0.1:1/").connection
+                .toOptions(false).extensions()).isEmpty();
     }
 
     @Test
