@@ -33,7 +33,9 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * A WebSocket server: accepts on a virtual thread and runs one handler per connection on a virtual thread of its
- * own. The handler returning closes the connection with 1000; the handler throwing closes it with 1011.
+ * own. The handler returning closes the connection with 1000; the handler throwing closes it with 1011. For many
+ * mostly idle connections, the listener style ({@link #builder(WebSocketListener)}) needs no handler thread: each
+ * connection's reader calls the listener.
  *
  * <pre>{@code
  * try (WebSocketServer server = WebSocketServer.builder(ws -> {
@@ -96,7 +98,12 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     public static Builder builder(Handler handler) {
-        return new Builder(handler);
+        return new Builder(Objects.requireNonNull(handler, "handler"), null);
+    }
+
+    /** A server in the listener style: no thread per connection but its reader (see {@link WebSocketListener}). */
+    public static Builder builder(WebSocketListener listener) {
+        return new Builder(null, Objects.requireNonNull(listener, "listener"));
     }
 
     /** The bound port (useful with port 0). */
@@ -328,6 +335,13 @@ public final class WebSocketServer implements AutoCloseable {
 
     private void run(Connection connection) {
         connections.add(connection);
+        if (config.listener != null) {
+            connection.start(config.listener); // from now on its reader calls the listener; this thread is done
+            if (closing) {
+                connection.close(CloseCode.GOING_AWAY, "server shutting down");
+            }
+            return;
+        }
         connection.start();
         if (closing) {
             connection.close(CloseCode.GOING_AWAY, "server shutting down");
@@ -366,7 +380,9 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** Server options. */
     public static final class Builder {
+        /** One of these two is set. */
         private final Handler handler;
+        private final WebSocketListener listener;
         private String host = "127.0.0.1";
         private int port = 0;
         private int backlog = 1024;
@@ -378,8 +394,9 @@ public final class WebSocketServer implements AutoCloseable {
         private SSLContext sslContext;
         private int maxHandshakes = 256;
 
-        private Builder(Handler handler) {
-            this.handler = Objects.requireNonNull(handler, "handler");
+        private Builder(Handler handler, WebSocketListener listener) {
+            this.handler = handler;
+            this.listener = listener;
         }
 
         /** The address to bind; 127.0.0.1 by default, {@code 0.0.0.0} for every interface. */

@@ -2,6 +2,7 @@ package dev.lifeline.internal;
 
 import dev.lifeline.Message;
 import dev.lifeline.WebSocket;
+import dev.lifeline.WebSocketListener;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
@@ -66,6 +67,8 @@ public final class Connection implements WebSocket {
     private final Pings pings;
 
     private final Inbox inbox;
+    /** In the listener style, where messages go instead of {@link #inbox}; null otherwise. Set before start. */
+    private Deliveries deliveries;
     private ScheduledFuture<?> closeTimer;
     private Throwable ioFailure;
     private volatile boolean aborted;
@@ -113,6 +116,16 @@ public final class Connection implements WebSocket {
         this.inbox = new Inbox(this, options);
     }
 
+    /**
+     * Starts in the listener style: the reader calls {@code listener} for the opening, every message and the close,
+     * instead of queueing messages for {@link #receive()}.
+     */
+    public void start(WebSocketListener listener) {
+        deliveries = new Deliveries(this, listener);
+        closed.thenAccept(deliveries::closed);
+        start();
+    }
+
     /** Starts the reader and the keepalive; delivers what arrived together with the handshake response. */
     public void start() {
         lock.lock();
@@ -134,6 +147,9 @@ public final class Connection implements WebSocket {
     private void readLoop() {
         ReadBuffer buffer = new ReadBuffer();
         Throwable cause = null;
+        if (deliveries != null && deliveries.open()) {
+            deliveries.deliver(); // what arrived together with the handshake
+        }
         try {
             while (awaitInboxRoom()) {
                 int n = in.read(buffer.array());
@@ -156,6 +172,9 @@ public final class Connection implements WebSocket {
                     // Pongs and Close echoes are written by another thread: a peer that does not read must not
                     // stop this one from seeing what the peer sends.
                     outgoing.flushIfIdle();
+                }
+                if (deliveries != null) {
+                    deliveries.deliver();
                 }
                 buffer.adapt(n);
             }
@@ -236,6 +255,17 @@ public final class Connection implements WebSocket {
         return pauses;
     }
 
+    /**
+     * The reader is in the listener (or back from it): like a full inbox, it reads nothing meanwhile, so Pongs may
+     * wait in TCP and keepalive must not count that against the peer. Caller holds {@link #lock}.
+     */
+    void listenerBusyLocked(boolean busy) {
+        readerPaused = busy;
+        if (busy) {
+            pauses++;
+        }
+    }
+
     /** Dispatches the protocol's events and queues its outbound bytes. Caller holds {@link #lock}. */
     void afterProtocol() {
         dispatch(protocol.takeEvents());
@@ -249,8 +279,8 @@ public final class Connection implements WebSocket {
     private void dispatch(List<Event> events) {
         for (Event event : events) {
             switch (event) {
-                case Event.Text t -> inbox.add(new Message.Text(t.text()), protocol.state() == State.OPEN);
-                case Event.Binary b -> inbox.add(new Message.Binary(b.data()), protocol.state() == State.OPEN);
+                case Event.Text t -> deliver(new Message.Text(t.text()));
+                case Event.Binary b -> deliver(new Message.Binary(b.data()));
                 case Event.Pong p -> pings.pongReceived(p.payload());
                 case Event.Ping p -> log(Level.TRACE, "< PING [" + p.payload().length + " bytes]");
                 case Event.CloseReceived c -> log(Level.DEBUG, "< CLOSE " + c.status()
@@ -264,16 +294,33 @@ public final class Connection implements WebSocket {
         }
     }
 
+    private void deliver(Message message) {
+        if (deliveries != null) {
+            deliveries.addLocked(message);
+        } else {
+            inbox.add(message, protocol.state() == State.OPEN);
+        }
+    }
+
     // ------------------------------------------------------------------ receiving (application side)
 
     @Override
     public Message receive() {
+        requireHandlerStyle();
         return inbox.take(-1).orElseThrow();
     }
 
     @Override
     public Optional<Message> receive(Duration timeout) {
+        requireHandlerStyle();
         return inbox.take(Math.max(0, timeout.toNanos()));
+    }
+
+    private void requireHandlerStyle() {
+        if (deliveries != null) {
+            throw new InvalidStateException("this connection delivers its messages to its listener; receive() and"
+                    + " iteration are for the handler style");
+        }
     }
 
     /** No more messages can arrive: the peer closed, we failed the connection, or TCP is gone. */
@@ -284,6 +331,7 @@ public final class Connection implements WebSocket {
 
     @Override
     public Iterator<Message> iterator() {
+        requireHandlerStyle();
         return inbox.iterator();
     }
 
@@ -383,8 +431,8 @@ public final class Connection implements WebSocket {
             end = outgoing.queuedLocked();
             // Replies sent while more received messages wait are written together, before the receiving thread
             // next blocks: one syscall for a batch instead of one per frame.
-            if (options.batchReplies() && inbox.moreFor(Thread.currentThread())
-                    && outgoing.pendingBytesLocked() <= options.writeLimit()) {
+            if (options.batchReplies() && outgoing.pendingBytesLocked() <= options.writeLimit()
+                    && (deliveries != null ? deliveries.onReaderThread() : inbox.moreFor(Thread.currentThread()))) {
                 outgoing.deferLocked();
                 return;
             }
@@ -465,6 +513,9 @@ public final class Connection implements WebSocket {
             log(Level.DEBUG, "> CLOSE " + new CloseStatus(code, reason) + "; connection is CLOSING");
             // Written by a virtual thread so that a peer that does not read cannot hold close() past its bound.
             Thread.ofVirtual().name("lifeline-close-" + id).start(() -> outgoing.flush(true));
+        }
+        if (deliveries != null && deliveries.onReaderThread()) {
+            return; // called by the listener: this very thread reads the peer's answer once the listener returns
         }
         awaitClosed(options.closeTimeout().plusSeconds(1));
     }

@@ -1,0 +1,112 @@
+package dev.lifeline.internal;
+
+import dev.lifeline.Message;
+import dev.lifeline.WebSocketListener;
+import dev.lifeline.protocol.CloseCode;
+import dev.lifeline.protocol.CloseStatus;
+import dev.lifeline.protocol.ConnectionClosedException;
+import dev.lifeline.protocol.State;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The listener style's delivery: messages the protocol produced while the reader held the lock wait here, and the
+ * reader hands them to the listener once it has let go of the lock (user code never runs under it). See
+ * {@link WebSocketListener} for the contract.
+ */
+final class Deliveries {
+    private final Connection connection;
+    private final WebSocketListener listener;
+    /** Guarded by the connection's lock. */
+    private List<Message> waiting = new ArrayList<>();
+    /** The reader thread, the only one that calls the listener. */
+    private volatile Thread reader;
+    /** The listener threw: nothing more is delivered. Only the reader thread touches it. */
+    private boolean failed;
+
+    Deliveries(Connection connection, WebSocketListener listener) {
+        this.connection = connection;
+        this.listener = listener;
+    }
+
+    /** Keeps a message for the reader to deliver. Caller holds the connection's lock. */
+    void addLocked(Message message) {
+        waiting.add(message);
+    }
+
+    /** Whether the current thread is the one calling the listener (its sends are batched, its close is not awaited). */
+    boolean onReaderThread() {
+        return Thread.currentThread() == reader;
+    }
+
+    /** On the reader thread, before it reads anything: {@link WebSocketListener#onOpen}. False if it failed. */
+    boolean open() {
+        reader = Thread.currentThread();
+        try {
+            listener.onOpen(connection);
+            return true;
+        } catch (Exception | Error e) {
+            fail("onOpen", e);
+            return false;
+        }
+    }
+
+    /**
+     * On the reader thread, without the lock: hands every waiting message to the listener, then writes what it
+     * sent. False if the listener failed (the connection is then closing with 1011).
+     */
+    boolean deliver() {
+        List<Message> batch;
+        connection.lock.lock();
+        try {
+            if (waiting.isEmpty() || failed) {
+                waiting.clear();
+                return !failed;
+            }
+            batch = waiting;
+            waiting = new ArrayList<>();
+            connection.listenerBusyLocked(true);
+        } finally {
+            connection.lock.unlock();
+        }
+        try {
+            for (Message message : batch) {
+                listener.onMessage(connection, message);
+            }
+            return true;
+        } catch (Exception | Error e) {
+            fail("onMessage", e);
+            return false;
+        } finally {
+            connection.lock.lock();
+            try {
+                connection.listenerBusyLocked(false);
+            } finally {
+                connection.lock.unlock();
+            }
+            connection.flushDeferred(); // the replies to this read's messages, in one write
+        }
+    }
+
+    /** Once the connection is CLOSED, on the thread that closed it. */
+    void closed(CloseStatus status) {
+        try {
+            listener.onClose(connection, status);
+        } catch (RuntimeException | Error e) {
+            connection.log(Level.WARNING, "listener's onClose failed: " + e);
+        }
+    }
+
+    private void fail(String method, Throwable e) {
+        failed = true;
+        if (e instanceof ConnectionClosedException && connection.state() != State.OPEN) {
+            // The connection ended under the listener (the peer went away): no failure of the listener.
+            connection.log(Level.DEBUG, "listener's " + method + " ended by the connection closing: " + e.getMessage());
+            return;
+        }
+        Connection.LOG.log(Level.WARNING, "[" + connection.id() + "] listener's " + method
+                + " failed; closing with 1011: " + e, e);
+        connection.close(CloseCode.INTERNAL_ERROR, "");
+    }
+}
