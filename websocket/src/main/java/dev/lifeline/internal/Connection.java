@@ -49,7 +49,6 @@ public final class Connection implements WebSocket {
     private final Socket socket;
     /** The TCP socket under {@link #socket} (the same one without TLS): closing it never blocks. */
     private final Socket tcp;
-    private final InputStream in;
     private final Protocol protocol;
     private final WebSocketOptions options;
     private final HttpRequest request;
@@ -64,6 +63,8 @@ public final class Connection implements WebSocket {
     /** Signalled whenever the inbox, the pending writes or the state change. */
     final Condition changed = lock.newCondition();
     private final Outgoing outgoing;
+    private final Reader reader;
+    private final Sender sender;
     private final Pings pings;
 
     private final Inbox inbox;
@@ -72,22 +73,10 @@ public final class Connection implements WebSocket {
     private ScheduledFuture<?> closeTimer;
     private Throwable ioFailure;
     private volatile boolean aborted;
-    /** The reader is waiting for room in the inbox (inbound backpressure). Guarded by {@link #lock}. */
-    private boolean readerPaused;
-    /** How many times the reader paused for a full inbox. Guarded by {@link #lock}. */
-    private long pauses;
-    /**
-     * {@link Outgoing#queuedLocked()} right after the last Pong or Close echo the reader queued: the reader waits
-     * while more than {@code writeLimit} bytes up to there are unwritten, so that a peer sending Pings without
-     * reading the Pongs is pushed back instead of filling our memory. Guarded by {@link #lock}.
-     */
-    private long answeredUpTo;
     /** {@link #finish()} has run. Guarded by {@link #lock}. */
     private boolean finished;
 
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
-    /** A high surrogate left at the end of a text fragment, sent with the next one. Guarded by {@link #lock}. */
-    private char pendingHighSurrogate;
 
     /**
      * Wraps a socket whose opening handshake has completed.
@@ -101,7 +90,6 @@ public final class Connection implements WebSocket {
         this.id = id;
         this.socket = socket;
         this.tcp = tcp;
-        this.in = in;
         this.protocol = protocol;
         this.options = options;
         this.request = request;
@@ -112,8 +100,10 @@ public final class Connection implements WebSocket {
         this.onClosed = onClosed;
         this.initialEvents = initialEvents;
         this.outgoing = new Outgoing(this, socket, socket.getOutputStream(), options);
-        this.pings = new Pings(this, options);
         this.inbox = new Inbox(this, options);
+        this.reader = new Reader(this, in, protocol, outgoing, inbox, options);
+        this.sender = new Sender(this, protocol, outgoing, options);
+        this.pings = new Pings(this, reader, options);
     }
 
     /**
@@ -121,7 +111,7 @@ public final class Connection implements WebSocket {
      * instead of queueing messages for {@link #receive()}.
      */
     public void start(WebSocketListener listener) {
-        deliveries = new Deliveries(this, listener);
+        deliveries = new Deliveries(this, reader, listener);
         closed.thenAccept(deliveries::closed);
         start();
     }
@@ -138,91 +128,11 @@ public final class Connection implements WebSocket {
         }
         outgoing.flush(false);
         log(Level.DEBUG, "connection is OPEN");
-        Thread.ofVirtual().name("lifeline-reader-" + id).start(this::readLoop);
+        Thread.ofVirtual().name("lifeline-reader-" + id).start(() -> reader.run(deliveries));
         pings.startKeepalive();
     }
 
     // ------------------------------------------------------------------ reading
-
-    private void readLoop() {
-        ReadBuffer buffer = new ReadBuffer();
-        Throwable cause = null;
-        if (deliveries != null && deliveries.open()) {
-            deliveries.deliver(); // what arrived together with the handshake
-        }
-        try {
-            while (awaitInboxRoom()) {
-                int n = in.read(buffer.array());
-                if (n < 0) {
-                    break;
-                }
-                boolean answered;
-                lock.lock();
-                try {
-                    protocol.receiveData(ByteBuffer.wrap(buffer.array(), 0, n));
-                    answered = protocol.hasOutbound();
-                    afterProtocol();
-                    if (answered) {
-                        answeredUpTo = outgoing.queuedLocked();
-                    }
-                } finally {
-                    lock.unlock();
-                }
-                if (answered) {
-                    // Pongs and Close echoes are written by another thread: a peer that does not read must not
-                    // stop this one from seeing what the peer sends.
-                    outgoing.flushIfIdle();
-                }
-                if (deliveries != null) {
-                    deliveries.deliver();
-                }
-                buffer.adapt(n);
-            }
-        } catch (IOException | RuntimeException e) {
-            cause = e;
-        }
-        lock.lock();
-        try {
-            if (ioFailure == null && cause != null && !aborted) {
-                ioFailure = cause;
-            }
-            protocol.receiveEof();
-            afterProtocol();
-        } finally {
-            lock.unlock();
-        }
-        // What is queued (a Close echo written by another thread, perhaps) goes out before TCP is closed; a peer
-        // that stopped reading holds this for writeTimeout at most.
-        outgoing.flush(true);
-        finish();
-    }
-
-    /**
-     * Inbound backpressure: waits while more than {@code maxQueue} messages (or {@code maxQueueBytes}) wait to be
-     * received, or while the answers to the peer's Pings are stuck behind more than {@code writeLimit} unwritten
-     * bytes, so that TCP pushes back on the peer; false when the reader should stop. A backlog of {@code maxQueue}
-     * messages does not pause the reader, so a Close frame right behind it is still seen.
-     */
-    private boolean awaitInboxRoom() {
-        lock.lock();
-        try {
-            while (!aborted && (inboxFull() || !outgoing.written(answeredUpTo - options.writeLimit()))) {
-                readerPaused = inboxFull();
-                if (readerPaused) {
-                    pauses++;
-                }
-                changed.awaitUninterruptibly();
-            }
-            readerPaused = false;
-            return !aborted;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean inboxFull() {
-        return protocol.state() == State.OPEN && inbox.overLimit();
-    }
 
     /**
      * Queues an empty unsolicited Pong to find out whether TCP still works, unless bytes already wait to be written
@@ -243,27 +153,6 @@ public final class Connection implements WebSocket {
     /** Writes what deferred sends left queued; blocks like a send. Caller does not hold {@link #lock}. */
     void flushDeferred() {
         outgoing.flush(true);
-    }
-
-    /** Whether the reader is paused by a full inbox (then Pongs wait in TCP too). Caller holds {@link #lock}. */
-    boolean readerPausedLocked() {
-        return readerPaused;
-    }
-
-    /** A count that changes each time the reader pauses for a full inbox. Caller holds {@link #lock}. */
-    long pausesLocked() {
-        return pauses;
-    }
-
-    /**
-     * The reader is in the listener (or back from it): like a full inbox, it reads nothing meanwhile, so Pongs may
-     * wait in TCP and keepalive must not count that against the peer. Caller holds {@link #lock}.
-     */
-    void listenerBusyLocked(boolean busy) {
-        readerPaused = busy;
-        if (busy) {
-            pauses++;
-        }
     }
 
     /** Dispatches the protocol's events and queues its outbound bytes. Caller holds {@link #lock}. */
@@ -335,114 +224,36 @@ public final class Connection implements WebSocket {
         return inbox.iterator();
     }
 
-    // ------------------------------------------------------------------ sending
+    // ------------------------------------------------------------------ sending (see Sender)
 
     @Override
     public void send(String text) {
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8); // ours alone: lent even if the write is deferred
-        sendFrame(() -> protocol.sendLent(Opcode.TEXT, ByteBuffer.wrap(utf8)), utf8.length);
+        sender.send(text);
     }
 
     @Override
     public void send(byte[] data) {
-        send(ByteBuffer.wrap(data));
+        sender.send(ByteBuffer.wrap(data));
     }
 
-    /**
-     * The caller's bytes are lent to the protocol (not copied) only when the send cannot return before they are
-     * written: more than {@code writeLimit} bytes are never deferred for a batch.
-     */
     @Override
     public void send(ByteBuffer data) {
-        ByteBuffer payload = data.duplicate();
-        int size = payload.remaining();
-        if (size > options.writeLimit() && payload.hasArray()) {
-            sendFrame(() -> protocol.sendLent(Opcode.BINARY, payload), size);
-        } else {
-            sendFrame(() -> protocol.sendBinary(payload, true), size);
-        }
+        sender.send(data);
     }
 
     @Override
     public void send(Message message) {
-        switch (message) {
-            case Message.Text t -> send(t.text());
-            case Message.Binary b -> send(b.data());
-        }
+        sender.send(message);
     }
 
     @Override
     public void sendText(CharSequence fragment, boolean last) {
-        String text = fragment.toString();
-        sendFrame(() -> {
-            Opcode open = protocol.fragmentedMessage().orElse(null);
-            if (open == Opcode.BINARY) {
-                throw new InvalidStateException("a fragmented BINARY message is in progress; finish it first");
-            }
-            String whole = pendingHighSurrogate == 0 ? text : pendingHighSurrogate + text;
-            char carry = 0;
-            if (!last && !whole.isEmpty() && Character.isHighSurrogate(whole.charAt(whole.length() - 1))) {
-                carry = whole.charAt(whole.length() - 1);
-                whole = whole.substring(0, whole.length() - 1);
-            }
-            ByteBuffer utf8 = ByteBuffer.wrap(whole.getBytes(StandardCharsets.UTF_8));
-            if (open == null) {
-                protocol.sendText(utf8, last);
-            } else {
-                protocol.sendContinuation(utf8, last);
-            }
-            pendingHighSurrogate = carry;
-        }, text.length());
+        sender.sendText(fragment, last);
     }
 
     @Override
     public void sendBinary(ByteBuffer fragment, boolean last) {
-        ByteBuffer data = fragment.duplicate();
-        sendFrame(() -> {
-            Opcode open = protocol.fragmentedMessage().orElse(null);
-            if (open == Opcode.TEXT) {
-                throw new InvalidStateException("a fragmented TEXT message is in progress; finish it first");
-            }
-            if (open == null) {
-                protocol.sendBinary(data, last);
-            } else {
-                protocol.sendContinuation(data, last);
-            }
-        }, data.remaining());
-    }
-
-    /**
-     * Encodes under the lock (after waiting for room below the write limit), then writes, returning once the
-     * frame is handed to TCP.
-     *
-     * @throws ConnectionClosedException when the connection is closed, or fails before the frame is written
-     */
-    private void sendFrame(Runnable encode, int size) {
-        long end;
-        lock.lock();
-        try {
-            outgoing.awaitRoom(size);
-            try {
-                encode.run();
-            } catch (ConnectionClosedException e) {
-                throw closedExceptionLocked();
-            }
-            afterProtocol();
-            end = outgoing.queuedLocked();
-            // Replies sent while more received messages wait are written together, before the receiving thread
-            // next blocks: one syscall for a batch instead of one per frame.
-            if (options.batchReplies() && outgoing.pendingBytesLocked() <= options.writeLimit()
-                    && (deliveries != null ? deliveries.onReaderThread() : inbox.moreFor(Thread.currentThread()))) {
-                outgoing.deferLocked();
-                return;
-            }
-        } finally {
-            lock.unlock();
-        }
-        outgoing.flush(true);
-        if (!outgoing.written(end)) {
-            throw closedException().orElseThrow();
-        }
+        sender.sendBinary(fragment, last);
     }
 
     /**
@@ -452,22 +263,15 @@ public final class Connection implements WebSocket {
      * @return false if the message was not queued (slow reader, or not open)
      */
     public boolean trySend(Message message) {
-        lock.lock();
-        try {
-            if (!isOpenLocked() || protocol.fragmentedMessage().isPresent()
-                    || outgoing.pendingBytesLocked() > options.writeLimit()) {
-                return false;
-            }
-            switch (message) {
-                case Message.Text t -> protocol.sendText(t.text());
-                case Message.Binary b -> protocol.sendBinary(ByteBuffer.wrap(b.data()), true);
-            }
-            afterProtocol();
-        } finally {
-            lock.unlock();
-        }
-        outgoing.flushIfIdle();
-        return true;
+        return sender.trySend(message);
+    }
+
+    /**
+     * Whether the current thread takes messages and more wait for it, or is the reader handing them to the
+     * listener: then its sends may wait to be written together, before it next blocks. Caller holds {@link #lock}.
+     */
+    boolean receivingMoreLocked() {
+        return deliveries != null ? deliveries.onReaderThread() : inbox.moreFor(Thread.currentThread());
     }
 
     @Override
@@ -600,7 +404,7 @@ public final class Connection implements WebSocket {
      * TCP is over (the reader saw the end, or {@link #abort()}): close the socket and tell everyone. Runs once,
      * on the reader thread or the aborting one.
      */
-    private void finish() {
+    void finish() {
         lock.lock();
         try {
             if (finished) {
@@ -656,9 +460,7 @@ public final class Connection implements WebSocket {
         lock.lock();
         try {
             first = !aborted;
-            if (ioFailure == null && first) {
-                ioFailure = e;
-            }
+            ioFailedLocked(e);
         } finally {
             lock.unlock();
         }
@@ -666,6 +468,18 @@ public final class Connection implements WebSocket {
             log(Level.DEBUG, "write failed: " + e);
             abort();
         }
+    }
+
+    /** Records why TCP failed, unless it failed before or the connection was aborted. Caller holds {@link #lock}. */
+    void ioFailedLocked(Throwable cause) {
+        if (ioFailure == null && !aborted) {
+            ioFailure = cause;
+        }
+    }
+
+    /** Whether {@link #abort()} dropped TCP. */
+    boolean aborted() {
+        return aborted;
     }
 
     /** On the timer thread; whether the watchdog should keep watching this connection. */

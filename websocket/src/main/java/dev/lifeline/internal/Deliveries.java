@@ -17,16 +17,18 @@ import java.util.List;
  */
 final class Deliveries {
     private final Connection connection;
+    private final Reader reader;
     private final WebSocketListener listener;
     /** Guarded by the connection's lock. */
     private List<Message> waiting = new ArrayList<>();
     /** The reader thread, the only one that calls the listener. */
-    private volatile Thread reader;
+    private volatile Thread readerThread;
     /** The listener threw: nothing more is delivered. Only the reader thread touches it. */
     private boolean failed;
 
-    Deliveries(Connection connection, WebSocketListener listener) {
+    Deliveries(Connection connection, Reader reader, WebSocketListener listener) {
         this.connection = connection;
+        this.reader = reader;
         this.listener = listener;
     }
 
@@ -37,12 +39,12 @@ final class Deliveries {
 
     /** Whether the current thread is the one calling the listener (its sends are batched, its close is not awaited). */
     boolean onReaderThread() {
-        return Thread.currentThread() == reader;
+        return Thread.currentThread() == readerThread;
     }
 
     /** On the reader thread, before it reads anything: {@link WebSocketListener#onOpen}. False if it failed. */
     boolean open() {
-        reader = Thread.currentThread();
+        readerThread = Thread.currentThread();
         try {
             listener.onOpen(connection);
             return true;
@@ -66,7 +68,7 @@ final class Deliveries {
             }
             batch = waiting;
             waiting = new ArrayList<>();
-            connection.listenerBusyLocked(true);
+            reader.listenerBusyLocked(true);
         } finally {
             connection.lock.unlock();
         }
@@ -81,7 +83,7 @@ final class Deliveries {
         } finally {
             connection.lock.lock();
             try {
-                connection.listenerBusyLocked(false);
+                reader.listenerBusyLocked(false);
             } finally {
                 connection.lock.unlock();
             }

@@ -26,6 +26,7 @@ final class Pings {
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("lifeline-pong-", 0).factory());
 
     private final Connection connection;
+    private final Reader reader;
     private final WebSocketOptions options;
     private final Map<Long, Pending> pending = new LinkedHashMap<>();
     private long counter;
@@ -37,8 +38,9 @@ final class Pings {
     private record Pending(CompletableFuture<Duration> future, long sentNanos) {
     }
 
-    Pings(Connection connection, WebSocketOptions options) {
+    Pings(Connection connection, Reader reader, WebSocketOptions options) {
         this.connection = connection;
+        this.reader = reader;
         this.options = options;
     }
 
@@ -115,7 +117,7 @@ final class Pings {
      * reset fails, so a dead peer is still found while nobody reads. Caller holds the connection's lock.
      */
     private void armTimeout(CompletableFuture<Duration> answer) {
-        long pausesBefore = connection.pausesLocked();
+        long pausesBefore = reader.pausesLocked();
         timeoutTask = Timers.schedule(() -> {
             connection.lock.lock();
             try {
@@ -123,7 +125,7 @@ final class Pings {
                     return;
                 }
                 // Paused now, or at any moment since the Ping left: the Pong may still sit behind unread data.
-                if (connection.readerPausedLocked() || connection.pausesLocked() != pausesBefore) {
+                if (reader.pausedLocked() || reader.pausesLocked() != pausesBefore) {
                     armTimeout(answer);
                     connection.probeLocked();
                     connection.flushIfIdle(); // the probe, or bytes already waiting: either write finds a dead peer

@@ -1,0 +1,149 @@
+package dev.lifeline.internal;
+
+import dev.lifeline.Message;
+import dev.lifeline.WebSocketOptions;
+import dev.lifeline.protocol.ConnectionClosedException;
+import dev.lifeline.protocol.InvalidStateException;
+import dev.lifeline.protocol.Protocol;
+import dev.lifeline.protocol.frame.Opcode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The bodies of a connection's send methods, on the caller's thread: each encodes its frame under the connection's
+ * lock, then lets {@link Outgoing} write it (or defer it for a batch) without the lock.
+ */
+final class Sender {
+    private final Connection connection;
+    private final Protocol protocol;
+    private final Outgoing outgoing;
+    private final WebSocketOptions options;
+
+    /** A high surrogate left at the end of a text fragment, sent with the next one. Guarded by the lock. */
+    private char pendingHighSurrogate;
+
+    Sender(Connection connection, Protocol protocol, Outgoing outgoing, WebSocketOptions options) {
+        this.connection = connection;
+        this.protocol = protocol;
+        this.outgoing = outgoing;
+        this.options = options;
+    }
+
+    void send(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8); // ours alone: lent even if the write is deferred
+        sendFrame(() -> protocol.sendLent(Opcode.TEXT, ByteBuffer.wrap(utf8)), utf8.length);
+    }
+
+    /**
+     * The caller's bytes are lent to the protocol (not copied) only when the send cannot return before they are
+     * written: more than {@code writeLimit} bytes are never deferred for a batch.
+     */
+    void send(ByteBuffer data) {
+        ByteBuffer payload = data.duplicate();
+        int size = payload.remaining();
+        if (size > options.writeLimit() && payload.hasArray()) {
+            sendFrame(() -> protocol.sendLent(Opcode.BINARY, payload), size);
+        } else {
+            sendFrame(() -> protocol.sendBinary(payload, true), size);
+        }
+    }
+
+    void send(Message message) {
+        switch (message) {
+            case Message.Text t -> send(t.text());
+            case Message.Binary b -> send(ByteBuffer.wrap(b.data()));
+        }
+    }
+
+    void sendText(CharSequence fragment, boolean last) {
+        String text = fragment.toString();
+        sendFrame(() -> {
+            Opcode open = protocol.fragmentedMessage().orElse(null);
+            if (open == Opcode.BINARY) {
+                throw new InvalidStateException("a fragmented BINARY message is in progress; finish it first");
+            }
+            String whole = pendingHighSurrogate == 0 ? text : pendingHighSurrogate + text;
+            char carry = 0;
+            if (!last && !whole.isEmpty() && Character.isHighSurrogate(whole.charAt(whole.length() - 1))) {
+                carry = whole.charAt(whole.length() - 1);
+                whole = whole.substring(0, whole.length() - 1);
+            }
+            ByteBuffer utf8 = ByteBuffer.wrap(whole.getBytes(StandardCharsets.UTF_8));
+            if (open == null) {
+                protocol.sendText(utf8, last);
+            } else {
+                protocol.sendContinuation(utf8, last);
+            }
+            pendingHighSurrogate = carry;
+        }, text.length());
+    }
+
+    void sendBinary(ByteBuffer fragment, boolean last) {
+        ByteBuffer data = fragment.duplicate();
+        sendFrame(() -> {
+            Opcode open = protocol.fragmentedMessage().orElse(null);
+            if (open == Opcode.TEXT) {
+                throw new InvalidStateException("a fragmented TEXT message is in progress; finish it first");
+            }
+            if (open == null) {
+                protocol.sendBinary(data, last);
+            } else {
+                protocol.sendContinuation(data, last);
+            }
+        }, data.remaining());
+    }
+
+    /**
+     * Encodes under the lock (after waiting for room below the write limit), then writes, returning once the
+     * frame is handed to TCP.
+     *
+     * @throws ConnectionClosedException when the connection is closed, or fails before the frame is written
+     */
+    private void sendFrame(Runnable encode, int size) {
+        long end;
+        connection.lock.lock();
+        try {
+            outgoing.awaitRoom(size);
+            try {
+                encode.run();
+            } catch (ConnectionClosedException e) {
+                throw connection.closedExceptionLocked();
+            }
+            connection.afterProtocol();
+            end = outgoing.queuedLocked();
+            // Replies sent while more received messages wait are written together, before the receiving thread
+            // next blocks: one syscall for a batch instead of one per frame.
+            if (options.batchReplies() && outgoing.pendingBytesLocked() <= options.writeLimit()
+                    && connection.receivingMoreLocked()) {
+                outgoing.deferLocked();
+                return;
+            }
+        } finally {
+            connection.lock.unlock();
+        }
+        outgoing.flush(true);
+        if (!outgoing.written(end)) {
+            throw connection.closedException().orElseThrow();
+        }
+    }
+
+    /** See {@link Connection#trySend}. */
+    boolean trySend(Message message) {
+        connection.lock.lock();
+        try {
+            if (!connection.isOpenLocked() || protocol.fragmentedMessage().isPresent()
+                    || outgoing.pendingBytesLocked() > options.writeLimit()) {
+                return false;
+            }
+            switch (message) {
+                case Message.Text t -> protocol.sendText(t.text());
+                case Message.Binary b -> protocol.sendBinary(ByteBuffer.wrap(b.data()), true);
+            }
+            connection.afterProtocol();
+        } finally {
+            connection.lock.unlock();
+        }
+        outgoing.flushIfIdle();
+        return true;
+    }
+}
