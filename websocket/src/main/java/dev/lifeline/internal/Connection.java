@@ -12,7 +12,6 @@ import dev.lifeline.protocol.InvalidStateException;
 import dev.lifeline.protocol.Protocol;
 import dev.lifeline.protocol.State;
 import dev.lifeline.protocol.extension.Extension;
-import dev.lifeline.protocol.frame.Opcode;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.IOException;
@@ -21,20 +20,20 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One open WebSocket connection over a socket. A reader virtual thread feeds everything that arrives to the
- * {@link Protocol} at once, so that the state is true whether or not anyone calls {@code receive()}.
+ * One open WebSocket connection over a socket, and the owner of its state. A reader virtual thread ({@link Reader})
+ * feeds everything that arrives to the {@link Protocol} at once, so that the state is true whether or not anyone
+ * calls {@code receive()}. What arrives waits in the {@link Inbox} (or, in the listener style, in
+ * {@link Deliveries}); {@link Sender} encodes what the application sends and {@link Outgoing} writes it;
+ * {@link Closing} runs the closing handshake, {@link Pings} the Pings and keepalive.
  *
  * <p>Locking: {@link #lock} guards the protocol, the inbox and the pending writes; it is held only for short,
  * non-blocking work and never while user code runs or while a socket is read or written. {@link Outgoing} owns the
@@ -42,8 +41,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Connection implements WebSocket {
     static final System.Logger LOG = System.getLogger("dev.lifeline");
-    /** How long a connection being failed may spend writing its Close frame before TCP is dropped. */
-    private static final Duration FAIL_WRITE_GRACE = Duration.ofSeconds(1);
 
     private final String id;
     private final Socket socket;
@@ -65,12 +62,12 @@ public final class Connection implements WebSocket {
     private final Outgoing outgoing;
     private final Reader reader;
     private final Sender sender;
+    private final Closing closing;
     private final Pings pings;
 
     private final Inbox inbox;
     /** In the listener style, where messages go instead of {@link #inbox}; null otherwise. Set before start. */
     private Deliveries deliveries;
-    private ScheduledFuture<?> closeTimer;
     private Throwable ioFailure;
     private volatile boolean aborted;
     /** {@link #finish()} has run. Guarded by {@link #lock}. */
@@ -102,8 +99,9 @@ public final class Connection implements WebSocket {
         this.outgoing = new Outgoing(this, socket, socket.getOutputStream(), options);
         this.inbox = new Inbox(this, options);
         this.reader = new Reader(this, in, protocol, outgoing, inbox, options);
-        this.sender = new Sender(this, protocol, outgoing, options);
         this.pings = new Pings(this, reader, options);
+        this.sender = new Sender(this, protocol, outgoing, pings, options);
+        this.closing = new Closing(this, protocol, outgoing, options, closed);
     }
 
     /**
@@ -132,7 +130,7 @@ public final class Connection implements WebSocket {
         pings.startKeepalive();
     }
 
-    // ------------------------------------------------------------------ reading
+    // ------------------------------------------------------------------ the protocol's output (Reader reads)
 
     /**
      * Queues an empty unsolicited Pong to find out whether TCP still works, unless bytes already wait to be written
@@ -159,9 +157,7 @@ public final class Connection implements WebSocket {
     void afterProtocol() {
         dispatch(protocol.takeEvents());
         outgoing.queue(protocol.takeOutbound());
-        if (protocol.closeExpected() && closeTimer == null && protocol.state() != State.CLOSED) {
-            closeTimer = Timers.schedule(this::closeTimedOut, options.closeTimeout());
-        }
+        closing.afterProtocolLocked();
         changed.signalAll();
     }
 
@@ -224,6 +220,19 @@ public final class Connection implements WebSocket {
         return inbox.iterator();
     }
 
+    /**
+     * Whether the current thread takes messages and more wait for it, or is the reader handing them to the
+     * listener: then its sends may wait to be written together, before it next blocks. Caller holds {@link #lock}.
+     */
+    boolean receivingMoreLocked() {
+        return deliveries != null ? deliveries.onReaderThread() : inbox.moreFor(Thread.currentThread());
+    }
+
+    /** Whether the current thread is the reader calling the listener. */
+    boolean inListener() {
+        return deliveries != null && deliveries.onReaderThread();
+    }
+
     // ------------------------------------------------------------------ sending (see Sender)
 
     @Override
@@ -266,26 +275,9 @@ public final class Connection implements WebSocket {
         return sender.trySend(message);
     }
 
-    /**
-     * Whether the current thread takes messages and more wait for it, or is the reader handing them to the
-     * listener: then its sends may wait to be written together, before it next blocks. Caller holds {@link #lock}.
-     */
-    boolean receivingMoreLocked() {
-        return deliveries != null ? deliveries.onReaderThread() : inbox.moreFor(Thread.currentThread());
-    }
-
     @Override
     public CompletableFuture<Duration> ping() {
-        CompletableFuture<Duration> answer;
-        lock.lock();
-        try {
-            answer = pings.sendPingLocked(protocol);
-            afterProtocol();
-        } finally {
-            lock.unlock();
-        }
-        outgoing.flush(true);
-        return answer;
+        return sender.ping();
     }
 
     @Override
@@ -302,48 +294,12 @@ public final class Connection implements WebSocket {
 
     @Override
     public void close(CloseCode code, String reason) {
-        boolean sent = false;
-        lock.lock();
-        try {
-            if (protocol.state() == State.OPEN) {
-                protocol.sendClose(code, reason);
-                afterProtocol();
-                sent = true;
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (sent) {
-            log(Level.DEBUG, "> CLOSE " + new CloseStatus(code, reason) + "; connection is CLOSING");
-            // Written by a virtual thread so that a peer that does not read cannot hold close() past its bound.
-            Thread.ofVirtual().name("lifeline-close-" + id).start(() -> outgoing.flush(true));
-        }
-        if (deliveries != null && deliveries.onReaderThread()) {
-            return; // called by the listener: this very thread reads the peer's answer once the listener returns
-        }
-        awaitClosed(options.closeTimeout().plusSeconds(1));
+        closing.close(code, reason);
     }
 
-    /**
-     * Fails the connection now, for a dead peer (keepalive): sends a Close frame with {@code code} unless that
-     * takes longer than {@link #FAIL_WRITE_GRACE}, and drops TCP. Call from a virtual thread.
-     */
+    /** Fails the connection now, for a dead peer (keepalive); see {@link Closing#failAndDrop}. */
     void failAndDrop(CloseCode code, String reason) {
-        lock.lock();
-        try {
-            protocol.fail(code, reason);
-            afterProtocol();
-        } finally {
-            lock.unlock();
-        }
-        Thread writer = Thread.ofVirtual().name("lifeline-fail-" + id).start(() -> outgoing.flush(true));
-        try {
-            writer.join(FAIL_WRITE_GRACE);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        abort();
-        log(Level.INFO, "failed the connection: " + reason + "; dropped TCP"); // after: logging may be slow
+        closing.failAndDrop(code, reason);
     }
 
     /** Writes what is queued from a virtual thread, unless a write is already under way. */
@@ -379,27 +335,6 @@ public final class Connection implements WebSocket {
         finish();
     }
 
-    /** On the timer thread: hands the drop to a virtual thread, since closing may run user callbacks. */
-    private void closeTimedOut() {
-        if (!closed.isDone()) {
-            log(Level.DEBUG, "closing handshake timed out after " + options.closeTimeout() + "; dropping TCP");
-            Thread.ofVirtual().name("lifeline-close-timeout-" + id).start(this::abort);
-        }
-    }
-
-    private void awaitClosed(Duration bound) {
-        try {
-            closed.get(bound.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            abort();
-            closed.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("closed() never completes exceptionally", e);
-        }
-    }
-
     /**
      * TCP is over (the reader saw the end, or {@link #abort()}): close the socket and tell everyone. Runs once,
      * on the reader thread or the aborting one.
@@ -420,9 +355,7 @@ public final class Connection implements WebSocket {
         ConnectionClosedException exception;
         lock.lock();
         try {
-            if (closeTimer != null) {
-                closeTimer.cancel(false);
-            }
+            closing.finishedLocked();
             pings.stop();
             status = closeStatusLocked().orElseThrow();
             exception = closedExceptionLocked();

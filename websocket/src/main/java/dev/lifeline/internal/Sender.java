@@ -8,6 +8,8 @@ import dev.lifeline.protocol.Protocol;
 import dev.lifeline.protocol.frame.Opcode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The bodies of a connection's send methods, on the caller's thread: each encodes its frame under the connection's
@@ -17,15 +19,17 @@ final class Sender {
     private final Connection connection;
     private final Protocol protocol;
     private final Outgoing outgoing;
+    private final Pings pings;
     private final WebSocketOptions options;
 
     /** A high surrogate left at the end of a text fragment, sent with the next one. Guarded by the lock. */
     private char pendingHighSurrogate;
 
-    Sender(Connection connection, Protocol protocol, Outgoing outgoing, WebSocketOptions options) {
+    Sender(Connection connection, Protocol protocol, Outgoing outgoing, Pings pings, WebSocketOptions options) {
         this.connection = connection;
         this.protocol = protocol;
         this.outgoing = outgoing;
+        this.pings = pings;
         this.options = options;
     }
 
@@ -145,5 +149,18 @@ final class Sender {
         }
         outgoing.flushIfIdle();
         return true;
+    }
+
+    CompletableFuture<Duration> ping() {
+        CompletableFuture<Duration> answer;
+        connection.lock.lock();
+        try {
+            answer = pings.sendPingLocked(protocol);
+            connection.afterProtocol();
+        } finally {
+            connection.lock.unlock();
+        }
+        outgoing.flush(true);
+        return answer;
     }
 }

@@ -1,0 +1,124 @@
+package dev.lifeline.internal;
+
+import dev.lifeline.WebSocketOptions;
+import dev.lifeline.protocol.CloseCode;
+import dev.lifeline.protocol.CloseStatus;
+import dev.lifeline.protocol.Protocol;
+import dev.lifeline.protocol.State;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A connection's closing handshake and its bounds: {@code close()} waits for the peer's answer at most
+ * {@code closeTimeout} plus a second, a handshake not done within {@code closeTimeout} drops TCP, and a connection
+ * failed for a dead peer spends at most {@link #FAIL_WRITE_GRACE} on its Close frame. Dropping TCP is
+ * {@link Connection#abort()}.
+ */
+final class Closing {
+    /** How long a connection being failed may spend writing its Close frame before TCP is dropped. */
+    private static final Duration FAIL_WRITE_GRACE = Duration.ofSeconds(1);
+
+    private final Connection connection;
+    private final Protocol protocol;
+    private final Outgoing outgoing;
+    private final WebSocketOptions options;
+    /** The connection's {@link Connection#closed()}, completed once it is CLOSED. */
+    private final CompletableFuture<CloseStatus> closed;
+    /** Drops TCP when the closing handshake takes too long. Guarded by the connection's lock. */
+    private ScheduledFuture<?> closeTimer;
+
+    Closing(Connection connection, Protocol protocol, Outgoing outgoing, WebSocketOptions options,
+            CompletableFuture<CloseStatus> closed) {
+        this.connection = connection;
+        this.protocol = protocol;
+        this.outgoing = outgoing;
+        this.options = options;
+        this.closed = closed;
+    }
+
+    void close(CloseCode code, String reason) {
+        boolean sent = false;
+        connection.lock.lock();
+        try {
+            if (protocol.state() == State.OPEN) {
+                protocol.sendClose(code, reason);
+                connection.afterProtocol();
+                sent = true;
+            }
+        } finally {
+            connection.lock.unlock();
+        }
+        if (sent) {
+            connection.log(Level.DEBUG, "> CLOSE " + new CloseStatus(code, reason) + "; connection is CLOSING");
+            // Written by a virtual thread so that a peer that does not read cannot hold close() past its bound.
+            Thread.ofVirtual().name("lifeline-close-" + connection.id()).start(() -> outgoing.flush(true));
+        }
+        if (connection.inListener()) {
+            return; // called by the listener: this very thread reads the peer's answer once the listener returns
+        }
+        awaitClosed(options.closeTimeout().plusSeconds(1));
+    }
+
+    /**
+     * Fails the connection now, for a dead peer (keepalive): sends a Close frame with {@code code} unless that
+     * takes longer than {@link #FAIL_WRITE_GRACE}, and drops TCP. Call from a virtual thread.
+     */
+    void failAndDrop(CloseCode code, String reason) {
+        connection.lock.lock();
+        try {
+            protocol.fail(code, reason);
+            connection.afterProtocol();
+        } finally {
+            connection.lock.unlock();
+        }
+        Thread writer = Thread.ofVirtual().name("lifeline-fail-" + connection.id()).start(() -> outgoing.flush(true));
+        try {
+            writer.join(FAIL_WRITE_GRACE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        connection.abort();
+        connection.log(Level.INFO, "failed the connection: " + reason + "; dropped TCP"); // after: logging may be slow
+    }
+
+    /** Starts the close timer once the protocol waits for the peer's Close. Caller holds the connection's lock. */
+    void afterProtocolLocked() {
+        if (protocol.closeExpected() && closeTimer == null && protocol.state() != State.CLOSED) {
+            closeTimer = Timers.schedule(this::closeTimedOut, options.closeTimeout());
+        }
+    }
+
+    /** The connection is CLOSED: no more timeout. Caller holds the connection's lock. */
+    void finishedLocked() {
+        if (closeTimer != null) {
+            closeTimer.cancel(false);
+        }
+    }
+
+    /** On the timer thread: hands the drop to a virtual thread, since closing may run user callbacks. */
+    private void closeTimedOut() {
+        if (!closed.isDone()) {
+            connection.log(Level.DEBUG,
+                    "closing handshake timed out after " + options.closeTimeout() + "; dropping TCP");
+            Thread.ofVirtual().name("lifeline-close-timeout-" + connection.id()).start(connection::abort);
+        }
+    }
+
+    private void awaitClosed(Duration bound) {
+        try {
+            closed.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            connection.abort();
+            closed.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("closed() never completes exceptionally", e);
+        }
+    }
+}
