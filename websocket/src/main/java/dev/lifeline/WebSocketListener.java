@@ -3,10 +3,11 @@ package dev.lifeline;
 import dev.lifeline.protocol.CloseStatus;
 
 /**
- * The listener style, for servers that hold many connections: instead of a handler thread per connection that
- * waits in {@code receive()}, the connection's own reader thread calls {@link #onMessage} for each message, in
- * order, one at a time. An idle connection then costs one parked thread instead of two, and a reply needs no hand-off
- * between threads.
+ * The listener style, for servers that hold many connections ({@code WebSocketServer.builder(listener)}) and for
+ * clients that prefer callbacks ({@code WebSocketClient.open(uri, listener)}): instead of a thread per connection
+ * that waits in {@code receive()}, the connection's own reader thread calls {@link #onMessage} for each message, in
+ * order, one at a time. An idle connection then costs one parked thread instead of two, and a reply needs no
+ * hand-off between threads.
  *
  * <pre>{@code
  * WebSocketServer server = WebSocketServer.builder((ws, message) -> ws.send(message)).port(8765).start();

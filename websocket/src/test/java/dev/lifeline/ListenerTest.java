@@ -184,4 +184,23 @@ class ListenerTest {
             assertThat(onServer.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(CloseCode.GOING_AWAY);
         }
     }
+
+    @Test
+    void aClientCanListenToo() throws Exception {
+        BlockingQueue<Message> heard = new LinkedBlockingQueue<>();
+        try (WebSocketServer server = WebSocketServer.builder(ws -> {
+            for (Message m : ws) {
+                ws.send(m);
+            }
+        }).start(); WebSocket client = WebSocketClient.builder().build().open(
+                URI.create("ws://127.0.0.1:" + server.port() + "/"), (ws, message) -> heard.add(message))) {
+            for (int i = 0; i < 100; i++) {
+                client.send("m" + i);
+            }
+            for (int i = 0; i < 100; i++) {
+                assertThat(heard.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(Message.text("m" + i));
+            }
+            assertThatThrownBy(() -> client.receive(Duration.ZERO)).isInstanceOf(InvalidStateException.class);
+        }
+    }
 }
