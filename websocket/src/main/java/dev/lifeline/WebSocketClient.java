@@ -76,13 +76,23 @@ public final class WebSocketClient {
      * @throws IOException if the network failed (connection refused, unknown host, TLS failure...)
      */
     public WebSocket open(URI uri) throws IOException {
+        return open(uri, null);
+    }
+
+    /**
+     * Opens a connection in the listener style: its reader thread hands every message to {@code listener}
+     * ({@link WebSocketListener#onOpen} first); the returned connection is for sending and closing, and
+     * {@code receive()} on it throws {@code InvalidStateException}. Returns once it is OPEN; throws as
+     * {@link #open(URI)} does.
+     */
+    public WebSocket open(URI uri, WebSocketListener listener) throws IOException {
         long deadline = System.nanoTime() + options.openTimeout().toNanos();
         URI target = uri;
         Set<URI> visited = new HashSet<>();
         while (true) {
             visited.add(target);
             try {
-                return attempt(target, deadline);
+                return attempt(target, deadline, listener);
             } catch (HandshakeException e) {
                 Optional<String> location = e.headers().first("Location");
                 if (!REDIRECTS.contains(e.status()) || location.isEmpty()) {
@@ -103,7 +113,7 @@ public final class WebSocketClient {
         return open(URI.create(uri));
     }
 
-    private WebSocket attempt(URI uri, long deadline) throws IOException {
+    private WebSocket attempt(URI uri, long deadline, WebSocketListener listener) throws IOException {
         boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
         if (!secure && !"ws".equalsIgnoreCase(uri.getScheme())) {
             throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
@@ -129,7 +139,11 @@ public final class WebSocketClient {
             }
             Connection connection = new Connection(Handshakes.nextId('c'), socket, tcp, in, protocol, options,
                     protocol.request(), protocol.response().orElseThrow(), protocol.subprotocol(), events, () -> { });
-            connection.start();
+            if (listener == null) {
+                connection.start();
+            } else {
+                connection.start(listener);
+            }
             return connection;
         } catch (IOException | RuntimeException e) {
             Handshakes.closeQuietly(tcp);

@@ -3,26 +3,28 @@ package dev.lifeline;
 import dev.lifeline.protocol.CloseStatus;
 
 /**
- * The listener style, for servers that hold many connections: instead of a handler thread per connection that
- * waits in {@code receive()}, the connection's own reader thread calls {@link #onMessage} for each message, in
- * order, one at a time. An idle connection then costs one parked thread instead of two, and a reply needs no hand-off
- * between threads.
+ * The listener style, for servers that hold many connections ({@code WebSocketServer.builder(listener)}) and for
+ * clients that prefer callbacks ({@code WebSocketClient.open(uri, listener)}): instead of a thread per connection
+ * that waits in {@code receive()}, the connection's own reader thread calls {@link #onMessage} for each message, in
+ * order, one at a time. An idle connection then costs one parked thread instead of two, and a reply needs no
+ * hand-off between threads.
  *
  * <pre>{@code
  * WebSocketServer server = WebSocketServer.builder((ws, message) -> ws.send(message)).port(8765).start();
  * }</pre>
  *
- * <p>What runs where. All three methods run on the connection's reader thread (a virtual thread), so while one
- * runs, nothing more is read from that connection: a slow listener holds its peer back through TCP, as a full
- * inbox does, and keepalive allows for it. Sends made by the listener are written together once it returns from
- * the messages of one read (one system call for a burst). Blocking in a listener is allowed (it is a virtual
- * thread) but blocks that connection only. Waiting there for something only the reader can bring (the answer to a
- * {@link WebSocket#ping()}) cannot work: do that from another thread. {@link WebSocket#close()} called from a
- * listener sends the Close frame and returns; the reader then completes the closing handshake.
- * {@link WebSocket#receive()} on a listener's connection throws {@code InvalidStateException}.
+ * <p>What runs where. {@link #onOpen} and {@link #onMessage} run on the connection's reader thread (a virtual
+ * thread), so while one runs, nothing more is read from that connection: a slow listener holds its peer back
+ * through TCP, as a full inbox does, and keepalive allows for it. Sends made by the listener are written together
+ * once it returns from the messages of one read (one system call for a burst). Blocking in a listener is allowed
+ * (it is a virtual thread) but blocks that connection only. Waiting there for something only the reader can bring
+ * (the answer to a {@link WebSocket#ping()}) cannot work: do that from another thread. {@link WebSocket#close()}
+ * called from a listener sends the Close frame and returns; the reader then completes the closing handshake.
+ * {@link WebSocket#receive()} on a listener's connection throws {@code InvalidStateException}. {@link #onClose}
+ * runs once, on the thread that closed the connection.
  *
- * <p>Errors. If {@link #onMessage} throws, the connection is closed with 1011 (no details on the wire) and the
- * exception is logged, as when a handler throws.
+ * <p>Errors. If {@link #onOpen} or {@link #onMessage} throws, the connection is closed with 1011 (no details on
+ * the wire) and the exception is logged, as when a handler throws.
  */
 @FunctionalInterface
 public interface WebSocketListener {
@@ -34,8 +36,8 @@ public interface WebSocketListener {
     void onMessage(WebSocket ws, Message message) throws Exception;
 
     /**
-     * The connection is CLOSED, with these close frames (or 1006 when TCP ended without them); called once, on the
-     * thread that closed it. Exceptions thrown here are logged.
+     * The connection is CLOSED, with its close status (1006 when TCP ended without a closing handshake). Exceptions
+     * thrown here are logged.
      */
     default void onClose(WebSocket ws, CloseStatus status) {
     }

@@ -89,8 +89,11 @@ class ListenerTest {
             CloseStatus status = client.closed().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
             assertThat(status).isEqualTo(new CloseStatus(CloseCode.NORMAL_CLOSURE, "as asked"));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-            WebSocket onServer = server.connections().stream().findFirst().orElse(null);
-            assertThat(onServer == null || onServer.closed().isDone()).isTrue();
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (!server.connections().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(server.connections()).as("the server's side closed too").isEmpty();
         }
     }
 
@@ -179,6 +182,25 @@ class ListenerTest {
             assertThat(client.closed().get(PATIENCE.toSeconds(), TimeUnit.SECONDS).code())
                     .isEqualTo(CloseCode.GOING_AWAY);
             assertThat(onServer.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(CloseCode.GOING_AWAY);
+        }
+    }
+
+    @Test
+    void aClientCanListenToo() throws Exception {
+        BlockingQueue<Message> heard = new LinkedBlockingQueue<>();
+        try (WebSocketServer server = WebSocketServer.builder(ws -> {
+            for (Message m : ws) {
+                ws.send(m);
+            }
+        }).start(); WebSocket client = WebSocketClient.builder().build().open(
+                URI.create("ws://127.0.0.1:" + server.port() + "/"), (ws, message) -> heard.add(message))) {
+            for (int i = 0; i < 100; i++) {
+                client.send("m" + i);
+            }
+            for (int i = 0; i < 100; i++) {
+                assertThat(heard.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(Message.text("m" + i));
+            }
+            assertThatThrownBy(() -> client.receive(Duration.ZERO)).isInstanceOf(InvalidStateException.class);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.lifeline.bench.server;
 
-import dev.lifeline.Message;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.WebSocketServer;
 import dev.lifeline.protocol.extension.PerMessageDeflate;
@@ -9,8 +8,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Lifeline's echo: the handler a user would write, with keepalive off, a 2 MiB message limit and batched replies;
- * compressing, it takes permessage-deflate without context takeover (pooled zlib streams).
+ * Lifeline's echo in the listener style (like Netty's handler on its event loop: no thread per connection but the
+ * reader), with keepalive off, a 2 MiB message limit and batched replies; compressing, it takes permessage-deflate
+ * without context takeover (pooled zlib streams).
  */
 final class LifelineEcho implements EchoServer {
     private final WebSocketServer server;
@@ -21,11 +21,7 @@ final class LifelineEcho implements EchoServer {
         if (deflate) {
             options = options.withExtensions(List.of(PerMessageDeflate.DEFAULT.withoutContextTakeover()));
         }
-        server = WebSocketServer.builder(ws -> {
-            for (Message m : ws) {
-                ws.send(m);
-            }
-        }).options(options).start();
+        server = WebSocketServer.builder((ws, m) -> ws.send(m)).options(options).start();
     }
 
     @Override
