@@ -288,9 +288,16 @@ public final class WebSocketServer implements AutoCloseable {
             answer(socket, tcp, id, answer.get());
             return null;
         }
+        // Out of the handshakes that close() answers with 503 before it answers 101: otherwise close() could shut
+        // the input of a connection that is opening, which would then end with 1006 instead of 1001. A close()
+        // that came first is seen here; one that comes later finds the connection open and sends it 1001.
+        handshaking.remove(tcp);
+        if (closing) {
+            answer(socket, tcp, id, HttpResponse.of(503, "server shutting down"));
+            return null;
+        }
         protocol.accept(selectSubprotocol(offer.subprotocols()), SERVER_HEADER);
         Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
-        handshaking.remove(tcp);
         List<Event> all = new ArrayList<>(events);
         all.addAll(protocol.takeEvents());
         Connection[] self = new Connection[1];
