@@ -76,7 +76,8 @@ public final class Compare {
         List<String> serverSubjects = options.servers;
         List<String> clientSubjects = options.clients;
         Report report = new Report(results, serverSubjects, clientSubjects);
-        String stamp = started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd"));
+        // the time too: a second run on the same day must not overwrite the first's report
+        String stamp = started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
         String name = stamp + (options.quick ? "-quick" : "");
         String heading = "Lifeline benchmarks, " + started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))
                 + (options.quick ? " (quick)" : "");
