@@ -45,6 +45,8 @@ final class ClientSession {
     int run() throws InterruptedException {
         screen.status("connection is OPEN: " + ws.handshakeRequest().target() + " on " + ServerLog.address(
                 ws.remoteAddress()) + ws.subprotocol().map(p -> ", subprotocol " + p).orElse("")
+                + ws.handshakeResponse().headers().first("Sec-WebSocket-Extensions").map(e -> ", extensions " + e)
+                        .orElse("")
                 + (screen.terminal() ? "; /help lists the commands" : ""));
         Thread reader = Thread.ofVirtual().name("lifeline-connect-reader").start(this::printMessages);
         Thread.ofPlatform().daemon().name("lifeline-connect-input").start(this::readInput);

@@ -43,6 +43,7 @@ class CliProcessIT {
             assertThat(client.exitCode()).as(client.stderr()).isEqualTo(ExitCodes.OK);
             assertThat(client.stdout()).isEqualTo("hello\nwörld\n\\x1b[31mred\n");
             assertThat(client.stderr()).contains("= connection is OPEN")
+                    .contains(", extensions permessage-deflate") // both ends compress by default
                     .contains("= connection is CLOSED with 1000 (normal)");
         }
         Eventually.contains(server::stdout, "3 messages: received 1000 (normal); then sent 1000 (normal)");
