@@ -39,6 +39,9 @@ class DemoPageBrowserIT {
         browser.awaitText(By.id("state"), "OPEN");
         assertThat(browser.driver().findElement(By.id("mode")).getText()).isEqualTo("chat mode");
 
+        // the browser offered permessage-deflate and the server accepted it: the echo below went compressed
+        browser.await(d -> d.findElements(By.cssSelector("#log .event .text")).stream()
+                .anyMatch(e -> e.getText().startsWith("connection is OPEN, extensions permessage-deflate")));
         browser.send("hello from the browser");
         browser.awaitText(By.cssSelector("#log .received .text"), "hello from the browser");
         browser.await(d -> d.findElement(By.id("latency")).getText().matches("\\d+\\.\\d ms"));

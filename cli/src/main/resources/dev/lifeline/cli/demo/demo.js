@@ -102,7 +102,7 @@ function connect() {
   socket.addEventListener('open', () => {
     if (socket !== ws) return;
     showState();
-    log('event', 'connection is OPEN');
+    log('event', 'connection is OPEN' + (socket.extensions ? `, extensions ${socket.extensions}` : ''));
     sendPing();
     pingTimer = setInterval(sendPing, PING_EVERY_MS);
   });
