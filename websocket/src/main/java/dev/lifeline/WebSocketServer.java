@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +90,7 @@ public final class WebSocketServer implements AutoCloseable {
     private WebSocketServer(Builder config) throws IOException {
         this.config = config;
         this.handshakeSlots = new Semaphore(config.maxHandshakes);
-        this.serverSocket = new ServerSocket();
+        this.serverSocket = ServerSocketChannel.open().socket(); // its sockets have channels: see Reader
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(InetAddress.getByName(config.host), config.port), config.backlog);
         this.tag = "[server " + config.host + ":" + port() + "] ";

@@ -98,7 +98,8 @@ public final class Connection implements WebSocket {
         this.initialEvents = initialEvents;
         this.outgoing = new Outgoing(this, socket, socket.getOutputStream(), options);
         this.inbox = new Inbox(this, options);
-        this.reader = new Reader(this, in, protocol, outgoing, inbox, options);
+        this.reader = new Reader(this, in, socket == tcp ? tcp.getChannel() : null, protocol, outgoing, inbox,
+                options);
         this.pings = new Pings(this, reader, options);
         this.sender = new Sender(this, protocol, outgoing, pings, options);
         this.closing = new Closing(this, protocol, outgoing, options, closed);

@@ -5,7 +5,7 @@ import dev.lifeline.protocol.Protocol;
 import dev.lifeline.protocol.State;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 
 /**
  * The read side of a connection: the reader virtual thread feeds everything that arrives to the {@link Protocol} at
@@ -15,6 +15,8 @@ import java.nio.ByteBuffer;
 final class Reader {
     private final Connection connection;
     private final InputStream in;
+    /** The TCP socket's channel when there is one and no TLS above it: read directly, into a direct buffer. */
+    private final ReadableByteChannel channel;
     private final Protocol protocol;
     private final Outgoing outgoing;
     private final Inbox inbox;
@@ -31,10 +33,11 @@ final class Reader {
      */
     private long answeredUpTo;
 
-    Reader(Connection connection, InputStream in, Protocol protocol, Outgoing outgoing, Inbox inbox,
-            WebSocketOptions options) {
+    Reader(Connection connection, InputStream in, ReadableByteChannel channel, Protocol protocol, Outgoing outgoing,
+            Inbox inbox, WebSocketOptions options) {
         this.connection = connection;
         this.in = in;
+        this.channel = channel;
         this.protocol = protocol;
         this.outgoing = outgoing;
         this.inbox = inbox;
@@ -47,21 +50,21 @@ final class Reader {
      * @param deliveries in the listener style, the listener's messages, delivered after each read; null otherwise
      */
     void run(Deliveries deliveries) {
-        ReadBuffer buffer = new ReadBuffer();
+        ReadBuffer buffer = new ReadBuffer(channel != null);
         Throwable cause = null;
         if (deliveries != null && deliveries.open()) {
             deliveries.deliver(); // what arrived together with the handshake
         }
         try {
             while (awaitInboxRoom()) {
-                int n = in.read(buffer.array());
+                int n = buffer.read(channel, in);
                 if (n < 0) {
                     break;
                 }
                 boolean answered;
                 connection.lock.lock();
                 try {
-                    protocol.receiveData(ByteBuffer.wrap(buffer.array(), 0, n));
+                    protocol.receiveData(buffer.filled(n));
                     answered = protocol.hasOutbound();
                     connection.afterProtocol();
                     if (answered) {

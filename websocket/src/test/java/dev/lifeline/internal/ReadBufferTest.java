@@ -9,11 +9,11 @@ class ReadBufferTest {
     @Test
     void startsSmallAndDoublesAfterEachFullReadUpTo64KiB() {
         ReadBuffer buffer = new ReadBuffer();
-        assertThat(buffer.array()).hasSize(512);
+        assertThat(buffer.capacity()).isEqualTo(512);
         for (int i = 0; i < 20; i++) {
-            buffer.adapt(buffer.array().length);
+            buffer.adapt(buffer.capacity());
         }
-        assertThat(buffer.array()).hasSize(64 * 1024);
+        assertThat(buffer.capacity()).isEqualTo(64 * 1024);
     }
 
     @Test
@@ -21,13 +21,13 @@ class ReadBufferTest {
         ReadBuffer buffer = new ReadBuffer();
         buffer.adapt(512);
         buffer.adapt(1024);
-        assertThat(buffer.array()).hasSize(2048);
+        assertThat(buffer.capacity()).isEqualTo(2048);
         buffer.adapt(100);
         buffer.adapt(100);
         buffer.adapt(100);
-        assertThat(buffer.array()).hasSize(2048);
+        assertThat(buffer.capacity()).isEqualTo(2048);
         buffer.adapt(100);
-        assertThat(buffer.array()).hasSize(1024);
+        assertThat(buffer.capacity()).isEqualTo(1024);
     }
 
     @Test
@@ -39,7 +39,7 @@ class ReadBufferTest {
         buffer.adapt(100);
         buffer.adapt(600);
         buffer.adapt(100);
-        assertThat(buffer.array()).hasSize(1024);
+        assertThat(buffer.capacity()).isEqualTo(1024);
     }
 
     @Test
@@ -48,6 +48,16 @@ class ReadBufferTest {
         for (int i = 0; i < 10; i++) {
             buffer.adapt(1);
         }
-        assertThat(buffer.array()).hasSize(512);
+        assertThat(buffer.capacity()).isEqualTo(512);
+    }
+
+    @Test
+    void aChannelsBufferIsDirectAndStaysDirectWhenItGrows() {
+        ReadBuffer buffer = new ReadBuffer(true);
+        assertThat(buffer.isDirect()).isTrue();
+        buffer.adapt(buffer.capacity());
+        assertThat(buffer.capacity()).isEqualTo(1024);
+        assertThat(buffer.isDirect()).isTrue();
+        assertThat(new ReadBuffer().isDirect()).isFalse();
     }
 }
