@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Iterator;
@@ -402,6 +403,20 @@ public final class Connection implements WebSocket {
             log(Level.DEBUG, "write failed: " + e);
             abort();
         }
+    }
+
+    /**
+     * A socket's streams report a reset or broken connection as a {@link SocketException}, its channel as a plain
+     * {@link IOException}: the read and write failures we report are SocketExceptions either way, whichever path
+     * (the channel, or the stream under TLS) met them.
+     */
+    static IOException asSocketException(IOException e) {
+        if (e.getClass() != IOException.class) {
+            return e;
+        }
+        SocketException same = new SocketException(e.getMessage());
+        same.initCause(e);
+        return same;
     }
 
     /** Records why TCP failed, unless it failed before or the connection was aborted. Caller holds {@link #lock}. */

@@ -271,7 +271,7 @@ final class Outgoing {
                     total += d.bytes().remaining();
                 }
             }
-            connection.writeFailed(e);
+            connection.writeFailed(Connection.asSocketException(e));
         }
         return total;
     }

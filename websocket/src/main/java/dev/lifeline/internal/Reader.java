@@ -83,7 +83,9 @@ final class Reader {
                 }
                 buffer.adapt(n);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            cause = Connection.asSocketException(e);
+        } catch (RuntimeException e) {
             cause = e;
         }
         connection.lock.lock();
