@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -201,9 +202,12 @@ public final class WebSocketServer implements AutoCloseable {
             Socket socket;
             try {
                 socket = serverSocket.accept();
-            } catch (SocketException e) {
-                return; // closed
+            } catch (SocketException | ClosedChannelException e) {
+                return; // closed (the channel's socket reports an accept cut short by close() this way)
             } catch (IOException e) {
+                if (closing) {
+                    return;
+                }
                 LOG.log(Level.WARNING, tag + "accept failed: " + e);
                 try {
                     Thread.sleep(ACCEPT_BACKOFF);

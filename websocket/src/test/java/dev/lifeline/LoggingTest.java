@@ -43,4 +43,18 @@ class LoggingTest {
                     || line.contains("not masked"));
         }
     }
+
+    /** Closing the server stops its accept loop quietly: no warning, and no pause before it returns. */
+    @Test
+    void closingAServerLogsNoWarning() throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            WebSocketServer server = WebSocketServer.builder(ws -> { }).start();
+            WebSocketClient.connect(Peers.uri(server)).close();
+            Thread.sleep(100); // the accept loop is waiting for the next connection when close() cuts it short
+            server.close();
+
+            assertThat(log.records()).noneMatch(r -> r.getLevel().intValue() >= java.util.logging.Level.WARNING
+                    .intValue());
+        }
+    }
 }
