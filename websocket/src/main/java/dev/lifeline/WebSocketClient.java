@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.channels.SocketChannel;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
@@ -121,7 +120,7 @@ public final class WebSocketClient {
         }
         String host = Objects.requireNonNull(uri.getHost(), () -> "no host in " + uri);
         int port = uri.getPort() >= 0 ? uri.getPort() : secure ? 443 : 80;
-        Socket tcp = SocketChannel.open().socket(); // with a channel: the reader reads it into a direct buffer
+        Socket tcp = new Socket();
         Socket socket = tcp;
         try {
             tcp.setTcpNoDelay(true);
