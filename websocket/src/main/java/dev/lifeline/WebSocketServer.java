@@ -3,10 +3,8 @@ package dev.lifeline;
 import dev.lifeline.internal.Connection;
 import dev.lifeline.internal.Handshakes;
 import dev.lifeline.protocol.CloseCode;
-import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.ServerProtocol;
-import dev.lifeline.protocol.State;
 import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.Headers;
 import dev.lifeline.protocol.handshake.HttpRequest;
@@ -363,14 +361,9 @@ public final class WebSocketServer implements AutoCloseable {
             config.handler.handle(connection);
             connection.close();
         } catch (Exception | Error e) {
-            if (e instanceof ConnectionClosedException && connection.state() != State.OPEN) {
-                // The connection ended under the handler (the client went away): no failure of the handler.
-                log(Level.DEBUG, connection.id(), "handler ended by the connection closing: " + e.getMessage());
-                connection.close();
-                return;
+            if (!connection.applicationFailed("handler", e)) {
+                connection.close(); // the client went away under the handler: finish closing
             }
-            LOG.log(Level.WARNING, "[" + connection.id() + "] handler failed; closing with 1011: " + e, e);
-            connection.close(CloseCode.INTERNAL_ERROR, "");
         }
     }
 

@@ -419,6 +419,21 @@ public final class Connection implements WebSocket {
         return same;
     }
 
+    /**
+     * Application code ({@code who}: the handler, or a listener's method) threw {@code e}. If the connection had
+     * already ended under it (the peer went away), that is no failure of the application: logged at DEBUG, false.
+     * Otherwise it is logged as a warning and the connection closes with 1011 (no details on the wire): true.
+     */
+    public boolean applicationFailed(String who, Throwable e) {
+        if (e instanceof ConnectionClosedException && state() != State.OPEN) {
+            log(Level.DEBUG, who + " ended by the connection closing: " + e.getMessage());
+            return false;
+        }
+        LOG.log(Level.WARNING, "[" + id + "] " + who + " failed; closing with 1011: " + e, e);
+        close(CloseCode.INTERNAL_ERROR, "");
+        return true;
+    }
+
     /** Records why TCP failed, unless it failed before or the connection was aborted. Caller holds {@link #lock}. */
     void ioFailedLocked(Throwable cause) {
         if (ioFailure == null && !aborted) {

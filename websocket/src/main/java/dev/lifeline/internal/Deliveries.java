@@ -2,10 +2,7 @@ package dev.lifeline.internal;
 
 import dev.lifeline.Message;
 import dev.lifeline.WebSocketListener;
-import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
-import dev.lifeline.protocol.ConnectionClosedException;
-import dev.lifeline.protocol.State;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,13 +99,6 @@ final class Deliveries {
 
     private void fail(String method, Throwable e) {
         failed = true;
-        if (e instanceof ConnectionClosedException && connection.state() != State.OPEN) {
-            // The connection ended under the listener (the peer went away): no failure of the listener.
-            connection.log(Level.DEBUG, "listener's " + method + " ended by the connection closing: " + e.getMessage());
-            return;
-        }
-        Connection.LOG.log(Level.WARNING, "[" + connection.id() + "] listener's " + method
-                + " failed; closing with 1011: " + e, e);
-        connection.close(CloseCode.INTERNAL_ERROR, "");
+        connection.applicationFailed("listener's " + method, e);
     }
 }
