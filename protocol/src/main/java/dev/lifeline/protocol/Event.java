@@ -4,6 +4,7 @@ import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /** What {@link Protocol#takeEvents()} reports, in the order it happened on the wire. */
 public sealed interface Event {
@@ -60,7 +61,16 @@ public sealed interface Event {
     record Failed(ProtocolException cause) implements Event {
     }
 
-    /** The TCP connection ended; the connection is CLOSED. */
-    record Closed(ConnectionClosedException status) implements Event {
+    /**
+     * The TCP connection ended; the connection is CLOSED, after sending and receiving these Close frames.
+     *
+     * @param receivedThenSent true when the peer's Close came first
+     */
+    record Closed(Optional<CloseStatus> sent, Optional<CloseStatus> received, boolean receivedThenSent)
+            implements Event {
+        /** How the connection ended, as the exception a late send gets (built on each call: it has a stack trace). */
+        public ConnectionClosedException status() {
+            return ConnectionClosedException.of(sent, received, receivedThenSent, null);
+        }
     }
 }

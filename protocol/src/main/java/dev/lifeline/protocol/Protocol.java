@@ -8,7 +8,6 @@ import dev.lifeline.protocol.frame.Opcode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -35,8 +34,8 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
 
     private State state;
     private List<Extension> extensions = List.of();
-    /** The frame being read when it is a control frame; its payload is buffered here (§5.5: at most 125 bytes). */
-    private final byte[] control = new byte[125];
+    /** The payload of the control frame being read (§5.5: at most 125 bytes), sized by its header. */
+    private byte[] control;
     private int controlLength;
     private boolean readingControl;
     /** True between a frame's header and the end of its payload. */
@@ -164,7 +163,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
             sendEof();
         }
         setState(State.CLOSED);
-        events.add(new Event.Closed(closedException(null)));
+        events.add(new Event.Closed(closeSent(), closeReceived(), receivedThenSent));
     }
 
     private void receiveFrames(ByteBuffer data) {
@@ -194,6 +193,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         readingControl = decoder.opcode().isControl();
         if (readingControl) {
             controlLength = 0;
+            control = new byte[(int) decoder.length()];
         } else {
             assembler.frameStarted(decoder);
         }
@@ -208,7 +208,8 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
             return;
         }
         readingControl = false;
-        byte[] payload = Arrays.copyOf(control, controlLength);
+        byte[] payload = control;
+        control = null;
         switch (decoder.opcode()) {
             case PING -> {
                 events.add(new Event.Ping(payload));

@@ -23,6 +23,11 @@ public final class Handshakes {
     /** How long a refused client may keep sending before we close anyway. */
     private static final Duration LINGER = Duration.ofSeconds(1);
     private static final int LINGER_BYTES = 64 * 1024;
+    /**
+     * Bytes read at a time during the opening handshake: most requests and responses fit; larger ones take more
+     * reads. Small, because every connection allocates one.
+     */
+    private static final int HANDSHAKE_BUFFER = 1024;
 
     private Handshakes() {
     }
@@ -50,7 +55,7 @@ public final class Handshakes {
      */
     public static List<Event> readHandshake(Socket socket, InputStream in, Protocol protocol, long deadlineNanos)
             throws IOException {
-        byte[] buffer = new byte[4096];
+        byte[] buffer = new byte[HANDSHAKE_BUFFER];
         while (true) {
             long remainingMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
             if (remainingMillis <= 0) {
@@ -64,9 +69,11 @@ public final class Handshakes {
             }
             protocol.receiveData(ByteBuffer.wrap(buffer, 0, n));
             List<Event> events = protocol.takeEvents();
-            if (events.stream().anyMatch(Handshakes::isHandshakeEvent)) {
-                socket.setSoTimeout(0);
-                return events;
+            for (Event event : events) {
+                if (isHandshakeEvent(event)) {
+                    socket.setSoTimeout(0);
+                    return events;
+                }
             }
         }
     }

@@ -19,7 +19,7 @@ import java.util.Optional;
 final class Inbox {
     private final Connection connection;
     private final WebSocketOptions options;
-    private final ArrayDeque<Message> messages = new ArrayDeque<>();
+    private final ArrayDeque<Message> messages = new ArrayDeque<>(4);
     private long bytes;
     private Thread receiver;
     /** The thread that took the last message: the one whose sends may be deferred while more messages wait. */

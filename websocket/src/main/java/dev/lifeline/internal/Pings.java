@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -102,7 +103,11 @@ final class Pings {
         }
     }
 
-    void failAll(WebSocketException cause) {
+    void failAll(Supplier<? extends WebSocketException> why) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        WebSocketException cause = why.get();
         for (Pending p : pending.values()) {
             COMPLETIONS.execute(() -> p.future().completeExceptionally(cause));
         }

@@ -107,11 +107,34 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
 
     /** Whether the list header {@code name} holds {@code token}, both compared ASCII case-insensitively. */
     public boolean containsToken(String name, String token) {
+        Objects.requireNonNull(name, "name");
         Objects.requireNonNull(token, "token");
-        for (String element : tokens(name)) {
-            if (element.equalsIgnoreCase(token)) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equalsIgnoreCase(name) && listHolds(values[i], token)) {
                 return true;
             }
+        }
+        return false;
+    }
+
+    /** Whether the comma-separated {@code list} has an element equal to {@code token}, ignoring case and OWS. */
+    private static boolean listHolds(String list, String token) {
+        int start = 0;
+        while (start <= list.length()) {
+            int comma = list.indexOf(',', start);
+            int end = comma < 0 ? list.length() : comma;
+            int from = start;
+            int to = end;
+            while (from < to && Syntax.isOws(list.charAt(from))) {
+                from++;
+            }
+            while (to > from && Syntax.isOws(list.charAt(to - 1))) {
+                to--;
+            }
+            if (to > from && to - from == token.length() && list.regionMatches(true, from, token, 0, token.length())) {
+                return true;
+            }
+            start = end + 1;
         }
         return false;
     }

@@ -1,6 +1,5 @@
 package dev.lifeline.protocol.handshake;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -115,17 +114,34 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
      * is no {@code Content-Length} field, one is added after the others.
      */
     public byte[] toBytes() {
-        StringBuilder head = new StringBuilder(256)
-                .append("HTTP/1.1 ").append(status).append(' ').append(reason).append("\r\n");
         Headers fields = headers;
         if (body.length > 0 && !headers.contains("Content-Length")) {
             fields = Headers.builder().addAll(headers).add("Content-Length", Integer.toString(body.length)).build();
         }
-        appendFields(head, fields);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(head.length() + body.length);
-        out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(body);
-        return out.toByteArray();
+        String statusLine = "HTTP/1.1 " + status + ' ' + reason + "\r\n";
+        int size = statusLine.length() + 2 + body.length;
+        for (Map.Entry<String, String> field : fields) {
+            size += field.getKey().length() + 2 + field.getValue().length() + 2;
+        }
+        byte[] out = new byte[size];
+        int at = putLatin1(out, 0, statusLine);
+        for (Map.Entry<String, String> field : fields) {
+            at = putLatin1(out, at, field.getKey());
+            at = putLatin1(out, at, ": ");
+            at = putLatin1(out, at, field.getValue());
+            at = putLatin1(out, at, "\r\n");
+        }
+        at = putLatin1(out, at, "\r\n");
+        System.arraycopy(body, 0, out, at, body.length);
+        return out;
+    }
+
+    /** Writes {@code text} (ISO-8859-1 only, as {@link Headers} ensures) at {@code at}; returns where it ended. */
+    private static int putLatin1(byte[] out, int at, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            out[at++] = (byte) text.charAt(i);
+        }
+        return at;
     }
 
     static void appendFields(StringBuilder head, Headers headers) {

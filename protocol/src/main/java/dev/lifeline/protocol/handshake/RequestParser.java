@@ -86,9 +86,9 @@ public final class RequestParser {
             throw reader.malformed("request line " + Syntax.quote(line)
                     + " is not 'method SP target SP version'");
         }
-        String m = line.substring(0, sp1);
-        String t = line.substring(sp1 + 1, sp2);
-        String version = line.substring(sp2 + 1);
+        String m = Fields.text(line, 0, sp1);
+        String t = Fields.text(line, sp1 + 1, sp2);
+        String version = Fields.text(line, sp2 + 1, line.length());
         if (!Syntax.isToken(m)) {
             throw reader.malformed("method " + Syntax.quote(m) + " is not a token");
         }
