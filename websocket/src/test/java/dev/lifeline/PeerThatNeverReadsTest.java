@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -33,10 +35,12 @@ class PeerThatNeverReadsTest {
     /** One message being written and {@code writeLimit} queued, with room to spare; 8 MiB if senders did not wait. */
     private static final long HEAP_BOUND = 3L << 20;
 
-    @Test
-    void sendBlocksAtTheWriteLimitAndWriteTimeoutFailsTheConnection() throws Exception {
+    /** Our server writes through a non-blocking socket (it waits for room in the poller), our client blocks. */
+    @ParameterizedTest(name = "ours is the server: {0}")
+    @ValueSource(booleans = {true, false})
+    void sendBlocksAtTheWriteLimitAndWriteTimeoutFailsTheConnection(boolean oursIsServer) throws Exception {
         WebSocketOptions options = WebSocketOptions.DEFAULT.withWriteTimeout(WRITE_TIMEOUT).withoutKeepalive();
-        try (AgainstRaw raw = AgainstRaw.ourClient(options)) {
+        try (AgainstRaw raw = AgainstRaw.open(oursIsServer, options)) {
             WebSocket ws = raw.ours;
             byte[] payload = new byte[MESSAGE];
             AtomicLong sent = new AtomicLong();

@@ -62,6 +62,8 @@ public final class Connection implements WebSocket {
     final Condition changed = lock.newCondition();
     private final Outgoing outgoing;
     private final Reader reader;
+    /** The socket's watch when it is non-blocking (see {@link Reader}); null otherwise. */
+    private final Poller.Watch watch;
     private final Sender sender;
     private final Closing closing;
     private final Pings pings;
@@ -101,6 +103,8 @@ public final class Connection implements WebSocket {
         this.inbox = new Inbox(this, options);
         this.reader = new Reader(this, in, socket == tcp ? tcp.getChannel() : null, protocol, outgoing, inbox,
                 options);
+        this.watch = reader.watch();
+        outgoing.writeThrough(watch);
         this.pings = new Pings(this, reader, options);
         this.sender = new Sender(this, protocol, outgoing, pings, options);
         this.closing = new Closing(this, protocol, outgoing, options, closed);
@@ -128,7 +132,7 @@ public final class Connection implements WebSocket {
         }
         outgoing.flush(false);
         log(Level.DEBUG, "connection is OPEN");
-        Thread.ofVirtual().name("lifeline-reader-" + id).start(() -> reader.run(deliveries));
+        reader.start(deliveries);
         pings.startKeepalive();
     }
 
@@ -354,20 +358,24 @@ public final class Connection implements WebSocket {
         closeQuietly();
         Timers.unwatch(this);
         CloseStatus status;
-        ConnectionClosedException exception;
+        String why = null;
         lock.lock();
         try {
             closing.finishedLocked();
             pings.stop();
             status = closeStatusLocked().orElseThrow();
-            exception = closedExceptionLocked();
-            pings.failAll(exception);
+            pings.failAll(this::closedExceptionLocked); // built only if needed: it costs a stack trace
+            if (LOG.isLoggable(Level.DEBUG)) {
+                why = closedExceptionLocked().getMessage();
+            }
             changed.signalAll();
         } finally {
             lock.unlock();
         }
         protocol.extensions().forEach(Extension::release);
-        log(Level.DEBUG, "connection is CLOSED: " + exception.getMessage());
+        if (why != null) {
+            log(Level.DEBUG, "connection is CLOSED: " + why);
+        }
         try {
             onClosed.run();
         } finally {
@@ -386,6 +394,9 @@ public final class Connection implements WebSocket {
             } catch (IOException e) {
                 log(Level.TRACE, "closing the socket: " + e);
             }
+        }
+        if (watch != null) {
+            watch.closed();
         }
     }
 

@@ -18,8 +18,6 @@ final class Deliveries {
     private final WebSocketListener listener;
     /** Guarded by the connection's lock. */
     private List<Message> waiting = new ArrayList<>();
-    /** The reader thread, the only one that calls the listener. */
-    private volatile Thread readerThread;
     /** The listener threw: nothing more is delivered. Only the reader thread touches it. */
     private boolean failed;
 
@@ -36,12 +34,11 @@ final class Deliveries {
 
     /** Whether the current thread is the one calling the listener (its sends are batched, its close is not awaited). */
     boolean onReaderThread() {
-        return Thread.currentThread() == readerThread;
+        return reader.onReaderThread();
     }
 
     /** On the reader thread, before it reads anything: {@link WebSocketListener#onOpen}. False if it failed. */
     boolean open() {
-        readerThread = Thread.currentThread();
         try {
             listener.onOpen(connection);
             return true;

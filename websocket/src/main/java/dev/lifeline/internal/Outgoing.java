@@ -30,7 +30,7 @@ final class Outgoing {
     private final ReentrantLock writeLock = new ReentrantLock();
 
     /** Guarded by the connection's lock. */
-    private final ArrayDeque<Outbound> pending = new ArrayDeque<>();
+    private final ArrayDeque<Outbound> pending = new ArrayDeque<>(4);
     /** Bytes queued or being written. Guarded by the connection's lock. */
     private long pendingBytes;
     /**
@@ -50,12 +50,19 @@ final class Outgoing {
     private volatile boolean watched;
     /** Only touched while holding {@link #writeLock}. */
     private boolean eofWritten;
+    /** The socket's watch when it is non-blocking: writes go through it instead of {@link #out}. */
+    private Poller.Watch watch;
 
     Outgoing(Connection connection, Socket socket, OutputStream out, WebSocketOptions options) {
         this.connection = connection;
         this.socket = socket;
         this.out = out;
         this.options = options;
+    }
+
+    /** Writes through {@code watch} (a non-blocking socket's) if not null. Called before anything is written. */
+    void writeThrough(Poller.Watch watch) {
+        this.watch = watch;
     }
 
     /** Queues the protocol's output. Caller holds the connection's lock. */
@@ -282,7 +289,11 @@ final class Outgoing {
         try {
             if (run.size() == 1) {
                 ByteBuffer b = ((Outbound.Data) run.get(0)).bytes();
-                out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+                if (watch != null) {
+                    watch.write(b.duplicate());
+                } else {
+                    out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+                }
             } else {
                 byte[] joined = new byte[size];
                 int p = 0;
@@ -292,9 +303,15 @@ final class Outgoing {
                     System.arraycopy(b.array(), b.arrayOffset() + b.position(), joined, p, n);
                     p += n;
                 }
-                out.write(joined);
+                if (watch != null) {
+                    watch.write(ByteBuffer.wrap(joined));
+                } else {
+                    out.write(joined);
+                }
             }
-            out.flush();
+            if (watch == null) {
+                out.flush();
+            }
         } finally {
             writeStarted = 0;
         }

@@ -5,22 +5,35 @@ import dev.lifeline.protocol.Protocol;
 import dev.lifeline.protocol.State;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SocketChannel;
 
 /**
  * The read side of a connection: the reader virtual thread feeds everything that arrives to the {@link Protocol} at
  * once, and stops reading (inbound backpressure) while the application is behind. Its fields are guarded by the
  * connection's lock, which it holds only while the protocol digests what was read, never while reading.
+ *
+ * <p>A socket read through its channel (a server's, without TLS) is non-blocking: when a read finds nothing, the
+ * reader asks the {@link Poller} to start it again once something arrives, and its thread ends, so that an idle
+ * connection holds no thread. Otherwise (TLS, clients) the reader thread blocks in its reads.
  */
 final class Reader {
     private final Connection connection;
     private final InputStream in;
     /** The TCP socket's channel when there is one and no TLS above it: read directly, into a direct buffer. */
-    private final ReadableByteChannel channel;
+    private final SocketChannel channel;
     private final Protocol protocol;
     private final Outgoing outgoing;
     private final Inbox inbox;
     private final WebSocketOptions options;
+    private final ReadBuffer buffer;
+    /** The channel's watch, once {@link #watch()} made it non-blocking; null for a blocking reader. */
+    private Poller.Watch watch;
+    /** In the listener style, the listener's messages, delivered after each read; null otherwise. */
+    private Deliveries deliveries;
+    /** Whether the first run began (it delivers the opening). Only the reader thread touches it. */
+    private boolean started;
+    /** The thread reading now, if any. */
+    private volatile Thread thread;
 
     /** The reader is waiting for room in the inbox (inbound backpressure). Guarded by the connection's lock. */
     private boolean paused;
@@ -33,7 +46,7 @@ final class Reader {
      */
     private long answeredUpTo;
 
-    Reader(Connection connection, InputStream in, ReadableByteChannel channel, Protocol protocol, Outgoing outgoing,
+    Reader(Connection connection, InputStream in, SocketChannel channel, Protocol protocol, Outgoing outgoing,
             Inbox inbox, WebSocketOptions options) {
         this.connection = connection;
         this.in = in;
@@ -42,22 +55,68 @@ final class Reader {
         this.outgoing = outgoing;
         this.inbox = inbox;
         this.options = options;
+        this.buffer = new ReadBuffer(channel != null);
     }
 
     /**
-     * The reader thread's loop, until the end of the input; then the connection is finished.
-     *
-     * @param deliveries in the listener style, the listener's messages, delivered after each read; null otherwise
+     * Puts a socket read through its channel under the {@link Poller}'s watch: from now on it is non-blocking.
+     * Returns the watch, for writing; null for a blocking reader. Called once, before {@link #start}.
      */
-    void run(Deliveries deliveries) {
-        ReadBuffer buffer = new ReadBuffer(channel != null);
-        Throwable cause = null;
-        if (deliveries != null && deliveries.open()) {
-            deliveries.deliver(); // what arrived together with the handshake
+    Poller.Watch watch() throws IOException {
+        if (channel != null) {
+            watch = Poller.watch(channel, this::start);
         }
+        return watch;
+    }
+
+    /**
+     * Starts the reader on a virtual thread of its own: once when the connection opens, and again each time the
+     * poller sees something for an idle reader.
+     *
+     * @param deliveries in the listener style, where messages go; null otherwise
+     */
+    void start(Deliveries deliveries) {
+        this.deliveries = deliveries;
+        start();
+    }
+
+    private void start() {
+        Thread.ofVirtual().name("lifeline-reader-" + connection.id()).start(this::run);
+    }
+
+    /** Whether the current thread is the reader. */
+    boolean onReaderThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Reads until the end of the input (then the connection is finished) or, non-blocking, until nothing is left. */
+    private void run() {
+        thread = Thread.currentThread();
+        if (!started) {
+            started = true;
+            if (deliveries != null && deliveries.open()) {
+                deliveries.deliver(); // what arrived together with the handshake
+            }
+        }
+        Throwable cause = null;
         try {
             while (awaitInboxRoom()) {
                 int n = buffer.read(channel, in);
+                if (n == 0) {
+                    // Under load the peer's next bytes are often on their way: let the other connections run
+                    // once and look again, before going to the poller (which costs waking its thread).
+                    Thread.yield();
+                    n = buffer.read(channel, in);
+                }
+                if (n == 0) {
+                    // non-blocking and nothing to read: the poller starts a new run when there is
+                    buffer.release();
+                    thread = null;
+                    if (watch.whenReadable()) {
+                        return;
+                    }
+                    break; // closed meanwhile
+                }
                 if (n < 0) {
                     break;
                 }
@@ -88,6 +147,8 @@ final class Reader {
         } catch (RuntimeException e) {
             cause = e;
         }
+        thread = Thread.currentThread();
+        buffer.release();
         connection.lock.lock();
         try {
             if (cause != null) {

@@ -1,8 +1,13 @@
 package dev.lifeline.internal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The read buffer grows with full reads and gives memory back after a run of small ones. */
 class ReadBufferTest {
@@ -52,12 +57,31 @@ class ReadBufferTest {
     }
 
     @Test
-    void aChannelsBufferIsDirectAndStaysDirectWhenItGrows() {
+    void aChannelsBufferIsADirectOneBorrowedForOneRunAndGivenBackWhenIdle() throws IOException {
         ReadBuffer buffer = new ReadBuffer(true);
-        assertThat(buffer.isDirect()).isTrue();
-        buffer.adapt(buffer.capacity());
-        assertThat(buffer.capacity()).isEqualTo(1024);
-        assertThat(buffer.isDirect()).isTrue();
-        assertThat(new ReadBuffer().isDirect()).isFalse();
+        assertThat(buffer.capacity()).as("idle: holds no buffer").isZero();
+        int n = buffer.read(Channels.newChannel(new ByteArrayInputStream(bytes("hello"))), null);
+        ByteBuffer filled = buffer.filled(n);
+        assertThat(filled.isDirect()).isTrue();
+        assertThat(StandardCharsets.US_ASCII.decode(filled).toString()).isEqualTo("hello");
+        buffer.adapt(n);
+        assertThat(buffer.capacity()).as("never resized").isEqualTo(ReadBuffer.MAX);
+        buffer.release();
+        assertThat(buffer.capacity()).isZero();
+        n = buffer.read(Channels.newChannel(new ByteArrayInputStream(bytes("again"))), null);
+        assertThat(StandardCharsets.US_ASCII.decode(buffer.filled(n)).toString()).isEqualTo("again");
+    }
+
+    @Test
+    void aStreamsBufferIsOnTheHeap() throws IOException {
+        ReadBuffer buffer = new ReadBuffer();
+        int n = buffer.read(null, new ByteArrayInputStream(bytes("hi")));
+        assertThat(buffer.filled(n).isDirect()).isFalse();
+        buffer.release();
+        assertThat(buffer.capacity()).as("release keeps a stream's own buffer").isEqualTo(ReadBuffer.MIN);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }
