@@ -138,7 +138,7 @@ public final class WebSocketClient {
                 throw failed.cause();
             }
             Connection connection = new Connection(Handshakes.nextId('c'), socket, tcp, in, protocol, options,
-                    protocol.request(), protocol.response().orElseThrow(), protocol.subprotocol(), events, () -> { });
+                    protocol.request(), protocol.response().orElseThrow(), protocol.subprotocol(), events, closed -> { });
             if (listener == null) {
                 connection.start();
             } else {

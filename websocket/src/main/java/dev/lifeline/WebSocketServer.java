@@ -4,6 +4,7 @@ import dev.lifeline.internal.Connection;
 import dev.lifeline.internal.Handshakes;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.Event;
+import dev.lifeline.protocol.ProtocolConfig;
 import dev.lifeline.protocol.ServerProtocol;
 import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.Headers;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -75,9 +77,13 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private final Builder config;
+    /** The protocol's share of the options, the same for every connection. */
+    private final ProtocolConfig protocolConfig;
     private final ServerSocket serverSocket;
     private final Semaphore handshakeSlots;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    /** What every connection does once CLOSED: leave {@link #connections}. */
+    private final Consumer<Connection> forget = connections::remove;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     /** TCP sockets whose opening handshake is not answered yet. */
     private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
@@ -88,6 +94,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     private WebSocketServer(Builder config) throws IOException {
         this.config = config;
+        this.protocolConfig = config.options.protocolConfig();
         this.handshakeSlots = new Semaphore(config.maxHandshakes);
         this.serverSocket = ServerSocketChannel.open().socket(); // its sockets have channels: see Reader
         serverSocket.setReuseAddress(true);
@@ -271,7 +278,7 @@ public final class WebSocketServer implements AutoCloseable {
     /** Runs the opening handshake; returns the open connection, or null when the request was answered otherwise. */
     private Connection handshake(Socket socket, Socket tcp, String id, long deadline) throws IOException {
         InputStream in = socket.getInputStream();
-        ServerProtocol protocol = new ServerProtocol(config.options.protocolConfig(), Handshakes.newRandom());
+        ServerProtocol protocol = new ServerProtocol(protocolConfig);
         List<Event> events = Handshakes.readHandshake(socket, in, protocol, deadline);
         Optional<HttpResponse> answer = closing ? Optional.of(HttpResponse.of(503, "server shutting down"))
                 : protocol.request().flatMap(request -> processRequest(request, id));
@@ -303,10 +310,8 @@ public final class WebSocketServer implements AutoCloseable {
         Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
         List<Event> all = new ArrayList<>(events);
         all.addAll(protocol.takeEvents());
-        Connection[] self = new Connection[1];
-        self[0] = new Connection(id, socket, tcp, in, protocol, config.options, offer.request(),
-                protocol.response().orElseThrow(), protocol.subprotocol(), all, () -> connections.remove(self[0]));
-        return self[0];
+        return new Connection(id, socket, tcp, in, protocol, config.options, offer.request(),
+                protocol.response().orElseThrow(), protocol.subprotocol(), all, forget);
     }
 
     private Optional<HttpResponse> processRequest(HttpRequest request, String id) {

@@ -16,8 +16,8 @@ import java.util.random.RandomGenerator;
  * The RFC 6455 state machine, sans I/O: feed it bytes with {@link #receiveData} and {@link #receiveEof}, call the
  * {@code send*} methods, then collect {@link #takeEvents()} and write {@link #takeOutbound()}. It answers pings
  * and echoes Close frames by itself, validates everything it receives, and turns every violation into a Close
- * frame with the right code. It never touches a socket, a thread or a clock; mask keys come from the injected
- * random source.
+ * frame with the right code. It never touches a socket, a thread or a clock; a client's mask keys come from the
+ * injected random source (a server has none: it never masks).
  *
  * <p>Not thread-safe: one owner at a time (the connection layer guards it with a lock). {@link #state()} has one
  * writer, {@link #setState}.
@@ -28,6 +28,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
 
     private final Side side;
     private final ProtocolConfig config;
+    /** The client's source of mask keys; null for a server. */
     private final RandomGenerator random;
     private final FrameDecoder decoder;
     private final MessageAssembler assembler;

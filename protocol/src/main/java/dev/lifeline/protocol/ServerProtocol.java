@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.random.RandomGenerator;
 
 /**
  * The server side: parses and validates the opening handshake request (RFC 6455 §4.2.1), lets the application
@@ -35,8 +34,9 @@ public final class ServerProtocol extends Protocol {
     private Optional<String> subprotocol = Optional.empty();
     private HandshakeException handshakeFailure;
 
-    public ServerProtocol(ProtocolConfig config, RandomGenerator random) {
-        super(Side.SERVER, config, random);
+    /** A server never masks its frames (RFC 6455 §5.1), so it needs no random source. */
+    public ServerProtocol(ProtocolConfig config) {
+        super(Side.SERVER, config, null);
         this.parser = new RequestParser(config.headLimits());
     }
 

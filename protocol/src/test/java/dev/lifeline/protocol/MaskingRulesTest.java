@@ -89,7 +89,7 @@ class MaskingRulesTest {
 
     @Test
     void serverNeverAsksForRandomness() {
-        ServerProtocol server = new ServerProtocol(ProtocolConfig.DEFAULT, new Sequence());
+        ServerProtocol server = new ServerProtocol(ProtocolConfig.DEFAULT);
         Wire.connect(Wire.client(ProtocolConfig.DEFAULT), server);
         server.sendText("Hello");
         receive(server, "89 80 37fa213d");

@@ -6,7 +6,6 @@ import dev.lifeline.protocol.handshake.HttpRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ServerRequestTest {
 
     private static ServerProtocol receive(String head) {
-        ServerProtocol server = new ServerProtocol(ProtocolConfig.DEFAULT, new SplittableRandom(1));
+        ServerProtocol server = new ServerProtocol(ProtocolConfig.DEFAULT);
         server.receiveData(ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1)));
         return server;
     }

@@ -62,7 +62,7 @@ final class Wire {
     }
 
     static ServerProtocol server(ProtocolConfig config) {
-        return new ServerProtocol(config, new FixedRandom(MASK));
+        return new ServerProtocol(config);
     }
 
     /** Runs the opening handshake in memory; both sides are OPEN, with no pending events or bytes. */

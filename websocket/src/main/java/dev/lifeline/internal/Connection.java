@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * One open WebSocket connection over a socket, and the owner of its state. A reader virtual thread ({@link Reader})
@@ -54,7 +55,7 @@ public final class Connection implements WebSocket {
     private final Optional<String> subprotocol;
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
-    private final Runnable onClosed;
+    private final Consumer<Connection> onClosed;
     private List<Event> initialEvents;
 
     final ReentrantLock lock = new ReentrantLock();
@@ -82,11 +83,11 @@ public final class Connection implements WebSocket {
      * Wraps a socket whose opening handshake has completed.
      *
      * @param tcp the TCP socket under {@code socket} (the same socket without TLS)
-     * @param onClosed run once when the connection is CLOSED (the server removes it from its registry)
+     * @param onClosed given the connection once it is CLOSED (the server removes it from its registry)
      */
     public Connection(String id, Socket socket, Socket tcp, InputStream in, Protocol protocol,
             WebSocketOptions options, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
-            List<Event> initialEvents, Runnable onClosed) throws IOException {
+            List<Event> initialEvents, Consumer<Connection> onClosed) throws IOException {
         this.id = id;
         this.socket = socket;
         this.tcp = tcp;
@@ -116,7 +117,6 @@ public final class Connection implements WebSocket {
      */
     public void start(WebSocketListener listener) {
         deliveries = new Deliveries(this, reader, listener);
-        closed.thenAccept(deliveries::closed);
         start();
     }
 
@@ -377,9 +377,12 @@ public final class Connection implements WebSocket {
             log(Level.DEBUG, "connection is CLOSED: " + why);
         }
         try {
-            onClosed.run();
+            onClosed.accept(this);
         } finally {
             closed.complete(status);
+            if (deliveries != null) {
+                deliveries.closed(status);
+            }
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.concurrent.ArrayBlockingQueue;
  * of it (down to 512 bytes), so that a connection that goes quiet holds little memory while its reader waits.
  *
  * <p>Read from a channel (a non-blocking reader, see {@link Reader}), it is a direct buffer of 64 KiB borrowed from a
- * pool shared by every connection for one run of the reader, and given back ({@link #release}) when the reader
- * goes idle: an idle connection holds none. The JDK reads into a direct buffer as is, where reading into a heap
+ * pool shared by every connection for one read, and given back ({@link #release}) as soon as the protocol has taken
+ * what it keeps: a connection holds none between reads, so the pool needs about one buffer per carrier thread. The JDK reads into a direct buffer as is, where reading into a heap
  * array costs a copy from a temporary direct buffer of its own. Used by the reader thread only.
  */
 final class ReadBuffer {
@@ -57,7 +57,7 @@ final class ReadBuffer {
         return buffer.limit(n).position(0);
     }
 
-    /** A pooled buffer goes back to the pool (the next read borrows one again). */
+    /** A pooled buffer goes back to the pool (the next read borrows one again); the bytes read are gone. */
     void release() {
         if (pooled && buffer != null) {
             POOL.offer(buffer);

@@ -105,6 +105,7 @@ final class Reader {
                 if (n == 0) {
                     // Under load the peer's next bytes are often on their way: let the other connections run
                     // once and look again, before going to the poller (which costs waking its thread).
+                    buffer.release();
                     Thread.yield();
                     n = buffer.read(channel, in);
                 }
@@ -132,6 +133,8 @@ final class Reader {
                 } finally {
                     connection.lock.unlock();
                 }
+                buffer.adapt(n);
+                buffer.release(); // the protocol took what it keeps
                 if (answered) {
                     // Pongs and Close echoes are written by another thread: a peer that does not read must not
                     // stop this one from seeing what the peer sends.
@@ -140,7 +143,6 @@ final class Reader {
                 if (deliveries != null) {
                     deliveries.deliver();
                 }
-                buffer.adapt(n);
             }
         } catch (IOException e) {
             cause = Connection.asSocketException(e);
