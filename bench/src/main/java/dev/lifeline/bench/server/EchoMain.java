@@ -3,6 +3,7 @@ package dev.lifeline.bench.server;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,11 @@ import java.nio.file.Path;
  * permessage-deflate), driven by the harness over stdin and stdout: prints {@code READY <port>},
  * answers {@code stats} with {@code STATS <heap used> <resident set>} (bytes, after a full GC), and stops on
  * {@code stop} or at the end of its input.
+ *
+ * <p>Before its first figures, the server's JVM fills its young generation once: until then, the pages of the heap
+ * are committed but not all resident, and whatever allocates next (opening connections, here) would be charged the
+ * first touch of memory that a JVM that has run a while has long since touched. Resident set growth then measures
+ * what the connections hold (their share of the old generation and native memory), the same way for every server.
  */
 public final class EchoMain {
     /** The optional second argument: accept permessage-deflate. */
@@ -39,7 +45,30 @@ public final class EchoMain {
         System.exit(0);
     }
 
+    private static boolean youngGenerationFilled;
+    /** Where {@link #fillYoungGeneration()} puts its garbage, so that the JIT cannot drop the allocations. */
+    private static volatile Object sink;
+
+    /** Allocates garbage until the collector ran once: every page of the young generation was touched then. */
+    private static void fillYoungGeneration() {
+        long before = collections();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (collections() == before && System.nanoTime() < deadline) {
+            sink = new byte[64 * 1024];
+        }
+        sink = null;
+    }
+
+    private static long collections() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
+    }
+
     private static long heapAfterGc() throws InterruptedException {
+        if (!youngGenerationFilled) {
+            youngGenerationFilled = true;
+            fillYoungGeneration();
+        }
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(100);
