@@ -13,8 +13,11 @@ import dev.lifeline.protocol.CloseStatus;
  * WebSocketServer server = WebSocketServer.builder((ws, message) -> ws.send(message)).port(8765).start();
  * }</pre>
  *
- * <p>What runs where. {@link #onOpen} and {@link #onMessage} run on the connection's reader thread (a virtual
- * thread), so while one runs, nothing more is read from that connection: a slow listener holds its peer back
+ * <p>What runs where. {@link #onOpen} and {@link #onMessage} run on the connection's reader (a virtual thread),
+ * one call at a time and in order. A server's connection without TLS holds no thread while its peer is quiet: its
+ * reader is started anew when bytes arrive, so successive calls may come from different virtual threads (keep
+ * per-connection state in the listener or an attribute of yours, not in a thread local). While a call runs,
+ * nothing more is read from that connection: a slow listener holds its peer back
  * through TCP, as a full inbox does, and keepalive allows for it. Sends made by the listener are written together
  * once it returns from the messages of one read (one system call for a burst). Blocking in a listener is allowed
  * (it is a virtual thread) but blocks that connection only. Waiting there for something only the reader can bring

@@ -99,12 +99,14 @@ final class Reader {
             }
         }
         Throwable cause = null;
+        boolean readSome = false;
         try {
             while (awaitInboxRoom()) {
                 int n = buffer.read(channel, in);
-                if (n == 0) {
+                if (n == 0 && readSome) {
                     // Under load the peer's next bytes are often on their way: let the other connections run
-                    // once and look again, before going to the poller (which costs waking its thread).
+                    // once and look again, before going to the poller (which costs waking its thread). Not on
+                    // a run that read nothing yet (a new connection): a yield costs a copy of the stack.
                     buffer.release();
                     Thread.yield();
                     n = buffer.read(channel, in);
@@ -121,6 +123,7 @@ final class Reader {
                 if (n < 0) {
                     break;
                 }
+                readSome = true;
                 boolean answered;
                 connection.lock.lock();
                 try {
