@@ -26,6 +26,8 @@ final class Poller {
     /** How long a waiting writer sleeps between checks that its socket is still open. */
     private static final long WRITER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    private static final long SELECT_FAILURE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     /** The most handed to one write of a non-blocking socket. */
     private static final int WRITE_CHUNK = 256 * 1024;
 
@@ -67,6 +69,7 @@ final class Poller {
                 selector.select(Poller::fire);
             } catch (IOException | RuntimeException e) {
                 Connection.LOG.log(Level.WARNING, "lifeline-poller: select failed", e);
+                LockSupport.parkNanos(SELECT_FAILURE_PAUSE_NANOS); // a failure that repeats must not spin
             }
         }
     }
