@@ -33,7 +33,8 @@ import java.util.function.Consumer;
 /**
  * One open WebSocket connection over a socket, and the owner of its state. A reader virtual thread ({@link Reader})
  * feeds everything that arrives to the {@link Protocol} at once, so that the state is true whether or not anyone
- * calls {@code receive()}. What arrives waits in the {@link Inbox} (or, in the listener style, in
+ * calls {@code receive()}; a server's socket without TLS is non-blocking, and the {@link Poller} starts its reader
+ * when bytes arrive. What arrives waits in the {@link Inbox} (or, in the listener style, in
  * {@link Deliveries}); {@link Sender} encodes what the application sends and {@link Outgoing} writes it;
  * {@link Closing} runs the closing handshake, {@link Pings} the Pings and keepalive.
  *
