@@ -1,6 +1,5 @@
 package dev.lifeline.protocol.handshake;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -35,10 +34,7 @@ public record HttpRequest(String method, String target, Headers headers) {
 
     /** The exact wire bytes: request line, header fields and the blank line, each ended by CRLF. */
     public byte[] toBytes() {
-        StringBuilder head = new StringBuilder(256)
-                .append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-        HttpResponse.appendFields(head, headers);
-        return head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        return HttpResponse.head(method + ' ' + target + " HTTP/1.1", headers, new byte[0]);
     }
 
     /** One line for logs: {@code GET /chat {Host: example.com, ...}}. */

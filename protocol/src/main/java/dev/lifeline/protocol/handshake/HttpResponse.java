@@ -118,13 +118,21 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
         if (body.length > 0 && !headers.contains("Content-Length")) {
             fields = Headers.builder().addAll(headers).add("Content-Length", Integer.toString(body.length)).build();
         }
-        String statusLine = "HTTP/1.1 " + status + ' ' + reason + "\r\n";
-        int size = statusLine.length() + 2 + body.length;
+        return head("HTTP/1.1 " + status + ' ' + reason, fields, body);
+    }
+
+    /**
+     * An HTTP/1.1 message's wire bytes, request or response: {@code startLine}, the header fields and the blank
+     * line, each ended by CRLF, then {@code body}. Every character is ISO-8859-1 (as {@link Headers} ensures).
+     */
+    static byte[] head(String startLine, Headers fields, byte[] body) {
+        int size = startLine.length() + 2 + 2 + body.length;
         for (Map.Entry<String, String> field : fields) {
             size += field.getKey().length() + 2 + field.getValue().length() + 2;
         }
         byte[] out = new byte[size];
-        int at = putLatin1(out, 0, statusLine);
+        int at = putLatin1(out, 0, startLine);
+        at = putLatin1(out, at, "\r\n");
         for (Map.Entry<String, String> field : fields) {
             at = putLatin1(out, at, field.getKey());
             at = putLatin1(out, at, ": ");
@@ -136,19 +144,12 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
         return out;
     }
 
-    /** Writes {@code text} (ISO-8859-1 only, as {@link Headers} ensures) at {@code at}; returns where it ended. */
+    /** Writes {@code text} (ISO-8859-1 only) at {@code at}; returns where it ended. */
     private static int putLatin1(byte[] out, int at, String text) {
         for (int i = 0; i < text.length(); i++) {
             out[at++] = (byte) text.charAt(i);
         }
         return at;
-    }
-
-    static void appendFields(StringBuilder head, Headers headers) {
-        for (Map.Entry<String, String> field : headers) {
-            head.append(field.getKey()).append(": ").append(field.getValue()).append("\r\n");
-        }
-        head.append("\r\n");
     }
 
     @Override
