@@ -35,15 +35,8 @@ final class Fields {
         if (!Syntax.isToken(name)) {
             throw reader.malformed("header name " + Syntax.quote(name) + " is not a token");
         }
-        int start = colon + 1;
-        int end = line.length();
-        while (start < end && Syntax.isOws(line.charAt(start))) {
-            start++;
-        }
-        while (end > start && Syntax.isOws(line.charAt(end - 1))) {
-            end--;
-        }
-        String value = text(line, start, end);
+        int start = Syntax.skipOws(line, colon + 1, line.length());
+        String value = text(line, start, Syntax.trimOwsEnd(line, start, line.length()));
         int bad = Syntax.invalidFieldChar(value);
         if (bad >= 0) {
             throw reader.malformed("value of header " + name + " holds " + Syntax.describe(value.charAt(bad)));

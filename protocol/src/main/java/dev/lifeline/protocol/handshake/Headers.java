@@ -123,14 +123,8 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         while (start <= list.length()) {
             int comma = list.indexOf(',', start);
             int end = comma < 0 ? list.length() : comma;
-            int from = start;
-            int to = end;
-            while (from < to && Syntax.isOws(list.charAt(from))) {
-                from++;
-            }
-            while (to > from && Syntax.isOws(list.charAt(to - 1))) {
-                to--;
-            }
+            int from = Syntax.skipOws(list, start, end);
+            int to = Syntax.trimOwsEnd(list, from, end);
             if (to > from && to - from == token.length() && list.regionMatches(true, from, token, 0, token.length())) {
                 return true;
             }

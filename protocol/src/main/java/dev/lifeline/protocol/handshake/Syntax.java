@@ -53,15 +53,24 @@ final class Syntax {
     }
 
     static String trimOws(String s) {
-        int start = 0;
-        int end = s.length();
-        while (start < end && isOws(s.charAt(start))) {
-            start++;
+        int start = skipOws(s, 0, s.length());
+        return s.substring(start, trimOwsEnd(s, start, s.length()));
+    }
+
+    /** The first index from {@code from} (before {@code to}) that is not optional whitespace, or {@code to}. */
+    static int skipOws(String s, int from, int to) {
+        while (from < to && isOws(s.charAt(from))) {
+            from++;
         }
-        while (end > start && isOws(s.charAt(end - 1))) {
-            end--;
+        return from;
+    }
+
+    /** {@code to}, moved back over the optional whitespace that ends {@code s}'s characters {@code from} to it. */
+    static int trimOwsEnd(String s, int from, int to) {
+        while (to > from && isOws(s.charAt(to - 1))) {
+            to--;
         }
-        return s.substring(start, end);
+        return to;
     }
 
     /** Describes one character for a message: {@code 'x'} when printable, {@code 0x0d} otherwise. */
