@@ -289,11 +289,7 @@ final class Outgoing {
         try {
             if (run.size() == 1) {
                 ByteBuffer b = ((Outbound.Data) run.get(0)).bytes();
-                if (watch != null) {
-                    watch.write(b.duplicate());
-                } else {
-                    out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
-                }
+                writeOut(b.array(), b.arrayOffset() + b.position(), b.remaining());
             } else {
                 byte[] joined = new byte[size];
                 int p = 0;
@@ -303,17 +299,20 @@ final class Outgoing {
                     System.arraycopy(b.array(), b.arrayOffset() + b.position(), joined, p, n);
                     p += n;
                 }
-                if (watch != null) {
-                    watch.write(ByteBuffer.wrap(joined));
-                } else {
-                    out.write(joined);
-                }
-            }
-            if (watch == null) {
-                out.flush();
+                writeOut(joined, 0, size);
             }
         } finally {
             writeStarted = 0;
+        }
+    }
+
+    /** Hands bytes to TCP: through the watch of a non-blocking socket, else through the socket's stream. */
+    private void writeOut(byte[] bytes, int offset, int length) throws IOException {
+        if (watch != null) {
+            watch.write(ByteBuffer.wrap(bytes, offset, length));
+        } else {
+            out.write(bytes, offset, length);
+            out.flush();
         }
     }
 
