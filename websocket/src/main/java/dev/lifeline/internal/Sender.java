@@ -62,10 +62,7 @@ final class Sender {
     void sendText(CharSequence fragment, boolean last) {
         String text = fragment.toString();
         sendFrame(() -> {
-            Opcode open = protocol.fragmentedMessage().orElse(null);
-            if (open == Opcode.BINARY) {
-                throw new InvalidStateException("a fragmented BINARY message is in progress; finish it first");
-            }
+            boolean continuing = continuing(Opcode.TEXT);
             String whole = pendingHighSurrogate == 0 ? text : pendingHighSurrogate + text;
             char carry = 0;
             if (!last && !whole.isEmpty() && Character.isHighSurrogate(whole.charAt(whole.length() - 1))) {
@@ -73,10 +70,10 @@ final class Sender {
                 whole = whole.substring(0, whole.length() - 1);
             }
             ByteBuffer utf8 = ByteBuffer.wrap(whole.getBytes(StandardCharsets.UTF_8));
-            if (open == null) {
-                protocol.sendText(utf8, last);
-            } else {
+            if (continuing) {
                 protocol.sendContinuation(utf8, last);
+            } else {
+                protocol.sendText(utf8, last);
             }
             pendingHighSurrogate = carry;
         }, text.length());
@@ -85,16 +82,24 @@ final class Sender {
     void sendBinary(ByteBuffer fragment, boolean last) {
         ByteBuffer data = fragment.duplicate();
         sendFrame(() -> {
-            Opcode open = protocol.fragmentedMessage().orElse(null);
-            if (open == Opcode.TEXT) {
-                throw new InvalidStateException("a fragmented TEXT message is in progress; finish it first");
-            }
-            if (open == null) {
-                protocol.sendBinary(data, last);
-            } else {
+            if (continuing(Opcode.BINARY)) {
                 protocol.sendContinuation(data, last);
+            } else {
+                protocol.sendBinary(data, last);
             }
         }, data.remaining());
+    }
+
+    /**
+     * Whether a fragmented {@code kind} message is in progress, so the next fragment is a continuation; throws if
+     * a fragmented message of the other kind is. Caller holds the connection's lock.
+     */
+    private boolean continuing(Opcode kind) {
+        Opcode open = protocol.fragmentedMessage().orElse(null);
+        if (open != null && open != kind) {
+            throw new InvalidStateException("a fragmented " + open + " message is in progress; finish it first");
+        }
+        return open != null;
     }
 
     /**
