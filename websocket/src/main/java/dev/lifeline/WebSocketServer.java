@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import dev.lifeline.internal.Connection;
 import dev.lifeline.internal.Handshakes;
+import dev.lifeline.internal.Opening;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.ProtocolConfig;
@@ -11,16 +12,16 @@ import dev.lifeline.protocol.handshake.Headers;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
 import dev.lifeline.protocol.handshake.ServerHandshake;
+import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,16 +29,19 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A WebSocket server: accepts on a virtual thread and runs one handler per connection on a virtual thread of its
- * own. The handler returning closes the connection with 1000; the handler throwing closes it with 1011. For many
- * mostly idle connections, the listener style ({@link #builder(WebSocketListener)}) needs no handler thread: each
- * connection's reader calls the listener.
+ * A WebSocket server: runs one handler per connection on a virtual thread of its own. The handler returning closes
+ * the connection with 1000; the handler throwing closes it with 1011. For many mostly idle connections, the listener
+ * style ({@link #builder(WebSocketListener)}) needs no handler thread: each connection's reader calls the listener.
+ * Without TLS, no thread waits for a connection to arrive, for a client's handshake request, or for an idle
+ * connection's next message: one selecting thread watches the sockets and starts a virtual thread when there is
+ * something to read.
  *
  * <pre>{@code
  * try (WebSocketServer server = WebSocketServer.builder(ws -> {
@@ -88,7 +92,10 @@ public final class WebSocketServer implements AutoCloseable {
     /** TCP sockets whose opening handshake is not answered yet. */
     private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
-    private final Thread acceptor;
+    /** Stops accepting and closes {@link #serverSocket}. */
+    private final Closeable listening;
+    /** Counted down by {@link #close}: no more accepts. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private final String tag;
     private volatile boolean closing;
 
@@ -96,11 +103,17 @@ public final class WebSocketServer implements AutoCloseable {
         this.config = config;
         this.protocolConfig = config.options.protocolConfig();
         this.handshakeSlots = new Semaphore(config.maxHandshakes);
-        this.serverSocket = ServerSocketChannel.open().socket(); // its sockets have channels: see Reader
+        ServerSocketChannel channel = ServerSocketChannel.open(); // its sockets have channels: see Opening
+        this.serverSocket = channel.socket();
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(InetAddress.getByName(config.host), config.port), config.backlog);
         this.tag = "[server " + config.host + ":" + port() + "] ";
-        this.acceptor = Thread.ofVirtual().name("lifeline-accept-" + port()).start(this::acceptLoop);
+        try {
+            this.listening = Opening.acceptOn(channel, this::accepted, ACCEPT_BACKOFF);
+        } catch (IOException | RuntimeException e) {
+            serverSocket.close();
+            throw e;
+        }
         LOG.log(Level.DEBUG, tag + "listening");
     }
 
@@ -120,6 +133,14 @@ public final class WebSocketServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+    }
+
+    /**
+     * Opening handshakes in flight: sockets accepted whose handshake has not ended yet (neither answered, nor
+     * opened, nor dropped). A client that is slow to send its request holds no thread meanwhile (without TLS).
+     */
+    public int handshakesInFlight() {
+        return sockets.size();
     }
 
     /** The connections that are open now. */
@@ -145,7 +166,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** Blocks until the server is closed (by {@link #close()} from another thread). */
     public void awaitClosed() throws InterruptedException {
-        acceptor.join();
+        stopped.await();
         for (Thread worker : List.copyOf(workers)) {
             worker.join();
         }
@@ -166,11 +187,12 @@ public final class WebSocketServer implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         closing = true;
         try {
-            serverSocket.close();
+            listening.close();
         } catch (IOException e) {
             LOG.log(Level.DEBUG, tag + "closing the server socket: " + e);
         }
-        // Wakes up handshakes waiting for their request; each answers 503 (see serve).
+        stopped.countDown();
+        // Wakes up handshakes waiting for their request; each answers 503 (see openingFailed).
         handshaking.forEach(Handshakes::shutdownInput);
         List<Thread> closers = new ArrayList<>();
         for (Connection c : connections) {
@@ -178,7 +200,7 @@ public final class WebSocketServer implements AutoCloseable {
                     .start(() -> c.close(CloseCode.GOING_AWAY, "server shutting down")));
         }
         try {
-            acceptor.join(Math.max(1, remainingMillis(deadline)));
+            awaitHandshakesEnded(deadline);
             for (Thread t : closers) {
                 t.join(Math.max(1, remainingMillis(deadline)));
             }
@@ -202,68 +224,164 @@ public final class WebSocketServer implements AutoCloseable {
         return (deadline - System.nanoTime()) / 1_000_000;
     }
 
-    private void acceptLoop() {
-        while (!closing) {
-            Socket socket;
-            try {
-                socket = serverSocket.accept();
-            } catch (SocketException | ClosedChannelException e) {
-                return; // closed (the channel's socket reports an accept cut short by close() this way)
-            } catch (IOException e) {
-                if (closing) {
-                    return;
-                }
-                LOG.log(Level.WARNING, tag + "accept failed: " + e);
-                try {
-                    Thread.sleep(ACCEPT_BACKOFF);
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-                continue;
-            }
-            sockets.add(socket);
-            handshaking.add(socket);
-            String id = Handshakes.nextId('s');
-            Thread worker = Thread.ofVirtual().name("lifeline-conn-" + id).unstarted(() -> serve(socket, id));
-            workers.add(worker);
-            worker.start();
+    /**
+     * On the poller's thread, for each accepted socket: a plain socket waits there for its request, with no thread
+     * (see {@link #step}); a TLS socket, or one refused for want of a handshake slot, gets a virtual thread.
+     */
+    private void accepted(SocketChannel channel) {
+        Socket socket = channel.socket();
+        if (closing) {
+            Handshakes.closeQuietly(socket);
+            return;
+        }
+        sockets.add(socket);
+        handshaking.add(socket);
+        String id = Handshakes.nextId('s');
+        boolean admitted = handshakeSlots.tryAcquire(); // here, so that slots go in the order of arrival
+        if (admitted && config.sslContext == null) {
+            await(socket, id);
+            return;
+        }
+        Thread worker = Thread.ofVirtual().name("lifeline-conn-" + id).unstarted(() -> serve(socket, id, admitted));
+        workers.add(worker);
+        worker.start();
+    }
+
+    /** On the poller's thread: puts a plain socket under watch, for the first step when its request arrives. */
+    private void await(Socket tcp, String id) {
+        Opening opening;
+        try {
+            tcp.setTcpNoDelay(true);
+            opening = Opening.watched(tcp, new ServerProtocol(protocolConfig));
+        } catch (IOException | RuntimeException e) {
+            log(Level.DEBUG, id, "opening handshake failed: " + e);
+            handshakeSlots.release();
+            Handshakes.closeQuietly(tcp);
+            handshakeEnded(tcp);
+            return;
+        }
+        opening.expireAfter(config.options.openTimeout(), () -> {
+            log(Level.DEBUG, id, "opening handshake timed out");
+            handshakeSlots.release();
+            handshakeEnded(tcp);
+        });
+        if (!opening.whenReadable(() -> startStep(opening, id)) && opening.settle()) {
+            handshakeSlots.release();
+            handshakeEnded(tcp);
         }
     }
 
-    private void serve(Socket tcp, String id) {
-        Socket socket = tcp;
+    /** On a virtual thread of its own: a TLS handshake, or the 503 of a socket refused for want of a slot. */
+    private void serve(Socket tcp, String id, boolean admitted) {
         try {
-            tcp.setTcpNoDelay(true);
-            if (!handshakeSlots.tryAcquire()) {
+            if (admitted) {
+                serveTls(tcp, id);
+            } else {
                 refuseBusy(tcp, id);
-                return;
-            }
-            Connection connection;
-            try {
-                long deadline = System.nanoTime() + config.options.openTimeout().toNanos();
-                if (config.sslContext != null) {
-                    socket = startTls(tcp, deadline);
-                }
-                connection = handshake(socket, tcp, id, deadline);
-            } finally {
-                handshakeSlots.release();
-            }
-            if (connection != null) {
-                run(connection);
+                handshakeEnded(tcp);
             }
         } catch (IOException | RuntimeException e) {
-            if (closing && handshaking.contains(tcp) && (config.sslContext == null || socket != tcp)) {
-                log(Level.DEBUG, id, "server shutting down; answering 503 to a handshake in flight");
-                answer(socket, tcp, id, HttpResponse.of(503, "server shutting down"));
-            } else {
-                log(Level.DEBUG, id, "opening handshake failed: " + e);
-            }
+            log(Level.DEBUG, id, "opening handshake failed: " + e);
             Handshakes.closeQuietly(tcp);
-            Handshakes.closeQuietly(socket);
+            handshakeEnded(tcp);
         } finally {
-            handshaking.remove(tcp);
-            sockets.remove(tcp);
             workers.remove(Thread.currentThread());
+        }
+    }
+
+    /**
+     * One step of a plain socket's opening handshake: reads what has arrived, and answers once the request is all
+     * there; otherwise the poller starts the next step when more arrives, and this thread is done. Each step runs
+     * on a virtual thread the poller started.
+     */
+    private void step(Opening opening, String id) {
+        Connection connection = null;
+        try {
+            List<Event> events = opening.readAvailable();
+            if (events == null) {
+                if (opening.whenReadable(() -> startStep(opening, id))) {
+                    return;
+                }
+                throw new SocketException("socket closed during the opening handshake");
+            }
+            connection = respond(opening, id, events);
+        } catch (IOException | RuntimeException e) {
+            openingFailed(opening, id, e);
+        }
+        if (opening.settle()) {
+            handshakeSlots.release();
+            handshakeEnded(opening.tcp());
+        }
+        if (connection != null) {
+            run(connection);
+        }
+    }
+
+    /** On the poller's thread: starts the next step of a handshake on a virtual thread. */
+    private void startStep(Opening opening, String id) {
+        Thread worker = Thread.ofVirtual().name("lifeline-conn-" + id).unstarted(() -> {
+            try {
+                step(opening, id);
+            } finally {
+                workers.remove(Thread.currentThread());
+            }
+        });
+        workers.add(worker);
+        worker.start();
+    }
+
+    /** The opening handshake over TLS: blocking reads with a deadline. */
+    private void serveTls(Socket tcp, String id) throws IOException {
+        Opening opening = null;
+        Connection connection = null;
+        try {
+            tcp.setTcpNoDelay(true);
+            long deadline = System.nanoTime() + config.options.openTimeout().toNanos();
+            opening = Opening.blocking(startTls(tcp, deadline), tcp, new ServerProtocol(protocolConfig));
+            connection = respond(opening, id, opening.read(deadline));
+        } catch (IOException | RuntimeException e) {
+            if (opening == null) {
+                throw e; // no TLS yet: nothing to answer in
+            }
+            openingFailed(opening, id, e);
+        } finally {
+            handshakeSlots.release();
+            handshakeEnded(tcp);
+        }
+        if (connection != null) {
+            run(connection);
+        }
+    }
+
+    /** The handshake failed (a timeout, a closed socket...): answers 503 if that is because the server is closing. */
+    private void openingFailed(Opening opening, String id, Exception e) {
+        if (closing && handshaking.contains(opening.tcp())) {
+            log(Level.DEBUG, id, "server shutting down; answering 503 to a handshake in flight");
+            answer(opening, id, HttpResponse.of(503, "server shutting down"));
+        } else {
+            log(Level.DEBUG, id, "opening handshake failed: " + e);
+        }
+        opening.closeQuietly();
+    }
+
+    /** The socket no longer waits for its handshake's answer; {@link #close} may stop waiting for it. */
+    private void handshakeEnded(Socket tcp) {
+        handshaking.remove(tcp);
+        sockets.remove(tcp);
+        if (closing) {
+            synchronized (sockets) {
+                sockets.notifyAll();
+            }
+        }
+    }
+
+    /** Waits (until the deadline at most) for the handshakes in flight to be answered or dropped. */
+    private void awaitHandshakesEnded(long deadline) throws InterruptedException {
+        synchronized (sockets) {
+            long left;
+            while (!sockets.isEmpty() && (left = remainingMillis(deadline)) > 0) {
+                sockets.wait(left);
+            }
         }
     }
 
@@ -275,18 +393,19 @@ public final class WebSocketServer implements AutoCloseable {
         return tls;
     }
 
-    /** Runs the opening handshake; returns the open connection, or null when the request was answered otherwise. */
-    private Connection handshake(Socket socket, Socket tcp, String id, long deadline) throws IOException {
-        InputStream in = socket.getInputStream();
-        ServerProtocol protocol = new ServerProtocol(protocolConfig);
-        List<Event> events = Handshakes.readHandshake(socket, in, protocol, deadline);
+    /**
+     * Answers the request the protocol read: returns the open connection, or null when the request was answered
+     * otherwise (refused, or by {@link RequestProcessor}).
+     */
+    private Connection respond(Opening opening, String id, List<Event> events) throws IOException {
+        ServerProtocol protocol = opening.protocol();
         Optional<HttpResponse> answer = closing ? Optional.of(HttpResponse.of(503, "server shutting down"))
                 : protocol.request().flatMap(request -> processRequest(request, id));
         if (Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed failed) {
             HttpResponse sent = answer.orElseGet(() -> protocol.response().orElseThrow());
             log(Level.DEBUG, id, "answering " + sent.status() + " to a request that is not a valid handshake from "
-                    + socket.getRemoteSocketAddress() + ": " + failed.cause().getMessage());
-            answer(socket, tcp, id, sent);
+                    + opening.socket().getRemoteSocketAddress() + ": " + failed.cause().getMessage());
+            answer(opening, id, sent);
             return null;
         }
         ServerHandshake.Offer offer = protocol.offer().orElseThrow();
@@ -295,23 +414,23 @@ public final class WebSocketServer implements AutoCloseable {
         }
         if (answer.isPresent()) {
             log(Level.DEBUG, id, "answering " + answer.get().status() + " to " + offer.request());
-            answer(socket, tcp, id, answer.get());
+            answer(opening, id, answer.get());
             return null;
         }
         // Out of the handshakes that close() answers with 503 before it answers 101: otherwise close() could shut
         // the input of a connection that is opening, which would then end with 1006 instead of 1001. A close()
         // that came first is seen here; one that comes later finds the connection open and sends it 1001.
-        handshaking.remove(tcp);
+        handshaking.remove(opening.tcp());
         if (closing) {
-            answer(socket, tcp, id, HttpResponse.of(503, "server shutting down"));
+            answer(opening, id, HttpResponse.of(503, "server shutting down"));
             return null;
         }
         protocol.accept(selectSubprotocol(offer.subprotocols()), SERVER_HEADER);
-        Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
+        opening.writeOutbound();
         List<Event> all = new ArrayList<>(events);
         all.addAll(protocol.takeEvents());
-        return new Connection(id, socket, tcp, in, protocol, config.options, offer.request(),
-                protocol.response().orElseThrow(), protocol.subprotocol(), all, forget);
+        return opening.open(id, config.options, offer.request(), protocol.response().orElseThrow(),
+                protocol.subprotocol(), all, forget);
     }
 
     private Optional<HttpResponse> processRequest(HttpRequest request, String id) {
@@ -324,21 +443,18 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /** Answers plain HTTP instead of the handshake, then closes without resetting the connection. */
-    private void answer(Socket socket, Socket tcp, String id, HttpResponse response) {
-        handshaking.remove(tcp);
+    private void answer(Opening opening, String id, HttpResponse response) {
+        handshaking.remove(opening.tcp());
         try {
-            socket.getOutputStream().write(response.toBytes());
-            socket.getOutputStream().flush();
-            Handshakes.closeAfterResponse(socket, tcp);
+            opening.answerAndClose(response);
         } catch (IOException e) {
             log(Level.DEBUG, id, "could not answer " + response.status() + ": " + e);
-            Handshakes.closeQuietly(tcp);
         }
     }
 
     private void refuseBusy(Socket socket, String id) {
         log(Level.INFO, id, "too many handshakes in progress; answering 503 to " + socket.getRemoteSocketAddress());
-        answer(socket, socket, id,
+        answer(Opening.blocking(socket, socket, null), id,
                 new HandshakeException(503, "too many handshakes in progress; try again").toResponse());
     }
 
@@ -351,9 +467,15 @@ public final class WebSocketServer implements AutoCloseable {
     private void run(Connection connection) {
         connections.add(connection);
         if (config.listener != null) {
-            connection.start(config.listener); // from now on its reader calls the listener; this thread is done
-            if (closing) {
-                connection.close(CloseCode.GOING_AWAY, "server shutting down");
+            if (closing || config.sslContext != null) {
+                connection.start(config.listener); // from now on its reader calls the listener
+                if (closing) {
+                    connection.close(CloseCode.GOING_AWAY, "server shutting down");
+                }
+            } else {
+                // This thread reads first, until there is nothing to read; a close() from now on finds the
+                // connection among the open ones and closes it with 1001.
+                connection.startHere(config.listener);
             }
             return;
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.testing.RawServer;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -58,12 +59,34 @@ class OpenTimeoutTest {
     }
 
     @Test
-    void handshakesBeyondMaxHandshakesAreAnswered503() throws Exception {
+    void aClientSlowToSendItsRequestHoldsNoThread() throws Exception {
         long before = Peers.serverConnectionThreads();
+        try (WebSocketServer server = WebSocketServer.builder(ws -> ws.forEach(ws::send)).start();
+                Socket slow = slowClient(server)) {
+            Peers.awaitHandshakesInFlight(server, 1);
+            long start = System.nanoTime();
+            long threads;
+            while ((threads = Peers.serverConnectionThreads()) > before && Peers.millisSince(start) < 2_000) {
+                Thread.sleep(100); // each look is a thread dump: few of them
+            }
+            assertThat(threads).as("server connection threads while the request is incomplete").isEqualTo(before);
+
+            slow.getOutputStream().write(("Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] head = new byte[12];
+            new DataInputStream(slow.getInputStream()).readFully(head);
+            assertThat(new String(head, StandardCharsets.US_ASCII)).as("the rest of the request is answered")
+                    .isEqualTo("HTTP/1.1 101");
+            Peers.awaitHandshakesInFlight(server, 0);
+        }
+    }
+
+    @Test
+    void handshakesBeyondMaxHandshakesAreAnswered503() throws Exception {
         try (WebSocketServer server = WebSocketServer.builder(ws -> ws.forEach(ws::send)).options(OPTIONS)
                 .maxHandshakes(1).start(); Socket slow = slowClient(server)) {
-            Peers.awaitServerConnectionThreads(before);
-            Thread.sleep(100); // its thread is running: it took the only slot first thing
+            Peers.awaitHandshakesInFlight(server, 1); // it took the only slot
 
             HandshakeException e = catchThrowableOfType(HandshakeException.class,
                     () -> WebSocketClient.connect(Peers.uri(server)));

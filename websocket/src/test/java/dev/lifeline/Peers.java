@@ -84,15 +84,13 @@ final class Peers implements AutoCloseable {
         return Census.lifelineThreads().stream().filter(name -> name.startsWith("lifeline-conn-")).count();
     }
 
-    /** Waits (at most {@link #PATIENCE}) until the server runs more connection threads than {@code before}. */
-    static void awaitServerConnectionThreads(long before) throws IOException, InterruptedException {
+    /** Waits (at most {@link #PATIENCE}) until {@code count} opening handshakes are in flight on the server. */
+    static void awaitHandshakesInFlight(WebSocketServer server, int count) throws InterruptedException {
         long start = System.nanoTime();
-        while (serverConnectionThreads() <= before && millisSince(start) < PATIENCE.toMillis()) {
-            // Each look is a full thread dump: few of them (a JSON dump once crashed JDK 25.0.3 while virtual
-            // threads were mounting, in Continuation::is_continuation_entry_frame).
-            Thread.sleep(100);
+        while (server.handshakesInFlight() != count && millisSince(start) < PATIENCE.toMillis()) {
+            Thread.sleep(10);
         }
-        assertThat(serverConnectionThreads()).as("server connection threads").isGreaterThan(before);
+        assertThat(server.handshakesInFlight()).as("handshakes in flight").isEqualTo(count);
     }
 
     static long millisSince(long startNanos) {

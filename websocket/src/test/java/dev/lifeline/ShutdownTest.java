@@ -118,11 +118,10 @@ class ShutdownTest {
     @Test
     void handshakeInFlightIsAnswered503() throws Exception {
         WebSocketServer server = WebSocketServer.builder(ws -> { }).start();
-        long before = Peers.serverConnectionThreads();
         try (Socket slow = new Socket()) {
             slow.connect(new InetSocketAddress("127.0.0.1", server.port()));
             slow.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
-            Peers.awaitServerConnectionThreads(before);
+            Peers.awaitHandshakesInFlight(server, 1);
 
             long closing = System.nanoTime();
             server.close();

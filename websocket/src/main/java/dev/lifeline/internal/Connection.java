@@ -81,12 +81,19 @@ public final class Connection implements WebSocket {
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
 
     /**
-     * Wraps a socket whose opening handshake has completed.
+     * Wraps a blocking socket whose opening handshake has completed.
      *
      * @param tcp the TCP socket under {@code socket} (the same socket without TLS)
      * @param onClosed given the connection once it is CLOSED (the server removes it from its registry)
      */
     public Connection(String id, Socket socket, Socket tcp, InputStream in, Protocol protocol,
+            WebSocketOptions options, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
+            List<Event> initialEvents, Consumer<Connection> onClosed) throws IOException {
+        this(id, socket, tcp, in, null, protocol, options, request, response, subprotocol, initialEvents, onClosed);
+    }
+
+    /** @param watch the watch of a non-blocking socket (then {@code in} is not used); null for a blocking one */
+    Connection(String id, Socket socket, Socket tcp, InputStream in, Poller.Watch watch, Protocol protocol,
             WebSocketOptions options, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
             List<Event> initialEvents, Consumer<Connection> onClosed) throws IOException {
         this.id = id;
@@ -103,9 +110,8 @@ public final class Connection implements WebSocket {
         this.initialEvents = initialEvents;
         this.outgoing = new Outgoing(this, socket, socket.getOutputStream(), options);
         this.inbox = new Inbox(this, options);
-        this.reader = new Reader(this, in, socket == tcp ? tcp.getChannel() : null, protocol, outgoing, inbox,
-                options);
-        this.watch = reader.watch();
+        this.watch = watch;
+        this.reader = new Reader(this, in, watch, protocol, outgoing, inbox, options);
         outgoing.writeThrough(watch);
         this.pings = new Pings(this, reader, options);
         this.sender = new Sender(this, protocol, outgoing, pings, options);
@@ -121,8 +127,28 @@ public final class Connection implements WebSocket {
         start();
     }
 
+    /**
+     * Like {@link #start(WebSocketListener)}, but the calling thread is the reader's first run: it reads (and calls
+     * the listener) until there is nothing more to read, then returns, and the poller starts the next run. Saves a
+     * thread per connection opened by a thread with nothing else to do. A blocking socket's reader never returns
+     * before the connection is finished.
+     */
+    public void startHere(WebSocketListener listener) {
+        deliveries = new Deliveries(this, reader, listener);
+        open();
+        pings.startKeepalive();
+        reader.runHere(deliveries);
+    }
+
     /** Starts the reader and the keepalive; delivers what arrived together with the handshake response. */
     public void start() {
+        open();
+        reader.start(deliveries);
+        pings.startKeepalive();
+    }
+
+    /** Dispatches what arrived together with the handshake response, and writes what that queued. */
+    private void open() {
         lock.lock();
         try {
             dispatch(initialEvents);
@@ -133,8 +159,6 @@ public final class Connection implements WebSocket {
         }
         outgoing.flush(false);
         log(Level.DEBUG, "connection is OPEN");
-        reader.start(deliveries);
-        pings.startKeepalive();
     }
 
     // ------------------------------------------------------------------ the protocol's output (Reader reads)

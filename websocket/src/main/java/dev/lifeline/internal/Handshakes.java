@@ -10,7 +10,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,9 +19,6 @@ import java.util.random.RandomGenerator;
 public final class Handshakes {
     private static final SecureRandom SEEDS = new SecureRandom();
     private static final AtomicLong IDS = new AtomicLong();
-    /** How long a refused client may keep sending before we close anyway. */
-    private static final Duration LINGER = Duration.ofSeconds(1);
-    private static final int LINGER_BYTES = 64 * 1024;
     /**
      * Bytes read at a time during the opening handshake: most requests and responses fit; larger ones take more
      * reads. Small, because every connection allocates one.
@@ -111,39 +107,6 @@ public final class Handshakes {
         }
     }
 
-    /**
-     * After an HTTP response that refuses the handshake: half-closes, then reads and discards what the client
-     * still sends until it closes, for at most {@link #LINGER} and {@link #LINGER_BYTES}, then closes. Closing
-     * with unread input at once would send a reset, which can destroy the response before the client reads it.
-     *
-     * @param tcp the TCP socket under {@code socket} (the same one without TLS)
-     */
-    public static void closeAfterResponse(Socket socket, Socket tcp) {
-        try {
-            shutdownOutput(socket);
-            long deadline = System.nanoTime() + LINGER.toNanos();
-            byte[] sink = new byte[4096];
-            InputStream in = socket.getInputStream();
-            for (int total = 0; total < LINGER_BYTES; ) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    break;
-                }
-                socket.setSoTimeout((int) left);
-                int n = in.read(sink);
-                if (n < 0) {
-                    break;
-                }
-                total += n;
-            }
-        } catch (IOException e) {
-            // the client is gone: nothing more to wait for
-        } finally {
-            closeQuietly(tcp);
-            closeQuietly(socket);
-        }
-    }
-
     public static void closeQuietly(Socket socket) {
         try {
             socket.close();
@@ -152,7 +115,7 @@ public final class Handshakes {
         }
     }
 
-    private static boolean isHandshakeEvent(Event e) {
+    static boolean isHandshakeEvent(Event e) {
         return e instanceof Event.RequestReceived || e instanceof Event.HandshakeCompleted
                 || e instanceof Event.HandshakeFailed;
     }

@@ -1,5 +1,6 @@
 package dev.lifeline.internal;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -8,8 +9,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -17,14 +21,16 @@ import java.util.concurrent.locks.LockSupport;
  * no thread: one platform thread selects over the non-blocking channels of the server's connections without TLS.
  * A reader whose read finds nothing asks to be started again when bytes (or the end, or an error) arrive
  * ({@link Watch#whenReadable}) and ends; a writer that finds TCP's buffer full waits here for room
- * ({@link Watch#awaitWritable}). Each request is one-shot: the selecting thread clears it when it fires.
+ * ({@link Watch#awaitWritable}), and a refused handshake's linger waits here for input to discard
+ * ({@link Watch#awaitReadable}). Each request is one-shot: the selecting thread clears it when it fires. A server
+ * socket is watched from its accept on: its opening handshake is read the same way (see {@link Opening}).
  *
  * <p>A parked virtual thread keeps its stack (about 2.5 KB for a reader); at 10,000 idle connections that was
  * the largest share of the heap they held.
  */
 final class Poller {
-    /** How long a waiting writer sleeps between checks that its socket is still open. */
-    private static final long WRITER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How long a waiting thread sleeps between checks that its socket is still open. */
+    private static final long WAITER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private static final long SELECT_FAILURE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -47,20 +53,80 @@ final class Poller {
     }
 
     /**
-     * Puts a socket under watch; from now on it is non-blocking and written through {@link Watch#write}.
-     *
-     * @param onReadable run on the selecting thread when the socket is readable after {@link Watch#whenReadable}:
-     *     it must only start a thread
+     * Puts a socket under watch; from now on it is non-blocking, read through its channel and written through
+     * {@link Watch#write}. Set {@link Watch#onReadable} before the first {@link Watch#whenReadable}.
      */
-    static Watch watch(SocketChannel channel, Runnable onReadable) throws IOException {
-        return Holder.INSTANCE.register(channel, onReadable);
+    static Watch watch(SocketChannel channel) throws IOException {
+        return Holder.INSTANCE.register(channel);
     }
 
-    private Watch register(SocketChannel channel, Runnable onReadable) throws IOException {
+    private Watch register(SocketChannel channel) throws IOException {
         channel.configureBlocking(false);
-        Watch watch = new Watch(channel, onReadable);
+        Watch watch = new Watch(channel);
         watch.key = channel.register(selector, 0, watch);
         return watch;
+    }
+
+    /**
+     * Accepts {@code server}'s connections on the selecting thread, until it is closed: {@code onAccepted} gets each
+     * one there and must not block. A failed accept (out of descriptors, say) pauses accepting for
+     * {@code backoff}, so that it does not spin.
+     */
+    static Closeable accept(ServerSocketChannel server, Consumer<SocketChannel> onAccepted, Duration backoff)
+            throws IOException {
+        return Holder.INSTANCE.registerServer(server, onAccepted, backoff);
+    }
+
+    /** @return what closes the server channel (its port is free once the selecting thread has let go of it) */
+    private Closeable registerServer(ServerSocketChannel server, Consumer<SocketChannel> onAccepted,
+            Duration backoff) throws IOException {
+        server.configureBlocking(false);
+        Acceptor acceptor = new Acceptor(server, onAccepted, backoff);
+        acceptor.key = server.register(selector, SelectionKey.OP_ACCEPT, acceptor);
+        selector.wakeup();
+        return () -> {
+            try {
+                server.close();
+            } finally {
+                selector.wakeup(); // a registered channel is closed for good once the selecting thread drops it
+            }
+        };
+    }
+
+    /** A server channel under watch: its interest in accepting stays on (but for a pause after a failure). */
+    private final class Acceptor {
+        private final ServerSocketChannel server;
+        private final Consumer<SocketChannel> onAccepted;
+        private final Duration backoff;
+        private SelectionKey key;
+
+        private Acceptor(ServerSocketChannel server, Consumer<SocketChannel> onAccepted, Duration backoff) {
+            this.server = server;
+            this.onAccepted = onAccepted;
+            this.backoff = backoff;
+        }
+
+        private void acceptAll() {
+            try {
+                for (SocketChannel channel; (channel = server.accept()) != null; ) {
+                    onAccepted.accept(channel);
+                }
+            } catch (IOException e) {
+                if (!server.isOpen()) {
+                    return;
+                }
+                Connection.LOG.log(Level.WARNING, "accept failed: " + e + "; pausing for " + backoff.toMillis() + " ms");
+                key.interestOps(0);
+                Timers.schedule(() -> {
+                    try {
+                        key.interestOps(SelectionKey.OP_ACCEPT);
+                        selector.wakeup();
+                    } catch (CancelledKeyException closed) {
+                        // closed meanwhile
+                    }
+                }, backoff);
+            }
+        }
     }
 
     private void run() {
@@ -75,17 +141,25 @@ final class Poller {
     }
 
     private static void fire(SelectionKey key) {
+        if (key.attachment() instanceof Acceptor acceptor) {
+            try {
+                acceptor.acceptAll();
+            } catch (RuntimeException | Error e) {
+                Connection.LOG.log(Level.ERROR, "lifeline-poller: accepting failed", e);
+            }
+            return;
+        }
         Watch watch = (Watch) key.attachment();
         int ready;
         try {
             ready = key.readyOps();
             key.interestOpsAnd(~ready);
         } catch (CancelledKeyException e) {
-            ready = SelectionKey.OP_WRITE; // closed: a waiting writer finds out by writing
+            ready = SelectionKey.OP_READ | SelectionKey.OP_WRITE; // closed: waiting threads find out by trying
         }
         try {
             if ((ready & SelectionKey.OP_READ) != 0) {
-                watch.onReadable.run();
+                watch.readable();
             }
             if ((ready & SelectionKey.OP_WRITE) != 0) {
                 watch.writable();
@@ -98,15 +172,29 @@ final class Poller {
     /** One socket under watch. */
     final class Watch {
         private final SocketChannel channel;
-        private final Runnable onReadable;
+        private volatile Runnable onReadable;
         private SelectionKey key;
         /** The thread waiting for room to write, or null. */
         private volatile Thread writer;
         private volatile boolean writable;
+        /** The thread waiting for input in {@link #awaitReadable}, or null (then {@link #onReadable} runs). */
+        private volatile Thread waitingReader;
+        private volatile boolean readableNow;
 
-        private Watch(SocketChannel channel, Runnable onReadable) {
+        private Watch(SocketChannel channel) {
             this.channel = channel;
-            this.onReadable = onReadable;
+        }
+
+        SocketChannel channel() {
+            return channel;
+        }
+
+        /**
+         * What runs on the selecting thread when the socket is readable after {@link #whenReadable}: it must only
+         * start a thread. The opening handshake's step first, then the connection's reader.
+         */
+        void onReadable(Runnable task) {
+            this.onReadable = task;
         }
 
         /**
@@ -144,7 +232,7 @@ final class Poller {
                     throw new SocketException("Socket closed");
                 }
                 while (!writable && channel.isOpen()) {
-                    LockSupport.parkNanos(this, WRITER_CHECK_NANOS);
+                    LockSupport.parkNanos(this, WAITER_CHECK_NANOS);
                 }
             } finally {
                 writer = null;
@@ -159,6 +247,38 @@ final class Poller {
             }
         }
 
+        /**
+         * Waits until the socket has something to read, is closed, or {@code deadlineNanos} (of
+         * {@link System#nanoTime}) passes; for a thread that reads on after a read found nothing, instead of ending
+         * as a reader does. False if the socket is closed.
+         */
+        boolean awaitReadable(long deadlineNanos) {
+            readableNow = false;
+            waitingReader = Thread.currentThread();
+            try {
+                if (!arm(SelectionKey.OP_READ)) {
+                    return false;
+                }
+                long left;
+                while (!readableNow && channel.isOpen() && (left = deadlineNanos - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(this, Math.min(left, WAITER_CHECK_NANOS));
+                }
+                return channel.isOpen();
+            } finally {
+                waitingReader = null;
+            }
+        }
+
+        private void readable() {
+            Thread waiting = waitingReader;
+            if (waiting != null) {
+                readableNow = true;
+                LockSupport.unpark(waiting);
+            } else if (key.isValid()) {
+                onReadable.run();
+            }
+        }
+
         private boolean arm(int op) {
             try {
                 key.interestOpsOr(op);
@@ -169,10 +289,15 @@ final class Poller {
             return true;
         }
 
-        /** After the socket was closed: lets the selecting thread release it now, and wakes a waiting writer. */
+        /** After the socket was closed: lets the selecting thread release it now, and wakes waiting threads. */
         void closed() {
             selector.wakeup();
             writable();
+            readableNow = true;
+            Thread waiting = waitingReader;
+            if (waiting != null) {
+                LockSupport.unpark(waiting);
+            }
         }
     }
 }

@@ -19,15 +19,15 @@ import java.nio.channels.SocketChannel;
 final class Reader {
     private final Connection connection;
     private final InputStream in;
-    /** The TCP socket's channel when there is one and no TLS above it: read directly, into a direct buffer. */
+    /** The watched socket's channel (see {@link #watch}): read directly, into a direct buffer; else null. */
     private final SocketChannel channel;
     private final Protocol protocol;
     private final Outgoing outgoing;
     private final Inbox inbox;
     private final WebSocketOptions options;
     private final ReadBuffer buffer;
-    /** The channel's watch, once {@link #watch()} made it non-blocking; null for a blocking reader. */
-    private Poller.Watch watch;
+    /** The non-blocking socket's watch; null for a blocking reader (then it reads {@link #in}). */
+    private final Poller.Watch watch;
     /** In the listener style, the listener's messages, delivered after each read; null otherwise. */
     private Deliveries deliveries;
     /** Whether the first run began (it delivers the opening). Only the reader thread touches it. */
@@ -46,27 +46,21 @@ final class Reader {
      */
     private long answeredUpTo;
 
-    Reader(Connection connection, InputStream in, SocketChannel channel, Protocol protocol, Outgoing outgoing,
+    /** @param watch the socket's watch if it is non-blocking (then {@code in} is not used), else null */
+    Reader(Connection connection, InputStream in, Poller.Watch watch, Protocol protocol, Outgoing outgoing,
             Inbox inbox, WebSocketOptions options) {
         this.connection = connection;
         this.in = in;
-        this.channel = channel;
+        this.watch = watch;
+        this.channel = watch == null ? null : watch.channel();
         this.protocol = protocol;
         this.outgoing = outgoing;
         this.inbox = inbox;
         this.options = options;
-        this.buffer = new ReadBuffer(channel != null);
-    }
-
-    /**
-     * Puts a socket read through its channel under the {@link Poller}'s watch: from now on it is non-blocking.
-     * Returns the watch, for writing; null for a blocking reader. Called once, before {@link #start}.
-     */
-    Poller.Watch watch() throws IOException {
-        if (channel != null) {
-            watch = Poller.watch(channel, this::start);
+        this.buffer = new ReadBuffer(watch != null);
+        if (watch != null) {
+            watch.onReadable(this::start);
         }
-        return watch;
     }
 
     /**
@@ -82,6 +76,12 @@ final class Reader {
 
     private void start() {
         Thread.ofVirtual().name("lifeline-reader-" + connection.id()).start(this::run);
+    }
+
+    /** Runs the reader's first run on the calling thread instead of a thread of its own (see {@link #start}). */
+    void runHere(Deliveries deliveries) {
+        this.deliveries = deliveries;
+        run();
     }
 
     /** Whether the current thread is the reader. */

@@ -1,0 +1,240 @@
+package dev.lifeline.internal;
+
+import dev.lifeline.WebSocketOptions;
+import dev.lifeline.protocol.Event;
+import dev.lifeline.protocol.Outbound;
+import dev.lifeline.protocol.ServerProtocol;
+import dev.lifeline.protocol.handshake.HttpRequest;
+import dev.lifeline.protocol.handshake.HttpResponse;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The server's side of one opening handshake, from the accepted socket to the open {@link Connection} or the plain
+ * HTTP answer that refuses it. A plain TCP socket is non-blocking and under the {@link Poller}'s watch from its
+ * accept on ({@link #watched}): a client that has not sent all of its request yet holds no thread, the poller starts
+ * the next step when more arrives ({@link #whenReadable}), and the connection keeps the same watch. A TLS socket
+ * stays blocking ({@link #blocking}) and is read with a deadline ({@link #read}).
+ */
+public final class Opening {
+    /** How long a refused client may keep sending before we close anyway. */
+    private static final Duration LINGER = Duration.ofSeconds(1);
+    private static final int LINGER_BYTES = 64 * 1024;
+
+    private final Socket socket;
+    private final Socket tcp;
+    private final ServerProtocol protocol;
+    /** The watch of a non-blocking socket; null for a blocking one. */
+    private final Poller.Watch watch;
+    /** Reads of a watched socket borrow a pooled buffer; null for a blocking socket. */
+    private final ReadBuffer buffer;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private volatile ScheduledFuture<?> timeout;
+
+    private Opening(Socket socket, Socket tcp, ServerProtocol protocol, Poller.Watch watch) {
+        this.socket = socket;
+        this.tcp = tcp;
+        this.protocol = protocol;
+        this.watch = watch;
+        this.buffer = watch == null ? null : new ReadBuffer(true);
+    }
+
+    /**
+     * Accepts {@code server}'s connections with no thread waiting in accept: {@code onAccepted} runs on the poller's
+     * thread for each one and must not block. A failed accept pauses accepting for {@code backoff}.
+     *
+     * @return what stops accepting and closes {@code server} (close it no other way: the poller would hold on to
+     *     its port until its next wake-up)
+     */
+    public static Closeable acceptOn(ServerSocketChannel server, Consumer<SocketChannel> onAccepted,
+            Duration backoff) throws IOException {
+        return Poller.accept(server, onAccepted, backoff);
+    }
+
+    /** A plain TCP socket (a server's, from its channel): from now on non-blocking, under the poller's watch. */
+    public static Opening watched(Socket tcp, ServerProtocol protocol) throws IOException {
+        return new Opening(tcp, tcp, protocol, Poller.watch(tcp.getChannel()));
+    }
+
+    /**
+     * A blocking socket (TLS over {@code tcp}).
+     *
+     * @param protocol null when the socket is only to be answered (a refusal before anything was read)
+     */
+    public static Opening blocking(Socket socket, Socket tcp, ServerProtocol protocol) {
+        return new Opening(socket, tcp, protocol, null);
+    }
+
+    public Socket socket() {
+        return socket;
+    }
+
+    /** The TCP socket under {@link #socket()} (the same one without TLS). */
+    public Socket tcp() {
+        return tcp;
+    }
+
+    public ServerProtocol protocol() {
+        return protocol;
+    }
+
+    /**
+     * Closes the socket after {@code delay} unless the handshake was {@link #settle settled} first; then runs
+     * {@code onExpired} on the timer thread (it must not block).
+     */
+    public void expireAfter(Duration delay, Runnable onExpired) {
+        timeout = Timers.schedule(() -> {
+            if (settle()) {
+                closeQuietly();
+                onExpired.run();
+            }
+        }, delay);
+    }
+
+    /**
+     * True the first time only: the handshake is over (answered, opened, failed or expired), and whoever settled it
+     * releases what it held. Cancels the expiry.
+     */
+    public boolean settle() {
+        if (!settled.compareAndSet(false, true)) {
+            return false;
+        }
+        ScheduledFuture<?> t = timeout;
+        if (t != null) {
+            t.cancel(false);
+        }
+        return true;
+    }
+
+    /** A blocking socket: reads until the protocol reports the handshake event (see {@link Handshakes}). */
+    public List<Event> read(long deadlineNanos) throws IOException {
+        return Handshakes.readHandshake(socket, socket.getInputStream(), protocol, deadlineNanos);
+    }
+
+    /**
+     * A watched socket: feeds the protocol what has arrived. Returns the events once the handshake event is among
+     * them (messages that came right behind it too), or null when the socket has nothing more for now: then ask
+     * {@link #whenReadable}.
+     *
+     * @throws EOFException when the client closed first
+     */
+    public List<Event> readAvailable() throws IOException {
+        while (true) {
+            int n = buffer.read(watch.channel(), null);
+            if (n <= 0) {
+                buffer.release();
+                if (n == 0) {
+                    return null;
+                }
+                protocol.receiveEof();
+                throw new EOFException("connection closed during the opening handshake");
+            }
+            try {
+                protocol.receiveData(buffer.filled(n));
+            } finally {
+                buffer.release(); // the protocol copied what it keeps
+            }
+            List<Event> events = protocol.takeEvents();
+            if (events.stream().anyMatch(Handshakes::isHandshakeEvent)) {
+                return events;
+            }
+        }
+    }
+
+    /**
+     * A watched socket: has {@code step} run when more arrives (it runs on the poller's thread and must only start
+     * a thread). The caller must do nothing with the socket afterwards. False if the socket is closed.
+     */
+    public boolean whenReadable(Runnable step) {
+        watch.onReadable(step);
+        return watch.whenReadable();
+    }
+
+    /** Writes the protocol's pending output: the 101, or the answer that refuses the handshake. */
+    public void writeOutbound() throws IOException {
+        if (watch == null) {
+            Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
+            return;
+        }
+        for (Outbound item : protocol.takeOutbound()) {
+            switch (item) {
+                case Outbound.Data d -> watch.write(d.bytes());
+                case Outbound.Eof e -> Handshakes.shutdownOutput(socket);
+            }
+        }
+    }
+
+    /**
+     * Answers plain HTTP instead of the handshake, then closes without resetting the connection: half-closes, and
+     * reads and discards what the client still sends until it closes, for at most {@link #LINGER} and
+     * {@link #LINGER_BYTES}. Closing with unread input at once would send a reset, which can destroy the response
+     * before the client reads it.
+     */
+    public void answerAndClose(HttpResponse response) throws IOException {
+        try {
+            if (watch == null) {
+                socket.getOutputStream().write(response.toBytes());
+                socket.getOutputStream().flush();
+            } else {
+                watch.write(ByteBuffer.wrap(response.toBytes()));
+            }
+            Handshakes.shutdownOutput(socket);
+            long deadline = System.nanoTime() + LINGER.toNanos();
+            byte[] sink = watch == null ? new byte[4096] : null;
+            for (int total = 0, n; total < LINGER_BYTES && (n = discard(sink, deadline)) >= 0; total += n) {
+                // discarding
+            }
+        } catch (SocketTimeoutException e) {
+            // the linger is over
+        } finally {
+            closeQuietly();
+        }
+    }
+
+    /** One read of input to discard: how many bytes, or -1 at the end of the input or once the deadline passed. */
+    private int discard(byte[] sink, long deadlineNanos) throws IOException {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            return -1;
+        }
+        if (watch == null) {
+            socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+            return socket.getInputStream().read(sink);
+        }
+        int n = buffer.read(watch.channel(), null);
+        buffer.release();
+        if (n == 0 && !watch.awaitReadable(deadlineNanos)) {
+            return -1;
+        }
+        return n;
+    }
+
+    /** After {@link #writeOutbound} wrote the 101: the open connection, over this socket and its watch. */
+    public Connection open(String id, WebSocketOptions options, HttpRequest request, HttpResponse response,
+            Optional<String> subprotocol, List<Event> events, Consumer<Connection> onClosed) throws IOException {
+        InputStream in = watch == null ? socket.getInputStream() : null;
+        return new Connection(id, socket, tcp, in, watch, protocol, options, request, response, subprotocol, events,
+                onClosed);
+    }
+
+    public void closeQuietly() {
+        Handshakes.closeQuietly(tcp);
+        Handshakes.closeQuietly(socket);
+        if (watch != null) {
+            watch.closed();
+        }
+    }
+}
