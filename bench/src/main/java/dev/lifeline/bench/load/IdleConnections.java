@@ -8,12 +8,15 @@ import java.time.Duration;
 /**
  * The connections scenario: opens many WebSocket connections, measures how fast they open and what they cost the
  * server in memory (resident set and heap, each after a full GC), then proves every one of them is still alive by
- * echoing one message on each. A warm-up round first opens and closes a few hundred connections, so that class
- * loading and compilation are not charged to the connections.
+ * echoing one message on each. A warm-up first opens and closes as many connections as are measured, a few hundred
+ * at a time, so that class loading, compilation and the collector's first passes over the young generation are not
+ * charged to the connections, while no more than a few hundred are ever open before the baseline (so the warm-up
+ * does not touch the pages the measured connections will need).
  */
 public final class IdleConnections {
     private static final int WINDOW = 64;
-    private static final int WARM_UP = 500;
+    /** Connections open at once during the warm-up. */
+    private static final int WARM_UP_ROUND = 500;
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
 
     /** The server's memory: heap in use and resident set size, in bytes, after a full GC. */
@@ -47,12 +50,14 @@ public final class IdleConnections {
 
     public static Result run(Target target, int count, MemoryProbe probe) {
         try {
-            Opened warm = Connector.open(target, Math.min(WARM_UP, count), WINDOW, TIMEOUT);
-            LoadResult warmEcho = EchoLoad.run(warm.channels(),
-                    EchoLoad.Plan.counted(Scenario.CONNECTIONS, false, 1));
-            warm.abort();
-            if (!warmEcho.ok()) {
-                return Result.failed(warmEcho.error());
+            for (int warmed = 0; warmed < count; warmed += WARM_UP_ROUND) {
+                Opened warm = Connector.open(target, Math.min(WARM_UP_ROUND, count - warmed), WINDOW, TIMEOUT);
+                LoadResult warmEcho = EchoLoad.run(warm.channels(),
+                        EchoLoad.Plan.counted(Scenario.CONNECTIONS, false, 1));
+                warm.abort();
+                if (!warmEcho.ok()) {
+                    return Result.failed("warm-up: " + warmEcho.error());
+                }
             }
             Thread.sleep(500); // lets the server notice the closed connections before the baseline
             Memory before = probe.read();
