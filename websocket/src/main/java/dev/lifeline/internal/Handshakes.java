@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -65,11 +66,9 @@ public final class Handshakes {
             }
             protocol.receiveData(ByteBuffer.wrap(buffer, 0, n));
             List<Event> events = protocol.takeEvents();
-            for (Event event : events) {
-                if (isHandshakeEvent(event)) {
-                    socket.setSoTimeout(0);
-                    return events;
-                }
+            if (hasHandshakeEvent(events)) {
+                socket.setSoTimeout(0);
+                return events;
             }
         }
     }
@@ -120,8 +119,23 @@ public final class Handshakes {
                 || e instanceof Event.HandshakeFailed;
     }
 
+    /** Whether the handshake event is among {@code events}. */
+    static boolean hasHandshakeEvent(List<Event> events) {
+        for (Event event : events) {
+            if (isHandshakeEvent(event)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The handshake event among {@code events}. */
     public static Event handshakeEvent(List<Event> events) {
-        return events.stream().filter(Handshakes::isHandshakeEvent).findFirst().orElseThrow();
+        for (Event event : events) {
+            if (isHandshakeEvent(event)) {
+                return event;
+            }
+        }
+        throw new NoSuchElementException("no handshake event among " + events);
     }
 }

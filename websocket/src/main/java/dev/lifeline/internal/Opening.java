@@ -148,7 +148,7 @@ public final class Opening {
                 buffer.release(); // the protocol copied what it keeps
             }
             List<Event> events = protocol.takeEvents();
-            if (events.stream().anyMatch(Handshakes::isHandshakeEvent)) {
+            if (Handshakes.hasHandshakeEvent(events)) {
                 return events;
             }
         }

@@ -42,6 +42,8 @@ final class Poller {
     }
 
     private final Selector selector;
+    /** The selecting thread: what it arms itself (an accepted socket's first watch) needs no wake-up. */
+    private final Thread thread;
 
     private Poller() {
         try {
@@ -49,7 +51,7 @@ final class Poller {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
         }
-        Thread.ofPlatform().daemon().name("lifeline-poller").start(this::run);
+        thread = Thread.ofPlatform().daemon().name("lifeline-poller").start(this::run);
     }
 
     /**
@@ -285,7 +287,9 @@ final class Poller {
             } catch (CancelledKeyException e) {
                 return false;
             }
-            selector.wakeup(); // the selecting thread sees a new interest only in its next select
+            if (Thread.currentThread() != thread) {
+                selector.wakeup(); // the selecting thread sees a new interest only in its next select
+            }
             return true;
         }
 

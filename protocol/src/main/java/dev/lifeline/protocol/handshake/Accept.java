@@ -12,6 +12,17 @@ public final class Accept {
     /** RFC 6455 §1.3: the GUID appended to the key. */
     static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
+    /** Cloned for each use: cheaper than looking the algorithm up among the security providers every time. */
+    private static final MessageDigest SHA1;
+
+    static {
+        try {
+            SHA1 = MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new ExceptionInInitializerError("every Java platform must support SHA-1: " + e);
+        }
+    }
+
     private Accept() {}
 
     /**
@@ -22,9 +33,9 @@ public final class Accept {
         Objects.requireNonNull(secWebSocketKey, "secWebSocketKey");
         MessageDigest sha1;
         try {
-            sha1 = MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must support SHA-1", e);
+            sha1 = (MessageDigest) SHA1.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the SHA-1 digest cannot be cloned", e);
         }
         byte[] digest = sha1.digest((secWebSocketKey + GUID).getBytes(StandardCharsets.ISO_8859_1));
         return Base64.getEncoder().encodeToString(digest);

@@ -133,6 +133,16 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
         return false;
     }
 
+    /** The name of field {@code i} (0-based, in order), as written. */
+    String name(int i) {
+        return names[i];
+    }
+
+    /** The value of field {@code i}. */
+    String value(int i) {
+        return values[i];
+    }
+
     /** Whether there is at least one field with this name. */
     public boolean contains(String name) {
         return first(name).isPresent();
@@ -206,8 +216,12 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
 
     /** Appends fields in order; {@link #build()} takes a snapshot, so a builder may go on after it. */
     public static final class Builder {
-        private final List<String> names = new ArrayList<>();
-        private final List<String> values = new ArrayList<>();
+        /** Room for a typical handshake's fields; grows by doubling. */
+        private static final int INITIAL_CAPACITY = 16;
+
+        private String[] names = new String[INITIAL_CAPACITY];
+        private String[] values = new String[INITIAL_CAPACITY];
+        private int size;
 
         private Builder() {}
 
@@ -229,20 +243,30 @@ public final class Headers implements Iterable<Map.Entry<String, String>> {
                         + Syntax.describe(value.charAt(bad)) + " at index " + bad
                         + "; only visible characters, SP, HTAB and ISO-8859-1 text are allowed");
             }
-            names.add(name);
-            values.add(value);
+            append(name, value);
             return this;
         }
 
         /** Appends every field of {@code headers}, in order. */
         public Builder addAll(Headers headers) {
-            names.addAll(Arrays.asList(headers.names));
-            values.addAll(Arrays.asList(headers.values));
+            for (int i = 0; i < headers.names.length; i++) {
+                append(headers.names[i], headers.values[i]);
+            }
             return this;
         }
 
+        private void append(String name, String value) {
+            if (size == names.length) {
+                names = Arrays.copyOf(names, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            names[size] = name;
+            values[size] = value;
+            size++;
+        }
+
         public Headers build() {
-            return names.isEmpty() ? EMPTY : new Headers(names.toArray(String[]::new), values.toArray(String[]::new));
+            return size == 0 ? EMPTY : new Headers(Arrays.copyOf(names, size), Arrays.copyOf(values, size));
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.lifeline.protocol.handshake;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -127,16 +126,16 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
      */
     static byte[] head(String startLine, Headers fields, byte[] body) {
         int size = startLine.length() + 2 + 2 + body.length;
-        for (Map.Entry<String, String> field : fields) {
-            size += field.getKey().length() + 2 + field.getValue().length() + 2;
+        for (int i = 0; i < fields.size(); i++) {
+            size += fields.name(i).length() + 2 + fields.value(i).length() + 2;
         }
         byte[] out = new byte[size];
         int at = putLatin1(out, 0, startLine);
         at = putLatin1(out, at, "\r\n");
-        for (Map.Entry<String, String> field : fields) {
-            at = putLatin1(out, at, field.getKey());
+        for (int i = 0; i < fields.size(); i++) {
+            at = putLatin1(out, at, fields.name(i));
             at = putLatin1(out, at, ": ");
-            at = putLatin1(out, at, field.getValue());
+            at = putLatin1(out, at, fields.value(i));
             at = putLatin1(out, at, "\r\n");
         }
         at = putLatin1(out, at, "\r\n");

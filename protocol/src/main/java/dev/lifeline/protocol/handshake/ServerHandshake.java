@@ -96,8 +96,7 @@ public final class ServerHandshake {
         checkVersion(headers);
         String key = key(headers);
         // A GET with content has no meaning (RFC 9110 §9.3.1), and here the bytes after the head are frames.
-        if (headers.contains("Transfer-Encoding")
-                || headers.all("Content-Length").stream().anyMatch(length -> !length.equals("0"))) {
+        if (headers.contains("Transfer-Encoding") || hasContent(headers.all("Content-Length"))) {
             throw new HandshakeException(400, "a WebSocket handshake request may not have content");
         }
         List<String> subprotocols = subprotocols(headers);
@@ -124,6 +123,16 @@ public final class ServerHandshake {
             throw new HandshakeException(400, "request target " + Syntax.quote(target)
                     + " is neither a path nor an absolute http(s) or ws(s) URI");
         }
+    }
+
+    /** Whether any of these Content-Length values announces content. */
+    private static boolean hasContent(List<String> contentLengths) {
+        for (String length : contentLengths) {
+            if (!length.equals("0")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** §4.2.1 item 6 and §4.4: version 13, once; anything else is answered with the version we speak. */
