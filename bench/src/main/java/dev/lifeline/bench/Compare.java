@@ -112,12 +112,28 @@ public final class Compare {
                 target = target.deflating();
             }
             if (scenario == Scenario.CONNECTIONS) {
-                IdleConnections.Result r = IdleConnections.run(target, options.connections, () -> {
-                    jvm.send("stats");
-                    String[] f = jvm.await("STATS ", START_TIMEOUT).trim().split(" ");
-                    return new IdleConnections.Memory(Long.parseLong(f[0]), Long.parseLong(f[1]));
-                });
+                IdleConnections.Result r = IdleConnections.run(target, options.connections,
+                        new IdleConnections.ServerProbe() {
+                            @Override
+                            public IdleConnections.Memory memory() throws IOException {
+                                jvm.send("stats");
+                                String[] f = jvm.await("STATS ", START_TIMEOUT).trim().split(" ");
+                                return new IdleConnections.Memory(Long.parseLong(f[0]), Long.parseLong(f[1]));
+                            }
+
+                            @Override
+                            public long compileMillis() throws IOException {
+                                jvm.send("jit");
+                                return Long.parseLong(jvm.await("JIT ", START_TIMEOUT).trim());
+                            }
+                        });
                 if (r.ok()) {
+                    results.note(String.format(Locale.ROOT, "connections, %s, run %d: warm-up of %,d handshakes; %s;"
+                            + " the JIT then compiled for %,d ms while the %,d measured connections opened",
+                            Report.title(server.id()), rep + 1, r.warmUp(),
+                            r.jitQuiet() ? "the JIT was idle before the baseline"
+                                    : "the JIT was still compiling when the wait for it ran out",
+                            r.burstCompileMillis(), options.connections));
                     record(Metric.SERVER_RSS, server.id(), rep, r.rssPerConnection() / 1024);
                     record(Metric.SERVER_HEAP, server.id(), rep, r.heapPerConnection() / 1024);
                     record(Metric.SERVER_CONNECT, server.id(), rep, r.connectsPerSecond());

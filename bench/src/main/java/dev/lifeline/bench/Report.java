@@ -51,6 +51,10 @@ final class Report {
         table(md, Metric.Side.CLIENT, "Clients", "client under test on core 1, the fixed fast echo server on core 0");
         targets(md);
         errors(md);
+        if (!results.notes().isEmpty()) {
+            md.append("\n## Notes\n\n");
+            results.notes().forEach(n -> md.append("- ").append(n).append('\n'));
+        }
         return md.toString();
     }
 

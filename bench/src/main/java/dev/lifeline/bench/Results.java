@@ -16,6 +16,7 @@ final class Results {
     private final Map<Metric, Map<String, List<Double>>> values = new EnumMap<>(Metric.class);
     private final Map<Metric, Map<String, List<String>>> errors = new EnumMap<>(Metric.class);
     private final Map<Metric, Map<String, String>> notApplicable = new EnumMap<>(Metric.class);
+    private final List<String> notes = new ArrayList<>();
 
     void add(Metric metric, String subject, double value) {
         values.computeIfAbsent(metric, m -> new LinkedHashMap<>()).computeIfAbsent(subject, s -> new ArrayList<>())
@@ -25,6 +26,15 @@ final class Results {
     void fail(Metric metric, String subject, String error) {
         errors.computeIfAbsent(metric, m -> new LinkedHashMap<>()).computeIfAbsent(subject, s -> new ArrayList<>())
                 .add(error);
+    }
+
+    /** Something worth knowing about how a figure was taken, for the report. */
+    void note(String note) {
+        notes.add(note);
+    }
+
+    List<String> notes() {
+        return List.copyOf(notes);
     }
 
     /** The subject cannot run this metric's scenario, for {@code reason} (e.g. "no permessage-deflate"). */

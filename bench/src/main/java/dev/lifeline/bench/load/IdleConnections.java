@@ -8,36 +8,55 @@ import java.time.Duration;
 /**
  * The connections scenario: opens many WebSocket connections, measures how fast they open and what they cost the
  * server in memory (resident set and heap, each after a full GC), then proves every one of them is still alive by
- * echoing one message on each. A warm-up first opens and closes as many connections as are measured, a few hundred
- * at a time, so that class loading, compilation and the collector's first passes over the young generation are not
- * charged to the connections, while no more than a few hundred are ever open before the baseline (so the warm-up
- * does not touch the pages the measured connections will need).
+ * echoing one message on each. A warm-up first opens and closes {@value #WARM_UP_FACTOR} times as many connections
+ * as are measured, a few hundred at a time, then waits until the server's JIT compilers have been idle for
+ * {@link #QUIET} (at most {@link #QUIET_BOUND}): the figures are meant as the server's steady state, with class
+ * loading, compilation and the collector's first passes over the young generation not charged to the connections.
+ * (After a warm-up of as many handshakes as measured, the C2 compiler still took half of the server's core during the
+ * burst, for every server: methods run once per handshake reach the compile thresholds only after 15,000 or so.)
+ * How long the JIT still worked during the measured burst is reported ({@link Result#burstCompileMillis}): a server
+ * whose code takes paths the warm-up did not (with 10,000 connections open rather than 500) compiles them then. No
+ * more than a few hundred connections are ever open before the baseline, so the warm-up does not touch the pages
+ * the measured connections will need.
  */
 public final class IdleConnections {
     private static final int WINDOW = 64;
     /** Connections open at once during the warm-up. */
     private static final int WARM_UP_ROUND = 500;
+    static final int WARM_UP_FACTOR = 5;
+    /** How long the server's JIT must have done nothing before the baseline. */
+    static final Duration QUIET = Duration.ofSeconds(1);
+    static final Duration QUIET_BOUND = Duration.ofSeconds(20);
+    private static final Duration JIT_POLL = Duration.ofMillis(100);
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
 
     /** The server's memory: heap in use and resident set size, in bytes, after a full GC. */
     public record Memory(long heapUsed, long rss) {
     }
 
-    /** Reads the server's memory (after asking it to collect garbage). */
-    @FunctionalInterface
-    public interface MemoryProbe {
-        Memory read() throws IOException;
+    /** Asks the server about itself. */
+    public interface ServerProbe {
+        /** The server's memory (after it collected garbage). */
+        Memory memory() throws IOException;
+
+        /** How long the server's JIT compilers have worked so far, in milliseconds. */
+        long compileMillis() throws IOException;
     }
 
     /**
      * @param connectsPerSecond connections opened per second (TCP + opening handshake), {@value #WINDOW} at a time
      * @param rssPerConnection resident set growth per connection, bytes
      * @param heapPerConnection heap growth per connection, bytes
+     * @param warmUp connections opened and closed before the baseline
+     * @param jitQuiet whether the server's JIT was idle for {@link #QUIET} before the baseline (else the wait
+     *     for it ran out)
+     * @param burstCompileMillis how long the server's JIT worked while the measured connections opened
      * @param error why there is no figure; null on success
      */
-    public record Result(double connectsPerSecond, double rssPerConnection, double heapPerConnection, String error) {
+    public record Result(double connectsPerSecond, double rssPerConnection, double heapPerConnection, int warmUp,
+            boolean jitQuiet, long burstCompileMillis, String error) {
         static Result failed(String error) {
-            return new Result(0, 0, 0, error);
+            return new Result(0, 0, 0, 0, false, 0, error);
         }
 
         public boolean ok() {
@@ -48,29 +67,40 @@ public final class IdleConnections {
     private IdleConnections() {
     }
 
-    public static Result run(Target target, int count, MemoryProbe probe) {
+    public static Result run(Target target, int count, ServerProbe probe) {
+        return run(target, count, probe, QUIET, QUIET_BOUND);
+    }
+
+    static Result run(Target target, int count, ServerProbe probe, Duration quiet, Duration quietBound) {
         try {
-            for (int warmed = 0; warmed < count; warmed += WARM_UP_ROUND) {
-                Opened warm = Connector.open(target, Math.min(WARM_UP_ROUND, count - warmed), WINDOW, TIMEOUT);
+            int warmed = 0;
+            while (warmed < WARM_UP_FACTOR * count) {
+                int round = Math.min(WARM_UP_ROUND, count);
+                Opened warm = Connector.open(target, round, WINDOW, TIMEOUT);
                 LoadResult warmEcho = EchoLoad.run(warm.channels(),
                         EchoLoad.Plan.counted(Scenario.CONNECTIONS, false, 1));
                 warm.abort();
                 if (!warmEcho.ok()) {
                     return Result.failed("warm-up: " + warmEcho.error());
                 }
+                warmed += round;
             }
+            boolean jitQuiet = awaitQuietJit(probe, quiet, quietBound);
             Thread.sleep(500); // lets the server notice the closed connections before the baseline
-            Memory before = probe.read();
+            Memory before = probe.memory();
+            long compiledBefore = probe.compileMillis();
             Opened opened = Connector.open(target, count, WINDOW, TIMEOUT);
             try {
-                Memory after = probe.read();
+                long burstCompileMillis = probe.compileMillis() - compiledBefore;
+                Memory after = probe.memory();
                 LoadResult alive = EchoLoad.run(opened.channels(),
                         EchoLoad.Plan.counted(Scenario.CONNECTIONS, false, 1));
                 if (!alive.ok()) {
                     return Result.failed("after opening " + count + " connections: " + alive.error());
                 }
                 return new Result(opened.perSecond(), (after.rss() - before.rss()) / (double) count,
-                        (after.heapUsed() - before.heapUsed()) / (double) count, null);
+                        (after.heapUsed() - before.heapUsed()) / (double) count, warmed, jitQuiet,
+                        burstCompileMillis, null);
             } finally {
                 opened.abort();
             }
@@ -80,5 +110,24 @@ public final class IdleConnections {
             Thread.currentThread().interrupt();
             return Result.failed("interrupted");
         }
+    }
+
+    /** Waits until the server's JIT has done nothing for {@code quiet}, or {@code bound} passed (then false). */
+    private static boolean awaitQuietJit(ServerProbe probe, Duration quiet, Duration bound)
+            throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        long compiled = probe.compileMillis();
+        long quietSince = start;
+        while (System.nanoTime() - start < bound.toNanos()) {
+            Thread.sleep(JIT_POLL);
+            long now = probe.compileMillis();
+            if (now != compiled) {
+                compiled = now;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince >= quiet.toNanos()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -12,7 +12,8 @@ import java.nio.file.Path;
 /**
  * Runs one echo server in its own JVM ({@code EchoMain <server> [deflate]}, the second argument to accept
  * permessage-deflate), driven by the harness over stdin and stdout: prints {@code READY <port>},
- * answers {@code stats} with {@code STATS <heap used> <resident set>} (bytes, after a full GC), and stops on
+ * answers {@code stats} with {@code STATS <heap used> <resident set>} (bytes, after a full GC), {@code jit} with
+ * {@code JIT <milliseconds the JIT compilers have worked so far>}, and stops on
  * {@code stop} or at the end of its input.
  *
  * <p>Before its first figures, the server's JVM fills its young generation once: until then, the pages of the heap
@@ -39,6 +40,8 @@ public final class EchoMain {
         while ((line = commands.readLine()) != null && !line.equals("stop")) {
             if (line.equals("stats")) {
                 System.out.println("STATS " + heapAfterGc() + " " + residentSetBytes());
+            } else if (line.equals("jit")) {
+                System.out.println("JIT " + ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
             }
         }
         server.close();
