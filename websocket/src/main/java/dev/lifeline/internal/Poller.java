@@ -34,6 +34,12 @@ final class Poller {
 
     private static final long SELECT_FAILURE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /**
+     * The most connections accepted at once: more wait for the next select (the server channel stays ready), so
+     * that a crowd arriving together does not hold back the connections' own events.
+     */
+    private static final int ACCEPTS_PER_TURN = 64;
+
     /** The most handed to one write of a non-blocking socket. */
     private static final int WRITE_CHUNK = 256 * 1024;
 
@@ -108,9 +114,10 @@ final class Poller {
             this.backoff = backoff;
         }
 
-        private void acceptAll() {
+        private void acceptSome() {
             try {
-                for (SocketChannel channel; (channel = server.accept()) != null; ) {
+                SocketChannel channel;
+                for (int n = 0; n < ACCEPTS_PER_TURN && (channel = server.accept()) != null; n++) {
                     onAccepted.accept(channel);
                 }
             } catch (IOException e) {
@@ -145,7 +152,7 @@ final class Poller {
     private static void fire(SelectionKey key) {
         if (key.attachment() instanceof Acceptor acceptor) {
             try {
-                acceptor.acceptAll();
+                acceptor.acceptSome();
             } catch (RuntimeException | Error e) {
                 Connection.LOG.log(Level.ERROR, "lifeline-poller: accepting failed", e);
             }
