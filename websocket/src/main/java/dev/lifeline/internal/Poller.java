@@ -32,6 +32,10 @@ final class Poller {
     /** How long a waiting thread sleeps between checks that its socket is still open. */
     private static final long WAITER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /** How long closing a server channel waits for the selecting thread to let go of it, and how often it looks. */
+    private static final long DEREGISTER_BOUND_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long DEREGISTER_CHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
     private static final long SELECT_FAILURE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /**
@@ -93,11 +97,15 @@ final class Poller {
         acceptor.key = server.register(selector, SelectionKey.OP_ACCEPT, acceptor);
         selector.wakeup();
         return () -> {
-            try {
-                server.close();
-            } finally {
-                selector.wakeup(); // a registered channel is closed for good once the selecting thread drops it
+            // A channel closed while registered keeps its port until the selecting thread drops it: let it drop
+            // the channel first, so that the port is free when this returns.
+            acceptor.key.cancel();
+            selector.wakeup();
+            long deadline = System.nanoTime() + DEREGISTER_BOUND_NANOS;
+            while (server.isRegistered() && Thread.currentThread() != thread && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(DEREGISTER_CHECK_NANOS);
             }
+            server.close();
         };
     }
 
