@@ -172,7 +172,7 @@ public final class WebSocketClient {
     }
 
     private static int remainingMillis(long deadline) throws SocketTimeoutException {
-        long remaining = (deadline - System.nanoTime()) / 1_000_000;
+        long remaining = Math.ceilDiv(deadline - System.nanoTime(), 1_000_000); // never early: rounded up
         if (remaining <= 0) {
             throw new SocketTimeoutException("opening handshake timed out");
         }

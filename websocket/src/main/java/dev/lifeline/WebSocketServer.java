@@ -306,7 +306,15 @@ public final class WebSocketServer implements AutoCloseable {
             }
             connection = respond(opening, id, events);
         } catch (IOException | RuntimeException e) {
+            boolean first = opening.settle();
+            if (first) {
+                handshakeSlots.release(); // before the close: a client that sees it may come back at once
+            }
             openingFailed(opening, id, e);
+            if (first) {
+                handshakeEnded(opening.tcp());
+            }
+            return;
         }
         if (opening.settle()) {
             handshakeSlots.release();
@@ -334,6 +342,7 @@ public final class WebSocketServer implements AutoCloseable {
     private void serveTls(Socket tcp, String id) throws IOException {
         Opening opening = null;
         Connection connection = null;
+        boolean released = false;
         try {
             tcp.setTcpNoDelay(true);
             long deadline = System.nanoTime() + config.options.openTimeout().toNanos();
@@ -341,11 +350,15 @@ public final class WebSocketServer implements AutoCloseable {
             connection = respond(opening, id, opening.read(deadline));
         } catch (IOException | RuntimeException e) {
             if (opening == null) {
-                throw e; // no TLS yet: nothing to answer in
+                throw e; // no TLS yet: nothing to answer in (the slot is released before serve closes)
             }
+            handshakeSlots.release(); // before the close: a client that sees it may come back at once
+            released = true;
             openingFailed(opening, id, e);
         } finally {
-            handshakeSlots.release();
+            if (!released) {
+                handshakeSlots.release();
+            }
             handshakeEnded(tcp);
         }
         if (connection != null) {

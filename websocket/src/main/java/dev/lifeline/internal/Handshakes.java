@@ -54,7 +54,8 @@ public final class Handshakes {
             throws IOException {
         byte[] buffer = new byte[HANDSHAKE_BUFFER];
         while (true) {
-            long remainingMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
+            // rounded up: a read must not time out before the deadline (truncating made it up to 1 ms early)
+            long remainingMillis = Math.ceilDiv(deadlineNanos - System.nanoTime(), 1_000_000);
             if (remainingMillis <= 0) {
                 throw new SocketTimeoutException("opening handshake timed out");
             }

@@ -92,14 +92,15 @@ public final class Opening {
     }
 
     /**
-     * Closes the socket after {@code delay} unless the handshake was {@link #settle settled} first; then runs
-     * {@code onExpired} on the timer thread (it must not block).
+     * After {@code delay}, unless the handshake was {@link #settle settled} first: runs {@code onExpired} on the timer
+     * thread (it must not block), then closes the socket. In that order, so that what {@code onExpired} releases (a
+     * handshake slot) is free by the time the client sees the close.
      */
     public void expireAfter(Duration delay, Runnable onExpired) {
         timeout = Timers.schedule(() -> {
             if (settle()) {
-                closeQuietly();
                 onExpired.run();
+                closeQuietly();
             }
         }, delay);
     }
