@@ -124,7 +124,7 @@ public final class WebSocketClient {
         Socket socket = tcp;
         try {
             tcp.setTcpNoDelay(true);
-            tcp.connect(new InetSocketAddress(host, port), remainingMillis(deadline));
+            tcp.connect(new InetSocketAddress(host, port), Handshakes.millisUntil(deadline));
             if (secure) {
                 socket = startTls(tcp, host, port, deadline);
             }
@@ -166,17 +166,9 @@ public final class WebSocketClient {
         parameters.setEndpointIdentificationAlgorithm("HTTPS"); // verify the host name against the certificate
         tls.setSSLParameters(parameters);
         tls.setUseClientMode(true);
-        tls.setSoTimeout(remainingMillis(deadline));
+        tls.setSoTimeout(Handshakes.millisUntil(deadline));
         tls.startHandshake();
         return tls;
-    }
-
-    private static int remainingMillis(long deadline) throws SocketTimeoutException {
-        long remaining = Math.ceilDiv(deadline - System.nanoTime(), 1_000_000); // never early: rounded up
-        if (remaining <= 0) {
-            throw new SocketTimeoutException("opening handshake timed out");
-        }
-        return (int) Math.min(Integer.MAX_VALUE, remaining);
     }
 
     /**

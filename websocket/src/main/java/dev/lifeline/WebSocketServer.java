@@ -242,7 +242,18 @@ public final class WebSocketServer implements AutoCloseable {
             await(socket, id);
             return;
         }
-        Thread worker = Thread.ofVirtual().name("lifeline-conn-" + id).unstarted(() -> serve(socket, id, admitted));
+        startWorker(id, () -> serve(socket, id, admitted));
+    }
+
+    /** Runs {@code task} on a virtual thread of its own, among the {@link #workers} while it runs. */
+    private void startWorker(String id, Runnable task) {
+        Thread worker = Thread.ofVirtual().name("lifeline-conn-" + id).unstarted(() -> {
+            try {
+                task.run();
+            } finally {
+                workers.remove(Thread.currentThread());
+            }
+        });
         workers.add(worker);
         worker.start();
     }
@@ -255,19 +266,17 @@ public final class WebSocketServer implements AutoCloseable {
             opening = Opening.watched(tcp, new ServerProtocol(protocolConfig));
         } catch (IOException | RuntimeException e) {
             log(Level.DEBUG, id, "opening handshake failed: " + e);
-            handshakeSlots.release();
+            handshakeSlots.release(); // before the close: a client that sees it may come back at once
             Handshakes.closeQuietly(tcp);
             handshakeEnded(tcp);
             return;
         }
         opening.expireAfter(config.options.openTimeout(), () -> {
             log(Level.DEBUG, id, "opening handshake timed out");
-            handshakeSlots.release();
-            handshakeEnded(tcp);
+            handshakeOver(tcp);
         });
         if (!opening.whenReadable(() -> startStep(opening, id)) && opening.settle()) {
-            handshakeSlots.release();
-            handshakeEnded(tcp);
+            handshakeOver(tcp);
         }
     }
 
@@ -284,8 +293,6 @@ public final class WebSocketServer implements AutoCloseable {
             log(Level.DEBUG, id, "opening handshake failed: " + e);
             Handshakes.closeQuietly(tcp);
             handshakeEnded(tcp);
-        } finally {
-            workers.remove(Thread.currentThread());
         }
     }
 
@@ -317,8 +324,7 @@ public final class WebSocketServer implements AutoCloseable {
             return;
         }
         if (opening.settle()) {
-            handshakeSlots.release();
-            handshakeEnded(opening.tcp());
+            handshakeOver(opening.tcp());
         }
         if (connection != null) {
             run(connection);
@@ -327,15 +333,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** On the poller's thread: starts the next step of a handshake on a virtual thread. */
     private void startStep(Opening opening, String id) {
-        Thread worker = Thread.ofVirtual().name("lifeline-conn-" + id).unstarted(() -> {
-            try {
-                step(opening, id);
-            } finally {
-                workers.remove(Thread.currentThread());
-            }
-        });
-        workers.add(worker);
-        worker.start();
+        startWorker(id, () -> step(opening, id));
     }
 
     /** The opening handshake over TLS: blocking reads with a deadline. */
@@ -377,6 +375,12 @@ public final class WebSocketServer implements AutoCloseable {
         opening.closeQuietly();
     }
 
+    /** A plain socket's handshake is over: its slot is free, and it no longer counts as in flight. */
+    private void handshakeOver(Socket tcp) {
+        handshakeSlots.release();
+        handshakeEnded(tcp);
+    }
+
     /** The socket no longer waits for its handshake's answer; {@link #close} may stop waiting for it. */
     private void handshakeEnded(Socket tcp) {
         handshaking.remove(tcp);
@@ -401,7 +405,7 @@ public final class WebSocketServer implements AutoCloseable {
     private Socket startTls(Socket tcp, long deadline) throws IOException {
         SSLSocket tls = (SSLSocket) config.sslContext.getSocketFactory().createSocket(tcp, null, tcp.getPort(), true);
         tls.setUseClientMode(false);
-        tls.setSoTimeout((int) Math.max(1, remainingMillis(deadline)));
+        tls.setSoTimeout(Handshakes.millisUntil(deadline));
         tls.startHandshake();
         return tls;
     }

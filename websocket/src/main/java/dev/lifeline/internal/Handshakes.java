@@ -54,12 +54,7 @@ public final class Handshakes {
             throws IOException {
         byte[] buffer = new byte[HANDSHAKE_BUFFER];
         while (true) {
-            // rounded up: a read must not time out before the deadline (truncating made it up to 1 ms early)
-            long remainingMillis = Math.ceilDiv(deadlineNanos - System.nanoTime(), 1_000_000);
-            if (remainingMillis <= 0) {
-                throw new SocketTimeoutException("opening handshake timed out");
-            }
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, remainingMillis));
+            socket.setSoTimeout(millisUntil(deadlineNanos));
             int n = in.read(buffer);
             if (n < 0) {
                 protocol.receiveEof();
@@ -72,6 +67,20 @@ public final class Handshakes {
                 return events;
             }
         }
+    }
+
+    /**
+     * The milliseconds left until {@code deadlineNanos} (of {@link System#nanoTime}), for a socket timeout: rounded
+     * up, so that a timed read never ends before the deadline (truncating made it up to 1 ms early).
+     *
+     * @throws SocketTimeoutException when the deadline has passed
+     */
+    public static int millisUntil(long deadlineNanos) throws SocketTimeoutException {
+        long remaining = Math.ceilDiv(deadlineNanos - System.nanoTime(), 1_000_000);
+        if (remaining <= 0) {
+            throw new SocketTimeoutException("opening handshake timed out");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, remaining);
     }
 
     /** Writes the protocol's pending output directly (during the handshake, no one else writes). */
@@ -122,21 +131,24 @@ public final class Handshakes {
 
     /** Whether the handshake event is among {@code events}. */
     static boolean hasHandshakeEvent(List<Event> events) {
-        for (Event event : events) {
-            if (isHandshakeEvent(event)) {
-                return true;
-            }
-        }
-        return false;
+        return findHandshakeEvent(events) != null;
     }
 
     /** The handshake event among {@code events}. */
     public static Event handshakeEvent(List<Event> events) {
+        Event event = findHandshakeEvent(events);
+        if (event == null) {
+            throw new NoSuchElementException("no handshake event among " + events);
+        }
+        return event;
+    }
+
+    private static Event findHandshakeEvent(List<Event> events) {
         for (Event event : events) {
             if (isHandshakeEvent(event)) {
                 return event;
             }
         }
-        throw new NoSuchElementException("no handshake event among " + events);
+        return null;
     }
 }

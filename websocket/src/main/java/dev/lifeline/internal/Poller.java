@@ -287,12 +287,18 @@ final class Poller {
         }
 
         private void readable() {
-            Thread waiting = waitingReader;
-            if (waiting != null) {
-                readableNow = true;
-                LockSupport.unpark(waiting);
+            if (waitingReader != null) {
+                wakeReader();
             } else if (key.isValid()) {
                 onReadable.run();
+            }
+        }
+
+        private void wakeReader() {
+            readableNow = true;
+            Thread waiting = waitingReader;
+            if (waiting != null) {
+                LockSupport.unpark(waiting);
             }
         }
 
@@ -312,11 +318,7 @@ final class Poller {
         void closed() {
             selector.wakeup();
             writable();
-            readableNow = true;
-            Thread waiting = waitingReader;
-            if (waiting != null) {
-                LockSupport.unpark(waiting);
-            }
+            wakeReader();
         }
     }
 }
