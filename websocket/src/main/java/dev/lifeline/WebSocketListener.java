@@ -15,7 +15,8 @@ import dev.lifeline.protocol.CloseStatus;
  *
  * <p>What runs where. {@link #onOpen} and {@link #onMessage} run on the connection's reader (a virtual thread),
  * one call at a time and in order. A server's connection without TLS holds no thread while its peer is quiet: its
- * reader is started anew when bytes arrive, so successive calls may come from different virtual threads (keep
+ * reader is started anew when bytes arrive (and, for a listener without {@link #onOpen}, it first starts with the
+ * peer's first bytes: opening takes no thread), so successive calls may come from different virtual threads (keep
  * per-connection state in the listener or an attribute of yours, not in a thread local). While a call runs,
  * nothing more is read from that connection: a slow listener holds its peer back
  * through TCP, as a full inbox does, and keepalive allows for it. Sends made by the listener are written together

@@ -41,7 +41,9 @@ import javax.net.ssl.SSLSocket;
  * style ({@link #builder(WebSocketListener)}) needs no handler thread: each connection's reader calls the listener.
  * Without TLS, no thread waits for a connection to arrive, for a client's handshake request, or for an idle
  * connection's next message: one selecting thread watches the sockets and starts a virtual thread when there is
- * something to read.
+ * something to read. That thread also reads the opening handshakes and answers 101 itself when nothing of the
+ * application's has to run first (no {@link Builder#processRequest}): in the listener style, with a listener that
+ * has no {@link WebSocketListener#onOpen}, a connection then takes no thread at all until its peer's first message.
  *
  * <pre>{@code
  * try (WebSocketServer server = WebSocketServer.builder(ws -> {
@@ -73,7 +75,8 @@ public final class WebSocketServer implements AutoCloseable {
      * Looks at every request before the WebSocket handshake, including plain HTTP requests that are no handshake at
      * all: return a response to answer with it instead (a health check, a static page, 401 or 403), or empty to go
      * on with the handshake (or, for a request that is not a valid handshake, with its 400 or 426 answer). Runs on
-     * the connection's virtual thread; if it throws, the client gets 500.
+     * the connection's virtual thread; if it throws, the client gets 500. (Without one, the server's selecting
+     * thread answers valid handshakes itself, which saves a thread start per connection.)
      */
     @FunctionalInterface
     public interface RequestProcessor {
@@ -83,6 +86,11 @@ public final class WebSocketServer implements AutoCloseable {
     private final Builder config;
     /** The protocol's share of the options, the same for every connection. */
     private final ProtocolConfig protocolConfig;
+    /**
+     * Whether the listener has an {@link WebSocketListener#onOpen} of its own: then a connection's reader starts as
+     * soon as it opens, not with the peer's first bytes.
+     */
+    private final boolean listenerOpens;
     private final ServerSocket serverSocket;
     private final Semaphore handshakeSlots;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -102,6 +110,7 @@ public final class WebSocketServer implements AutoCloseable {
     private WebSocketServer(Builder config) throws IOException {
         this.config = config;
         this.protocolConfig = config.options.protocolConfig();
+        this.listenerOpens = config.listener != null && hasOwnOnOpen(config.listener);
         this.handshakeSlots = new Semaphore(config.maxHandshakes);
         ServerSocketChannel channel = ServerSocketChannel.open(); // its sockets have channels: see Opening
         this.serverSocket = channel.socket();
@@ -258,7 +267,7 @@ public final class WebSocketServer implements AutoCloseable {
         worker.start();
     }
 
-    /** On the poller's thread: puts a plain socket under watch, for the first step when its request arrives. */
+    /** On the poller's thread: puts a plain socket under watch; its request is read there as it arrives. */
     private void await(Socket tcp, String id) {
         Opening opening;
         try {
@@ -275,9 +284,75 @@ public final class WebSocketServer implements AutoCloseable {
             log(Level.DEBUG, id, "opening handshake timed out");
             handshakeOver(tcp);
         });
-        if (!opening.whenReadable(() -> startStep(opening, id)) && opening.settle()) {
+        if (!opening.whenReadable(() -> arrived(opening, id)) && opening.settle()) {
             handshakeOver(tcp);
         }
+    }
+
+    /**
+     * On the poller's thread, when more of a plain socket's request has arrived: reads it and, once it is all there,
+     * answers it; until then the socket holds no thread. A request that needs none of the application's code
+     * ({@link #openableHere}) is answered 101 right here, unless the 101 does not fit in TCP's buffer at once; any
+     * other answer, or a failure, goes on a virtual thread (a refusal lingers, see {@link Opening#answerAndClose}).
+     */
+    private void arrived(Opening opening, String id) {
+        List<Event> events;
+        try {
+            events = opening.readAvailable();
+            if (events == null) {
+                if (opening.whenReadable(() -> arrived(opening, id))) {
+                    return;
+                }
+                throw new SocketException("socket closed during the opening handshake");
+            }
+        } catch (IOException | RuntimeException e) {
+            startWorker(id, () -> failed(opening, id, e));
+            return;
+        }
+        if (!openableHere(opening, events)) {
+            startWorker(id, () -> proceed(opening, id, () -> respond(opening, id, events)));
+            return;
+        }
+        Connection connection;
+        try {
+            if (!accept(opening)) {
+                startWorker(id, () -> proceed(opening, id, () -> respond(opening, id, events))); // answers 503
+                return;
+            }
+            if (!opening.tryWriteOutbound()) {
+                startWorker(id, () -> proceed(opening, id, () -> {
+                    opening.writeOutbound();
+                    return open(opening, id, events);
+                }));
+                return;
+            }
+            connection = open(opening, id, events);
+        } catch (IOException | RuntimeException e) {
+            startWorker(id, () -> failed(opening, id, e));
+            return;
+        }
+        if (opening.settle()) {
+            handshakeOver(opening.tcp());
+        }
+        if (config.listener != null && !listenerOpens && connection.quiet()) {
+            connections.add(connection);
+            if (!closing) {
+                // The listener has nothing to do before the peer's first bytes: its reader starts with them.
+                connection.startIdle(config.listener);
+                return;
+            }
+        }
+        startWorker(id, () -> run(connection));
+    }
+
+    /**
+     * Whether the poller's thread may answer this request: a valid handshake from an allowed origin, no
+     * {@link RequestProcessor} to run, and the server not closing.
+     */
+    private boolean openableHere(Opening opening, List<Event> events) {
+        return config.processRequest == null && !closing
+                && Handshakes.handshakeEvent(events) instanceof Event.RequestReceived
+                && originAllowed(opening.protocol().offer().orElseThrow().origin());
     }
 
     /** On a virtual thread of its own: a TLS handshake, or the 503 of a socket refused for want of a slot. */
@@ -296,31 +371,19 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    /**
-     * One step of a plain socket's opening handshake: reads what has arrived, and answers once the request is all
-     * there; otherwise the poller starts the next step when more arrives, and this thread is done. Each step runs
-     * on a virtual thread the poller started.
-     */
-    private void step(Opening opening, String id) {
-        Connection connection = null;
+    /** One part of a handshake that ends with the open connection, or null when the request was answered otherwise. */
+    @FunctionalInterface
+    private interface Step {
+        Connection run() throws IOException;
+    }
+
+    /** On a virtual thread: the rest of a plain socket's handshake that the poller's thread left, then the connection. */
+    private void proceed(Opening opening, String id, Step step) {
+        Connection connection;
         try {
-            List<Event> events = opening.readAvailable();
-            if (events == null) {
-                if (opening.whenReadable(() -> startStep(opening, id))) {
-                    return;
-                }
-                throw new SocketException("socket closed during the opening handshake");
-            }
-            connection = respond(opening, id, events);
+            connection = step.run();
         } catch (IOException | RuntimeException e) {
-            boolean first = opening.settle();
-            if (first) {
-                handshakeSlots.release(); // before the close: a client that sees it may come back at once
-            }
-            openingFailed(opening, id, e);
-            if (first) {
-                handshakeEnded(opening.tcp());
-            }
+            failed(opening, id, e);
             return;
         }
         if (opening.settle()) {
@@ -331,9 +394,16 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    /** On the poller's thread: starts the next step of a handshake on a virtual thread. */
-    private void startStep(Opening opening, String id) {
-        startWorker(id, () -> step(opening, id));
+    /** On a virtual thread: a plain socket's handshake failed (answered 503 if the server is closing). */
+    private void failed(Opening opening, String id, Exception e) {
+        boolean first = opening.settle();
+        if (first) {
+            handshakeSlots.release(); // before the close: a client that sees it may come back at once
+        }
+        openingFailed(opening, id, e);
+        if (first) {
+            handshakeEnded(opening.tcp());
+        }
     }
 
     /** The opening handshake over TLS: blocking reads with a deadline. */
@@ -434,23 +504,43 @@ public final class WebSocketServer implements AutoCloseable {
             answer(opening, id, answer.get());
             return null;
         }
-        // Out of the handshakes that close() answers with 503 before it answers 101: otherwise close() could shut
-        // the input of a connection that is opening, which would then end with 1006 instead of 1001. A close()
-        // that came first is seen here; one that comes later finds the connection open and sends it 1001.
-        handshaking.remove(opening.tcp());
-        if (closing) {
+        if (!accept(opening)) {
             answer(opening, id, HttpResponse.of(503, "server shutting down"));
             return null;
         }
-        protocol.accept(selectSubprotocol(offer.subprotocols()), SERVER_HEADER);
         opening.writeOutbound();
+        return open(opening, id, events);
+    }
+
+    /**
+     * Has the protocol answer 101 to a valid handshake, unless the server is closing (false: answer 503 then).
+     * From here on the handshake is out of those that {@link #close} answers with 503: otherwise close() could shut
+     * the input of a connection that is opening, which would then end with 1006 instead of 1001. A close() that came
+     * first is seen here; one that comes later finds the connection open and sends it 1001.
+     */
+    private boolean accept(Opening opening) {
+        handshaking.remove(opening.tcp());
+        if (closing) {
+            return false;
+        }
+        ServerProtocol protocol = opening.protocol();
+        protocol.accept(selectSubprotocol(protocol.offer().orElseThrow().subprotocols()), SERVER_HEADER);
+        return true;
+    }
+
+    /** Once the 101 is written: the open connection, with what arrived together with the request. */
+    private Connection open(Opening opening, String id, List<Event> events) throws IOException {
+        ServerProtocol protocol = opening.protocol();
         List<Event> all = new ArrayList<>(events);
         all.addAll(protocol.takeEvents());
-        return opening.open(id, config.options, offer.request(), protocol.response().orElseThrow(),
-                protocol.subprotocol(), all, forget);
+        return opening.open(id, config.options, protocol.offer().orElseThrow().request(),
+                protocol.response().orElseThrow(), protocol.subprotocol(), all, forget);
     }
 
     private Optional<HttpResponse> processRequest(HttpRequest request, String id) {
+        if (config.processRequest == null) {
+            return Optional.empty();
+        }
         try {
             return config.processRequest.process(request);
         } catch (RuntimeException e) {
@@ -511,6 +601,15 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
+    private static boolean hasOwnOnOpen(WebSocketListener listener) {
+        try {
+            return listener.getClass().getMethod("onOpen", WebSocket.class).getDeclaringClass()
+                    != WebSocketListener.class;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
+    }
+
     private boolean originAllowed(Optional<String> origin) {
         if (config.allowedOrigins == null) {
             return true;
@@ -536,7 +635,8 @@ public final class WebSocketServer implements AutoCloseable {
         private int port = 0;
         private int backlog = 1024;
         private WebSocketOptions options = WebSocketOptions.DEFAULT;
-        private RequestProcessor processRequest = request -> Optional.empty();
+        /** Null: none, and the poller's thread may answer handshakes itself. */
+        private RequestProcessor processRequest;
         private Set<String> allowedOrigins;
         private boolean allowMissingOrigin = true;
         private List<String> subprotocols = List.of();

@@ -140,6 +140,32 @@ public final class Connection implements WebSocket {
         reader.runHere(deliveries);
     }
 
+    /**
+     * Like {@link #start(WebSocketListener)}, with no thread at all: the reader's first run starts when the peer's
+     * first bytes arrive. For a caller that must not block or run the listener (the poller's thread), hence only
+     * for a non-blocking socket, a listener whose {@link WebSocketListener#onOpen} does nothing (it would run
+     * late), and a {@link #quiet} connection.
+     */
+    public void startIdle(WebSocketListener listener) {
+        deliveries = new Deliveries(this, reader, listener);
+        open();
+        pings.startKeepalive();
+        reader.startWhenReadable(deliveries);
+    }
+
+    /**
+     * Before the start: whether what came with the opening handshake is only the handshake, no message, Ping or
+     * Close that the reader would have to deliver or answer at once.
+     */
+    public boolean quiet() {
+        for (Event event : initialEvents) {
+            if (!(event instanceof Event.RequestReceived || event instanceof Event.HandshakeCompleted)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Starts the reader and the keepalive; delivers what arrived together with the handshake response. */
     public void start() {
         open();

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -25,8 +26,10 @@ import java.util.function.Consumer;
 /**
  * The server's side of one opening handshake, from the accepted socket to the open {@link Connection} or the plain
  * HTTP answer that refuses it. A plain TCP socket is non-blocking and under the {@link Poller}'s watch from its
- * accept on ({@link #watched}): a client that has not sent all of its request yet holds no thread, the poller starts
- * the next step when more arrives ({@link #whenReadable}), and the connection keeps the same watch. A TLS socket
+ * accept on ({@link #watched}): the poller's thread reads the request as it arrives ({@link #whenReadable}), so a
+ * client that has not sent all of it yet holds no thread, and may answer it there too, as long as nothing waits: a
+ * 101 that does not fit in TCP's buffer at once is finished by a thread that may wait ({@link #tryWriteOutbound}).
+ * The connection keeps the same watch. A TLS socket
  * stays blocking ({@link #blocking}) and is read with a deadline ({@link #read}).
  */
 public final class Opening {
@@ -42,6 +45,8 @@ public final class Opening {
     /** Reads of a watched socket borrow a pooled buffer; null for a blocking socket. */
     private final ReadBuffer buffer;
     private final AtomicBoolean settled = new AtomicBoolean();
+    /** Output {@link #tryWriteOutbound} took from the protocol and could not write at once. */
+    private List<Outbound> unwritten = List.of();
     private volatile ScheduledFuture<?> timeout;
 
     private Opening(Socket socket, Socket tcp, ServerProtocol protocol, Poller.Watch watch) {
@@ -156,26 +161,52 @@ public final class Opening {
     }
 
     /**
-     * A watched socket: has {@code step} run when more arrives (it runs on the poller's thread and must only start
-     * a thread). The caller must do nothing with the socket afterwards. False if the socket is closed.
+     * A watched socket: has {@code step} run when more arrives (it runs on the poller's thread and must not wait).
+     * The caller must do nothing with the socket afterwards. False if the socket is closed.
      */
     public boolean whenReadable(Runnable step) {
         watch.onReadable(step);
         return watch.whenReadable();
     }
 
-    /** Writes the protocol's pending output: the 101, or the answer that refuses the handshake. */
+    /**
+     * Writes the protocol's pending output (the 101, or the answer that refuses the handshake), after what
+     * {@link #tryWriteOutbound} left.
+     */
     public void writeOutbound() throws IOException {
         if (watch == null) {
             Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
             return;
         }
-        for (Outbound item : protocol.takeOutbound()) {
+        List<Outbound> items = new ArrayList<>(unwritten);
+        unwritten = List.of();
+        items.addAll(protocol.takeOutbound());
+        for (Outbound item : items) {
             switch (item) {
                 case Outbound.Data d -> watch.write(d.bytes());
                 case Outbound.Eof e -> Handshakes.shutdownOutput(socket);
             }
         }
+    }
+
+    /**
+     * A watched socket, on a thread that must not wait (the poller's): writes what fits of the protocol's pending
+     * output. False if some did not fit in TCP's buffer: then {@link #writeOutbound} writes the rest.
+     */
+    public boolean tryWriteOutbound() throws IOException {
+        List<Outbound> items = protocol.takeOutbound();
+        for (int i = 0; i < items.size(); i++) {
+            switch (items.get(i)) {
+                case Outbound.Data d -> {
+                    if (!watch.tryWrite(d.bytes())) {
+                        unwritten = items.subList(i, items.size());
+                        return false;
+                    }
+                }
+                case Outbound.Eof e -> Handshakes.shutdownOutput(socket);
+            }
+        }
+        return true;
     }
 
     /**

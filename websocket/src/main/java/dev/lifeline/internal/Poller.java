@@ -23,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link Watch#whenReadable}) and ends; a writer that finds TCP's buffer full waits here for room
  * ({@link Watch#awaitWritable}), and a refused handshake's linger waits here for input to discard
  * ({@link Watch#awaitReadable}). Each request is one-shot: the selecting thread clears it when it fires. A server
- * socket is watched from its accept on: its opening handshake is read the same way (see {@link Opening}).
+ * socket is watched from its accept on, and the selecting thread itself reads its opening handshake (see
+ * {@link Opening}): what runs there must never wait.
  *
  * <p>A parked virtual thread keeps its stack (about 2.5 KB for a reader); at 10,000 idle connections that was
  * the largest share of the heap they held.
@@ -207,8 +208,8 @@ final class Poller {
         }
 
         /**
-         * What runs on the selecting thread when the socket is readable after {@link #whenReadable}: it must only
-         * start a thread. The opening handshake's step first, then the connection's reader.
+         * What runs on the selecting thread when the socket is readable after {@link #whenReadable}: it must not
+         * wait. The opening handshake's reading first, then the start of the connection's reader.
          */
         void onReadable(Runnable task) {
             this.onReadable = task;
@@ -229,14 +230,33 @@ final class Poller {
          * a non-blocking write may take only part of it.
          */
         void write(ByteBuffer bytes) throws IOException {
-            int limit = bytes.limit();
             while (bytes.hasRemaining()) {
-                bytes.limit(Math.min(limit, bytes.position() + WRITE_CHUNK));
-                int written = channel.write(bytes);
-                bytes.limit(limit);
-                if (written == 0) {
+                if (writeChunk(bytes) == 0) {
                     awaitWritable();
                 }
+            }
+        }
+
+        /**
+         * Writes what fits of {@code bytes} without waiting (for the selecting thread, which must not wait):
+         * whether it all went; the rest is left in {@code bytes}.
+         */
+        boolean tryWrite(ByteBuffer bytes) throws IOException {
+            while (bytes.hasRemaining()) {
+                if (writeChunk(bytes) == 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private int writeChunk(ByteBuffer bytes) throws IOException {
+            int limit = bytes.limit();
+            bytes.limit(Math.min(limit, bytes.position() + WRITE_CHUNK));
+            try {
+                return channel.write(bytes);
+            } finally {
+                bytes.limit(limit);
             }
         }
 

@@ -78,6 +78,14 @@ final class Reader {
         Thread.ofVirtual().name("lifeline-reader-" + connection.id()).start(this::run);
     }
 
+    /** A non-blocking reader's first run starts when the socket is readable (at once if it is closed already). */
+    void startWhenReadable(Deliveries deliveries) {
+        this.deliveries = deliveries;
+        if (!watch.whenReadable()) {
+            start(); // it finds the socket closed and finishes the connection
+        }
+    }
+
     /** Runs the reader's first run on the calling thread instead of a thread of its own (see {@link #start}). */
     void runHere(Deliveries deliveries) {
         this.deliveries = deliveries;
