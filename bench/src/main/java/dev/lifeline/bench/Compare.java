@@ -126,6 +126,13 @@ public final class Compare {
                                 jvm.send("jit");
                                 return Long.parseLong(jvm.await("JIT ", START_TIMEOUT).trim());
                             }
+
+                            @Override
+                            public IdleConnections.Cpu cpu() throws IOException {
+                                jvm.send("cpu");
+                                String[] f = jvm.await("CPU ", START_TIMEOUT).trim().split(" ");
+                                return new IdleConnections.Cpu(Long.parseLong(f[0]), Long.parseLong(f[1]));
+                            }
                         });
                 if (r.ok()) {
                     results.note(String.format(Locale.ROOT, "connections, %s, run %d: warm-up of %,d handshakes; %s;"
@@ -133,13 +140,15 @@ public final class Compare {
                             Report.title(server.id()), rep + 1, r.warmUp(),
                             r.jitQuiet() ? "the JIT was idle before the baseline"
                                     : "the JIT was still compiling when the wait for it ran out",
-                            r.burstCompileMillis(), options.connections));
+                            r.burstCompileMillis(), options.connections)
+                            + coresBusy(r.coresBusy()));
                     record(Metric.SERVER_RSS, server.id(), rep, r.rssPerConnection() / 1024);
                     record(Metric.SERVER_HEAP, server.id(), rep, r.heapPerConnection() / 1024);
                     record(Metric.SERVER_CONNECT, server.id(), rep, r.connectsPerSecond());
+                    record(Metric.SERVER_CONNECT_CPU, server.id(), rep, r.cpuPerConnection() / 1000);
                 } else {
-                    fail(List.of(Metric.SERVER_RSS, Metric.SERVER_HEAP, Metric.SERVER_CONNECT), server.id(), rep,
-                            r.error());
+                    fail(List.of(Metric.SERVER_RSS, Metric.SERVER_HEAP, Metric.SERVER_CONNECT,
+                            Metric.SERVER_CONNECT_CPU), server.id(), rep, r.error());
                 }
                 return;
             }
@@ -212,6 +221,22 @@ public final class Compare {
         } else {
             record(metric, subject, rep, metric.unit.equals("MiB/s") ? r.mibPerSecond() : r.messagesPerSecond());
         }
+    }
+
+    /** "; cores busy meanwhile: server 60 %, load 85 %" when pinned (else per core), or nothing if unknown. */
+    private String coresBusy(List<Double> busy) {
+        if (busy.isEmpty()) {
+            return "";
+        }
+        if (pinned && busy.size() > Math.max(SERVER_CORE, CLIENT_CORE)) {
+            return String.format(Locale.ROOT, "; cores busy meanwhile: server %.0f %%, load %.0f %%",
+                    100 * busy.get(SERVER_CORE), 100 * busy.get(CLIENT_CORE));
+        }
+        List<String> each = new ArrayList<>();
+        for (int c = 0; c < busy.size(); c++) {
+            each.add(String.format(Locale.ROOT, "core %d %.0f %%", c, 100 * busy.get(c)));
+        }
+        return "; cores busy meanwhile: " + String.join(", ", each);
     }
 
     private void record(Metric metric, String subject, int rep, double value) {

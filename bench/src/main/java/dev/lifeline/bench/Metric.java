@@ -11,6 +11,7 @@ enum Metric {
     SERVER_RSS(Side.SERVER, "idle connections: RSS per connection", "KiB", false),
     SERVER_HEAP(Side.SERVER, "idle connections: heap per connection", "KiB", false),
     SERVER_CONNECT(Side.SERVER, "connect rate (TCP + handshake)", "conn/s", true),
+    SERVER_CONNECT_CPU(Side.SERVER, "connect: server CPU per connection (JIT compilers left out)", "µs", false),
     SERVER_COMPRESSED(Side.SERVER, "compressed echo (16 × 16 in flight, 1 KiB JSON, deflate)", "msg/s", true),
     SERVER_COMPRESSED_MIB(Side.SERVER, "compressed echo (16 × 16 in flight, 1 KiB JSON, deflate), payload",
             "MiB/s", true),

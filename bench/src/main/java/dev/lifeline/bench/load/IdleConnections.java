@@ -4,6 +4,7 @@ import dev.lifeline.bench.load.Connector.Opened;
 import dev.lifeline.bench.load.Connector.Target;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The connections scenario: opens many WebSocket connections, measures how fast they open and what they cost the
@@ -18,6 +19,11 @@ import java.time.Duration;
  * whose code takes paths the warm-up did not (with 10,000 connections open rather than 500) compiles them then. No
  * more than a few hundred connections are ever open before the baseline, so the warm-up does not touch the pages
  * the measured connections will need.
+ *
+ * <p>Besides the rate, the server's CPU time per connection is measured (its JIT compilers left out), and how busy
+ * each core was: on loopback the kernel's work for both ends of TCP's handshake lands mostly on the connecting
+ * side's core, so the generator's core can be the one that limits the rate, and then the CPU time tells the servers
+ * apart where the rate cannot.
  */
 public final class IdleConnections {
     private static final int WINDOW = 64;
@@ -34,6 +40,10 @@ public final class IdleConnections {
     public record Memory(long heapUsed, long rss) {
     }
 
+    /** The CPU time the server's process has used so far, and its JIT compilers' share of it, in nanoseconds. */
+    public record Cpu(long processNanos, long compilerNanos) {
+    }
+
     /** Asks the server about itself. */
     public interface ServerProbe {
         /** The server's memory (after it collected garbage). */
@@ -41,6 +51,9 @@ public final class IdleConnections {
 
         /** How long the server's JIT compilers have worked so far, in milliseconds. */
         long compileMillis() throws IOException;
+
+        /** The CPU time the server has used so far. */
+        Cpu cpu() throws IOException;
     }
 
     /**
@@ -51,12 +64,16 @@ public final class IdleConnections {
      * @param jitQuiet whether the server's JIT was idle for {@link #QUIET} before the baseline (else the wait
      *     for it ran out)
      * @param burstCompileMillis how long the server's JIT worked while the measured connections opened
+     * @param cpuPerConnection the server's CPU time per connection while they opened, nanoseconds, its JIT
+     *     compilers' left out (they are {@code burstCompileMillis})
+     * @param coresBusy how busy each core of the machine was (0 to 1) while they opened; empty if unknown
      * @param error why there is no figure; null on success
      */
     public record Result(double connectsPerSecond, double rssPerConnection, double heapPerConnection, int warmUp,
-            boolean jitQuiet, long burstCompileMillis, String error) {
+            boolean jitQuiet, long burstCompileMillis, double cpuPerConnection, List<Double> coresBusy,
+            String error) {
         static Result failed(String error) {
-            return new Result(0, 0, 0, 0, false, 0, error);
+            return new Result(0, 0, 0, 0, false, 0, 0, List.of(), error);
         }
 
         public boolean ok() {
@@ -89,8 +106,14 @@ public final class IdleConnections {
             Thread.sleep(500); // lets the server notice the closed connections before the baseline
             Memory before = probe.memory();
             long compiledBefore = probe.compileMillis();
+            Cpu cpuBefore = probe.cpu();
+            CoreLoad coresBefore = CoreLoad.sample();
             Opened opened = Connector.open(target, count, WINDOW, TIMEOUT);
             try {
+                List<Double> coresBusy = CoreLoad.sample().busySince(coresBefore);
+                Cpu cpuAfter = probe.cpu();
+                double cpuPerConnection = ((cpuAfter.processNanos() - cpuBefore.processNanos())
+                        - (cpuAfter.compilerNanos() - cpuBefore.compilerNanos())) / (double) count;
                 long burstCompileMillis = probe.compileMillis() - compiledBefore;
                 Memory after = probe.memory();
                 LoadResult alive = EchoLoad.run(opened.channels(),
@@ -100,7 +123,7 @@ public final class IdleConnections {
                 }
                 return new Result(opened.perSecond(), (after.rss() - before.rss()) / (double) count,
                         (after.heapUsed() - before.heapUsed()) / (double) count, warmed, jitQuiet,
-                        burstCompileMillis, null);
+                        burstCompileMillis, cpuPerConnection, coresBusy, null);
             } finally {
                 opened.abort();
             }

@@ -8,12 +8,15 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /**
  * Runs one echo server in its own JVM ({@code EchoMain <server> [deflate]}, the second argument to accept
  * permessage-deflate), driven by the harness over stdin and stdout: prints {@code READY <port>},
  * answers {@code stats} with {@code STATS <heap used> <resident set>} (bytes, after a full GC), {@code jit} with
- * {@code JIT <milliseconds the JIT compilers have worked so far>}, and stops on
+ * {@code JIT <milliseconds the JIT compilers have worked so far>}, {@code cpu} with
+ * {@code CPU <CPU time of the process> <CPU time of its JIT compiler threads>} (nanoseconds; the second at the
+ * 10 ms resolution of {@code /proc}, 0 where there is none), and stops on
  * {@code stop} or at the end of its input.
  *
  * <p>Before its first figures, the server's JVM fills its young generation once: until then, the pages of the heap
@@ -42,6 +45,8 @@ public final class EchoMain {
                 System.out.println("STATS " + heapAfterGc() + " " + residentSetBytes());
             } else if (line.equals("jit")) {
                 System.out.println("JIT " + ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
+            } else if (line.equals("cpu")) {
+                System.out.println("CPU " + processCpuNanos() + " " + compilerCpuNanos());
             }
         }
         server.close();
@@ -77,6 +82,38 @@ public final class EchoMain {
             Thread.sleep(100);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /**
+     * The CPU time of the JIT's compiler threads (named {@code C1 CompilerThread<n>}, {@code C2 ...}; the kernel
+     * keeps 15 characters of a name), from their {@code /proc/self/task/<id>/stat} (Linux): user and system time in
+     * clock ticks of 10 ms. Threads that ended are not counted; the JIT keeps its threads while it has work.
+     */
+    private static long compilerCpuNanos() {
+        long ticks = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                        String stat = Files.readString(task.resolve("stat"));
+                        // after "(comm)": state is field 3; utime and stime are fields 14 and 15
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
     }
 
     /** VmRSS from /proc/self/status (Linux). */

@@ -28,6 +28,42 @@ class IdleConnectionsTest {
             assertThat(r.warmUp()).isEqualTo(IdleConnections.WARM_UP_FACTOR * 200);
             assertThat(r.jitQuiet()).isTrue();
             assertThat(r.burstCompileMillis()).isZero();
+            assertThat(r.cpuPerConnection()).isZero(); // the probe reports a constant CPU time
+        }
+    }
+
+    @Test
+    void theServersCpuTimePerConnectionLeavesItsJitCompilersOut() throws Exception {
+        AtomicLong looks = new AtomicLong();
+        int count = 200;
+        long perConnection = 30_000;
+        long compiling = 5_000_000;
+        IdleConnections.ServerProbe probe = new IdleConnections.ServerProbe() {
+            @Override
+            public IdleConnections.Memory memory() {
+                return new IdleConnections.Memory(0, 0);
+            }
+
+            @Override
+            public long compileMillis() {
+                return 0;
+            }
+
+            /** Before the burst, then after it: 30 µs per connection, and 5 ms of compiling. */
+            @Override
+            public IdleConnections.Cpu cpu() {
+                return looks.getAndIncrement() == 0 ? new IdleConnections.Cpu(1_000_000_000L, 40_000_000L)
+                        : new IdleConnections.Cpu(1_000_000_000L + count * perConnection + compiling,
+                                40_000_000L + compiling);
+            }
+        };
+        try (EchoServer server = Servers.LIFELINE.start()) {
+            IdleConnections.Result r = IdleConnections.run(Target.webSocket(server.port()), count, probe,
+                    Duration.ofMillis(300), Duration.ofSeconds(5));
+
+            assertThat(r.error()).isNull();
+            assertThat(looks.get()).as("looks at the CPU time: before and after the burst").isEqualTo(2);
+            assertThat(r.cpuPerConnection()).isEqualTo(perConnection);
         }
     }
 
@@ -48,6 +84,11 @@ class IdleConnectionsTest {
             public long compileMillis() {
                 long base = Math.min(looks.getAndIncrement(), 5) * 10;
                 return memoryReads.get() == 0 ? base : base + (looksAtTheBurst.getAndIncrement() == 0 ? 0 : 7);
+            }
+
+            @Override
+            public IdleConnections.Cpu cpu() {
+                return new IdleConnections.Cpu(0, 0);
             }
         };
         try (EchoServer server = Servers.LIFELINE.start()) {
@@ -75,7 +116,7 @@ class IdleConnectionsTest {
         }
     }
 
-    /** This JVM's heap, a constant resident set, and the given compilation times. */
+    /** This JVM's heap, a constant resident set and CPU time, and the given compilation times. */
     private static IdleConnections.ServerProbe probe(LongSupplier compileMillis) {
         return new IdleConnections.ServerProbe() {
             @Override
@@ -86,6 +127,11 @@ class IdleConnectionsTest {
             @Override
             public long compileMillis() {
                 return compileMillis.getAsLong();
+            }
+
+            @Override
+            public IdleConnections.Cpu cpu() {
+                return new IdleConnections.Cpu(7, 3);
             }
         };
     }
