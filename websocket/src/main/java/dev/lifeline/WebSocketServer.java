@@ -284,13 +284,12 @@ public final class WebSocketServer implements AutoCloseable {
             log(Level.DEBUG, id, "opening handshake timed out");
             handshakeOver(tcp);
         });
-        if (!opening.whenReadable(() -> arrived(opening, id)) && opening.settle()) {
-            handshakeOver(tcp);
-        }
+        arrived(opening, id); // clients send their request at once: it is often there already
     }
 
     /**
-     * On the poller's thread, when more of a plain socket's request has arrived: reads it and, once it is all there,
+     * On the poller's thread, right after the accept and then each time more of a plain socket's request arrives:
+     * reads what is there (nothing, at worst) and, once it is all there,
      * answers it; until then the socket holds no thread. A request that needs none of the application's code
      * ({@link #openableHere}) is answered 101 right here, unless the 101 does not fit in TCP's buffer at once; any
      * other answer, or a failure, goes on a virtual thread (a refusal lingers, see {@link Opening#answerAndClose}).
