@@ -97,8 +97,13 @@ public final class Connector {
         int started = 0;
         try (Selector selector = Selector.open()) {
             while (open.size() < count) {
-                while (started < count && started - open.size() < window) {
-                    begin(selector, target, started++, random);
+                try {
+                    while (started < count && started - open.size() < window) {
+                        begin(selector, target, started++, random);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    abandon(selector, open);
+                    throw e;
                 }
                 if (System.nanoTime() > deadline) {
                     abandon(selector, open);
@@ -128,13 +133,20 @@ public final class Connector {
     private static void begin(Selector selector, Target target, int index, SplittableRandom random)
             throws IOException {
         SocketChannel ch = SocketChannel.open();
-        ch.configureBlocking(false);
-        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        ch.bind(new InetSocketAddress("127.0.0." + (1 + index % SOURCES), 0));
-        Attempt a = new Attempt(ch, target, random);
-        int ops = ch.connect(new InetSocketAddress(target.host(), target.port())) ? a.connected()
-                : SelectionKey.OP_CONNECT;
-        ch.register(selector, ops, a);
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.bind(new InetSocketAddress("127.0.0." + (1 + index % SOURCES), 0));
+            Attempt a = new Attempt(ch, target, random);
+            // On loopback the kernel has usually completed TCP's handshake by the time connect returns: then the
+            // request goes at once, without a round through the selector.
+            boolean connected = ch.connect(new InetSocketAddress(target.host(), target.port()))
+                    || ch.finishConnect();
+            ch.register(selector, connected ? a.connected() : SelectionKey.OP_CONNECT, a);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
     }
 
     /** Drops the connections opened and those still in their handshake, so that no server waits on them. */
@@ -164,8 +176,11 @@ public final class Connector {
             this.key = Base64.getEncoder().encodeToString(nonce);
         }
 
-        /** Called once TCP is connected; returns the interest set to wait for next. */
-        int connected() {
+        /**
+         * Called once TCP is connected: writes the request (a new socket has room for it); returns the interest set
+         * to wait for next.
+         */
+        int connected() throws IOException {
             if (target.raw()) {
                 return SelectionKey.OP_WRITE; // nothing to exchange: done at the first step
             }
@@ -174,7 +189,8 @@ public final class Connector {
                     + "\r\nSec-WebSocket-Version: 13\r\n"
                     + (target.deflate() ? "Sec-WebSocket-Extensions: " + DEFLATE_OFFER + "\r\n" : "")
                     + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            return SelectionKey.OP_WRITE;
+            channel.write(request);
+            return request.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ;
         }
 
         /** Advances; true when the connection is open. */
@@ -187,7 +203,7 @@ public final class Connector {
             if (target.raw()) {
                 return true;
             }
-            if (k.isWritable()) {
+            if (request.hasRemaining()) {
                 channel.write(request);
                 if (!request.hasRemaining()) {
                     k.interestOps(SelectionKey.OP_READ);
@@ -213,17 +229,17 @@ public final class Connector {
         }
 
         private void checkResponse(String head) {
-            String[] lines = head.split("\r\n");
-            if (!lines[0].startsWith("HTTP/1.1 101")) {
-                throw new EchoException("handshake refused: " + lines[0]);
+            List<String> lines = lines(head);
+            if (!lines.get(0).startsWith("HTTP/1.1 101")) {
+                throw new EchoException("handshake refused: " + lines.get(0));
             }
             String accept = null;
             boolean upgrade = false;
             List<String> extensions = new ArrayList<>();
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                String name = lines[i].substring(0, Math.max(colon, 0)).trim().toLowerCase(Locale.ROOT);
-                String value = lines[i].substring(colon + 1).trim();
+            for (String line : lines.subList(1, lines.size())) {
+                int colon = line.indexOf(':');
+                String name = line.substring(0, Math.max(colon, 0)).trim().toLowerCase(Locale.ROOT);
+                String value = line.substring(colon + 1).trim();
                 if (name.equals("sec-websocket-accept")) {
                     accept = value;
                 } else if (name.equals("upgrade")) {
@@ -236,6 +252,17 @@ public final class Connector {
                 throw new EchoException("bad 101 response (Upgrade or Sec-WebSocket-Accept): " + head);
             }
             checkExtensions(extensions);
+        }
+
+        /** The lines of an HTTP head (without its blank line), split on CRLF without a regular expression. */
+        private static List<String> lines(String head) {
+            List<String> lines = new ArrayList<>();
+            int from = 0;
+            for (int end; (end = head.indexOf("\r\n", from)) >= 0; from = end + 2) {
+                lines.add(head.substring(from, end));
+            }
+            lines.add(head.substring(from));
+            return lines;
         }
 
         /**
