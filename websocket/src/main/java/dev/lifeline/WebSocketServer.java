@@ -289,10 +289,10 @@ public final class WebSocketServer implements AutoCloseable {
 
     /**
      * On the poller's thread, right after the accept and then each time more of a plain socket's request arrives:
-     * reads what is there (nothing, at worst) and, once it is all there,
-     * answers it; until then the socket holds no thread. A request that needs none of the application's code
-     * ({@link #openableHere}) is answered 101 right here, unless the 101 does not fit in TCP's buffer at once; any
-     * other answer, or a failure, goes on a virtual thread (a refusal lingers, see {@link Opening#answerAndClose}).
+     * reads what is there (nothing, at worst) and, once the request is all there, answers it; until then the socket
+     * holds no thread. A request that needs none of the application's code ({@link #openableHere}) is answered 101
+     * right here, unless the 101 does not fit in TCP's buffer at once; any other answer, or a failure, goes on a
+     * virtual thread (a refusal lingers, see {@link Opening#answerAndClose}).
      */
     private void arrived(Opening opening, String id) {
         List<Event> events;
