@@ -58,9 +58,7 @@ public final class Compare {
             if (!options.servers.isEmpty()) {
                 for (Scenario s : options.scenarios) {
                     for (String server : rotate(options.servers, rep)) {
-                        if (!(s == Scenario.CONNECTIONS && Servers.of(server).raw())) {
-                            serverRun(Servers.of(server), s, rep);
-                        }
+                        serverRun(Servers.of(server), s, rep);
                     }
                 }
             }
@@ -266,7 +264,8 @@ public final class Compare {
             case LATENCY -> List.of(Metric.SERVER_P50, Metric.SERVER_P99);
             case SMALL -> List.of(side == Metric.Side.SERVER ? Metric.SERVER_SMALL : Metric.CLIENT_SMALL);
             case LARGE -> List.of(side == Metric.Side.SERVER ? Metric.SERVER_LARGE : Metric.CLIENT_LARGE);
-            case CONNECTIONS -> List.of(Metric.SERVER_RSS, Metric.SERVER_HEAP, Metric.SERVER_CONNECT);
+            case CONNECTIONS -> List.of(Metric.SERVER_RSS, Metric.SERVER_HEAP, Metric.SERVER_CONNECT,
+                    Metric.SERVER_CONNECT_CPU);
             case COMPRESSED -> List.of(Metric.SERVER_COMPRESSED, Metric.SERVER_COMPRESSED_MIB);
         };
     }

@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +35,9 @@ public final class Connector {
             + " server_no_context_takeover";
 
     /**
-     * Where the load goes: a WebSocket echo server, or a raw TCP echo (no handshake); {@code deflate} when the
-     * handshake must negotiate {@link #DEFLATE_OFFER}.
+     * Where the load goes: a WebSocket echo server, or a raw TCP echo (no handshake: it sends the opening request's
+     * bytes back, the physical reference for a handshake's round trip); {@code deflate} when the handshake must
+     * negotiate {@link #DEFLATE_OFFER}.
      */
     public record Target(String host, int port, boolean raw, boolean deflate) {
         public static Target webSocket(int port) {
@@ -181,9 +183,6 @@ public final class Connector {
          * to wait for next.
          */
         int connected() throws IOException {
-            if (target.raw()) {
-                return SelectionKey.OP_WRITE; // nothing to exchange: done at the first step
-            }
             request = ByteBuffer.wrap(("GET / HTTP/1.1\r\nHost: " + target.host() + ":" + target.port()
                     + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
                     + "\r\nSec-WebSocket-Version: 13\r\n"
@@ -200,9 +199,6 @@ public final class Connector {
                 k.interestOps(connected());
                 return false;
             }
-            if (target.raw()) {
-                return true;
-            }
             if (request.hasRemaining()) {
                 channel.write(request);
                 if (!request.hasRemaining()) {
@@ -212,6 +208,9 @@ public final class Connector {
             }
             if (channel.read(response) < 0) {
                 throw new EchoException("server closed the connection during the opening handshake");
+            }
+            if (target.raw()) {
+                return requestEchoed();
             }
             String head = new String(response.array(), 0, response.position(), StandardCharsets.ISO_8859_1);
             int end = head.indexOf("\r\n\r\n");
@@ -226,6 +225,19 @@ public final class Connector {
             }
             checkResponse(head.substring(0, end));
             return true;
+        }
+
+        /**
+         * A raw TCP echo sends the request back instead of answering it: all of it and nothing more, each byte
+         * checked as it comes. True once all of it came back.
+         */
+        private boolean requestEchoed() {
+            int received = response.position();
+            if (received > request.limit()
+                    || !Arrays.equals(response.array(), 0, received, request.array(), 0, received)) {
+                throw new EchoException("the raw echo of the opening request differs from it");
+            }
+            return received == request.limit();
         }
 
         private void checkResponse(String head) {

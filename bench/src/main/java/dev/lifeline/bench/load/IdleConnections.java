@@ -95,7 +95,7 @@ public final class IdleConnections {
                 int round = Math.min(WARM_UP_ROUND, count);
                 Opened warm = Connector.open(target, round, WINDOW, TIMEOUT);
                 LoadResult warmEcho = EchoLoad.run(warm.channels(),
-                        EchoLoad.Plan.counted(Scenario.CONNECTIONS, false, 1));
+                        EchoLoad.Plan.counted(Scenario.CONNECTIONS, target.raw(), 1));
                 warm.abort();
                 if (!warmEcho.ok()) {
                     return Result.failed("warm-up: " + warmEcho.error());
@@ -117,7 +117,7 @@ public final class IdleConnections {
                 long burstCompileMillis = probe.compileMillis() - compiledBefore;
                 Memory after = probe.memory();
                 LoadResult alive = EchoLoad.run(opened.channels(),
-                        EchoLoad.Plan.counted(Scenario.CONNECTIONS, false, 1));
+                        EchoLoad.Plan.counted(Scenario.CONNECTIONS, target.raw(), 1));
                 if (!alive.ok()) {
                     return Result.failed("after opening " + count + " connections: " + alive.error());
                 }

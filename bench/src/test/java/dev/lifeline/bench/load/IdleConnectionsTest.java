@@ -33,6 +33,17 @@ class IdleConnectionsTest {
     }
 
     @Test
+    void theRawTcpEchoIsMeasuredTooItsConnectionsEchoingTheRequestAndThenOneFrame() throws Exception {
+        try (EchoServer server = Servers.RAW_TCP.start()) {
+            IdleConnections.Result r = IdleConnections.run(Target.rawTcp(server.port()), 200, probe(() -> 0),
+                    Duration.ofMillis(300), Duration.ofSeconds(5));
+
+            assertThat(r.error()).isNull();
+            assertThat(r.connectsPerSecond()).isPositive();
+        }
+    }
+
+    @Test
     void theServersCpuTimePerConnectionLeavesItsJitCompilersOut() throws Exception {
         AtomicLong looks = new AtomicLong();
         int count = 200;
