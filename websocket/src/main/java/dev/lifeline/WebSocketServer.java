@@ -308,10 +308,19 @@ public final class WebSocketServer implements AutoCloseable {
             startWorker(id, () -> failed(opening, id, e));
             return;
         }
-        if (!openableHere(opening, events)) {
+        if (openableHere(opening, events)) {
+            openHere(opening, id, events);
+        } else {
             startWorker(id, () -> proceed(opening, id, () -> respond(opening, id, events)));
-            return;
         }
+    }
+
+    /**
+     * On the poller's thread, a request {@link #openableHere}: answers 101 and opens the connection, whose reader, in
+     * the listener style, waits for the peer's first bytes with no thread. What may wait goes on a virtual thread:
+     * the rest of a 101 that TCP did not take at once, a 503 for a close() that came meanwhile, a handler.
+     */
+    private void openHere(Opening opening, String id, List<Event> events) {
         Connection connection;
         try {
             if (!accept(opening)) {

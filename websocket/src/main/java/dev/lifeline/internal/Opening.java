@@ -29,8 +29,8 @@ import java.util.function.Consumer;
  * accept on ({@link #watched}): the poller's thread reads the request as it arrives ({@link #whenReadable}), so a
  * client that has not sent all of it yet holds no thread, and may answer it there too, as long as nothing waits: a
  * 101 that does not fit in TCP's buffer at once is finished by a thread that may wait ({@link #tryWriteOutbound}).
- * The connection keeps the same watch. A TLS socket
- * stays blocking ({@link #blocking}) and is read with a deadline ({@link #read}).
+ * The connection keeps the same watch. A TLS socket stays blocking ({@link #blocking}) and is read with a deadline
+ * ({@link #read}).
  */
 public final class Opening {
     /** How long a refused client may keep sending before we close anyway. */
@@ -45,7 +45,10 @@ public final class Opening {
     /** Reads of a watched socket borrow a pooled buffer; null for a blocking socket. */
     private final ReadBuffer buffer;
     private final AtomicBoolean settled = new AtomicBoolean();
-    /** Output {@link #tryWriteOutbound} took from the protocol and could not write at once. */
+    /**
+     * Output {@link #tryWriteOutbound} took from the protocol and could not write at once; set before the thread
+     * that writes it ({@link #writeOutbound}) is started.
+     */
     private List<Outbound> unwritten = List.of();
     private volatile ScheduledFuture<?> timeout;
 
