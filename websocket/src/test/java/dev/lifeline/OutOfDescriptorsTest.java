@@ -13,6 +13,8 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,21 +134,27 @@ class OutOfDescriptorsTest {
                 .redirectError(log.toFile()).start();
     }
 
-    /** The classes of these directories in one jar (no module descriptor: it runs on the class path). */
-    private static void writeJar(Path jar, Path... directories) throws IOException {
+    /**
+     * The classes of these directories and jars (a reactor build gives the protocol module as either) in one jar, with
+     * no module descriptor: it runs on the class path.
+     */
+    private static void writeJar(Path jar, Path... sources) throws IOException {
         Set<String> written = new HashSet<>();
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            for (Path directory : directories) {
-                List<Path> files;
-                try (Stream<Path> walk = Files.walk(directory)) {
-                    files = walk.filter(f -> f.toString().endsWith(".class")).toList();
-                }
-                for (Path file : files) {
-                    String name = directory.relativize(file).toString().replace('\\', '/');
-                    if (!name.equals("module-info.class") && written.add(name)) {
-                        out.putNextEntry(new JarEntry(name));
-                        out.write(Files.readAllBytes(file));
-                        out.closeEntry();
+            for (Path source : sources) {
+                try (FileSystem zip = Files.isDirectory(source) ? null : FileSystems.newFileSystem(source)) {
+                    Path root = zip == null ? source : zip.getPath("/");
+                    List<Path> files;
+                    try (Stream<Path> walk = Files.walk(root)) {
+                        files = walk.filter(f -> f.toString().endsWith(".class")).toList();
+                    }
+                    for (Path file : files) {
+                        String name = root.relativize(file).toString().replace('\\', '/');
+                        if (!name.equals("module-info.class") && written.add(name)) {
+                            out.putNextEntry(new JarEntry(name));
+                            out.write(Files.readAllBytes(file));
+                            out.closeEntry();
+                        }
                     }
                 }
             }
@@ -154,12 +162,15 @@ class OutOfDescriptorsTest {
     }
 
     /**
-     * The directory a class was loaded from, found from its class file: with the tests patched into this module,
-     * a code source would name the module's directory for the test classes too.
+     * The directory or jar a class was loaded from, found from its class file: with the tests patched into this
+     * module, a code source would name the module's directory for the test classes too.
      */
     private static Path location(Class<?> type) throws URISyntaxException {
         String file = type.getName().replace('.', '/') + ".class";
         String url = type.getResource("/" + file).toString();
+        if (url.startsWith("jar:")) {
+            return Path.of(new URI(url.substring("jar:".length(), url.indexOf("!/"))));
+        }
         return Path.of(new URI(url.substring(0, url.length() - file.length())));
     }
 }
