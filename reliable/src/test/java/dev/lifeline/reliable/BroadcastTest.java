@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,9 +54,26 @@ class BroadcastTest {
     @Test
     void subscriberWithAFullOutboxFailsAtOnceWhileTheOthersGetTheMessage() throws Exception {
         InMemoryBroadcastHub hub = new InMemoryBroadcastHub();
+        List<String> awayHistory = new CopyOnWriteArrayList<>(); // tells what happened should it fail
+        ReliableClient.Listener recorder = new ReliableClient.Listener() {
+            @Override
+            public void stateChanged(ReliableClient.State state, Optional<CloseReason> reason) {
+                awayHistory.add(state + reason.map(r -> " " + r).orElse(""));
+            }
+
+            @Override
+            public void sessionJoined(SessionOutcome outcome) {
+                awayHistory.add("joined " + outcome);
+            }
+
+            @Override
+            public void connectionFailed(Failure failure, ReconnectPolicy.Decision decision) {
+                awayHistory.add(failure + " -> " + decision);
+            }
+        };
         try (ReliableServer server = newsServer(hub, Loopback.RELIABLE.withOutbox(2, 1024));
                 ChaosProxy proxy = new ChaosProxy(server.port());
-                ReliableClient away = Loopback.client(proxy.port()).connect();
+                ReliableClient away = Loopback.client(proxy.port()).listener(recorder).connect();
                 ReliableClient present = Loopback.client(server.port()).connect()) {
             await(() -> hub.subscribers("news").size() == 2);
             proxy.refuse(true);
@@ -78,7 +97,8 @@ class BroadcastTest {
             }
             proxy.refuse(false);
             for (String expected : List.of("1", "2")) {
-                assertThat(away.receive(Duration.ofSeconds(5))).contains(Message.text(expected));
+                assertThat(away.receive(Duration.ofSeconds(5))).as("the away client, whose history is %s", awayHistory)
+                        .contains(Message.text(expected));
             }
         }
     }
