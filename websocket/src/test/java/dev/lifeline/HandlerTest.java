@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
+import dev.lifeline.testing.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -4,6 +4,7 @@ import static dev.lifeline.Peers.PATIENCE;
 import static dev.lifeline.Peers.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testing.LogCapture;
 import dev.lifeline.testing.RawPeer;
 import java.util.List;
 import java.util.logging.LogRecord;

@@ -133,7 +133,8 @@ final class Poller {
                 if (!server.isOpen()) {
                     return;
                 }
-                log(Level.WARNING, "accept failed: " + e + "; pausing for " + backoff.toMillis() + " ms", null);
+                SafeLog.log(Level.WARNING, "accept failed: " + e + "; pausing for " + backoff.toMillis() + " ms",
+                        null);
                 key.interestOps(0);
                 Timers.schedule(() -> {
                     try {
@@ -153,23 +154,9 @@ final class Poller {
                 selector.select(Poller::fire);
             } catch (IOException | RuntimeException | Error e) {
                 // Whatever fails, this thread goes on: every idle connection and every accept depends on it.
-                log(Level.WARNING, "lifeline-poller: select failed", e);
+                SafeLog.log(Level.WARNING, "lifeline-poller: select failed", e);
                 LockSupport.parkNanos(SELECT_FAILURE_PAUSE_NANOS); // a failure that repeats must not spin
             }
-        }
-    }
-
-    /**
-     * Logs from the selecting thread. A logger that fails must not stop it: out of file descriptors, the first
-     * record a logger formats can fail to load the time zone data it needs (an {@code Error}, and the JDK's logging
-     * then fails for good). The message then goes to standard error as it is.
-     */
-    private static void log(Level level, String message, Throwable thrown) {
-        try {
-            Connection.LOG.log(level, message, thrown);
-        } catch (RuntimeException | Error e) {
-            System.err.println("lifeline " + level + ": " + message + (thrown == null ? "" : ": " + thrown)
-                    + " (the logger failed: " + e + ")");
         }
     }
 
@@ -178,7 +165,7 @@ final class Poller {
             try {
                 acceptor.acceptSome();
             } catch (RuntimeException | Error e) {
-                log(Level.ERROR, "lifeline-poller: accepting failed", e);
+                SafeLog.log(Level.ERROR, "lifeline-poller: accepting failed", e);
             }
             return;
         }
@@ -198,7 +185,7 @@ final class Poller {
                 watch.writable();
             }
         } catch (RuntimeException | Error e) {
-            log(Level.ERROR, "lifeline-poller: a connection's callback failed", e);
+            SafeLog.log(Level.ERROR, "lifeline-poller: a connection's callback failed", e);
         }
     }
 

@@ -22,15 +22,33 @@ final class Timers {
     private static final Set<Connection> WATCHED = ConcurrentHashMap.newKeySet();
 
     static {
-        EXECUTOR.scheduleWithFixedDelay(Timers::watchWrites, WATCHDOG_TICK.toMillis(), WATCHDOG_TICK.toMillis(),
-                TimeUnit.MILLISECONDS);
+        repeat(Timers::watchWrites, WATCHDOG_TICK);
     }
 
     private Timers() {
     }
 
+    /** Runs {@code task} once after {@code delay}; if it fails, the failure is logged (nobody reads its future). */
     static ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-        return EXECUTOR.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        return EXECUTOR.schedule(() -> runLogged(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Runs {@code task} every {@code period} until cancelled. A run that fails is logged and the next one comes all
+     * the same: the executor would otherwise cancel the repetition for good, silently (the write watchdog of every
+     * connection, say).
+     */
+    static ScheduledFuture<?> repeat(Runnable task, Duration period) {
+        long nanos = period.toNanos();
+        return EXECUTOR.scheduleWithFixedDelay(() -> runLogged(task), nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static void runLogged(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            SafeLog.log(System.Logger.Level.ERROR, "lifeline-timers: a timer task failed", e);
+        }
     }
 
     /**

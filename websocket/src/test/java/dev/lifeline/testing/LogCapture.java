@@ -1,4 +1,4 @@
-package dev.lifeline;
+package dev.lifeline.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,19 +11,19 @@ import java.util.logging.Logger;
  * Captures what Lifeline logs through {@link System.Logger}, at every level, while open. Without a logging
  * framework on the path, the JDK backs {@code System.Logger} with {@code java.util.logging}.
  */
-final class LogCapture extends Handler implements AutoCloseable {
+public final class LogCapture extends Handler implements AutoCloseable {
     private final Logger logger = Logger.getLogger("dev.lifeline");
     private final Level previous;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
-    LogCapture() {
+    public LogCapture() {
         previous = logger.getLevel();
         setLevel(Level.ALL);
         logger.setLevel(Level.ALL);
         logger.addHandler(this);
     }
 
-    List<LogRecord> records() {
+    public List<LogRecord> records() {
         return List.copyOf(records);
     }
 
