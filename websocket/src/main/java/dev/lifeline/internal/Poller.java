@@ -232,31 +232,25 @@ final class Poller {
          * a non-blocking write may take only part of it.
          */
         void write(ByteBuffer bytes) throws IOException {
-            while (bytes.hasRemaining()) {
-                if (writeChunk(bytes) == 0) {
-                    awaitWritable();
-                }
+            while (!tryWrite(bytes)) {
+                awaitWritable();
             }
         }
 
         /**
-         * Writes what fits of {@code bytes} without waiting (for the selecting thread, which must not wait):
-         * whether it all went; the rest is left in {@code bytes}.
+         * Writes what fits of {@code bytes} without waiting (for the selecting thread, which must not wait), in
+         * chunks as {@link #write} does: whether it all went; the rest is left in {@code bytes}.
          */
         boolean tryWrite(ByteBuffer bytes) throws IOException {
-            while (bytes.hasRemaining()) {
-                if (writeChunk(bytes) == 0) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private int writeChunk(ByteBuffer bytes) throws IOException {
             int limit = bytes.limit();
-            bytes.limit(Math.min(limit, bytes.position() + WRITE_CHUNK));
             try {
-                return channel.write(bytes);
+                while (bytes.position() < limit) {
+                    bytes.limit(Math.min(limit, bytes.position() + WRITE_CHUNK));
+                    if (channel.write(bytes) == 0) {
+                        return false;
+                    }
+                }
+                return true;
             } finally {
                 bytes.limit(limit);
             }

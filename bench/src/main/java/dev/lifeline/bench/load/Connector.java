@@ -188,6 +188,11 @@ public final class Connector {
                     + "\r\nSec-WebSocket-Version: 13\r\n"
                     + (target.deflate() ? "Sec-WebSocket-Extensions: " + DEFLATE_OFFER + "\r\n" : "")
                     + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            return writeRequest();
+        }
+
+        /** Writes what TCP takes of the request; returns the interest set to wait for next. */
+        private int writeRequest() throws IOException {
             channel.write(request);
             return request.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ;
         }
@@ -200,10 +205,7 @@ public final class Connector {
                 return false;
             }
             if (request.hasRemaining()) {
-                channel.write(request);
-                if (!request.hasRemaining()) {
-                    k.interestOps(SelectionKey.OP_READ);
-                }
+                k.interestOps(writeRequest());
                 return false;
             }
             if (channel.read(response) < 0) {
