@@ -48,6 +48,7 @@ final class Relay implements WebSocketServer.Handler {
         switch (control) {
             case ControlMessage.Ping ping -> reply(ws, Message.text(ping.pong()));
             case ControlMessage.Drop drop -> ws.abort();
+            case ControlMessage.Close close -> close.apply(ws);
             case null -> {
                 if (mode == Mode.CHAT) {
                     log.sent(server.join().broadcast(message));

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The handler of {@code lifeline serve --reliable}: once per reliable session (across its reconnects), echoes each
  * message to its sender or, in chat mode, publishes it to every session; each is acknowledged, resent after a
  * reconnect if need be, and handled once. Answers the {@link ControlMessage}s itself: a ping with a pong to the
- * sender alone, a drop by dropping the session's current connection (the session stays, and the client resumes it).
+ * sender alone, a drop by dropping the session's current connection (the session stays, and the client resumes it),
+ * a close by closing the current connection with the code asked for (the client decides whether to resume).
  */
 final class ReliableRelay implements ReliableServer.Handler {
     /** The one topic every session subscribes to in chat mode. */
@@ -62,6 +63,7 @@ final class ReliableRelay implements ReliableServer.Handler {
         switch (control) {
             case ControlMessage.Ping ping -> reply(session, Message.text(ping.pong()));
             case ControlMessage.Drop drop -> session.connection().ifPresent(WebSocket::abort);
+            case ControlMessage.Close close -> session.connection().ifPresent(close::apply);
             case null -> {
                 if (mode == Mode.CHAT) {
                     log.sent(hub.publish(CHAT, message).size());

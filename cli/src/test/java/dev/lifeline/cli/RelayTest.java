@@ -8,6 +8,7 @@ import dev.lifeline.WebSocketClient;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
+import dev.lifeline.protocol.State;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -97,6 +98,33 @@ class RelayTest {
             assertThat(status.code()).isEqualTo(CloseCode.ABNORMAL_CLOSURE);
         }
         Eventually.contains(Eventually.text(logged), "no close frame received or sent");
+    }
+
+    @Test
+    void aCloseControlMessageClosesTheSendersConnectionFirstWithTheCodeAndReasonAsked() throws Exception {
+        start(Mode.CHAT);
+        try (WebSocket asker = connect(); WebSocket other = connect()) {
+            Eventually.contains(Eventually.text(logged), "(2 open)");
+            asker.send("{\"lifeline\":\"close\",\"code\":4000,\"reason\":\"as asked\",\"delay\":200}");
+
+            CloseStatus status = asker.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(status).isEqualTo(CloseStatus.of(4000, "as asked"));
+            assertThat(asker.closedException().orElseThrow().getMessage())
+                    .isEqualTo("received 4000 (private use) \"as asked\"; then sent 4000 (private use)");
+            assertThat(other.state()).isEqualTo(State.OPEN);
+        }
+        Eventually.contains(Eventually.text(logged), "sent 4000 (private use) \"as asked\"; then received 4000");
+    }
+
+    @Test
+    void aCloseControlMessageWithACodeThatMayNotBeSentClosesWith1008SayingWhy() throws Exception {
+        start(Mode.ECHO);
+        try (WebSocket ws = connect()) {
+            ws.send("{\"lifeline\":\"close\",\"code\":1005}");
+
+            assertThat(ws.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(CloseStatus.of(1008,
+                    "close code 1005 may not be sent in a Close frame (RFC 6455 §7.4)"));
+        }
     }
 
     @Test
