@@ -15,8 +15,9 @@ import java.util.function.IntSupplier;
 
 /**
  * The plain HTTP side of {@code lifeline serve}, as its {@code processRequest} hook: the demo page and its assets
- * (shipped in the jar, the reliable client {@code reliable.js} among them), {@code /healthz}, 404 and 405 for the
- * rest. A WebSocket handshake for {@code /} goes on to the WebSocket server; one for any other path is answered 404.
+ * (shipped in the jar, the reliable client {@code reliable.js} and the reconnect policy {@code reconnect.js} among
+ * them), {@code /healthz}, 404 and 405 for the rest. A WebSocket handshake for {@code /} goes on to the WebSocket
+ * server; one for any other path is answered 404.
  */
 final class StaticPages implements WebSocketServer.RequestProcessor {
     /** The one WebSocket endpoint. */
@@ -47,7 +48,8 @@ final class StaticPages implements WebSocketServer.RequestProcessor {
                 "/index.html", page,
                 "/demo.css", new Asset("text/css; charset=utf-8", resource("demo.css")),
                 "/demo.js", new Asset("text/javascript; charset=utf-8", resource("demo.js")),
-                "/reliable.js", new Asset("text/javascript; charset=utf-8", resource("reliable.js")));
+                "/reliable.js", new Asset("text/javascript; charset=utf-8", resource("reliable.js")),
+                "/reconnect.js", new Asset("text/javascript; charset=utf-8", resource("reconnect.js")));
     }
 
     @Override

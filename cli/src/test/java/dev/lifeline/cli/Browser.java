@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -18,6 +20,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -66,6 +69,21 @@ final class Browser implements BeforeAllCallback, AfterAllCallback {
     /** Types {@code text} into the message field and presses Enter. */
     void send(String text) {
         driver.findElement(By.id("message")).sendKeys(text, Keys.ENTER);
+    }
+
+    /** Clicks the element with this id. */
+    void click(String id) {
+        driver.findElement(By.id(id)).click();
+    }
+
+    /** The text of each element that matches {@code css}, in document order. */
+    List<String> texts(String css) {
+        return driver.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+    }
+
+    /** Waits until the log has a line of this kind ({@code event}, {@code sent}, {@code error}...) matching. */
+    String awaitLogLine(String kind, Predicate<String> line) {
+        return await(d -> texts("#log ." + kind + " .text").stream().filter(line).findFirst().orElse(null));
     }
 
     void awaitText(By element, String text) {

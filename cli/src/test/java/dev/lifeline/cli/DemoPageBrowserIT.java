@@ -13,8 +13,9 @@ import org.openqa.selenium.WindowType;
 
 /**
  * The demo page in a real browser: Debian's headless Chromium, driven through chromium-driver, against
- * {@code lifeline serve} run from the packaged jar. The page must show the connection's state as it changes, the
- * messages, a round-trip time, and how the connection closed, whoever closed it.
+ * {@code lifeline serve} run from the packaged jar. The page must show the connection's state as it changes (in
+ * its header too), the messages and in chat mode who sent each, a round-trip time while it is open, and how the
+ * connection closed, whoever closed it. {@link DemoPageClosesBrowserIT} tells the closes in detail.
  */
 @Timeout(120)
 class DemoPageBrowserIT {
@@ -38,6 +39,9 @@ class DemoPageBrowserIT {
     void thePageShowsOpenTheEchoTheLatencyAndTheCloseCodeWhenTheServerCloses() throws Exception {
         browser.awaitText(By.id("state"), "OPEN");
         assertThat(browser.driver().findElement(By.id("mode")).getText()).isEqualTo("chat mode");
+        assertThat(browser.driver().findElement(By.id("header-state")).getText()).isEqualTo("OPEN");
+        assertThat(browser.driver().findElement(By.id("where")).getText()).isEqualTo("connected to");
+        assertThat(browser.driver().getTitle()).isEqualTo("Lifeline demo · OPEN");
 
         // the browser offered permessage-deflate and the server accepted it: the echo below went compressed
         browser.await(d -> d.findElements(By.cssSelector("#log .event .text")).stream()
@@ -50,7 +54,11 @@ class DemoPageBrowserIT {
         server.terminate(); // the server closes every connection with 1001
 
         browser.awaitText(By.id("state"), "CLOSED");
-        browser.awaitText(By.id("close-info"), "1001 (going away) \"server shutting down\"");
+        browser.awaitText(By.id("close-info"), "1001 (going away) \"server shutting down\"; the server closed first");
+        assertThat(browser.driver().findElement(By.id("latency")).getText()).isEqualTo("–");
+        assertThat(browser.driver().findElement(By.id("header-state")).getText()).isEqualTo("CLOSED");
+        assertThat(browser.driver().findElement(By.id("where")).getText()).isEqualTo("disconnected from");
+        assertThat(browser.driver().getTitle()).isEqualTo("Lifeline demo · CLOSED");
         browser.screenshot("demo-page-closed.png");
     }
 
@@ -83,9 +91,15 @@ class DemoPageBrowserIT {
         String second = driver.getWindowHandle();
         try {
             browser.send("hello from tab 2");
+            browser.awaitText(By.cssSelector("#log .received .text"), "hello from tab 2");
+            assertThat(browser.texts("#log .received .from")).containsExactly("you");
             driver.switchTo().window(first);
 
             browser.awaitText(By.cssSelector("#log .received .text"), "hello from tab 2");
+            assertThat(browser.texts("#log .received .from")).containsExactly("another client");
+            browser.send("hello from tab 1");
+            browser.await(d -> browser.texts("#log .received .from").size() == 2);
+            assertThat(browser.texts("#log .received .from")).containsExactly("another client", "you");
         } finally {
             driver.switchTo().window(second).close();
             driver.switchTo().window(first);

@@ -50,7 +50,12 @@ final class LifelineProcess implements AutoCloseable {
 
     /** {@code lifeline serve ARGS --port 0}, once it prints its URL. */
     static LifelineProcess serve(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("serve", "--port", "0"));
+        return serveOn(0, args);
+    }
+
+    /** {@code lifeline serve ARGS --port PORT}, once it prints its URL. */
+    static LifelineProcess serveOn(int port, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("serve", "--port", Integer.toString(port)));
         command.addAll(List.of(args));
         LifelineProcess server = start(command.toArray(String[]::new));
         Eventually.contains(server::stdout, "listening on ");

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebElement;
 
 /**
  * The demo page served by {@code lifeline serve --reliable}, in headless Chromium: its JavaScript client
@@ -76,16 +75,16 @@ class ReliableDemoPageBrowserIT {
         browser.await(d -> d.findElements(By.cssSelector("#log .sent.acked")).size() == 3);
         browser.screenshot("demo-page-reliable-resumed.png");
 
-        assertThat(texts("#log .sent .text")).containsExactly("before the drop",
+        assertThat(browser.texts("#log .sent .text")).containsExactly("before the drop",
                 "typed while away 1 (queued until the session is back)",
                 "typed while away 2 (queued until the session is back)");
-        assertThat(texts("#log .event .text")).filteredOn(t -> t.startsWith("session"))
+        assertThat(browser.texts("#log .event .text")).filteredOn(t -> t.startsWith("session"))
                 .satisfiesExactly(
                         t -> assertThat(t).startsWith("session is RECONNECTING: connection lost with 1006"),
                         t -> assertThat(t).isEqualTo("session RESUMED"));
         assertThat(relayedByTheServer()).containsExactly("before the drop", "typed while away 1",
                 "typed while away 2");
-        assertThat(texts("#log .received .text")).containsExactly("before the drop", "typed while away 1",
+        assertThat(browser.texts("#log .received .text")).containsExactly("before the drop", "typed while away 1",
                 "typed while away 2");
     }
 
@@ -119,11 +118,7 @@ class ReliableDemoPageBrowserIT {
 
     /** Waits until the page shows each of these echoes. */
     private void awaitEchoes(String... echoes) {
-        browser.await(d -> texts("#log .received .text").containsAll(List.of(echoes)));
-    }
-
-    private List<String> texts(String selector) {
-        return browser.driver().findElements(By.cssSelector(selector)).stream().map(WebElement::getText).toList();
+        browser.await(d -> browser.texts("#log .received .text").containsAll(List.of(echoes)));
     }
 
     /** What the observer received: each message the server received from the page, as it relayed it. */

@@ -31,6 +31,8 @@ class StaticPagesTest {
         assertThat(get("/demo.css").headers().first("Content-Type")).hasValue("text/css; charset=utf-8");
         assertThat(get("/demo.js").headers().first("Content-Type")).hasValue("text/javascript; charset=utf-8");
         assertThat(get("/demo.js").bodyText()).contains("new WebSocket(");
+        assertThat(get("/reconnect.js").headers().first("Content-Type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(get("/reconnect.js").bodyText()).contains("export function decide(");
     }
 
     @Test
