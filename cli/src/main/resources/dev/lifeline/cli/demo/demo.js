@@ -411,7 +411,7 @@ $('close-request').addEventListener('submit', (event) => {
   const delay = Math.round(Number($('close-delay').value) * 1000);
   control({ lifeline: 'close', code, reason, delay });
   clearInterval(pingTimer); // nothing more from the page until the server closes
-  log('event', `asked the server to close with ${status(code, reason)} in ${seconds(delay)};`
+  log('event', `asked the server to close with ${status(code, reason)} ${delay ? `in ${seconds(delay)}` : 'now'};`
     + ' the page now sends nothing');
 });
 
