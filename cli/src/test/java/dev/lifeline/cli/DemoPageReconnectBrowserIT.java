@@ -74,7 +74,8 @@ class DemoPageReconnectBrowserIT {
         assertThat(scheduled).matches(SCHEDULED).endsWith(", a random delay in [0 s, 5 s)");
         assertThat(delayOf(scheduled, 1)).isBetween(0.0, 5.0);
         assertThat(browser.awaitLogLine("error", t -> true)).isEqualTo("not sent: the client is RECONNECTING: a"
-                + " Lifeline reconnecting client's send() throws at once rather than lose the message");
+                + " Lifeline ReconnectingWebSocket's send() throws ReconnectingException at once rather than lose the"
+                + " message");
         browser.screenshot("demo-page-reconnecting.png");
 
         browser.awaitLogLine("event", t -> t.startsWith("connection is OPEN again after 1 attempt"));

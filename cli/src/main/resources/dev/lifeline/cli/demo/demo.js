@@ -289,8 +289,8 @@ function showRetry() {
 function refusal(state) {
   if (state === 'CONNECTING') return 'the connection is still CONNECTING (a Lifeline client\'s connect() returns once'
     + ' it is OPEN)';
-  if (state === 'RECONNECTING') return 'the client is RECONNECTING: a Lifeline reconnecting client\'s send() throws'
-    + ' at once rather than lose the message';
+  if (state === 'RECONNECTING') return 'the client is RECONNECTING: a Lifeline ReconnectingWebSocket\'s send() throws'
+    + ' ReconnectingException at once rather than lose the message';
   if (conn && conn.opened) {
     const ended = conn.ended || ending(conn, { code: 1006, reason: '' });
     return `a Lifeline client's send() would throw ${ended.exception}: ${ended.frames}`;

@@ -1,6 +1,6 @@
-// The Java clients' reconnect policy, in JavaScript, for the demo page's plain mode. It mirrors
-// dev.lifeline.reliable.Backoff (its DEFAULT numbers and its delay()) and dev.lifeline.reliable.ReconnectPolicy
-// (standard() and isRetryable()): change them together. DemoPageReconnectBrowserIT runs both side by side.
+// The Java clients' reconnect policy, in JavaScript, for the demo page's plain mode. It mirrors the Java classes
+// Backoff (its DEFAULT numbers and its delay()) and ReconnectPolicy (standard() and isRetryable()): change them
+// together. DemoPageReconnectBrowserIT runs both side by side.
 //
 // What a browser cannot mirror: it does not see the HTTP status of a refused handshake (a 4xx, which the Java
 // client gives up on, looks like a network error: the socket closes with 1006 before it opens), nor Retry-After;
