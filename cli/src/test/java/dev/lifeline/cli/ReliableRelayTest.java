@@ -111,6 +111,22 @@ class ReliableRelayTest {
     }
 
     @Test
+    void aCloseClosesTheConnectionWithTheCodeAskedAndTheClientResumesOrGivesUpAsItsPolicySays() throws Exception {
+        start(Mode.ECHO);
+        ReliableClient client = connect();
+
+        client.send("{\"lifeline\":\"close\",\"code\":1001}").get(5, TimeUnit.SECONDS); // worth retrying
+        Eventually.contains(() -> outcomes.stream().map(o -> o.kind().name()).toList().toString(), "RESUMED");
+        client.send("{\"lifeline\":\"close\",\"code\":4000,\"reason\":\"bye\"}"); // not worth retrying
+
+        var reason = client.closed().get(5, TimeUnit.SECONDS);
+        assertThat(reason.kind().name()).isEqualTo("GAVE_UP");
+        assertThat(reason.detail()).startsWith("disconnected: 4000 (private use) \"bye\" (received)");
+        assertThat(outcomes).extracting(SessionOutcome::kind)
+                .containsExactly(SessionOutcome.Kind.NEW, SessionOutcome.Kind.RESUMED);
+    }
+
+    @Test
     void aPingIsAnsweredToTheSenderWithAPong() throws Exception {
         start(Mode.CHAT);
         ReliableClient client = connect();
