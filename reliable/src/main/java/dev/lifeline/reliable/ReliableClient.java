@@ -1,22 +1,22 @@
 package dev.lifeline.reliable;
 
+import dev.lifeline.Failure;
 import dev.lifeline.Message;
+import dev.lifeline.ReconnectPolicy;
+import dev.lifeline.Reconnector;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketClient;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.ProtocolException;
-import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.Headers;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -72,13 +72,16 @@ public final class ReliableClient extends Endpoint {
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private volatile State state = State.CONNECTING;
     private volatile byte[] token;
-    /** Failures in a row since a connection last joined the session. Written on the client's thread only. */
-    private int failures;
+    /** Opens connections and counts failures; used on the client's thread only. */
+    private final Reconnector reconnector;
 
     private ReliableClient(Builder config) {
         super("rc" + IDS.incrementAndGet(), config.reliable);
         this.uri = config.uri;
         this.config = config;
+        Headers fixed = config.headers.build();
+        this.reconnector = new Reconnector(uri, config.policy, config.credentials,
+                fresh -> Reconnector.client(config.options, fixed, fresh, config.configure, Envelope.SUBPROTOCOL));
         this.thread = Thread.ofVirtual().name("lifeline-reliable-" + id).unstarted(this::run);
     }
 
@@ -143,23 +146,20 @@ public final class ReliableClient extends Endpoint {
             if (isEnded()) {
                 break;
             }
-            if (failure instanceof Failure.Disconnected d && d.byPeer()
-                    && d.code().equals(CloseCode.NORMAL_CLOSURE)) {
-                end(new CloseReason(CloseReason.Kind.CLOSED_BY_PEER, "the server closed the session",
-                        Optional.of(failure)));
-                break;
-            }
-            failures++;
-            ReconnectPolicy.Decision decision = config.policy.decide(failure, failures);
-            log(Level.DEBUG, failure + "; attempt " + failures + ": " + decision);
-            config.listener.connectionFailed(failure, decision);
-            switch (decision) {
-                case ReconnectPolicy.Decision.Stop stop -> end(new CloseReason(CloseReason.Kind.GAVE_UP,
-                        failure + " (" + stop.reason() + "; " + failures + (failures == 1 ? " attempt)" : " attempts)"),
-                        Optional.of(failure)));
-                case ReconnectPolicy.Decision.Retry retry -> {
-                    changeState(state == State.CONNECTING ? State.CONNECTING : State.RECONNECTING);
-                    awaitRetry(retry.delay());
+            switch (reconnector.next(failure)) {
+                case Reconnector.Next.ClosedByPeer peer -> end(new CloseReason(CloseReason.Kind.CLOSED_BY_PEER,
+                        "the server closed the session", Optional.of(failure)));
+                case Reconnector.Next.Decided decided -> {
+                    log(Level.DEBUG, failure + "; attempt " + decided.attempt() + ": " + decided.decision());
+                    config.listener.connectionFailed(failure, decided.decision());
+                    switch (decided.decision()) {
+                        case ReconnectPolicy.Decision.Stop stop -> end(new CloseReason(CloseReason.Kind.GAVE_UP,
+                                decided.detail(), Optional.of(failure)));
+                        case ReconnectPolicy.Decision.Retry retry -> {
+                            changeState(state == State.CONNECTING ? State.CONNECTING : State.RECONNECTING);
+                            awaitRetry(retry.delay());
+                        }
+                    }
                 }
             }
         }
@@ -173,19 +173,12 @@ public final class ReliableClient extends Endpoint {
      *         without a failure worth counting)
      */
     private Failure connectAndServe() {
-        Headers fresh;
-        try {
-            fresh = Objects.requireNonNull(config.credentials.get(), "the credentials hook returned null");
-        } catch (RuntimeException e) {
-            return new Failure.CredentialsFailed(e);
-        }
         WebSocket ws;
-        try {
-            ws = webSocketClient(fresh).open(uri);
-        } catch (HandshakeException e) {
-            return new Failure.Refused(e.status(), e.getMessage(), e.headers());
-        } catch (IOException e) {
-            return new Failure.Unreachable(e);
+        switch (reconnector.open(null)) {
+            case Reconnector.Attempt.Failed failed -> {
+                return failed.failure();
+            }
+            case Reconnector.Attempt.Opened opened -> ws = opened.ws();
         }
         if (!ws.subprotocol().equals(Optional.of(Envelope.SUBPROTOCOL))) {
             ws.close(CloseCode.PROTOCOL_ERROR, "subprotocol " + Envelope.SUBPROTOCOL + " required");
@@ -196,9 +189,9 @@ public final class ReliableClient extends Endpoint {
             join(ws);
         } catch (ProtocolException e) {
             Wire.refuse(ws, e);
-            return Wire.disconnected(ws.closedException().orElseThrow());
+            return Failure.Disconnected.of(ws.closedException().orElseThrow());
         } catch (ConnectionClosedException e) {
-            return Wire.disconnected(e);
+            return Failure.Disconnected.of(e);
         } catch (SessionClosedException e) {
             ws.close(CloseCode.NORMAL_CLOSURE, "session closed");
             return null;
@@ -209,8 +202,8 @@ public final class ReliableClient extends Endpoint {
         }
         Optional<ConnectionClosedException> end = read(ws);
         detach(ws);
-        return end.map(Wire::disconnected)
-                .orElseGet(() -> isEnded() ? null : Wire.disconnected(ws.closedException().orElseThrow()));
+        return end.map(Failure.Disconnected::of)
+                .orElseGet(() -> isEnded() ? null : Failure.Disconnected.of(ws.closedException().orElseThrow()));
     }
 
     /** The resume handshake: HELLO with our token and last received, WELCOME back, then attach. */
@@ -236,22 +229,9 @@ public final class ReliableClient extends Endpoint {
             attach(ws, 0, null);
             token = welcome.token();
         }
-        failures = 0;
+        reconnector.reset();
         changeState(State.OPEN);
         config.listener.sessionJoined(new SessionOutcome(welcome.outcome(), encodeToken(welcome.token()), lost));
-    }
-
-    private WebSocketClient webSocketClient(Headers fresh) {
-        WebSocketClient.Builder b = WebSocketClient.builder().options(config.options)
-                .subprotocols(Envelope.SUBPROTOCOL);
-        for (Map.Entry<String, String> h : config.headers.build()) {
-            b.header(h.getKey(), h.getValue());
-        }
-        for (Map.Entry<String, String> h : fresh) {
-            b.header(h.getKey(), h.getValue());
-        }
-        config.configure.accept(b);
-        return b.build();
     }
 
     private void awaitRetry(Duration delay) {
