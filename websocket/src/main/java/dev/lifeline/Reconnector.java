@@ -5,6 +5,7 @@ import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.Headers;
 import java.io.IOException;
 import java.net.URI;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -27,18 +28,24 @@ public final class Reconnector {
     /** Failures in a row since the last {@link #reset}. */
     private int failures;
 
-    /**
-     * @param uri where to connect
-     * @param policy decides after each failure
-     * @param credentials called before every attempt; its headers are added to that attempt's handshake
-     * @param clients the client for one attempt, given the credentials hook's headers
-     */
-    public Reconnector(URI uri, ReconnectPolicy policy, Supplier<Headers> credentials,
-            Function<Headers, WebSocketClient> clients) {
-        this.uri = Objects.requireNonNull(uri, "uri");
-        this.policy = Objects.requireNonNull(policy, "policy");
-        this.credentials = Objects.requireNonNull(credentials, "credentials");
-        this.clients = Objects.requireNonNull(clients, "clients");
+    private Reconnector(Settings<?> settings, String... subprotocols) {
+        this.uri = settings.uri;
+        this.policy = settings.policy;
+        this.credentials = settings.credentials;
+        Headers fixed = settings.headers.build();
+        WebSocketOptions options = settings.options;
+        Consumer<WebSocketClient.Builder> configure = settings.configure;
+        this.clients = fresh -> {
+            WebSocketClient.Builder b = WebSocketClient.builder().options(options).subprotocols(subprotocols);
+            for (var h : fixed) {
+                b.header(h.getKey(), h.getValue());
+            }
+            for (var h : fresh) {
+                b.header(h.getKey(), h.getValue());
+            }
+            configure.accept(b);
+            return b.build();
+        };
     }
 
     /** The outcome of one attempt: an open connection, or why there is none. */
@@ -108,19 +115,77 @@ public final class Reconnector {
     }
 
     /**
-     * A client for one attempt: {@code options}, the subprotocols, the fixed headers then the fresh ones, then
-     * whatever {@code configure} sets (TLS context, redirects...).
+     * What the builder of every reconnecting client offers ({@code ReconnectingWebSocket.Builder},
+     * {@code ReliableClient.Builder}): the connections' options, fixed headers, the credentials hook, the policy, and
+     * any other {@link WebSocketClient} setting. Not thread-safe; build once.
+     *
+     * @param <B> the builder's own type, returned by every setter
      */
-    public static WebSocketClient client(WebSocketOptions options, Headers fixed, Headers fresh,
-            Consumer<WebSocketClient.Builder> configure, String... subprotocols) {
-        WebSocketClient.Builder b = WebSocketClient.builder().options(options).subprotocols(subprotocols);
-        for (var h : fixed) {
-            b.header(h.getKey(), h.getValue());
+    public abstract static class Settings<B extends Settings<B>> {
+        private final URI uri;
+        private WebSocketOptions options = WebSocketOptions.DEFAULT;
+        private final Headers.Builder headers = Headers.builder();
+        private Supplier<Headers> credentials = Headers::empty;
+        private ReconnectPolicy policy = ReconnectPolicy.standard();
+        private Consumer<WebSocketClient.Builder> configure = b -> { };
+
+        /** @throws IllegalArgumentException if {@code uri} is not {@code ws://} or {@code wss://} */
+        protected Settings(URI uri) {
+            this.uri = Objects.requireNonNull(uri, "uri");
+            String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+            if (!scheme.equals("ws") && !scheme.equals("wss")) {
+                throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
+            }
         }
-        for (var h : fresh) {
-            b.header(h.getKey(), h.getValue());
+
+        /** This builder, as its own type. */
+        protected abstract B self();
+
+        /** Options of each connection: timeouts, keepalive, limits, compression ({@code withExtensions}). */
+        public B options(WebSocketOptions options) {
+            this.options = Objects.requireNonNull(options);
+            return self();
         }
-        configure.accept(b);
-        return b.build();
+
+        /** Adds a header to every opening handshake. */
+        public B header(String name, String value) {
+            headers.add(name, value);
+            return self();
+        }
+
+        /**
+         * Called before every connection attempt, on the client's thread; the headers it returns are added to that
+         * attempt's handshake (e.g. a freshly refreshed {@code Authorization}). If it throws, the policy hears
+         * {@link Failure.CredentialsFailed}.
+         */
+        public B credentials(Supplier<Headers> hook) {
+            this.credentials = Objects.requireNonNull(hook);
+            return self();
+        }
+
+        /** Decides after each failure whether and when to try again; {@link ReconnectPolicy#standard()} by default. */
+        public B reconnect(ReconnectPolicy policy) {
+            this.policy = Objects.requireNonNull(policy);
+            return self();
+        }
+
+        /** Any other setting of the underlying {@link WebSocketClient}: TLS context, redirects, user agent... */
+        public B configure(Consumer<WebSocketClient.Builder> configure) {
+            this.configure = Objects.requireNonNull(configure);
+            return self();
+        }
+
+        public URI uri() {
+            return uri;
+        }
+
+        public WebSocketOptions options() {
+            return options;
+        }
+
+        /** A reconnector with these settings that offers {@code subprotocols} on every handshake. */
+        public Reconnector reconnector(String... subprotocols) {
+            return new Reconnector(this, subprotocols);
+        }
     }
 }

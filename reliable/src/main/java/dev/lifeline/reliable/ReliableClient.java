@@ -5,12 +5,9 @@ import dev.lifeline.Message;
 import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.Reconnector;
 import dev.lifeline.WebSocket;
-import dev.lifeline.WebSocketClient;
-import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.ProtocolException;
-import dev.lifeline.protocol.handshake.Headers;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
@@ -22,8 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * A client session that survives its connections: it connects, and whenever the connection is lost it reconnects
@@ -77,11 +72,9 @@ public final class ReliableClient extends Endpoint {
 
     private ReliableClient(Builder config) {
         super("rc" + IDS.incrementAndGet(), config.reliable);
-        this.uri = config.uri;
+        this.uri = config.uri();
         this.config = config;
-        Headers fixed = config.headers.build();
-        this.reconnector = new Reconnector(uri, config.policy, config.credentials,
-                fresh -> Reconnector.client(config.options, fixed, fresh, config.configure, Envelope.SUBPROTOCOL));
+        this.reconnector = config.reconnector(Envelope.SUBPROTOCOL);
         this.thread = Thread.ofVirtual().name("lifeline-reliable-" + id).unstarted(this::run);
     }
 
@@ -125,7 +118,7 @@ public final class ReliableClient extends Endpoint {
         closeGracefully();
         closeRequested.countDown();
         try {
-            thread.join(config.options.openTimeout().plus(config.options.closeTimeout()).plusSeconds(1));
+            thread.join(config.options().openTimeout().plus(config.options().closeTimeout()).plusSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -210,7 +203,7 @@ public final class ReliableClient extends Endpoint {
     private void join(WebSocket ws) {
         byte[] ours = token;
         ws.send(new Envelope.Hello(ours == null ? 0 : lastReceived(), ours == null ? new byte[0] : ours).encode());
-        Envelope reply = Wire.readHandshake(ws, config.options.openTimeout());
+        Envelope reply = Wire.readHandshake(ws, config.options().openTimeout());
         if (!(reply instanceof Envelope.Welcome welcome)) {
             throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "expected WELCOME, received " + reply);
         }
@@ -258,28 +251,21 @@ public final class ReliableClient extends Endpoint {
         return "ReliableClient[" + id + " " + uri + " " + state() + "]";
     }
 
-    /** Options of a {@link ReliableClient}. */
-    public static final class Builder {
-        private final URI uri;
-        private WebSocketOptions options = WebSocketOptions.DEFAULT;
+    /**
+     * Options of a {@link ReliableClient}: those every reconnecting client has ({@link Reconnector.Settings}: the
+     * connections' options, headers, the credentials hook, the reconnect policy, TLS and other client settings),
+     * the session's bounds, and a listener.
+     */
+    public static final class Builder extends Reconnector.Settings<Builder> {
         private ReliableOptions reliable = ReliableOptions.DEFAULT;
-        private final Headers.Builder headers = Headers.builder();
-        private Supplier<Headers> credentials = Headers::empty;
-        private ReconnectPolicy policy = ReconnectPolicy.standard();
         private Listener listener = new Listener() { };
-        private Consumer<WebSocketClient.Builder> configure = b -> { };
 
         private Builder(URI uri) {
-            this.uri = Objects.requireNonNull(uri, "uri");
-            String scheme = String.valueOf(uri.getScheme()).toLowerCase(java.util.Locale.ROOT);
-            if (!scheme.equals("ws") && !scheme.equals("wss")) {
-                throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
-            }
+            super(uri);
         }
 
-        /** Options of each connection (timeouts, keepalive, limits). */
-        public Builder options(WebSocketOptions options) {
-            this.options = Objects.requireNonNull(options);
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -289,36 +275,8 @@ public final class ReliableClient extends Endpoint {
             return this;
         }
 
-        /** Adds a header to every opening handshake. */
-        public Builder header(String name, String value) {
-            headers.add(name, value);
-            return this;
-        }
-
-        /**
-         * Called before every connection attempt, on the client's thread; the headers it returns are added to that
-         * attempt's handshake (e.g. a freshly refreshed {@code Authorization}). If it throws, the policy hears
-         * {@link Failure.CredentialsFailed}.
-         */
-        public Builder credentials(Supplier<Headers> hook) {
-            this.credentials = Objects.requireNonNull(hook);
-            return this;
-        }
-
-        /** Decides after each failure whether and when to try again; {@link ReconnectPolicy#standard()} by default. */
-        public Builder reconnect(ReconnectPolicy policy) {
-            this.policy = Objects.requireNonNull(policy);
-            return this;
-        }
-
         public Builder listener(Listener listener) {
             this.listener = Objects.requireNonNull(listener);
-            return this;
-        }
-
-        /** Any other setting of the underlying {@link WebSocketClient} (TLS context, redirects, user agent...). */
-        public Builder configure(Consumer<WebSocketClient.Builder> configure) {
-            this.configure = Objects.requireNonNull(configure);
             return this;
         }
 
