@@ -362,7 +362,7 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
                 case Reconnector.Next.Decided decided -> {
                     LOG.log(Level.DEBUG, () -> "[" + id + "] " + failure + "; attempt " + decided.attempt() + ": "
                             + decided.decision());
-                    config.listener.connectionFailed(failure, decided.decision());
+                    tell(() -> config.listener.connectionFailed(failure, decided.decision()));
                     switch (decided.decision()) {
                         case ReconnectPolicy.Decision.Stop stop -> end = closing(CloseReason.Kind.GAVE_UP,
                                 decided.detail(), Optional.of(failure), stop);
@@ -472,6 +472,10 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
         if (state == State.CLOSED) {
             throw closedException();
         }
+        if (closeRequested.isDone()) {
+            throw ConnectionClosedException.of(Optional.empty(), Optional.empty(), false,
+                    new IOException(id + " is closing: close() was called"));
+        }
         Optional<ConnectionClosedException> cause = lost.or(() -> last == null ? Optional.empty()
                 : last.closedException());
         if (!queue.enabled()) {
@@ -529,7 +533,16 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
             lock.unlock();
         }
         LOG.log(Level.DEBUG, () -> "[" + id + "] = client is " + next);
-        config.listener.stateChanged(next, next == State.CLOSED ? Optional.of(reason) : Optional.empty());
+        tell(() -> config.listener.stateChanged(next, next == State.CLOSED ? Optional.of(reason) : Optional.empty()));
+    }
+
+    /** Runs a listener call; what it throws is logged, and the client goes on. */
+    private void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "[" + id + "] the listener threw", e);
+        }
     }
 
     @Override

@@ -96,13 +96,22 @@ public final class Reconnector {
         }
     }
 
-    /** Counts {@code failure} (unless the server closed with 1000) and asks the policy what to do. */
+    /**
+     * Counts {@code failure} (unless the server closed with 1000) and asks the policy what to do; a policy that
+     * throws (or answers null) stops the client.
+     */
     public Next next(Failure failure) {
         if (failure instanceof Failure.Disconnected d && d.byPeer() && d.code().equals(CloseCode.NORMAL_CLOSURE)) {
             return new Next.ClosedByPeer(d);
         }
         failures++;
-        return new Next.Decided(failure, failures, policy.decide(failure, failures));
+        ReconnectPolicy.Decision decision;
+        try {
+            decision = Objects.requireNonNull(policy.decide(failure, failures), "the policy decided null");
+        } catch (RuntimeException e) {
+            decision = ReconnectPolicy.stop("the policy threw " + e);
+        }
+        return new Next.Decided(failure, failures, decision);
     }
 
     /** A connection is up (for {@code ReliableClient}: it joined the session): failures are counted from zero. */

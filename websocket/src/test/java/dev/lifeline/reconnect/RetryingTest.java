@@ -153,4 +153,31 @@ class RetryingTest {
             assertThat(recorder.states).containsExactly(State.OPEN, State.CLOSED);
         }
     }
+
+    @Test
+    void aPolicyThatThrowsStopsTheClientWithTheReasonAndAListenerThatThrowsStopsNothing() throws Exception {
+        Recorder recorder = new Recorder();
+        ReconnectPolicy broken = (failure, attempt) -> {
+            throw new IllegalStateException("bug in the policy");
+        };
+        ReconnectingWebSocket ws = ReconnectingWebSocket.builder(
+                URI.create("ws://127.0.0.1:" + ReconnectingWebSocketTest.freePort() + "/"))
+                .reconnect(broken).listener(new ReconnectingWebSocket.Listener() {
+                    @Override
+                    public void connectionFailed(Failure failure, ReconnectPolicy.Decision decision) {
+                        recorder.connectionFailed(failure, decision);
+                        throw new IllegalStateException("bug in the listener");
+                    }
+
+                    @Override
+                    public void stateChanged(State state, Optional<CloseReason> reason) {
+                        recorder.stateChanged(state, reason);
+                    }
+                }).connect();
+        CloseReason reason = ws.closed().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(reason.kind()).isEqualTo(CloseReason.Kind.GAVE_UP);
+        assertThat(reason.decision()).get().extracting(ReconnectPolicy.Decision.Stop::reason).asString()
+                .startsWith("the policy threw java.lang.IllegalStateException: bug in the policy");
+        assertThat(recorder.states).containsExactly(State.CLOSED);
+    }
 }
