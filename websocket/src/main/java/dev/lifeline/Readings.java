@@ -4,10 +4,13 @@ import dev.lifeline.protocol.ConnectionClosedException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -85,6 +88,41 @@ final class Readings {
         } finally {
             receiver.set(null);
         }
+    }
+
+    /**
+     * The messages until no connection is left to read; then the loop ends quietly if {@code quiet} says so, and
+     * throws the {@link #end} exception otherwise.
+     */
+    Iterator<Message> iterator(BooleanSupplier quiet) {
+        return new Iterator<>() {
+            private Message next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    try {
+                        next = Readings.this.next(null).orElseThrow();
+                    } catch (ConnectionClosedException e) {
+                        if (quiet.getAsBoolean()) {
+                            return false;
+                        }
+                        throw e;
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public Message next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Message m = next;
+                next = null;
+                return m;
+            }
+        };
     }
 
     private void remove(WebSocket ws) {

@@ -1,7 +1,6 @@
 package dev.lifeline;
 
 import dev.lifeline.protocol.CloseCode;
-import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.InvalidStateException;
 import dev.lifeline.protocol.ReconnectingException;
@@ -13,11 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -186,12 +183,8 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
 
     /** The round-trip time of the last answered Ping on the latest connection; zero before any. */
     public Duration latency() {
-        lock.lock();
-        try {
-            return last == null ? Duration.ZERO : last.latency();
-        } finally {
-            lock.unlock();
-        }
+        WebSocket latest = last;
+        return latest == null ? Duration.ZERO : latest.latency();
     }
 
     /** Waits at most {@code timeout} for the client to be OPEN; false if it is not (yet, or any more). */
@@ -297,34 +290,10 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
      */
     @Override
     public Iterator<Message> iterator() {
-        return new Iterator<>() {
-            private Message next;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null) {
-                    try {
-                        next = receive();
-                    } catch (ConnectionClosedException e) {
-                        if (reason != null && reason.kind() != CloseReason.Kind.GAVE_UP) {
-                            return false;
-                        }
-                        throw e;
-                    }
-                }
-                return true;
-            }
-
-            @Override
-            public Message next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Message m = next;
-                next = null;
-                return m;
-            }
-        };
+        if (config.messages != null) {
+            throw new InvalidStateException("messages go to the listener given to messages(...)");
+        }
+        return readings.iterator(() -> reason != null && reason.kind() != CloseReason.Kind.GAVE_UP);
     }
 
     /**
@@ -385,7 +354,7 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
      * @return why it ended; null when the application closed the client
      */
     private Failure connectAndServe() {
-        Delivery delivery = config.messages == null ? null : new Delivery(config.messages);
+        GatedListener delivery = config.messages == null ? null : new GatedListener(config.messages, delivering);
         WebSocket ws;
         switch (reconnector.open(delivery)) {
             case Reconnector.Attempt.Failed failed -> {
@@ -404,7 +373,7 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
             }
         } finally {
             if (delivery != null) {
-                delivery.hookRan.countDown();
+                delivery.open();
             }
         }
         CompletableFuture.anyOf(ws.closed(), closeRequested).join();
@@ -548,32 +517,6 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
     @Override
     public String toString() {
         return "ReconnectingWebSocket[" + id + " " + config.uri() + " " + state() + "]";
-    }
-
-    /** The listener style's wrapper: a connection's messages go to the application's listener after its hook. */
-    private final class Delivery implements WebSocketListener {
-        private final WebSocketListener target;
-        private final CountDownLatch hookRan = new CountDownLatch(1);
-
-        Delivery(WebSocketListener target) {
-            this.target = target;
-        }
-
-        @Override
-        public void onMessage(WebSocket ws, Message message) throws Exception {
-            hookRan.await(); // the client's thread counts down once the hook and the queue are done, or failed
-            delivering.set(true);
-            try {
-                target.onMessage(ws, message);
-            } finally {
-                delivering.set(false);
-            }
-        }
-
-        @Override
-        public void onClose(WebSocket ws, CloseStatus status) {
-            target.onClose(ws, status);
-        }
     }
 
     /**

@@ -131,4 +131,18 @@ class ReconnectingClientSessionTest {
             assertThat(stderr()).contains("HTTP 403").contains("client is CLOSED: GAVE_UP");
         }
     }
+
+    @Test
+    void reconnectIsAnOptionOfConnectAndCannotBeCombinedWithReliable() {
+        ConnectCommand connect = (ConnectCommand) Main.commandLine()
+                .parseArgs("connect", "--reconnect", "ws://127.0.0.1:8765/").subcommand().commandSpec().userObject();
+        assertThat(connect.reconnect).isTrue();
+
+        java.io.StringWriter usage = new java.io.StringWriter();
+        picocli.CommandLine cli = Main.commandLine();
+        cli.setErr(new java.io.PrintWriter(usage, true));
+        assertThat(cli.execute("connect", "--reconnect", "--reliable", "ws://127.0.0.1:8765/"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(usage.toString()).contains("--reconnect cannot be used with --reliable");
+    }
 }
