@@ -11,6 +11,7 @@ import dev.lifeline.WebSocketServer;
 import dev.lifeline.protocol.extension.PerMessageDeflate;
 import dev.lifeline.protocol.handshake.Headers;
 import dev.lifeline.protocol.handshake.HttpRequest;
+import dev.lifeline.testing.ChaosProxy;
 import dev.lifeline.testing.TestTls;
 import java.net.URI;
 import java.time.Duration;
@@ -63,6 +64,31 @@ class ClientOptionsTest {
             assertThat(requests).extracting(r -> r.headers().first("Authorization"))
                     .as("the credentials hook ran before each attempt")
                     .containsExactly(Optional.of("Bearer 1"), Optional.of("Bearer 2"));
+        }
+    }
+
+    @Test
+    void aPeerThatFallsSilentIsFoundByKeepaliveAndTheConnectionReplaced() throws Exception {
+        WebSocketOptions quick = WebSocketOptions.DEFAULT.withKeepalive(Duration.ofMillis(100), Duration.ofMillis(200))
+                .withCloseTimeout(Duration.ofMillis(200)).withOpenTimeout(Duration.ofSeconds(2));
+        Recorder recorder = new Recorder();
+        try (WebSocketServer server = WebSocketServer.builder(ws -> {
+            for (Message m : ws) {
+                ws.send(m);
+            }
+        }).port(0).start();
+                ChaosProxy proxy = ChaosProxy.to(server.port());
+                ReconnectingWebSocket client = ReconnectingWebSocket.builder(proxy.uri("/")).options(quick)
+                        .reconnect(Recorder.QUICK).listener(recorder).connect()) {
+            recorder.awaitState(State.OPEN, 1);
+            proxy.stall(); // no FIN, no reset: the peer just goes quiet
+            recorder.awaitState(State.RECONNECTING, 1);
+            proxy.resume();
+            recorder.awaitState(State.OPEN, 2);
+            client.send("still here");
+            assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("still here"));
+            assertThat(recorder.failures.get(0)).as("our keepalive gave up: 1011 sent").hasToString(
+                    "disconnected: 1011 (internal error) \"keepalive ping timeout\" (sent)");
         }
     }
 
