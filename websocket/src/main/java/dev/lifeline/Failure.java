@@ -93,6 +93,11 @@ public sealed interface Failure {
             return status.code();
         }
 
+        /** The server closed first, with 1000: it meant to end the conversation. */
+        public boolean normalByPeer() {
+            return byPeer && status.code().equals(CloseCode.NORMAL_CLOSURE);
+        }
+
         @Override
         public String toString() {
             String who = status.code().equals(CloseCode.ABNORMAL_CLOSURE) ? "" : byPeer ? " (received)" : " (sent)";

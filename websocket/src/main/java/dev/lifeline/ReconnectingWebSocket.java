@@ -66,7 +66,7 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
      * @param kind what ended it
      * @param detail a human-readable explanation
      * @param failure the last failure, if a failure ended it
-     * @param decision for GAVE_UP: the policy's decision to stop
+     * @param decision the policy's decision to stop, unless the application closed the client
      * @param unsent messages queued while disconnected that were never sent
      */
     public record CloseReason(Kind kind, String detail, Optional<Failure> failure,
@@ -75,7 +75,10 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
         public enum Kind {
             /** The application called {@code close()}. */
             CLOSED,
-            /** The server closed a connection with 1000: it ended the conversation. */
+            /**
+             * The server closed a connection with 1000, and the policy did not retry it (the standard policy never
+             * does: the server ended the conversation).
+             */
             CLOSED_BY_PEER,
             /** The reconnect policy stopped trying. */
             GAVE_UP
@@ -325,27 +328,30 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
                 end = closing(CloseReason.Kind.CLOSED, "closed by the application", Optional.empty(), null);
                 continue;
             }
-            switch (reconnector.next(failure)) {
-                case Reconnector.Next.ClosedByPeer peer -> end = closing(CloseReason.Kind.CLOSED_BY_PEER,
-                        "the server closed the connection: " + peer.failure().status(), Optional.of(failure), null);
-                case Reconnector.Next.Decided decided -> {
-                    LOG.log(Level.DEBUG, () -> "[" + id + "] " + failure + "; attempt " + decided.attempt() + ": "
-                            + decided.decision());
-                    tell(() -> config.listener.connectionFailed(failure, decided.decision()));
-                    switch (decided.decision()) {
-                        case ReconnectPolicy.Decision.Stop stop -> end = closing(CloseReason.Kind.GAVE_UP,
-                                decided.detail(), Optional.of(failure), stop);
-                        case ReconnectPolicy.Decision.Retry retry -> {
-                            changeState(state == State.CONNECTING ? State.CONNECTING : State.RECONNECTING);
-                            awaitRetry(retry.delay());
-                        }
-                    }
+            Reconnector.Next.Decided decided = reconnector.decide(failure);
+            LOG.log(Level.DEBUG, () -> "[" + id + "] " + failure + "; attempt " + decided.attempt() + ": "
+                    + decided.decision());
+            tell(() -> config.listener.connectionFailed(failure, decided.decision()));
+            switch (decided.decision()) {
+                case ReconnectPolicy.Decision.Stop stop -> end = stopped(decided, stop);
+                case ReconnectPolicy.Decision.Retry retry -> {
+                    changeState(state == State.CONNECTING ? State.CONNECTING : State.RECONNECTING);
+                    awaitRetry(retry.delay());
                 }
             }
         }
         readings.end(this::closedException);
         changeState(State.CLOSED);
         closed.complete(end);
+    }
+
+    /** The end a Stop makes: CLOSED_BY_PEER after the server's 1000, GAVE_UP after anything else. */
+    private CloseReason stopped(Reconnector.Next.Decided decided, ReconnectPolicy.Decision.Stop stop) {
+        if (decided.failure() instanceof Failure.Disconnected d && d.normalByPeer()) {
+            return closing(CloseReason.Kind.CLOSED_BY_PEER, "the server closed the connection: " + d.status(),
+                    Optional.of(d), stop);
+        }
+        return closing(CloseReason.Kind.GAVE_UP, decided.detail(), Optional.of(decided.failure()), stop);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.lifeline;
 
-import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.Headers;
 import java.io.IOException;
@@ -14,8 +13,9 @@ import java.util.function.Supplier;
 /**
  * The steps of a reconnect loop, shared by {@link ReconnectingWebSocket} and the reliable layer's
  * {@code ReliableClient} so that both retry, back off and give up alike: run the credentials hook and open a
- * connection ({@link #open}), count failures in a row and ask the {@link ReconnectPolicy} ({@link #next}), start
- * counting again once a connection is up ({@link #reset}).
+ * connection ({@link #open}), count failures in a row and ask the {@link ReconnectPolicy} ({@link #decide}; for
+ * the reliable client {@link #next}, as a server's 1000 ends its session), start counting again once a connection
+ * is up ({@link #reset}).
  *
  * <p>Not thread-safe: one per client, used by that client's own thread only, which is where the credentials hook
  * and the policy run.
@@ -60,8 +60,8 @@ public final class Reconnector {
     /** What comes after a failure. */
     public sealed interface Next {
         /**
-         * The server closed the connection with 1000: it ended the conversation on purpose, and a client closes
-         * too (the policy is not asked, and nothing is counted).
+         * The server closed the connection with 1000: it ended the session on purpose, and the client closes too
+         * (the policy is not asked, and nothing is counted).
          */
         record ClosedByPeer(Failure.Disconnected failure) implements Next {
         }
@@ -97,13 +97,21 @@ public final class Reconnector {
     }
 
     /**
-     * Counts {@code failure} (unless the server closed with 1000) and asks the policy what to do; a policy that
-     * throws (or answers null) stops the client.
+     * What {@code ReliableClient} does after a failure: a Close with 1000 from the server ends the session
+     * ({@link Next.ClosedByPeer}, nothing counted); anything else goes to {@link #decide}.
      */
     public Next next(Failure failure) {
-        if (failure instanceof Failure.Disconnected d && d.byPeer() && d.code().equals(CloseCode.NORMAL_CLOSURE)) {
+        if (failure instanceof Failure.Disconnected d && d.normalByPeer()) {
             return new Next.ClosedByPeer(d);
         }
+        return decide(failure);
+    }
+
+    /**
+     * Counts {@code failure} and asks the policy what to do; a policy that throws (or answers null) stops the
+     * client.
+     */
+    public Next.Decided decide(Failure failure) {
         failures++;
         ReconnectPolicy.Decision decision;
         try {

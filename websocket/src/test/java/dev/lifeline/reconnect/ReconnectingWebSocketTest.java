@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeline.Message;
+import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.ReconnectingWebSocket;
 import dev.lifeline.ReconnectingWebSocket.CloseReason;
 import dev.lifeline.ReconnectingWebSocket.State;
@@ -203,7 +204,33 @@ class ReconnectingWebSocketTest {
             assertThat(all).containsExactly(Message.text("bye soon"));
             assertThat(ws.closed().get(5, TimeUnit.SECONDS).kind()).isEqualTo(CloseReason.Kind.CLOSED_BY_PEER);
             assertThat(recorder.states).containsExactly(State.OPEN, State.CLOSED);
-            assertThat(recorder.decisions).as("the policy is not asked").isEmpty();
+            assertThat(recorder.decisions).as("the standard policy does not retry 1000")
+                    .containsExactly(ReconnectPolicy.stop("not retryable"));
+        }
+    }
+
+    @Test
+    void aPolicyMayRetryAServersNormalClose() throws Exception {
+        Recorder recorder = new Recorder();
+        AtomicInteger connections = new AtomicInteger();
+        try (WebSocketServer server = WebSocketServer.builder(c -> {
+            c.send("session " + connections.incrementAndGet());
+            c.close(CloseCode.NORMAL_CLOSURE, "come back later");
+        }).port(0).start()) {
+            AtomicInteger closes = new AtomicInteger(); // attempt is 1 each time: every connection opened
+            ReconnectPolicy evenAfter1000 = (failure, attempt) -> closes.incrementAndGet() < 3
+                    ? ReconnectPolicy.retry(Duration.ZERO) : ReconnectPolicy.stop("3 times is enough");
+            ReconnectingWebSocket ws = client(server.port(), recorder).reconnect(evenAfter1000).connect();
+            List<String> all = new CopyOnWriteArrayList<>();
+            for (Message m : ws) {
+                all.add(((Message.Text) m).text());
+            }
+            assertThat(all).containsExactly("session 1", "session 2", "session 3");
+            CloseReason reason = ws.closed().get(5, TimeUnit.SECONDS);
+            assertThat(reason.kind()).isEqualTo(CloseReason.Kind.CLOSED_BY_PEER);
+            assertThat(reason.decision()).contains(new ReconnectPolicy.Decision.Stop("3 times is enough"));
+            assertThat(recorder.states).containsExactly(State.OPEN, State.RECONNECTING, State.OPEN,
+                    State.RECONNECTING, State.OPEN, State.CLOSED);
         }
     }
 }
