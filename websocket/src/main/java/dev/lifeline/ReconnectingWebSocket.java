@@ -453,11 +453,12 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
         }
         Optional<ConnectionClosedException> cause = lost.or(() -> last == null ? Optional.empty()
                 : last.closedException());
+        State now = state(); // RECONNECTING, not OPEN, when the connection held has just failed
         if (!queue.enabled()) {
-            throw reconnecting(state + "; nothing was sent", cause);
+            throw reconnecting(now + "; nothing was sent", cause);
         }
         if (!queue.offer(message)) {
-            throw reconnecting(state + " and the send queue is full ("
+            throw reconnecting(now + " and the send queue is full ("
                     + queue + "); nothing was sent or queued", cause);
         }
     }

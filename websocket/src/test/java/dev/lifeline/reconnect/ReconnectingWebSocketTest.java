@@ -151,6 +151,34 @@ class ReconnectingWebSocketTest {
     }
 
     @Test
+    void aSendOnceTheConnectionHasFailedIsQueuedForTheNextOne() throws Exception {
+        Recorder recorder = new Recorder();
+        try (WebSocketServer server = echoServer(0);
+                ReconnectingWebSocket ws = client(server.port(), recorder).queue(10, 1024).connect()) {
+            recorder.awaitState(State.OPEN, 1);
+            dropEveryConnection(server);
+            recorder.await(() -> ws.state() != State.OPEN, () -> "the drop to show in state()");
+            ws.send("after the drop"); // the client's thread may not have reacted yet: queued either way
+            assertThat(text(ws)).isEqualTo("2:after the drop");
+        }
+    }
+
+    @Test
+    void aSendOnceTheConnectionHasFailedThrowsByDefaultSayingItIsReconnecting() throws Exception {
+        Recorder recorder = new Recorder();
+        try (WebSocketServer server = echoServer(0);
+                ReconnectingWebSocket ws = client(server.port(), recorder)
+                        .reconnect((failure, attempt) -> ReconnectPolicy.retry(Duration.ofSeconds(30))).connect()) {
+            recorder.awaitState(State.OPEN, 1);
+            dropEveryConnection(server);
+            recorder.await(() -> ws.state() != State.OPEN, () -> "the drop to show in state()");
+            assertThatThrownBy(() -> ws.send("lost?")).isInstanceOf(ReconnectingException.class)
+                    .hasMessageContaining("is RECONNECTING; nothing was sent")
+                    .satisfies(e -> assertThat(((ReconnectingException) e).code().value()).isEqualTo(1006));
+        }
+    }
+
+    @Test
     void whatIsStillQueuedAtCloseIsListedInTheReason() throws Exception {
         Recorder recorder = new Recorder();
         ReconnectingWebSocket ws = client(freePort(), recorder).queue(10, 1024).connect();
