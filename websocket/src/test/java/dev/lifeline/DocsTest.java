@@ -40,7 +40,7 @@ class DocsTest {
     /** Surefire runs in the module's directory; the docs are the project's. */
     private static final Path DOCS = Path.of("..", "docs");
     private static final List<String> PAGES = List.of("getting-started.md", "topics/state-and-closing.md",
-            "topics/keepalive.md", "topics/limits-and-backpressure.md", "howto/tls.md");
+            "topics/keepalive.md", "topics/limits-and-backpressure.md", "howto/tls.md", "reconnecting.md");
     private static final Pattern JAVA_BLOCK = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL);
     private static final Pattern PUBLIC_CLASS = Pattern.compile("public class (\\w+)");
     private static final String IMPORTS = "import dev.lifeline.*; import dev.lifeline.protocol.*; import java.io.*; "

@@ -1,5 +1,6 @@
 package dev.lifeline.cli;
 
+import dev.lifeline.ReconnectingWebSocket;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketClient;
 import dev.lifeline.WebSocketOptions;
@@ -88,6 +89,12 @@ final class ConnectCommand implements Callable<Integer> {
                     + " they happen.")
     boolean reliable;
 
+    @Option(names = "--reconnect",
+            description = "Reconnect whenever the connection is lost, to any server (no acknowledgements: a message"
+                    + " in flight when it drops is lost). State changes (RECONNECTING, OPEN) print as they happen;"
+                    + " lines entered meanwhile are sent once reconnected. See docs/reconnecting.md.")
+    boolean reconnect;
+
     @Mixin
     ConnectionOptions connection;
 
@@ -96,6 +103,9 @@ final class ConnectCommand implements Callable<Integer> {
         WebSocketClient client = client();
         if (reliable && !subprotocols.isEmpty()) {
             throw usage("--subprotocol cannot be used with --reliable, which offers " + Envelope.SUBPROTOCOL);
+        }
+        if (reliable && reconnect) {
+            throw usage("--reconnect cannot be used with --reliable, which reconnects by itself");
         }
         boolean terminal = Terminal.interactive();
         PrintStream out = terminal ? System.out
@@ -110,6 +120,11 @@ final class ConnectCommand implements Callable<Integer> {
             ReliableClientSession session = new ReliableClientSession(uri, input, screen, linger);
             Runtime.getRuntime().addShutdownHook(new Thread(session::interrupt, "lifeline-interrupt"));
             return session.run(reliableClient());
+        }
+        if (reconnect) {
+            ReconnectingClientSession session = new ReconnectingClientSession(uri, input, screen, linger);
+            Runtime.getRuntime().addShutdownHook(new Thread(session::interrupt, "lifeline-interrupt"));
+            return session.run(ReconnectingWebSocket.builder(uri).options(options()).configure(this::configure));
         }
         WebSocket ws;
         try {

@@ -1,10 +1,10 @@
 package dev.lifeline.cli;
 
 import dev.lifeline.Message;
-import dev.lifeline.reliable.Backoff;
+import dev.lifeline.Backoff;
 import dev.lifeline.reliable.CloseReason;
-import dev.lifeline.reliable.Failure;
-import dev.lifeline.reliable.ReconnectPolicy;
+import dev.lifeline.Failure;
+import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.SessionClosedException;
 import dev.lifeline.reliable.SessionOutcome;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.WebSocketServer;
 import dev.lifeline.reliable.CloseReason;
-import dev.lifeline.reliable.Failure;
+import dev.lifeline.Failure;
 import dev.lifeline.reliable.ReliableClient;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;

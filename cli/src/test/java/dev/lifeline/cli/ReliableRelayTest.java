@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
 import dev.lifeline.WebSocketOptions;
-import dev.lifeline.reliable.Backoff;
-import dev.lifeline.reliable.ReconnectPolicy;
+import dev.lifeline.Backoff;
+import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.SessionOutcome;
 import java.io.ByteArrayOutputStream;

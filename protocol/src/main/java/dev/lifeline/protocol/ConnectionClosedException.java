@@ -18,7 +18,12 @@ public abstract sealed class ConnectionClosedException extends WebSocketExceptio
     private final boolean receivedThenSent;
 
     ConnectionClosedException(CloseStatus sent, CloseStatus received, boolean receivedThenSent, Throwable cause) {
-        super(describe(sent, received, receivedThenSent), cause);
+        this(describe(sent, received, receivedThenSent), sent, received, receivedThenSent, cause);
+    }
+
+    ConnectionClosedException(String message, CloseStatus sent, CloseStatus received, boolean receivedThenSent,
+            Throwable cause) {
+        super(message, cause);
         this.sent = sent;
         this.received = received;
         this.receivedThenSent = receivedThenSent;

@@ -1,5 +1,6 @@
 package dev.lifeline.reliable;
 
+import dev.lifeline.Failure;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,29 +1,24 @@
 package dev.lifeline.reliable;
 
+import dev.lifeline.Failure;
 import dev.lifeline.Message;
+import dev.lifeline.ReconnectPolicy;
+import dev.lifeline.Reconnector;
 import dev.lifeline.WebSocket;
-import dev.lifeline.WebSocketClient;
-import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.ProtocolException;
-import dev.lifeline.protocol.handshake.HandshakeException;
-import dev.lifeline.protocol.handshake.Headers;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * A client session that survives its connections: it connects, and whenever the connection is lost it reconnects
@@ -72,13 +67,14 @@ public final class ReliableClient extends Endpoint {
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private volatile State state = State.CONNECTING;
     private volatile byte[] token;
-    /** Failures in a row since a connection last joined the session. Written on the client's thread only. */
-    private int failures;
+    /** Opens connections and counts failures; used on the client's thread only. */
+    private final Reconnector reconnector;
 
     private ReliableClient(Builder config) {
         super("rc" + IDS.incrementAndGet(), config.reliable);
-        this.uri = config.uri;
+        this.uri = config.uri();
         this.config = config;
+        this.reconnector = config.reconnector(Envelope.SUBPROTOCOL);
         this.thread = Thread.ofVirtual().name("lifeline-reliable-" + id).unstarted(this::run);
     }
 
@@ -122,7 +118,7 @@ public final class ReliableClient extends Endpoint {
         closeGracefully();
         closeRequested.countDown();
         try {
-            thread.join(config.options.openTimeout().plus(config.options.closeTimeout()).plusSeconds(1));
+            thread.join(config.options().openTimeout().plus(config.options().closeTimeout()).plusSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -143,23 +139,20 @@ public final class ReliableClient extends Endpoint {
             if (isEnded()) {
                 break;
             }
-            if (failure instanceof Failure.Disconnected d && d.byPeer()
-                    && d.code().equals(CloseCode.NORMAL_CLOSURE)) {
-                end(new CloseReason(CloseReason.Kind.CLOSED_BY_PEER, "the server closed the session",
-                        Optional.of(failure)));
-                break;
-            }
-            failures++;
-            ReconnectPolicy.Decision decision = config.policy.decide(failure, failures);
-            log(Level.DEBUG, failure + "; attempt " + failures + ": " + decision);
-            config.listener.connectionFailed(failure, decision);
-            switch (decision) {
-                case ReconnectPolicy.Decision.Stop stop -> end(new CloseReason(CloseReason.Kind.GAVE_UP,
-                        failure + " (" + stop.reason() + "; " + failures + (failures == 1 ? " attempt)" : " attempts)"),
-                        Optional.of(failure)));
-                case ReconnectPolicy.Decision.Retry retry -> {
-                    changeState(state == State.CONNECTING ? State.CONNECTING : State.RECONNECTING);
-                    awaitRetry(retry.delay());
+            switch (reconnector.next(failure)) {
+                case Reconnector.Next.ClosedByPeer peer -> end(new CloseReason(CloseReason.Kind.CLOSED_BY_PEER,
+                        "the server closed the session", Optional.of(failure)));
+                case Reconnector.Next.Decided decided -> {
+                    log(Level.DEBUG, failure + "; attempt " + decided.attempt() + ": " + decided.decision());
+                    config.listener.connectionFailed(failure, decided.decision());
+                    switch (decided.decision()) {
+                        case ReconnectPolicy.Decision.Stop stop -> end(new CloseReason(CloseReason.Kind.GAVE_UP,
+                                decided.detail(), Optional.of(failure)));
+                        case ReconnectPolicy.Decision.Retry retry -> {
+                            changeState(state == State.CONNECTING ? State.CONNECTING : State.RECONNECTING);
+                            awaitRetry(retry.delay());
+                        }
+                    }
                 }
             }
         }
@@ -173,19 +166,12 @@ public final class ReliableClient extends Endpoint {
      *         without a failure worth counting)
      */
     private Failure connectAndServe() {
-        Headers fresh;
-        try {
-            fresh = Objects.requireNonNull(config.credentials.get(), "the credentials hook returned null");
-        } catch (RuntimeException e) {
-            return new Failure.CredentialsFailed(e);
-        }
         WebSocket ws;
-        try {
-            ws = webSocketClient(fresh).open(uri);
-        } catch (HandshakeException e) {
-            return new Failure.Refused(e.status(), e.getMessage(), e.headers());
-        } catch (IOException e) {
-            return new Failure.Unreachable(e);
+        switch (reconnector.open(null)) {
+            case Reconnector.Attempt.Failed failed -> {
+                return failed.failure();
+            }
+            case Reconnector.Attempt.Opened opened -> ws = opened.ws();
         }
         if (!ws.subprotocol().equals(Optional.of(Envelope.SUBPROTOCOL))) {
             ws.close(CloseCode.PROTOCOL_ERROR, "subprotocol " + Envelope.SUBPROTOCOL + " required");
@@ -196,9 +182,9 @@ public final class ReliableClient extends Endpoint {
             join(ws);
         } catch (ProtocolException e) {
             Wire.refuse(ws, e);
-            return Wire.disconnected(ws.closedException().orElseThrow());
+            return Failure.Disconnected.of(ws.closedException().orElseThrow());
         } catch (ConnectionClosedException e) {
-            return Wire.disconnected(e);
+            return Failure.Disconnected.of(e);
         } catch (SessionClosedException e) {
             ws.close(CloseCode.NORMAL_CLOSURE, "session closed");
             return null;
@@ -209,15 +195,15 @@ public final class ReliableClient extends Endpoint {
         }
         Optional<ConnectionClosedException> end = read(ws);
         detach(ws);
-        return end.map(Wire::disconnected)
-                .orElseGet(() -> isEnded() ? null : Wire.disconnected(ws.closedException().orElseThrow()));
+        return end.map(Failure.Disconnected::of)
+                .orElseGet(() -> isEnded() ? null : Failure.Disconnected.of(ws.closedException().orElseThrow()));
     }
 
     /** The resume handshake: HELLO with our token and last received, WELCOME back, then attach. */
     private void join(WebSocket ws) {
         byte[] ours = token;
         ws.send(new Envelope.Hello(ours == null ? 0 : lastReceived(), ours == null ? new byte[0] : ours).encode());
-        Envelope reply = Wire.readHandshake(ws, config.options.openTimeout());
+        Envelope reply = Wire.readHandshake(ws, config.options().openTimeout());
         if (!(reply instanceof Envelope.Welcome welcome)) {
             throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "expected WELCOME, received " + reply);
         }
@@ -236,22 +222,9 @@ public final class ReliableClient extends Endpoint {
             attach(ws, 0, null);
             token = welcome.token();
         }
-        failures = 0;
+        reconnector.reset();
         changeState(State.OPEN);
         config.listener.sessionJoined(new SessionOutcome(welcome.outcome(), encodeToken(welcome.token()), lost));
-    }
-
-    private WebSocketClient webSocketClient(Headers fresh) {
-        WebSocketClient.Builder b = WebSocketClient.builder().options(config.options)
-                .subprotocols(Envelope.SUBPROTOCOL);
-        for (Map.Entry<String, String> h : config.headers.build()) {
-            b.header(h.getKey(), h.getValue());
-        }
-        for (Map.Entry<String, String> h : fresh) {
-            b.header(h.getKey(), h.getValue());
-        }
-        config.configure.accept(b);
-        return b.build();
     }
 
     private void awaitRetry(Duration delay) {
@@ -278,28 +251,21 @@ public final class ReliableClient extends Endpoint {
         return "ReliableClient[" + id + " " + uri + " " + state() + "]";
     }
 
-    /** Options of a {@link ReliableClient}. */
-    public static final class Builder {
-        private final URI uri;
-        private WebSocketOptions options = WebSocketOptions.DEFAULT;
+    /**
+     * Options of a {@link ReliableClient}: those every reconnecting client has ({@link Reconnector.Settings}: the
+     * connections' options, headers, the credentials hook, the reconnect policy, TLS and other client settings),
+     * the session's bounds, and a listener.
+     */
+    public static final class Builder extends Reconnector.Settings<Builder> {
         private ReliableOptions reliable = ReliableOptions.DEFAULT;
-        private final Headers.Builder headers = Headers.builder();
-        private Supplier<Headers> credentials = Headers::empty;
-        private ReconnectPolicy policy = ReconnectPolicy.standard();
         private Listener listener = new Listener() { };
-        private Consumer<WebSocketClient.Builder> configure = b -> { };
 
         private Builder(URI uri) {
-            this.uri = Objects.requireNonNull(uri, "uri");
-            String scheme = String.valueOf(uri.getScheme()).toLowerCase(java.util.Locale.ROOT);
-            if (!scheme.equals("ws") && !scheme.equals("wss")) {
-                throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
-            }
+            super(uri);
         }
 
-        /** Options of each connection (timeouts, keepalive, limits). */
-        public Builder options(WebSocketOptions options) {
-            this.options = Objects.requireNonNull(options);
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -309,36 +275,8 @@ public final class ReliableClient extends Endpoint {
             return this;
         }
 
-        /** Adds a header to every opening handshake. */
-        public Builder header(String name, String value) {
-            headers.add(name, value);
-            return this;
-        }
-
-        /**
-         * Called before every connection attempt, on the client's thread; the headers it returns are added to that
-         * attempt's handshake (e.g. a freshly refreshed {@code Authorization}). If it throws, the policy hears
-         * {@link Failure.CredentialsFailed}.
-         */
-        public Builder credentials(Supplier<Headers> hook) {
-            this.credentials = Objects.requireNonNull(hook);
-            return this;
-        }
-
-        /** Decides after each failure whether and when to try again; {@link ReconnectPolicy#standard()} by default. */
-        public Builder reconnect(ReconnectPolicy policy) {
-            this.policy = Objects.requireNonNull(policy);
-            return this;
-        }
-
         public Builder listener(Listener listener) {
             this.listener = Objects.requireNonNull(listener);
-            return this;
-        }
-
-        /** Any other setting of the underlying {@link WebSocketClient} (TLS context, redirects, user agent...). */
-        public Builder configure(Consumer<WebSocketClient.Builder> configure) {
-            this.configure = Objects.requireNonNull(configure);
             return this;
         }
 

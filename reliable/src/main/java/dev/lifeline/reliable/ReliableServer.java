@@ -1,5 +1,6 @@
 package dev.lifeline.reliable;
 
+import dev.lifeline.Failure;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.WebSocketServer;
@@ -166,7 +167,7 @@ public final class ReliableServer implements AutoCloseable {
         if (!session.detach(ws)) {
             return; // another connection took over, or the session ended
         }
-        Optional<Failure.Disconnected> how = end.map(Wire::disconnected);
+        Optional<Failure.Disconnected> how = end.map(Failure.Disconnected::of);
         if (how.isPresent() && how.get().byPeer() && how.get().code().equals(CloseCode.NORMAL_CLOSURE)) {
             session.end(CloseReason.of(CloseReason.Kind.CLOSED_BY_PEER, "the client closed the session"));
         } else {

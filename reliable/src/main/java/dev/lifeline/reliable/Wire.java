@@ -44,17 +44,6 @@ final class Wire {
         ws.close(e.closeCode(), truncate(e.getMessage()));
     }
 
-    /**
-     * How a connection ended, as a failure: the Close frame of whoever closed first (the peer's, or ours: a
-     * keepalive timeout, a protocol violation), or 1006 when TCP dropped without either.
-     */
-    static Failure.Disconnected disconnected(ConnectionClosedException e) {
-        boolean peerFirst = e.received().isPresent() && (e.sent().isEmpty() || e.receivedThenSent());
-        CloseStatus status = peerFirst ? e.received().get()
-                : e.sent().orElse(new CloseStatus(CloseCode.ABNORMAL_CLOSURE, ""));
-        return new Failure.Disconnected(status, peerFirst, Optional.ofNullable(e.getCause()));
-    }
-
     /** A close reason that fits in a Close frame (RFC 6455 §5.5: 123 bytes of UTF-8). */
     static String truncate(String reason) {
         byte[] utf8 = reason.getBytes(StandardCharsets.UTF_8);

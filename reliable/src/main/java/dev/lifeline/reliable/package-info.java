@@ -5,7 +5,7 @@
  * <ul>
  *   <li>{@link dev.lifeline.reliable.Session} and {@link dev.lifeline.reliable.Envelope} are the pure logic and
  *       the wire format ({@code lifeline.reliable.v1}): no threads, no sockets, no clock.</li>
- *   <li>{@link dev.lifeline.reliable.ReliableClient} (reconnect loop, {@link dev.lifeline.reliable.ReconnectPolicy})
+ *   <li>{@link dev.lifeline.reliable.ReliableClient} (reconnect loop on {@link dev.lifeline.Reconnector})
  *       and {@link dev.lifeline.reliable.ReliableServer} ({@link dev.lifeline.reliable.SessionStore},
  *       {@link dev.lifeline.reliable.BroadcastHub}) wire sessions to connections and timers; both sides are
  *       {@link dev.lifeline.reliable.ReliableSession}s.</li>

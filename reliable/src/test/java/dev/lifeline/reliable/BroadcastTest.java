@@ -3,7 +3,9 @@ package dev.lifeline.reliable;
 import static dev.lifeline.reliable.Loopback.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.Failure;
 import dev.lifeline.Message;
+import dev.lifeline.ReconnectPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.lifeline.reliable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.Failure;
 import dev.lifeline.Message;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketServer;

@@ -3,6 +3,7 @@ package dev.lifeline.reliable;
 import static dev.lifeline.reliable.Loopback.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.Failure;
 import dev.lifeline.Message;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,9 @@
 package dev.lifeline.reliable;
 
+import dev.lifeline.Backoff;
+import dev.lifeline.Failure;
 import dev.lifeline.Message;
+import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.State;

@@ -4,7 +4,9 @@ import static dev.lifeline.reliable.Loopback.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeline.Failure;
 import dev.lifeline.Message;
+import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.handshake.Headers;
 import dev.lifeline.protocol.handshake.HttpResponse;

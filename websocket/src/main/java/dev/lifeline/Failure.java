@@ -1,7 +1,8 @@
-package dev.lifeline.reliable;
+package dev.lifeline;
 
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
+import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.handshake.Headers;
 import java.io.IOException;
 import java.time.Duration;
@@ -27,8 +28,8 @@ public sealed interface Failure {
     }
 
     /**
-     * The server answered the opening handshake with an HTTP status instead of 101, or did not agree to the
-     * {@value Envelope#SUBPROTOCOL} subprotocol ({@code status} 0: the response was not one we could use).
+     * The server answered the opening handshake with an HTTP status instead of 101, or did not agree to a
+     * subprotocol the client requires ({@code status} 0: the response was not one we could use).
      */
     record Refused(int status, String message, Headers headers) implements Failure {
         public Refused {
@@ -77,8 +78,24 @@ public sealed interface Failure {
             Objects.requireNonNull(cause, "cause");
         }
 
+        /**
+         * How a connection ended, as a failure: the Close frame of whoever closed first (the peer's, or ours: a
+         * keepalive timeout, a protocol violation), or 1006 when TCP dropped without either.
+         */
+        public static Disconnected of(ConnectionClosedException e) {
+            boolean peerFirst = e.received().isPresent() && (e.sent().isEmpty() || e.receivedThenSent());
+            CloseStatus status = peerFirst ? e.received().get()
+                    : e.sent().orElse(new CloseStatus(CloseCode.ABNORMAL_CLOSURE, ""));
+            return new Disconnected(status, peerFirst, Optional.ofNullable(e.getCause()));
+        }
+
         public CloseCode code() {
             return status.code();
+        }
+
+        /** The server closed first, with 1000: it meant to end the conversation. */
+        public boolean normalByPeer() {
+            return byPeer && status.code().equals(CloseCode.NORMAL_CLOSURE);
         }
 
         @Override

@@ -1,4 +1,4 @@
-package dev.lifeline.reliable;
+package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.lifeline.reliable;
+package dev.lifeline;
 
 import dev.lifeline.protocol.CloseCode;
 import java.time.Duration;
@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Decides, after each failure, whether a {@link ReliableClient} tries again and when. {@link #standard()} is the
- * default; wrap it to add rules:
+ * Decides, after each failure, whether a reconnecting client ({@link ReconnectingWebSocket}, or the reliable
+ * layer's {@code ReliableClient}) tries again and when. {@link #standard()} is the default; wrap it to add rules:
  *
  * <pre>{@code
  * ReconnectPolicy atMostTen = (failure, attempt) ->
@@ -26,7 +26,8 @@ public interface ReconnectPolicy {
 
     /**
      * @param failure what went wrong
-     * @param attempt how many failures in a row, counting this one, since the session was last joined (1, 2...)
+     * @param attempt how many failures in a row, counting this one, since a connection last opened (for
+     *        {@code ReliableClient}: since the session was last joined); 1, 2...
      */
     Decision decide(Failure failure, int attempt);
 
@@ -83,7 +84,7 @@ public interface ReconnectPolicy {
     /**
      * The standard classification: network errors, HTTP 429 and 5xx, and the {@link #RETRYABLE_CODES} are worth
      * retrying; other HTTP statuses (4xx: the request itself is wrong or not allowed), other close codes (1000:
-     * the server ended the session; 1002, 1003, 1007, 1008, 1009...: retrying would fail again) and a failing
+     * the server ended the conversation; 1002, 1003, 1007, 1008, 1009...: retrying would fail again) and a failing
      * credentials hook are not.
      */
     static boolean isRetryable(Failure failure) {

@@ -1,4 +1,4 @@
-package dev.lifeline.reliable;
+package dev.lifeline;
 
 import java.time.Duration;
 import java.util.Objects;
