@@ -3,10 +3,10 @@ package dev.lifeline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.lifeline.Backoff;
+import dev.lifeline.Failure;
+import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.protocol.CloseStatus;
-import dev.lifeline.reliable.Backoff;
-import dev.lifeline.reliable.Failure;
-import dev.lifeline.reliable.ReconnectPolicy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
