@@ -73,8 +73,11 @@ public final class WebSocketServer implements AutoCloseable {
 
     /**
      * Looks at every request before the WebSocket handshake, including plain HTTP requests that are no handshake at
-     * all: return a response to answer with it instead (a health check, a static page, 401 or 403), or empty to go
-     * on with the handshake (or, for a request that is not a valid handshake, with its 400 or 426 answer). Runs on
+     * all (HTTP/1.0 ones too): return a response to answer with it instead (a health check, a static page, 401 or
+     * 403), or empty to go on with the handshake (or, for a request that is not a valid handshake, with its 400 or
+     * 426 answer). A request that tries a handshake and gets it wrong ({@code Connection: Upgrade}, {@code Upgrade:
+     * websocket} or a {@code Sec-WebSocket-Key}, but not all that RFC 6455 §4.2.1 asks) does not come here: it is
+     * answered with what is wrong with it. Runs on
      * the connection's virtual thread; if it throws, the client gets 500. (Without one, the server's selecting
      * thread answers valid handshakes itself, which saves a thread start per connection.)
      */
@@ -245,7 +248,9 @@ public final class WebSocketServer implements AutoCloseable {
         }
         sockets.add(socket);
         handshaking.add(socket);
-        String id = Handshakes.nextId('s');
+        // Logs name a handshake by its peer; the id (s1, s2...) is drawn when it opens, so that plain HTTP requests
+        // (a page, a health probe) do not use up connection ids.
+        String id = Handshakes.peer(socket);
         boolean admitted = handshakeSlots.tryAcquire(); // here, so that slots go in the order of arrival
         if (admitted && config.sslContext == null) {
             await(socket, id);
@@ -494,12 +499,14 @@ public final class WebSocketServer implements AutoCloseable {
      */
     private Connection respond(Opening opening, String id, List<Event> events) throws IOException {
         ServerProtocol protocol = opening.protocol();
+        boolean failedHandshake = Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed;
         Optional<HttpResponse> answer = closing ? Optional.of(HttpResponse.of(503, "server shutting down"))
-                : protocol.request().flatMap(request -> processRequest(request, id));
+                : protocol.request().filter(request -> !(failedHandshake && attemptsHandshake(request)))
+                        .flatMap(request -> processRequest(request, id));
         if (Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed failed) {
             HttpResponse sent = answer.orElseGet(() -> protocol.response().orElseThrow());
-            log(Level.DEBUG, id, "answering " + sent.status() + " to a request that is not a valid handshake from "
-                    + opening.socket().getRemoteSocketAddress() + ": " + failed.cause().getMessage());
+            log(Level.DEBUG, id, "answering " + sent.status() + " to a request that is not a valid handshake: "
+                    + failed.cause().getMessage());
             answer(opening, id, sent);
             return null;
         }
@@ -518,6 +525,17 @@ public final class WebSocketServer implements AutoCloseable {
         }
         opening.writeOutbound();
         return open(opening, id, events);
+    }
+
+    /**
+     * Whether a request is meant as a WebSocket handshake, valid or not: it asks to upgrade to WebSocket or carries
+     * a key. A broken one is answered with what is wrong with it (400, 426), never with the application's page for
+     * that path, which would leave its client guessing.
+     */
+    private static boolean attemptsHandshake(HttpRequest request) {
+        Headers headers = request.headers();
+        return headers.containsToken("Connection", "Upgrade") || headers.containsToken("Upgrade", "websocket")
+                || headers.contains("Sec-WebSocket-Key");
     }
 
     /**
@@ -541,7 +559,7 @@ public final class WebSocketServer implements AutoCloseable {
         ServerProtocol protocol = opening.protocol();
         List<Event> all = new ArrayList<>(events);
         all.addAll(protocol.takeEvents());
-        return opening.open(id, config.options, protocol.offer().orElseThrow().request(),
+        return opening.open(Handshakes.nextId('s'), config.options, protocol.offer().orElseThrow().request(),
                 protocol.response().orElseThrow(), protocol.subprotocol(), all, forget);
     }
 
@@ -568,7 +586,7 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private void refuseBusy(Socket socket, String id) {
-        log(Level.INFO, id, "too many handshakes in progress; answering 503 to " + socket.getRemoteSocketAddress());
+        log(Level.INFO, id, "too many handshakes in progress; answering 503");
         answer(Opening.blocking(socket, socket, null), id,
                 new HandshakeException(503, "too many handshakes in progress; try again").toResponse());
     }
@@ -581,6 +599,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     private void run(Connection connection) {
         connections.add(connection);
+        Thread.currentThread().setName("lifeline-conn-" + connection.id()); // it was named after the peer
         if (config.listener != null) {
             if (closing || config.sslContext != null) {
                 connection.start(config.listener); // from now on its reader calls the listener
