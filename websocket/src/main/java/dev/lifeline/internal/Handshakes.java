@@ -40,9 +40,13 @@ public final class Handshakes {
      * leading {@code /}): what the server's logs call a handshake before it is a connection with an id.
      */
     public static String peer(Socket socket) {
-        InetAddress address = socket.getInetAddress();
+        return address(socket.getInetAddress(), socket.getPort());
+    }
+
+    /** {@link #peer} for a socket address: {@code 127.0.0.1:40312}, where its toString() says /127.0.0.1:40312. */
+    static String address(InetAddress address, int port) {
         String host = address == null ? "?" : address.getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + socket.getPort();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
     /**
