@@ -108,6 +108,8 @@ public final class WebSocketServer implements AutoCloseable {
     /** Counted down by {@link #close}: no more accepts. */
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final String tag;
+    /** Runs {@link #close()} when the JVM shuts down, with {@link Builder#closeOnShutdown()}; else null. */
+    private final Thread shutdownHook;
     private volatile boolean closing;
 
     private WebSocketServer(Builder config) throws IOException {
@@ -125,6 +127,10 @@ public final class WebSocketServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             serverSocket.close();
             throw e;
+        }
+        this.shutdownHook = config.closeOnShutdown ? new Thread(this::close, "lifeline-shutdown") : null;
+        if (shutdownHook != null) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
         LOG.log(Level.DEBUG, tag + "listening");
     }
@@ -198,6 +204,13 @@ public final class WebSocketServer implements AutoCloseable {
     public void close(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         closing = true;
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs this close too
+            }
+        }
         try {
             listening.close();
         } catch (IOException e) {
@@ -669,6 +682,7 @@ public final class WebSocketServer implements AutoCloseable {
         private List<String> subprotocols = List.of();
         private SSLContext sslContext;
         private int maxHandshakes = 256;
+        private boolean closeOnShutdown;
 
         private Builder(Handler handler, WebSocketListener listener) {
             this.handler = handler;
@@ -727,6 +741,15 @@ public final class WebSocketServer implements AutoCloseable {
         /** Handshakes in progress at once; more are answered 503. 256 by default. */
         public Builder maxHandshakes(int count) {
             this.maxHandshakes = count;
+            return this;
+        }
+
+        /**
+         * Closes the server gracefully when the JVM shuts down (Ctrl-C, SIGTERM, {@code System.exit}): its clients get
+         * 1001 (going away) instead of a dropped connection (1006). A shutdown hook that {@link #close()} removes.
+         */
+        public Builder closeOnShutdown() {
+            this.closeOnShutdown = true;
             return this;
         }
 
