@@ -66,10 +66,10 @@ final class ServeCommand implements Callable<Integer> {
     String keystorePassword;
 
     @Option(names = "--allowed-origin", paramLabel = "ORIGIN",
-            description = "Accept WebSocket handshakes only from pages of this origin, e.g. https://example.com"
-                    + " (repeatable; others get 403; clients that send no Origin, which browsers always send, are"
-                    + " accepted). Add the demo page's own origin, e.g. http://127.0.0.1:8765, to keep it working."
-                    + " Default: any origin.")
+            description = "Accept WebSocket handshakes from web pages of this origin only, e.g."
+                    + " https://example.com (repeatable); pages of other origins get 403. Clients that send no"
+                    + " Origin (not browsers) are accepted. Add the demo page's own origin, e.g."
+                    + " http://127.0.0.1:8765, to keep it working. Default: any origin.")
     Set<String> allowedOrigins = new LinkedHashSet<>();
 
     @Mixin
