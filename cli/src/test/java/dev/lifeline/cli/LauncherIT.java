@@ -44,8 +44,13 @@ class LauncherIT {
 
     /** Runs the launcher with these environment changes (a null value removes the variable); stdout and stderr. */
     private static String[] launch(Map<String, String> environment, String... args) throws Exception {
+        return launchScript(LAUNCHER, environment, args);
+    }
+
+    private static String[] launchScript(Path launcher, Map<String, String> environment, String... args)
+            throws Exception {
         ProcessBuilder builder = new ProcessBuilder();
-        builder.command().add(LAUNCHER.toString());
+        builder.command().add(launcher.toString());
         builder.command().addAll(List.of(args));
         environment.forEach((name, value) -> {
             if (value == null) {
@@ -80,6 +85,28 @@ class LauncherIT {
                 "PATH", jdk22.resolve("bin") + ":/usr/bin:/bin"), "env");
 
         assertThat(env[0]).startsWith("export JAVA_HOME=" + jdk22 + " ");
+    }
+
+    /**
+     * No JDK 21 anywhere: a copy of the launcher whose usual folders are this test's empty directory, with a Java 17
+     * as JAVA_HOME and on the PATH. It stops with 125 and the install command for this platform.
+     */
+    @Test
+    void withoutAJdk21TheMessageSaysHowToInstallOne() throws Exception {
+        Path jdk17 = fakeJdk("jdk-17", 17);
+        Path launcher = dir.resolve("lifeline");
+        Files.writeString(launcher, Files.readString(LAUNCHER).replace("/usr/lib/jvm/* ", dir.resolve("none") + "/* "));
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> environment = Map.of("JAVA_HOME", jdk17.toString(),
+                "PATH", jdk17.resolve("bin") + ":/usr/bin:/bin");
+
+        String[] env = launchScript(launcher, environment, "env");
+
+        assertThat(env[2]).isEqualTo("125");
+        assertThat(env[0]).isEmpty();
+        assertThat(env[1]).startsWith("lifeline: no JDK 21 or newer found (JAVA_HOME, java on PATH, the usual"
+                + " folders); install one: ").endsWith(Files.isExecutable(Path.of("/usr/bin/apt-get"))
+                        ? "sudo apt-get install openjdk-21-jdk\n" : "\n");
     }
 
     /** Before the build: no Chromium driver, no four-minute wait for a browser test that cannot run. */
