@@ -7,6 +7,7 @@ module dev.lifeline.cli {
     requires dev.lifeline;
     requires dev.lifeline.reliable;
     requires info.picocli;
+    requires java.logging;
 
     // picocli fills the commands' option fields by reflection
     opens dev.lifeline.cli to info.picocli;

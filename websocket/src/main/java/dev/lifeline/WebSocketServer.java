@@ -73,8 +73,11 @@ public final class WebSocketServer implements AutoCloseable {
 
     /**
      * Looks at every request before the WebSocket handshake, including plain HTTP requests that are no handshake at
-     * all: return a response to answer with it instead (a health check, a static page, 401 or 403), or empty to go
-     * on with the handshake (or, for a request that is not a valid handshake, with its 400 or 426 answer). Runs on
+     * all (HTTP/1.0 ones too): return a response to answer with it instead (a health check, a static page, 401 or
+     * 403), or empty to go on with the handshake (or, for a request that is not a valid handshake, with its 400 or
+     * 426 answer). A request that tries a handshake and gets it wrong ({@code Connection: Upgrade}, {@code Upgrade:
+     * websocket} or a {@code Sec-WebSocket-Key}, but not all that RFC 6455 §4.2.1 asks) does not come here: it is
+     * answered with what is wrong with it. Runs on
      * the connection's virtual thread; if it throws, the client gets 500. (Without one, the server's selecting
      * thread answers valid handshakes itself, which saves a thread start per connection.)
      */
@@ -105,6 +108,8 @@ public final class WebSocketServer implements AutoCloseable {
     /** Counted down by {@link #close}: no more accepts. */
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final String tag;
+    /** Runs {@link #close()} when the JVM shuts down, with {@link Builder#closeOnShutdown()}; else null. */
+    private final Thread shutdownHook;
     private volatile boolean closing;
 
     private WebSocketServer(Builder config) throws IOException {
@@ -122,6 +127,10 @@ public final class WebSocketServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             serverSocket.close();
             throw e;
+        }
+        this.shutdownHook = config.closeOnShutdown ? new Thread(this::close, "lifeline-shutdown") : null;
+        if (shutdownHook != null) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
         LOG.log(Level.DEBUG, tag + "listening");
     }
@@ -195,6 +204,13 @@ public final class WebSocketServer implements AutoCloseable {
     public void close(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         closing = true;
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs this close too
+            }
+        }
         try {
             listening.close();
         } catch (IOException e) {
@@ -245,7 +261,9 @@ public final class WebSocketServer implements AutoCloseable {
         }
         sockets.add(socket);
         handshaking.add(socket);
-        String id = Handshakes.nextId('s');
+        // Logs name a handshake by its peer; the id (s1, s2...) is drawn when it opens, so that plain HTTP requests
+        // (a page, a health probe) do not use up connection ids.
+        String id = Handshakes.peer(socket);
         boolean admitted = handshakeSlots.tryAcquire(); // here, so that slots go in the order of arrival
         if (admitted && config.sslContext == null) {
             await(socket, id);
@@ -494,12 +512,14 @@ public final class WebSocketServer implements AutoCloseable {
      */
     private Connection respond(Opening opening, String id, List<Event> events) throws IOException {
         ServerProtocol protocol = opening.protocol();
+        boolean failedHandshake = Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed;
         Optional<HttpResponse> answer = closing ? Optional.of(HttpResponse.of(503, "server shutting down"))
-                : protocol.request().flatMap(request -> processRequest(request, id));
+                : protocol.request().filter(request -> !(failedHandshake && attemptsHandshake(request)))
+                        .flatMap(request -> processRequest(request, id));
         if (Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed failed) {
             HttpResponse sent = answer.orElseGet(() -> protocol.response().orElseThrow());
-            log(Level.DEBUG, id, "answering " + sent.status() + " to a request that is not a valid handshake from "
-                    + opening.socket().getRemoteSocketAddress() + ": " + failed.cause().getMessage());
+            log(Level.DEBUG, id, "answering " + sent.status() + " to a request that is not a valid handshake: "
+                    + failed.cause().getMessage());
             answer(opening, id, sent);
             return null;
         }
@@ -518,6 +538,17 @@ public final class WebSocketServer implements AutoCloseable {
         }
         opening.writeOutbound();
         return open(opening, id, events);
+    }
+
+    /**
+     * Whether a request is meant as a WebSocket handshake, valid or not: it asks to upgrade to WebSocket or carries
+     * a key. A broken one is answered with what is wrong with it (400, 426), never with the application's page for
+     * that path, which would leave its client guessing.
+     */
+    private static boolean attemptsHandshake(HttpRequest request) {
+        Headers headers = request.headers();
+        return headers.containsToken("Connection", "Upgrade") || headers.containsToken("Upgrade", "websocket")
+                || headers.contains("Sec-WebSocket-Key");
     }
 
     /**
@@ -541,7 +572,7 @@ public final class WebSocketServer implements AutoCloseable {
         ServerProtocol protocol = opening.protocol();
         List<Event> all = new ArrayList<>(events);
         all.addAll(protocol.takeEvents());
-        return opening.open(id, config.options, protocol.offer().orElseThrow().request(),
+        return opening.open(Handshakes.nextId('s'), config.options, protocol.offer().orElseThrow().request(),
                 protocol.response().orElseThrow(), protocol.subprotocol(), all, forget);
     }
 
@@ -568,7 +599,7 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private void refuseBusy(Socket socket, String id) {
-        log(Level.INFO, id, "too many handshakes in progress; answering 503 to " + socket.getRemoteSocketAddress());
+        log(Level.INFO, id, "too many handshakes in progress; answering 503");
         answer(Opening.blocking(socket, socket, null), id,
                 new HandshakeException(503, "too many handshakes in progress; try again").toResponse());
     }
@@ -581,6 +612,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     private void run(Connection connection) {
         connections.add(connection);
+        Thread.currentThread().setName("lifeline-conn-" + connection.id()); // it was named after the peer
         if (config.listener != null) {
             if (closing || config.sslContext != null) {
                 connection.start(config.listener); // from now on its reader calls the listener
@@ -650,6 +682,7 @@ public final class WebSocketServer implements AutoCloseable {
         private List<String> subprotocols = List.of();
         private SSLContext sslContext;
         private int maxHandshakes = 256;
+        private boolean closeOnShutdown;
 
         private Builder(Handler handler, WebSocketListener listener) {
             this.handler = handler;
@@ -708,6 +741,15 @@ public final class WebSocketServer implements AutoCloseable {
         /** Handshakes in progress at once; more are answered 503. 256 by default. */
         public Builder maxHandshakes(int count) {
             this.maxHandshakes = count;
+            return this;
+        }
+
+        /**
+         * Closes the server gracefully when the JVM shuts down (Ctrl-C, SIGTERM, {@code System.exit}): its clients get
+         * 1001 (going away) instead of a dropped connection (1006). A shutdown hook that {@link #close()} removes.
+         */
+        public Builder closeOnShutdown() {
+            this.closeOnShutdown = true;
             return this;
         }
 

@@ -43,6 +43,7 @@ class DocsTest {
             "topics/keepalive.md", "topics/limits-and-backpressure.md", "howto/tls.md", "reconnecting.md");
     private static final Pattern JAVA_BLOCK = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL);
     private static final Pattern PUBLIC_CLASS = Pattern.compile("public class (\\w+)");
+    private static final Pattern IMPORT = Pattern.compile("(?m)^import [\\w.]+;");
     private static final String IMPORTS = "import dev.lifeline.*; import dev.lifeline.protocol.*; import java.io.*; "
             + "import java.net.*; import java.nio.file.*; import java.security.*; import java.time.*; "
             + "import java.util.*; import java.util.concurrent.*; import javax.net.ssl.*;\n";
@@ -66,8 +67,9 @@ class DocsTest {
     void gettingStartedServerAndClientTalk(@TempDir Path out) throws Exception {
         int port = freePort();
         List<JavaFileObject> sources = new ArrayList<>();
-        for (String block : javaBlocks("getting-started.md")) {
-            sources.add(compilable("unused", block.replace("8765", String.valueOf(port))));
+        List<String> blocks = javaBlocks("getting-started.md");
+        for (int i = 0; i < blocks.size(); i++) {
+            sources.add(compilable("unused" + i, blocks.get(i).replace("8765", String.valueOf(port))));
         }
         assertThat(compile(sources, out)).as("compiler errors").isEmpty();
 
@@ -88,7 +90,7 @@ class DocsTest {
             System.setOut(console);
         }
         assertThat(printed.toString(StandardCharsets.UTF_8))
-                .contains("listening on /127.0.0.1:" + port).contains("< Text['Hello, world!']");
+                .contains("listening on ws://127.0.0.1:" + port + "/").contains("< Text['Hello, world!']");
     }
 
     private static List<String> javaBlocks(String page) throws IOException {
@@ -100,14 +102,22 @@ class DocsTest {
         return blocks;
     }
 
-    /** A whole class as it is; a fragment as the body of {@code example(WebSocket ws)} in a class of its own. */
+    /**
+     * A whole class as it is; a fragment as the body of {@code example(WebSocket ws)} in a class of its own, after
+     * the imports it shows (which must exist: they tell readers where the types live).
+     */
     private static JavaFileObject compilable(String name, String block) {
         Matcher whole = PUBLIC_CLASS.matcher(block);
         if (whole.find()) {
             return source(whole.group(1), block);
         }
-        return source(name, IMPORTS + "class " + name + " {\n    static void example(WebSocket ws) throws Exception {\n"
-                + block + "    }\n}\n");
+        Matcher imports = IMPORT.matcher(block);
+        StringBuilder shown = new StringBuilder();
+        while (imports.find()) {
+            shown.append(imports.group()).append('\n');
+        }
+        return source(name, IMPORTS + shown + "class " + name + " {\n    static void example(WebSocket ws) throws"
+                + " Exception {\n" + imports.replaceAll("") + "    }\n}\n");
     }
 
     private static JavaFileObject source(String className, String code) {

@@ -31,8 +31,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class HandshakeOnPollerTest {
-    /** The name of a thread of a server connection: {@code lifeline-<role>-s<id>}. */
-    private static final Pattern SERVER_THREAD = Pattern.compile("lifeline-([a-z-]+)-(s[0-9a-z]+)");
+    /**
+     * The name of a thread of a server connection, {@code lifeline-<role>-s<id>}, or of a handshake not yet a
+     * connection, {@code lifeline-conn-127.0.0.1:40312}.
+     */
+    private static final Pattern SERVER_THREAD = Pattern.compile("lifeline-([a-z-]+)-(s[0-9a-z]+|[0-9.]+:\\d+)");
     private static final WebSocketOptions QUIET = WebSocketOptions.DEFAULT.withoutKeepalive();
 
     @Test

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(20)
 class LoggingTest {
-    private static final String TAGGED = "\\[(c[0-9a-z]+|s[0-9a-z]+|server [^\\]]+)\\] .+";
+    /** A connection's id, the server's address, or (for a handshake that opened no connection) the peer's. */
+    private static final String TAGGED = "\\[(c[0-9a-z]+|s[0-9a-z]+|server [^\\]]+|[0-9a-f.:\\[\\]]+:\\d+)\\] .+";
 
     @Test
     void everyLineCarriesTheConnectionId() throws Exception {

@@ -21,6 +21,13 @@ sealed interface ClientCommand {
             "  /help                    this list",
             "  //text                   send '/text'");
 
+    /** What {@code /help} prints in a reliable session, which has no /ping nor /latency and always ends with 1000. */
+    List<String> RELIABLE_HELP = List.of(
+            "type a line to send it as a message of the session; commands:",
+            "  /quit, /close            end the session (with 1000) and exit (Ctrl-D too)",
+            "  /help                    this list",
+            "  //text                   send '/text'");
+
     /** Send this text message. */
     record Send(String text) implements ClientCommand {
     }

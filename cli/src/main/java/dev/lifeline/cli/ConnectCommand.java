@@ -16,11 +16,9 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
@@ -45,14 +43,16 @@ import picocli.CommandLine.Spec;
             "0:the connection closed normally (1000, 1001 or 1005); with --reliable: the session was closed",
             "1:the connection closed abnormally (an error code, or 1006: dropped without a closing handshake); with"
                     + " --reliable: the session ended otherwise (a protocol error, the session lost)",
-            "2:invalid command line",
+            "2:invalid command line, or a trust store that cannot be used",
             "3:the server refused the opening handshake (an HTTP status other than 101)",
-            "4:the connection could not be made (refused, unreachable, timed out, TLS failure)"})
+            "4:the connection could not be made (refused, unreachable, timed out, TLS failure, an answer that is not"
+                    + " HTTP)"})
 final class ConnectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "URL", description = "ws:// or wss:// URL, e.g. ws://127.0.0.1:8765/")
+    @Parameters(index = "0", paramLabel = "URL", converter = OptionValues.WebSocketUrlConverter.class,
+            description = "ws:// or wss:// URL, e.g. ws://127.0.0.1:8765/")
     URI uri;
 
     @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
@@ -82,6 +82,12 @@ final class ConnectCommand implements Callable<Integer> {
                     + " lines were sent (default: ${DEFAULT-VALUE}).")
     Duration linger;
 
+    @Option(names = "--open-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = OptionValues.DurationConverter.class,
+            description = "Give up when the connection (TCP, TLS and the opening handshake) is not open after this"
+                    + " long (default: ${DEFAULT-VALUE}).")
+    Duration openTimeout;
+
     @Option(names = "--reliable",
             description = "Open a reliable session (subprotocol lifeline.reliable.v1, as served by 'lifeline serve"
                     + " --reliable'): messages are acknowledged and resent after a reconnect; a lost connection is"
@@ -100,6 +106,7 @@ final class ConnectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Logs.libraryWarningsOnly(); // every failure and state change is on the screen already
         WebSocketClient client = client();
         if (reliable && !subprotocols.isEmpty()) {
             throw usage("--subprotocol cannot be used with --reliable, which offers " + Envelope.SUBPROTOCOL);
@@ -117,7 +124,7 @@ final class ConnectCommand implements Callable<Integer> {
         }
         BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         if (reliable) {
-            ReliableClientSession session = new ReliableClientSession(uri, input, screen, linger);
+            ReliableClientSession session = new ReliableClientSession(uri, input, screen, linger, openTimeout);
             Runtime.getRuntime().addShutdownHook(new Thread(session::interrupt, "lifeline-interrupt"));
             return session.run(reliableClient());
         }
@@ -130,22 +137,25 @@ final class ConnectCommand implements Callable<Integer> {
         try {
             ws = client.open(uri);
         } catch (HandshakeException e) {
-            screen.problem("the server refused the handshake: " + refusal(e));
+            if (e.response().isEmpty()) { // an answer that is no HTTP response at all
+                return cannotConnect(screen, e);
+            }
+            screen.problem("the server refused the handshake: " + Explain.refusal(e, refusal(e)));
             return ExitCodes.HANDSHAKE_REFUSED;
         } catch (IOException e) {
-            screen.problem("cannot connect to " + uri + ": " + e);
-            return ExitCodes.CONNECTION_FAILED;
+            return cannotConnect(screen, e);
         }
         ClientSession session = new ClientSession(ws, input, screen, linger);
         Runtime.getRuntime().addShutdownHook(new Thread(session::interrupt, "lifeline-interrupt"));
         return session.run();
     }
 
+    private int cannotConnect(Screen screen, Exception e) {
+        screen.problem("cannot connect to " + uri + ": " + Explain.connecting(uri, e, openTimeout));
+        return ExitCodes.CONNECTION_FAILED;
+    }
+
     private WebSocketClient client() {
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null) {
-            throw usage("URL must be ws://HOST[:PORT]/PATH or wss://...: " + uri);
-        }
         WebSocketClient.Builder builder = WebSocketClient.builder().options(options());
         configure(builder);
         return builder.build();
@@ -172,18 +182,13 @@ final class ConnectCommand implements Callable<Integer> {
         if (!subprotocols.isEmpty()) {
             builder.subprotocols(subprotocols.toArray(String[]::new));
         }
-        try {
-            SSLContext tls = insecure ? Tls.insecure()
-                    : truststore != null ? Tls.trusting(truststore, password()) : null;
-            builder.sslContext(tls);
-        } catch (IOException | GeneralSecurityException e) {
-            throw usage("cannot use the trust store " + truststore + ": " + e.getMessage());
-        }
+        builder.sslContext(insecure ? Tls.insecure() : truststore != null ? Tls.trusting(truststore, password())
+                : null);
     }
 
     private WebSocketOptions options() {
         try {
-            return connection.toOptions(false);
+            return connection.toOptions(false).withOpenTimeout(openTimeout);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

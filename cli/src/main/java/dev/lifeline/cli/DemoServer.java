@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import javax.net.ssl.SSLContext;
 
@@ -38,35 +40,48 @@ final class DemoServer implements AutoCloseable {
         this.secure = secure;
     }
 
+    /** Binds and starts serving, for pages of any origin. */
+    static DemoServer start(String host, int port, Mode mode, boolean reliable, WebSocketOptions options,
+            Optional<SSLContext> tls, ServerLog log) throws IOException {
+        return start(host, port, mode, reliable, options, tls, Set.of(), log);
+    }
+
     /**
      * Binds and starts serving.
      *
      * @param tls serve {@code wss://} and {@code https://} with this context; plain when empty
      * @param reliable speak {@code lifeline.reliable.v1} on {@code /}: sessions that survive reconnects
+     * @param allowedOrigins the only origins whose pages may open a connection (403 for others); empty: any
      */
     static DemoServer start(String host, int port, Mode mode, boolean reliable, WebSocketOptions options,
-            Optional<SSLContext> tls, ServerLog log) throws IOException {
-        Running running = reliable ? startReliable(host, port, mode, options, tls, log)
-                : startPlain(host, port, mode, options, tls, log);
+            Optional<SSLContext> tls, Set<String> allowedOrigins, ServerLog log) throws IOException {
+        Consumer<WebSocketServer.Builder> configure = builder -> {
+            tls.ifPresent(builder::sslContext);
+            if (!allowedOrigins.isEmpty()) {
+                builder.allowedOrigins(allowedOrigins, true);
+            }
+        };
+        Running running = reliable ? startReliable(host, port, mode, options, configure, log)
+                : startPlain(host, port, mode, options, configure, log);
         return new DemoServer(running, shownHost(InetAddress.getByName(host), host), tls.isPresent());
     }
 
     private static Running startPlain(String host, int port, Mode mode, WebSocketOptions options,
-            Optional<SSLContext> tls, ServerLog log) throws IOException {
+            Consumer<WebSocketServer.Builder> configure, ServerLog log) throws IOException {
         CompletableFuture<WebSocketServer> started = new CompletableFuture<>();
         WebSocketServer.Builder builder = WebSocketServer.builder(new Relay(mode, log, started))
                 .host(host)
                 .port(port)
                 .options(options)
                 .processRequest(new StaticPages(mode, false, () -> started.join().connections().size()));
-        tls.ifPresent(builder::sslContext);
+        configure.accept(builder);
         WebSocketServer server = builder.start();
         started.complete(server);
         return new Running(server::port, server::awaitClosed, server::close);
     }
 
     private static Running startReliable(String host, int port, Mode mode, WebSocketOptions options,
-            Optional<SSLContext> tls, ServerLog log) throws IOException {
+            Consumer<WebSocketServer.Builder> configure, ServerLog log) throws IOException {
         CompletableFuture<ReliableServer> started = new CompletableFuture<>();
         BroadcastHub hub = new InMemoryBroadcastHub();
         ReliableServer server = ReliableServer.builder(new ReliableRelay(mode, log, hub))
@@ -76,7 +91,7 @@ final class DemoServer implements AutoCloseable {
                 .hub(hub)
                 .processRequest(new StaticPages(mode, true, () -> (int) started.join().sessions().stream()
                         .filter(s -> s.connection().isPresent()).count()))
-                .configure(b -> tls.ifPresent(b::sslContext))
+                .configure(configure)
                 .start();
         started.complete(server);
         return new Running(server::port, server::awaitClosed, server::close);

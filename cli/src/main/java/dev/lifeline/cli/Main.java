@@ -28,16 +28,13 @@ public final class Main implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        // one line per record for the library's System.Logger output (java.util.logging by default)
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
-        }
+        Logs.configure();
         System.exit(commandLine().execute(args));
     }
 
     /** The command line, ready to {@code execute}. */
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return Problem.install(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.lifeline.cli;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -70,6 +72,44 @@ final class OptionValues {
             throw new TypeConversionException("'" + value + "' must be between 1 byte and 2 GiB - 1");
         }
         return (int) bytes;
+    }
+
+    /**
+     * A WebSocket URL: {@code ws://} or {@code wss://} with a host. What people type instead ({@code 127.0.0.1:8765},
+     * {@code http://...}) is answered with the fix.
+     */
+    static URI webSocketUrl(String value) {
+        String v = value.strip();
+        int colon = v.indexOf("://");
+        if (colon < 0) {
+            throw new TypeConversionException("'" + value + "' has no scheme: add ws:// (ws://" + v
+                    + (v.contains("/") ? "" : "/") + ") or wss:// for TLS");
+        }
+        String scheme = v.substring(0, colon).toLowerCase(Locale.ROOT);
+        if (!scheme.equals("ws") && !scheme.equals("wss")) {
+            throw new TypeConversionException("'" + value + "' is not a WebSocket URL: it starts with ws:// or"
+                    + " wss://" + (scheme.startsWith("http") ? " (" + scheme.replace("http", "ws") + "://"
+                            + v.substring(colon + 3) + ")" : ""));
+        }
+        URI uri;
+        try {
+            uri = new URI(v);
+        } catch (URISyntaxException e) {
+            throw new TypeConversionException("'" + value + "' is not a URL: " + e.getReason() + " at index "
+                    + e.getIndex());
+        }
+        if (uri.getHost() == null) {
+            throw new TypeConversionException("'" + value + "' names no host, e.g. ws://127.0.0.1:8765/");
+        }
+        return uri;
+    }
+
+    /** picocli's converter for WebSocket URLs. */
+    static final class WebSocketUrlConverter implements ITypeConverter<URI> {
+        @Override
+        public URI convert(String value) {
+            return webSocketUrl(value);
+        }
     }
 
     /** picocli's converter for {@link Duration} options. */

@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,7 @@ final class ReliableClientSession implements ReliableClient.Listener {
     private final BufferedReader input;
     private final Screen screen;
     private final Duration linger;
+    private final Duration openTimeout;
     private final CountDownLatch done = new CountDownLatch(1);
     private final Replies replies = new Replies();
     private volatile boolean joined;
@@ -44,12 +46,16 @@ final class ReliableClientSession implements ReliableClient.Listener {
     private long expectedReplies;
     private volatile ReliableClient client;
 
-    /** @param uri where the client connects, for the state lines: the listener may hear of it before it is built */
-    ReliableClientSession(URI uri, BufferedReader input, Screen screen, Duration linger) {
+    /**
+     * @param uri where the client connects, for the state lines: the listener may hear of it before it is built
+     * @param openTimeout the client's, to say what a timeout ran into
+     */
+    ReliableClientSession(URI uri, BufferedReader input, Screen screen, Duration linger, Duration openTimeout) {
         this.uri = uri;
         this.input = input;
         this.screen = screen;
         this.linger = linger;
+        this.openTimeout = openTimeout;
     }
 
     /**
@@ -72,7 +78,7 @@ final class ReliableClientSession implements ReliableClient.Listener {
             reader.join(DRAIN);
             screen.endPrompt();
             int exit = exitCode(reason, joined);
-            String line = "session is CLOSED: " + reason;
+            String line = closedLine(reason);
             if (exit == ExitCodes.OK) {
                 screen.status(line);
             } else {
@@ -114,6 +120,23 @@ final class ReliableClientSession implements ReliableClient.Listener {
         };
     }
 
+    /**
+     * {@code session is CLOSED}, then who closed it or why it ended, each said once: the first connection's failure
+     * is explained ({@link Explain#failure}) rather than repeated.
+     */
+    String closedLine(CloseReason reason) {
+        String why = switch (reason.kind()) {
+            case CLOSED -> "";
+            case CLOSED_BY_PEER -> " by the server";
+            case GAVE_UP -> reason.failure().filter(f -> !joined)
+                    .map(f -> ": " + Explain.failure(uri, f, openTimeout))
+                    .orElse(": gave up reconnecting (" + reason.detail() + ")");
+            default -> ": " + reason.kind().toString().toLowerCase(Locale.ROOT).replace('_', ' ')
+                    + (reason.detail().isEmpty() ? "" : " (" + reason.detail() + ")");
+        };
+        return "session is CLOSED" + why;
+    }
+
     @Override
     public void stateChanged(ReliableClient.State state, Optional<CloseReason> reason) {
         if (state == ReliableClient.State.RECONNECTING || state == ReliableClient.State.CONNECTING) {
@@ -137,7 +160,9 @@ final class ReliableClientSession implements ReliableClient.Listener {
             case ReconnectPolicy.Decision.Retry retry -> "reconnecting in " + Text.duration(retry.delay());
             case ReconnectPolicy.Decision.Stop stop -> "giving up: " + stop.reason();
         };
-        screen.problem(failure + "; " + next);
+        if (joined || decision instanceof ReconnectPolicy.Decision.Retry) { // else the closing line says it once
+            screen.problem(Explain.failure(uri, failure, openTimeout) + "; " + next);
+        }
     }
 
     private void printMessages() {
@@ -195,7 +220,7 @@ final class ReliableClientSession implements ReliableClient.Listener {
                 client.close();
                 return false;
             }
-            case ClientCommand.Help help -> ClientCommand.HELP.forEach(screen::status);
+            case ClientCommand.Help help -> ClientCommand.RELIABLE_HELP.forEach(screen::status);
             case ClientCommand.Invalid invalid -> screen.problem(invalid.problem());
             case ClientCommand.Ping ping -> screen.problem("/ping is not available with --reliable");
             case ClientCommand.Latency latency -> screen.problem("/latency is not available with --reliable");

@@ -4,10 +4,11 @@ import dev.lifeline.WebSocketOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
@@ -27,8 +28,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit status:%n",
         footer = {"", "See docs/cli.md for more."},
         exitCodeList = {
-            "2:invalid command line",
-            "4:could not listen (port in use, bad keystore)",
+            "2:invalid command line, or a keystore that cannot be used",
+            "4:could not listen (port in use, an address not of this machine)",
             "130:stopped by Ctrl-C, after a graceful shutdown (143 for SIGTERM)"})
 final class ServeCommand implements Callable<Integer> {
     /** After the graceful close, how long the connections' threads get to print their closing lines. */
@@ -64,6 +65,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "The keystore's password (default: $LIFELINE_KEYSTORE_PASSWORD, else empty).")
     String keystorePassword;
 
+    @Option(names = "--allowed-origin", paramLabel = "ORIGIN",
+            description = "Accept WebSocket handshakes from web pages of this origin only, e.g."
+                    + " https://example.com (repeatable); pages of other origins get 403. Clients that send no"
+                    + " Origin (not browsers) are accepted. Add the demo page's own origin, e.g."
+                    + " http://127.0.0.1:8765, to keep it working. Default: any origin.")
+    Set<String> allowedOrigins = new LinkedHashSet<>();
+
     @Mixin
     ConnectionOptions connection;
 
@@ -78,12 +86,12 @@ final class ServeCommand implements Callable<Integer> {
         WebSocketOptions options = options();
         PrintStream out = System.out;
         ServerLog log = new ServerLog(out, quiet, Clock.systemDefaultZone());
+        Optional<SSLContext> tls = tls();
         DemoServer server;
         try {
-            server = DemoServer.start(host, port, mode, reliable, options, tls(), log);
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            System.err.println("lifeline serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());
-            return ExitCodes.CONNECTION_FAILED;
+            server = DemoServer.start(host, port, mode, reliable, options, tls, allowedOrigins, log);
+        } catch (IOException e) {
+            throw new Problem(ExitCodes.CONNECTION_FAILED, Explain.listening(host, port, e));
         }
         log.line("listening on " + server.endpoint() + " (" + mode.label() + " mode"
                 + (reliable ? ", reliable sessions" : "") + "); demo page at "
@@ -111,7 +119,7 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private Optional<SSLContext> tls() throws IOException, GeneralSecurityException {
+    private Optional<SSLContext> tls() {
         if (keystore == null) {
             return Optional.empty();
         }

@@ -33,8 +33,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * tests, with a fresh profile, and quits after them.
  */
 final class Browser implements BeforeAllCallback, AfterAllCallback {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** What {@code ./lifeline test} found (Chrome's place on macOS, say), else Debian's. */
+    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("LIFELINE_CHROMIUM",
+            "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("LIFELINE_CHROMEDRIVER",
+            "/usr/bin/chromedriver"));
     static final Duration WAIT = Duration.ofSeconds(15);
 
     private ChromeDriver driver;

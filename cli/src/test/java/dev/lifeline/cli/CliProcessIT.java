@@ -83,7 +83,7 @@ class CliProcessIT {
 
             assertThat(client.exitCode()).isEqualTo(ExitCodes.CONNECTION_FAILED);
             assertThat(client.stderr()).contains("cannot connect to ws://127.0.0.1:" + closedPort + "/")
-                    .contains("Connection refused");
+                    .contains("(connection refused)");
         }
     }
 

@@ -128,9 +128,57 @@ class CommandLineTest {
     }
 
     @Test
-    void connectRefusesAUrlThatIsNotWebSocket() {
+    void connectRefusesAUrlThatIsNotWebSocketAndSaysWhichItWouldBe() {
         assertThat(execute("connect", "http://127.0.0.1/")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("URL must be ws://");
+        assertThat(err.toString()).contains("'http://127.0.0.1/' is not a WebSocket URL: it starts with ws:// or"
+                + " wss:// (ws://127.0.0.1/)");
+    }
+
+    @Test
+    void aUrlWithoutSchemeIsToldToAddWs() {
+        assertThat(execute("connect", "127.0.0.1:8765")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("'127.0.0.1:8765' has no scheme: add ws:// (ws://127.0.0.1:8765/) or"
+                + " wss:// for TLS").doesNotContain("URISyntaxException");
+    }
+
+    /** Each usage error is the error and where the help is: two lines, not the help that pushes it away. */
+    @Test
+    void aUsageErrorIsTheErrorAndWhereTheHelpIs() {
+        String[][] mistakes = {
+            {"serve", "--port", "99999"}, {"serve", "--bogus"}, {"serve", "--ping-interval", "5"},
+            {"serve", "--max-message-size", "5x"}, {"connect"}, {"connect", "--open-timeout", "soon", "ws://a/"}};
+        for (String[] mistake : mistakes) {
+            err.getBuffer().setLength(0);
+
+            assertThat(execute(mistake)).as(String.join(" ", mistake)).isEqualTo(ExitCodes.USAGE);
+
+            assertThat(err.toString().lines()).as(String.join(" ", mistake)).hasSize(2)
+                    .last().isEqualTo("see `lifeline " + mistake[0] + " --help`");
+            assertThat(err.toString()).startsWith("lifeline " + mistake[0] + ": ").doesNotContain("Usage:");
+        }
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void anUnknownCommandListsTheCommands() {
+        assertThat(execute("server")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).isEqualTo(String.format(
+                "lifeline: unknown command 'server'; the commands are serve, connect, help%nsee `lifeline --help`%n"));
+    }
+
+    @Test
+    void connectHasAnOpenTimeout() {
+        ConnectCommand connect = parse(ConnectCommand.class, "connect", "--open-timeout", "3s", "ws://127.0.0.1:1/");
+
+        assertThat(connect.openTimeout).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void serveTakesAllowedOrigins() {
+        ServeCommand serve = parse(ServeCommand.class, "serve", "--allowed-origin", "https://a.example",
+                "--allowed-origin", "http://127.0.0.1:8765");
+
+        assertThat(serve.allowedOrigins).containsExactly("https://a.example", "http://127.0.0.1:8765");
     }
 
     @Test
@@ -142,10 +190,15 @@ class CommandLineTest {
         assertThat(err.toString()).contains("is not a token");
     }
 
+    /** A keystore or trust store that cannot be used: which option, which file, what is wrong; the same shape. */
     @Test
-    void connectRefusesAMissingTrustStore() {
+    void aMissingKeystoreOrTrustStoreIsNamedWithItsOptionOnBothCommands() {
         assertThat(execute("connect", "wss://127.0.0.1:1/", "--truststore", "/nonexistent.p12"))
                 .isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("cannot use the trust store");
+        assertThat(execute("serve", "--port", "0", "--keystore", "/nonexistent.p12")).isEqualTo(ExitCodes.USAGE);
+
+        assertThat(err.toString()).isEqualTo(String.format(
+                "lifeline connect: --truststore /nonexistent.p12: no such file%n"
+                        + "lifeline serve: --keystore /nonexistent.p12: no such file%n"));
     }
 }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * output and error collected as they come. Closing it kills it if it is still running.
  */
 final class LifelineProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on (ws://\\S+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on (wss?://\\S+)");
 
     private final Process process;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -74,6 +74,11 @@ final class LifelineProcess implements AutoCloseable {
     /** The demo page's URL. */
     URI page() {
         return URI.create(endpoint().toString().replaceFirst("^ws", "http"));
+    }
+
+    /** The port a {@code serve} process listens on. */
+    int port() {
+        return endpoint().getPort();
     }
 
     /** Writes to standard input and closes it. */

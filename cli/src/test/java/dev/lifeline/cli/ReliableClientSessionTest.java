@@ -51,7 +51,7 @@ class ReliableClientSessionTest {
         Screen screen = new Screen(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), terminal, false, 80);
         ReliableClientSession session = new ReliableClientSession(uri, new BufferedReader(new StringReader(input)),
-                screen, Duration.ofSeconds(5));
+                screen, Duration.ofSeconds(5), Duration.ofSeconds(10));
         return session.run(ReliableClient.builder(uri));
     }
 
@@ -69,7 +69,7 @@ class ReliableClientSessionTest {
 
         assertThat(exit).as(stderr()).isEqualTo(ExitCodes.OK);
         assertThat(stdout()).isEqualTo("hello\nwörld\n");
-        assertThat(stderr()).contains("= session NEW on ws://127.0.0.1:").contains("= session is CLOSED: CLOSED");
+        assertThat(stderr()).contains("= session NEW on ws://127.0.0.1:").endsWith("= session is CLOSED\n");
     }
 
     @Test
@@ -79,7 +79,7 @@ class ReliableClientSessionTest {
         assertThat(exit).as(stderr()).isEqualTo(ExitCodes.OK);
         assertThat(stdout()).isEqualTo("one\ntwo\nthree\n");
         assertThat(stderr()).containsSubsequence("= session NEW", "= session is RECONNECTING", "= session RESUMED",
-                "= session is CLOSED: CLOSED");
+                "= session is CLOSED\n");
     }
 
     @Test
@@ -89,7 +89,17 @@ class ReliableClientSessionTest {
         assertThat(exit).as(stderr()).isEqualTo(ExitCodes.OK);
         assertThat(stdout() + stderr()).contains("/ping is not available with --reliable")
                 .contains("session NEW on ws://127.0.0.1:").contains("; /help lists the commands")
-                .contains("session is CLOSED: CLOSED");
+                .contains("session is CLOSED\n").doesNotContain("CLOSED: CLOSED");
+    }
+
+    /** A reliable session has no /ping, no /latency and no close code: its /help lists only what works. */
+    @Test
+    void atATerminalHelpListsOnlyTheCommandsThatWorkInAReliableSession() throws Exception {
+        int exit = run(serve(), "/help\n/quit\n", true);
+
+        assertThat(exit).as(stderr()).isEqualTo(ExitCodes.OK);
+        assertThat(stdout()).contains("/quit, /close", "/help", "//text").doesNotContain("/ping", "/latency",
+                "CODE");
     }
 
     @Test
@@ -102,7 +112,8 @@ class ReliableClientSessionTest {
         int exit = run(URI.create("ws://127.0.0.1:" + closedPort + "/"), "never sent\n");
 
         assertThat(exit).isEqualTo(ExitCodes.CONNECTION_FAILED);
-        assertThat(stderr()).contains("giving up: the first connection failed");
+        assertThat(stderr()).isEqualTo("! session is CLOSED: nothing accepts connections on 127.0.0.1:" + closedPort
+                + " (connection refused); is the server running, on that port?\n");
         assertThat(stdout()).isEmpty();
     }
 

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
@@ -38,13 +37,7 @@ class TlsTest {
 
     @BeforeAll
     static void serveWss() throws Exception {
-        keystore = dir.resolve("local.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit",
-                "-alias", "local", "-keyalg", "EC", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost")
-                .redirectErrorStream(true).start();
-        assertThat(keytool.waitFor(30, TimeUnit.SECONDS)).as("keytool finished").isTrue();
-        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        keystore = Keystores.selfSignedForLocalhost(dir, "changeit");
         ServerLog log = new ServerLog(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 true, Clock.systemDefaultZone());
         server = DemoServer.start("127.0.0.1", 0, Mode.ECHO, false, WebSocketOptions.DEFAULT,

@@ -614,6 +614,7 @@ public final class Connection implements WebSocket {
 
     @Override
     public String toString() {
-        return "WebSocket[" + id + " " + protocol.side() + " " + remote + " " + state() + "]";
+        return "WebSocket[" + id + " " + protocol.side() + " " + Handshakes.address(remote.getAddress(),
+                remote.getPort()) + " " + state() + "]";
     }
 }

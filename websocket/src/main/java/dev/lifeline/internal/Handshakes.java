@@ -6,6 +6,7 @@ import dev.lifeline.protocol.Protocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -32,6 +33,20 @@ public final class Handshakes {
     /** A short id for logs, unique in this process. */
     public static String nextId(char side) {
         return side + Long.toString(IDS.incrementAndGet(), 36);
+    }
+
+    /**
+     * The peer of an accepted socket as people write it, {@code 127.0.0.1:40312} or {@code [::1]:40312} (no
+     * leading {@code /}): what the server's logs call a handshake before it is a connection with an id.
+     */
+    public static String peer(Socket socket) {
+        return address(socket.getInetAddress(), socket.getPort());
+    }
+
+    /** {@link #peer} for a socket address: {@code 127.0.0.1:40312}, where its toString() says /127.0.0.1:40312. */
+    static String address(InetAddress address, int port) {
+        String host = address == null ? "?" : address.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
     /**

@@ -3,20 +3,29 @@ package dev.lifeline.protocol.handshake;
 import java.util.Objects;
 
 /**
- * An HTTP/1.1 request head (RFC 9112 §3): the method, the request target as sent, and the header fields.
- * A handshake request has no body.
+ * An HTTP/1.x request head (RFC 9112 §3): the method, the request target as sent, the header fields and the
+ * version. A handshake request has no body, and is HTTP/1.1 (RFC 6455 §4.1); an HTTP/1.0 request is read too, so
+ * that a server can answer a plain HTTP/1.0 request (a health probe) or refuse it as a handshake with 400.
  *
  * @param method the method, a token; case-sensitive (RFC 9110 §9.1)
  * @param target the request target, visible ASCII only, e.g. {@code /chat?room=1}
  * @param headers the header fields in order
+ * @param version {@value #HTTP_1_1} or {@value #HTTP_1_0}
  */
-public record HttpRequest(String method, String target, Headers headers) {
+public record HttpRequest(String method, String target, Headers headers, String version) {
+    public static final String HTTP_1_1 = "HTTP/1.1";
+    public static final String HTTP_1_0 = "HTTP/1.0";
 
     /** @throws IllegalArgumentException if the method is not a token or the target is empty or not visible ASCII */
     public HttpRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(headers, "headers");
+        Objects.requireNonNull(version, "version");
+        if (!version.equals(HTTP_1_1) && !version.equals(HTTP_1_0)) {
+            throw new IllegalArgumentException("version " + Syntax.quote(version) + " is neither " + HTTP_1_1
+                    + " nor " + HTTP_1_0);
+        }
         if (!Syntax.isToken(method)) {
             throw new IllegalArgumentException("method " + Syntax.quote(method) + " is not a token");
         }
@@ -32,14 +41,19 @@ public record HttpRequest(String method, String target, Headers headers) {
         }
     }
 
-    /** The exact wire bytes: request line, header fields and the blank line, each ended by CRLF. */
-    public byte[] toBytes() {
-        return HttpResponse.head(method + ' ' + target + " HTTP/1.1", headers, new byte[0]);
+    /** An HTTP/1.1 request. */
+    public HttpRequest(String method, String target, Headers headers) {
+        this(method, target, headers, HTTP_1_1);
     }
 
-    /** One line for logs: {@code GET /chat {Host: example.com, ...}}. */
+    /** The exact wire bytes: request line, header fields and the blank line, each ended by CRLF. */
+    public byte[] toBytes() {
+        return HttpResponse.head(method + ' ' + target + ' ' + version, headers, new byte[0]);
+    }
+
+    /** One line for logs: {@code GET /chat {Host: example.com, ...}}, the version shown when it is not 1.1. */
     @Override
     public String toString() {
-        return method + " " + target + " " + headers;
+        return method + " " + target + (version.equals(HTTP_1_1) ? "" : " " + version) + " " + headers;
     }
 }

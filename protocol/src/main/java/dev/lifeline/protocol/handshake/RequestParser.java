@@ -14,9 +14,10 @@ import java.util.Optional;
  * <ul>
  *   <li>414 when the request line exceeds {@link HeadLimits#maxStartLine()};
  *   <li>431 when a header line, the number of header lines or the whole head exceeds its limit;
- *   <li>505 for an HTTP version we cannot serve: another major version, and HTTP/1.0 too. RFC 6455 §4.1 asks
- *       for "HTTP/1.1 or higher"; 505 names the version as the cause, where a 400 would leave a 1.0 client
- *       guessing. (HTTP/1.2 and later minor versions are accepted as 1.1, as RFC 9110 §2.5 asks.)
+ *   <li>505 for another major version than 1 (RFC 9110 §15.6.6). HTTP/1.0 is read, as {@link HttpRequest#HTTP_1_0}:
+ *       a plain HTTP/1.0 request may be answered by the application, and as a handshake it is refused with 400 by
+ *       {@link ServerHandshake#validate} (RFC 6455 §4.2.1 asks for "HTTP/1.1 or higher"). HTTP/1.2 and later minor
+ *       versions are read as 1.1, as RFC 9110 §2.5 asks.
  *   <li>400 for anything malformed: a request line that is not {@code method SP target SP HTTP/x.y}, a line
  *       not ended by CRLF, a header line with no colon, a name that is not a token or is followed by
  *       whitespace (RFC 9112 §5.1), a control character in a value, and obsolete line folding (a line
@@ -33,6 +34,7 @@ public final class RequestParser {
     private final Headers.Builder headers = Headers.builder();
     private String method;
     private String target;
+    private String version;
     private HttpRequest request;
     private HandshakeException failure;
 
@@ -62,7 +64,7 @@ public final class RequestParser {
                 if (method == null) {
                     requestLine(line);
                 } else if (line.isEmpty()) {
-                    request = new HttpRequest(method, target, headers.build());
+                    request = new HttpRequest(method, target, headers.build(), version);
                     return Optional.of(request);
                 } else if (Syntax.isOws(line.charAt(0))) {
                     throw reader.malformed("obsolete line folding (a header line starting with whitespace) is"
@@ -88,7 +90,7 @@ public final class RequestParser {
         }
         String m = Fields.text(line, 0, sp1);
         String t = Fields.text(line, sp1 + 1, sp2);
-        String version = Fields.text(line, sp2 + 1, line.length());
+        String v = Fields.text(line, sp2 + 1, line.length());
         if (!Syntax.isToken(m)) {
             throw reader.malformed("method " + Syntax.quote(m) + " is not a token");
         }
@@ -101,23 +103,27 @@ public final class RequestParser {
                 throw reader.malformed("request target holds " + Syntax.describe(c) + " at index " + i);
             }
         }
-        checkVersion(version);
+        version = version(v);
         method = m;
         target = t;
     }
 
-    /** {@code HTTP-version = "HTTP/" DIGIT "." DIGIT}, case-sensitive, RFC 9112 §2.3. */
-    private void checkVersion(String version) {
+    /**
+     * {@code HTTP-version = "HTTP/" DIGIT "." DIGIT}, case-sensitive, RFC 9112 §2.3: HTTP/1.0, or HTTP/1.1 for any
+     * later minor version.
+     */
+    private String version(String version) {
         if (version.length() != 8 || !version.startsWith("HTTP/") || version.charAt(6) != '.'
                 || !isDigit(version.charAt(5)) || !isDigit(version.charAt(7))) {
             throw reader.malformed("malformed HTTP version " + Syntax.quote(version));
         }
         char major = version.charAt(5);
         char minor = version.charAt(7);
-        if (major != '1' || minor == '0') {
+        if (major != '1') {
             throw new HandshakeException(505, version + " is not supported; the WebSocket opening handshake"
                     + " needs HTTP/1.1 (RFC 6455 §4.1)");
         }
+        return minor == '0' ? HttpRequest.HTTP_1_0 : HttpRequest.HTTP_1_1;
     }
 
     private static boolean isDigit(char c) {

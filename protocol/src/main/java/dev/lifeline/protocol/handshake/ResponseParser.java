@@ -29,6 +29,8 @@ public final class ResponseParser {
 
     private final HeadReader reader;
     private final Headers.Builder headers = Headers.builder();
+    /** Whether the first byte has been looked at (for {@link #isTlsRecord}). */
+    private boolean started;
     private int status;
     private String reason;
     private String pendingField;
@@ -66,6 +68,13 @@ public final class ResponseParser {
     }
 
     private Optional<HttpResponse> head(ByteBuffer in) {
+        if (!started && in.hasRemaining()) {
+            started = true;
+            if (isTlsRecord(in.get(in.position()))) {
+                throw new HandshakeException(0, "the answer starts with a TLS record, not an HTTP status line: the"
+                        + " server speaks TLS; use wss://");
+            }
+        }
         String line;
         while ((line = reader.nextLine(in)) != null) {
             if (reason == null) {
@@ -111,6 +120,15 @@ public final class ResponseParser {
         }
         status = Integer.parseInt(line, 9, 12, 10);
         reason = phrase;
+    }
+
+    /**
+     * Whether a response's first byte is the content type of a TLS record (RFC 8446 §5.1): 21 for an alert, which a
+     * TLS server sends to a client that did not start with a ClientHello, or 22 for a handshake. An HTTP response
+     * starts with {@code H}.
+     */
+    private static boolean isTlsRecord(byte first) {
+        return first == 21 || first == 22;
     }
 
     private Optional<HttpResponse> endOfHead(ByteBuffer in) {

@@ -15,6 +15,7 @@ import java.util.Optional;
  * <p>Statuses:
  * <ul>
  *   <li>405 with {@code Allow: GET} for another method (§4.2.1 item 1);
+ *   <li>400 for an HTTP/1.0 request (item 1 asks for "HTTP/1.1 or higher"; 505 is for another major version);
  *   <li>400 for a missing, repeated or empty {@code Host} (item 2, RFC 9112 §3.2);
  *   <li>426 with {@code Upgrade: websocket} when there is no {@code Upgrade} header at all: that is a plain HTTP
  *       request to a WebSocket-only resource, and 426 says exactly "refused in this protocol, upgrade first"
@@ -70,6 +71,11 @@ public final class ServerHandshake {
         if (!request.method().equals("GET")) {
             throw new HandshakeException(405, "method " + request.method() + " is not allowed; a WebSocket"
                     + " handshake is a GET", Headers.of("Allow", "GET"));
+        }
+        // §4.2.1 item 1, "HTTP/1.1 or higher": a 1.0 client may not upgrade; its request is a bad handshake.
+        if (request.version().equals(HttpRequest.HTTP_1_0)) {
+            throw new HandshakeException(400, "a WebSocket handshake needs HTTP/1.1 or higher (RFC 6455 §4.2.1),"
+                    + " not HTTP/1.0");
         }
         checkTarget(request.target());
         // §4.2.1 item 2, and RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any

@@ -52,7 +52,7 @@ class HandshakeExceptionTest {
 
     @Test
     void everyParserRejectionCanBeAnsweredWithItsOwnStatus() {
-        for (String head : List.of("GET / HTTP/1.0\r\n", "GET /" + "a".repeat(9000), "GET / HTTP/1.1\r\nX\r\n")) {
+        for (String head : List.of("GET / HTTP/2.0\r\n", "GET /" + "a".repeat(9000), "GET / HTTP/1.1\r\nX\r\n")) {
             HandshakeException e = Wire.failure(() -> new RequestParser(HeadLimits.DEFAULT).feed(Wire.buffer(head)));
 
             assertThat(e.toResponse().status()).isEqualTo(e.status()).isIn(505, 414, 400);

@@ -96,13 +96,15 @@ class RequestParserTest {
         assertThat(parser.feed(buffer("GET / HTTP/1.2\r\nHost: a\r\n\r\n"))).isPresent();
     }
 
+    /** A plain HTTP/1.0 request (a health probe) is read, so that the application may answer it. */
     @Test
-    void http10IsRejectedWith505() {
-        HandshakeException e = failure(() -> parser.feed(buffer("GET /chat HTTP/1.0\r\nHost: a\r\n\r\n")));
+    void http10IsReadWithItsVersion() {
+        HttpRequest request = parser.feed(buffer("GET /healthz HTTP/1.0\r\nHost: a\r\n\r\n")).orElseThrow();
 
-        assertThat(e.status()).isEqualTo(505);
-        assertThat(e.getMessage()).isEqualTo(
-                "HTTP/1.0 is not supported; the WebSocket opening handshake needs HTTP/1.1 (RFC 6455 §4.1)");
+        assertThat(request.version()).isEqualTo(HttpRequest.HTTP_1_0);
+        assertThat(request.target()).isEqualTo("/healthz");
+        assertThat(new String(request.toBytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .startsWith("GET /healthz HTTP/1.0\r\n");
     }
 
     @ParameterizedTest

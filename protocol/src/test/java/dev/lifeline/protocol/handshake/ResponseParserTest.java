@@ -171,4 +171,22 @@ class ResponseParserTest {
         assertThatThrownBy(() -> parser.feed(buffer(FRAME))).isInstanceOf(IllegalStateException.class);
         assertThat(failure(() -> failed.feed(buffer(RFC_RESPONSE)))).isSameAs(first);
     }
+
+    /**
+     * A plain ws:// request to a TLS server: the JDK's TLS server answers with a fatal alert record, 15 03 03 00 02
+     * 02 0a, whose last byte is a LF; the client says what that means instead of "a bare LF".
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"\u0015\u0003\u0003\u0000\u0002\u0002\n", "\u0016\u0003\u0001"})
+    void anAnswerThatStartsWithATlsRecordSaysTheServerSpeaksTls(String record) {
+        HandshakeException e = failure(() -> parser.feed(buffer(record)));
+
+        assertThat(e.status()).isZero();
+        assertThat(e).hasMessageContaining("the server speaks TLS; use wss://");
+    }
+
+    @Test
+    void theTlsRecordIsRecognisedWhenItsFirstByteArrivesAlone() {
+        assertThat(failure(() -> parser.feed(buffer("\u0015")))).hasMessageContaining("TLS record");
+    }
 }

@@ -116,6 +116,17 @@ class ServerValidationTest {
         assertThat(e.headers()).containsExactly(Map.entry("Allow", "GET"));
     }
 
+    /** §4.2.1 item 1: "HTTP/1.1 or higher"; an otherwise perfect HTTP/1.0 handshake is a bad request. */
+    @Test
+    void anHttp10HandshakeIsRejectedWith400() {
+        HttpRequest http10 = new HttpRequest("GET", "/chat", get().headers(), HttpRequest.HTTP_1_0);
+
+        HandshakeException e = rejection(http10);
+
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.getMessage()).contains("HTTP/1.1 or higher (RFC 6455 §4.2.1), not HTTP/1.0");
+    }
+
     @Test
     void aMissingHostIsRejectedWith400() {
         HandshakeException e = rejection(get("Host", null));
