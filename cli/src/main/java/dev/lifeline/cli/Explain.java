@@ -1,8 +1,8 @@
 package dev.lifeline.cli;
 
+import dev.lifeline.Failure;
 import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.reliable.Envelope;
-import dev.lifeline.reliable.Failure;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.BindException;
