@@ -46,19 +46,27 @@ final class DemoServer implements AutoCloseable {
      */
     static DemoServer start(String host, int port, Mode mode, boolean reliable, WebSocketOptions options,
             Optional<SSLContext> tls, ServerLog log) throws IOException {
-        Running running = reliable ? startReliable(host, port, mode, options, tls, log)
-                : startPlain(host, port, mode, options, tls, log);
+        return start(host, port, mode, reliable, options, tls, log, MetricsEndpoint.OFF);
+    }
+
+    /** Like {@link #start(String, int, Mode, boolean, WebSocketOptions, Optional, ServerLog)}, counting in
+     * {@code metrics} and serving them at {@code /metrics} (see {@link MetricsEndpoint}). */
+    static DemoServer start(String host, int port, Mode mode, boolean reliable, WebSocketOptions options,
+            Optional<SSLContext> tls, ServerLog log, MetricsEndpoint metrics) throws IOException {
+        Running running = reliable ? startReliable(host, port, mode, metrics.options(options), tls, log, metrics)
+                : startPlain(host, port, mode, metrics.options(options), tls, log, metrics);
         return new DemoServer(running, shownHost(InetAddress.getByName(host), host), tls.isPresent());
     }
 
     private static Running startPlain(String host, int port, Mode mode, WebSocketOptions options,
-            Optional<SSLContext> tls, ServerLog log) throws IOException {
+            Optional<SSLContext> tls, ServerLog log, MetricsEndpoint metrics) throws IOException {
         CompletableFuture<WebSocketServer> started = new CompletableFuture<>();
         WebSocketServer.Builder builder = WebSocketServer.builder(new Relay(mode, log, started))
                 .host(host)
                 .port(port)
                 .options(options)
-                .processRequest(new StaticPages(mode, false, () -> started.join().connections().size()));
+                .processRequest(metrics.around(
+                        new StaticPages(mode, false, () -> started.join().connections().size())));
         tls.ifPresent(builder::sslContext);
         WebSocketServer server = builder.start();
         started.complete(server);
@@ -66,16 +74,17 @@ final class DemoServer implements AutoCloseable {
     }
 
     private static Running startReliable(String host, int port, Mode mode, WebSocketOptions options,
-            Optional<SSLContext> tls, ServerLog log) throws IOException {
+            Optional<SSLContext> tls, ServerLog log, MetricsEndpoint metrics) throws IOException {
         CompletableFuture<ReliableServer> started = new CompletableFuture<>();
         BroadcastHub hub = new InMemoryBroadcastHub();
         ReliableServer server = ReliableServer.builder(new ReliableRelay(mode, log, hub))
                 .host(host)
                 .port(port)
                 .options(options)
+                .reliable(metrics.reliable())
                 .hub(hub)
-                .processRequest(new StaticPages(mode, true, () -> (int) started.join().sessions().stream()
-                        .filter(s -> s.connection().isPresent()).count()))
+                .processRequest(metrics.around(new StaticPages(mode, true, () -> (int) started.join().sessions()
+                        .stream().filter(s -> s.connection().isPresent()).count())))
                 .configure(b -> tls.ifPresent(b::sslContext))
                 .start();
         started.complete(server);

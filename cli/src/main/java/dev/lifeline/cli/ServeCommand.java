@@ -64,6 +64,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "The keystore's password (default: $LIFELINE_KEYSTORE_PASSWORD, else empty).")
     String keystorePassword;
 
+    @Option(names = "--metrics",
+            description = "Count connections, messages, closes, keepalive failures and sessions, and serve them in"
+                    + " Prometheus's text format at http://HOST:PORT/metrics (see docs/topics/monitoring.md).")
+    boolean metrics;
+
     @Mixin
     ConnectionOptions connection;
 
@@ -80,14 +85,16 @@ final class ServeCommand implements Callable<Integer> {
         ServerLog log = new ServerLog(out, quiet, Clock.systemDefaultZone());
         DemoServer server;
         try {
-            server = DemoServer.start(host, port, mode, reliable, options, tls(), log);
+            server = DemoServer.start(host, port, mode, reliable, options, tls(), log,
+                    metrics ? MetricsEndpoint.on() : MetricsEndpoint.OFF);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             System.err.println("lifeline serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());
             return ExitCodes.CONNECTION_FAILED;
         }
         log.line("listening on " + server.endpoint() + " (" + mode.label() + " mode"
                 + (reliable ? ", reliable sessions" : "") + "); demo page at "
-                + server.page() + "; Ctrl-C to stop");
+                + server.page() + (metrics ? "; metrics at " + server.page().resolve(MetricsEndpoint.PATH) : "")
+                + "; Ctrl-C to stop");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.line("shutting down: closing every connection with 1001");
             server.close();
