@@ -104,6 +104,24 @@ class MetricsTest {
         public void sendBlocked(Side side, long nanos) {
             add(side.name() + " sends timed", 1);
         }
+
+        /** Keepalive failures, stalled writes and reader pauses, in order. */
+        final LinkedBlockingQueue<String> troubles = new LinkedBlockingQueue<>();
+
+        @Override
+        public void keepaliveFailed(Side side) {
+            troubles.add(side.name() + " keepalive failed");
+        }
+
+        @Override
+        public void writeStalled(Side side) {
+            troubles.add(side.name() + " write stalled");
+        }
+
+        @Override
+        public void readerPaused(Side side) {
+            troubles.add(side.name() + " reader paused");
+        }
     }
 
     @Test
