@@ -7,5 +7,4 @@ module dev.lifeline {
     requires transitive dev.lifeline.protocol;
     requires jdk.jfr;
     exports dev.lifeline;
-    exports dev.lifeline.internal to jdk.jfr; // the flight recorder's events (Events)
 }

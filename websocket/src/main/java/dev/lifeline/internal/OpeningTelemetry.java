@@ -20,9 +20,14 @@ public final class OpeningTelemetry {
         this.metrics = metrics;
     }
 
-    /** A socket was accepted: its handshake is in flight. */
+    /**
+     * A socket was accepted: its handshake is in flight. Its start is noted only if someone will want the handshake's
+     * duration (the listener, or a recording of {@code ConnectionOpened}).
+     */
     public void started(Socket tcp) {
-        acceptedAt.put(tcp, System.nanoTime());
+        if (metrics != WebSocketMetrics.NONE || new Events.ConnectionOpened().isEnabled()) {
+            acceptedAt.put(tcp, System.nanoTime());
+        }
         metrics.handshakeStarted();
     }
 
@@ -47,7 +52,10 @@ public final class OpeningTelemetry {
         }
     }
 
-    /** The connection accepted on {@code tcp} is open (its 101 written). */
+    /**
+     * The connection accepted on {@code tcp} is open (its 101 written). Its handshake counts as taking no time if its
+     * start was not noted (a recording that began during it).
+     */
     public void opened(Connection connection, Socket tcp) {
         Long start = acceptedAt.get(tcp);
         connection.telemetry.opened(start == null ? System.nanoTime() : start,
