@@ -6,6 +6,8 @@
 module dev.lifeline.cli {
     requires dev.lifeline;
     requires dev.lifeline.reliable;
+    requires dev.lifeline.micrometer;
+    requires micrometer.registry.prometheus;
     requires info.picocli;
     requires java.logging;
 

@@ -7,5 +7,6 @@
  */
 module dev.lifeline {
     requires transitive dev.lifeline.protocol;
+    requires jdk.jfr;
     exports dev.lifeline;
 }

@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import dev.lifeline.internal.Connection;
 import dev.lifeline.internal.Handshakes;
+import dev.lifeline.internal.OpeningTelemetry;
 import dev.lifeline.protocol.ClientProtocol;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.handshake.HandshakeException;
@@ -120,6 +121,7 @@ public final class WebSocketClient {
         }
         String host = Objects.requireNonNull(uri.getHost(), () -> "no host in " + uri);
         int port = uri.getPort() >= 0 ? uri.getPort() : secure ? 443 : 80;
+        long start = System.nanoTime();
         Socket tcp = new Socket();
         Socket socket = tcp;
         try {
@@ -139,6 +141,7 @@ public final class WebSocketClient {
             }
             Connection connection = new Connection(Handshakes.nextId('c'), socket, tcp, in, protocol, options,
                     protocol.request(), protocol.response().orElseThrow(), protocol.subprotocol(), events, closed -> { });
+            OpeningTelemetry.clientOpened(connection, start);
             if (listener == null) {
                 connection.start();
             } else {

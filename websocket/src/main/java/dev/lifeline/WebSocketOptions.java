@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param headLimits bounds on the opening handshake's HTTP head; 8 KiB, 128 headers
  * @param extensions extensions to offer (client) or accept (server); none by default
  * @param batchReplies whether the receiving thread's sends are batched (see {@link #withBatchedReplies}); on
+ * @param metrics told about connections, messages, keepalive and backpressure (see {@link WebSocketMetrics});
+ *        {@link WebSocketMetrics#NONE} by default
  */
 public record WebSocketOptions(
         Duration openTimeout,
@@ -43,12 +45,13 @@ public record WebSocketOptions(
         long maxQueueBytes,
         HeadLimits headLimits,
         List<ExtensionFactory> extensions,
-        boolean batchReplies) {
+        boolean batchReplies,
+        WebSocketMetrics metrics) {
 
     public static final WebSocketOptions DEFAULT = new WebSocketOptions(
             Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(20),
             Duration.ofSeconds(30), 32 * 1024, 1 << 20, 1 << 20, 16, 16L << 20, HeadLimits.DEFAULT, List.of(),
-            true);
+            true, WebSocketMetrics.NONE);
 
     public WebSocketOptions {
         positive(openTimeout, "openTimeout");
@@ -64,22 +67,23 @@ public record WebSocketOptions(
         }
         Objects.requireNonNull(headLimits, "headLimits");
         extensions = List.copyOf(extensions);
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     public WebSocketOptions withOpenTimeout(Duration d) {
         return new WebSocketOptions(d, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies);
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
     }
 
     public WebSocketOptions withCloseTimeout(Duration d) {
         return new WebSocketOptions(openTimeout, d, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies);
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
     }
 
     /** Keepalive: a Ping every {@code interval}, failing with 1011 if unanswered after {@code timeout}. */
     public WebSocketOptions withKeepalive(Duration interval, Duration timeout) {
         return new WebSocketOptions(openTimeout, closeTimeout, interval, timeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies);
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
     }
 
     /** No keepalive pings. */
@@ -89,38 +93,38 @@ public record WebSocketOptions(
 
     public WebSocketOptions withWriteTimeout(Duration d) {
         return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, d, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies);
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
     }
 
     public WebSocketOptions withWriteLimit(int bytes) {
         return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, bytes,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies);
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
     }
 
     /** Sets both the message and the frame limit. */
     public WebSocketOptions withMaxMessageSize(int bytes) {
         return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                bytes, bytes, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies);
+                bytes, bytes, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
     }
 
     public WebSocketOptions withMaxFrameSize(int bytes) {
         return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, bytes, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies);
+                maxMessageSize, bytes, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
     }
 
     public WebSocketOptions withMaxQueue(int messages, long bytes) {
         return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, messages, bytes, headLimits, extensions, batchReplies);
+                maxMessageSize, maxFrameSize, messages, bytes, headLimits, extensions, batchReplies, metrics);
     }
 
     public WebSocketOptions withHeadLimits(HeadLimits limits) {
         return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, limits, extensions, batchReplies);
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, limits, extensions, batchReplies, metrics);
     }
 
     public WebSocketOptions withExtensions(List<ExtensionFactory> factories) {
         return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, factories, batchReplies);
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, factories, batchReplies, metrics);
     }
 
     /**
@@ -131,7 +135,13 @@ public record WebSocketOptions(
      */
     public WebSocketOptions withBatchedReplies(boolean on) {
         return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, on);
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, on, metrics);
+    }
+
+    /** Connections made with these options tell {@code metrics} what happens to them. */
+    public WebSocketOptions withMetrics(WebSocketMetrics metrics) {
+        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
+                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
     }
 
     /** Whether keepalive pings are on. */

@@ -3,6 +3,7 @@ package dev.lifeline;
 import dev.lifeline.internal.Connection;
 import dev.lifeline.internal.Handshakes;
 import dev.lifeline.internal.Opening;
+import dev.lifeline.internal.OpeningTelemetry;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.ProtocolConfig;
@@ -110,6 +111,8 @@ public final class WebSocketServer implements AutoCloseable {
     private final String tag;
     /** Runs {@link #close()} when the JVM shuts down, with {@link Builder#closeOnShutdown()}; else null. */
     private final Thread shutdownHook;
+    /** Tells the metrics listener and the flight recorder about handshakes. */
+    private final OpeningTelemetry telemetry;
     private volatile boolean closing;
 
     private WebSocketServer(Builder config) throws IOException {
@@ -117,6 +120,7 @@ public final class WebSocketServer implements AutoCloseable {
         this.protocolConfig = config.options.protocolConfig();
         this.listenerOpens = config.listener != null && hasOwnOnOpen(config.listener);
         this.handshakeSlots = new Semaphore(config.maxHandshakes);
+        this.telemetry = new OpeningTelemetry(config.options.metrics());
         ServerSocketChannel channel = ServerSocketChannel.open(); // its sockets have channels: see Opening
         this.serverSocket = channel.socket();
         serverSocket.setReuseAddress(true);
@@ -260,6 +264,7 @@ public final class WebSocketServer implements AutoCloseable {
             return;
         }
         sockets.add(socket);
+        telemetry.started(socket);
         handshaking.add(socket);
         // Logs name a handshake by its peer; the id (s1, s2...) is drawn when it opens, so that plain HTTP requests
         // (a page, a health probe) do not use up connection ids.
@@ -480,7 +485,9 @@ public final class WebSocketServer implements AutoCloseable {
     /** The socket no longer waits for its handshake's answer; {@link #close} may stop waiting for it. */
     private void handshakeEnded(Socket tcp) {
         handshaking.remove(tcp);
-        sockets.remove(tcp);
+        if (sockets.remove(tcp)) {
+            telemetry.ended(tcp);
+        }
         if (closing) {
             synchronized (sockets) {
                 sockets.notifyAll();
@@ -572,8 +579,11 @@ public final class WebSocketServer implements AutoCloseable {
         ServerProtocol protocol = opening.protocol();
         List<Event> all = new ArrayList<>(events);
         all.addAll(protocol.takeEvents());
-        return opening.open(Handshakes.nextId('s'), config.options, protocol.offer().orElseThrow().request(),
+        Connection connection = opening.open(Handshakes.nextId('s'), config.options,
+                protocol.offer().orElseThrow().request(),
                 protocol.response().orElseThrow(), protocol.subprotocol(), all, forget);
+        telemetry.opened(connection, opening.tcp());
+        return connection;
     }
 
     private Optional<HttpResponse> processRequest(HttpRequest request, String id) {
@@ -591,6 +601,7 @@ public final class WebSocketServer implements AutoCloseable {
     /** Answers plain HTTP instead of the handshake, then closes without resetting the connection. */
     private void answer(Opening opening, String id, HttpResponse response) {
         handshaking.remove(opening.tcp());
+        telemetry.answered(id, response);
         try {
             opening.answerAndClose(response);
         } catch (IOException e) {

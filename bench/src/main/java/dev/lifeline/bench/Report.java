@@ -10,6 +10,8 @@ import java.util.OptionalDouble;
 /** The markdown report of a comparison: one table per side, the issue's targets, and the errors. */
 final class Report {
     static final String LIFELINE = "lifeline";
+    /** Lifeline's echo with the Micrometer binding on (issue 17), when it takes part. */
+    static final String MEASURED = "lifeline-metrics";
 
     private final Results results;
     private final List<String> servers;
@@ -24,6 +26,7 @@ final class Report {
     static String title(String subject) {
         return switch (subject) {
             case "lifeline" -> "Lifeline";
+            case MEASURED -> "Lifeline with metrics";
             case "netty" -> "Netty";
             case "jetty" -> "Jetty";
             case "java-websocket" -> "Java-WebSocket";
@@ -41,7 +44,8 @@ final class Report {
     }
 
     List<String> peers(Metric.Side side) {
-        return subjects(side).stream().filter(s -> !s.equals(LIFELINE) && !s.equals(side.reference)).toList();
+        return subjects(side).stream().filter(s -> !s.equals(LIFELINE) && !s.equals(MEASURED)
+                && !s.equals(side.reference)).toList();
     }
 
     String markdown(List<String> header) {
@@ -116,6 +120,12 @@ final class Report {
         rows.add(bestPeer("server, latency p99: ≤ the best peer's", Metric.SERVER_P99));
         rows.add(target("client, small messages: ≥ Netty's", Metric.CLIENT_SMALL, "netty", 1.0, true));
         rows.add(target("client, 1 MiB messages: ≥ Netty's", Metric.CLIENT_LARGE, "netty", 1.0, true));
+        if (servers.contains(MEASURED)) {
+            rows.add(target("server, small messages with metrics: ≥ 0.95 × without (issue 17)", Metric.SERVER_SMALL,
+                    MEASURED, LIFELINE, 0.95, true));
+            rows.add(target("server, latency p99 with metrics: ≤ 1.05 × without (issue 17)", Metric.SERVER_P99,
+                    MEASURED, LIFELINE, 1.05, false));
+        }
         md.append("\n## Targets (issue 5)\n\n| target | measured | met |\n|---|---:|:---:|\n");
         for (String[] r : rows) {
             md.append("| ").append(r[0]).append(" | ").append(r[1]).append(" | ").append(r[2]).append(" |\n");
@@ -123,7 +133,12 @@ final class Report {
     }
 
     private String[] target(String name, Metric m, String other, double factor, boolean atLeast) {
-        OptionalDouble l = results.median(m, LIFELINE);
+        return target(name, m, LIFELINE, other, factor, atLeast);
+    }
+
+    /** {@code subject}'s median over {@code other}'s, against {@code factor}. */
+    private String[] target(String name, Metric m, String subject, String other, double factor, boolean atLeast) {
+        OptionalDouble l = results.median(m, subject);
         OptionalDouble o = results.median(m, other);
         if (l.isEmpty() || o.isEmpty() || o.getAsDouble() == 0) {
             return new String[] {name, "no figure", "—"};

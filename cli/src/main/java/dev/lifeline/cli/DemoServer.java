@@ -43,7 +43,7 @@ final class DemoServer implements AutoCloseable {
     /** Binds and starts serving, for pages of any origin. */
     static DemoServer start(String host, int port, Mode mode, boolean reliable, WebSocketOptions options,
             Optional<SSLContext> tls, ServerLog log) throws IOException {
-        return start(host, port, mode, reliable, options, tls, Set.of(), log);
+        return start(host, port, mode, reliable, options, tls, Set.of(), log, MetricsEndpoint.OFF);
     }
 
     /**
@@ -52,28 +52,32 @@ final class DemoServer implements AutoCloseable {
      * @param tls serve {@code wss://} and {@code https://} with this context; plain when empty
      * @param reliable speak {@code lifeline.reliable.v1} on {@code /}: sessions that survive reconnects
      * @param allowedOrigins the only origins whose pages may open a connection (403 for others); empty: any
+     * @param metrics counts into a registry and serves it at {@code /metrics} (see {@link MetricsEndpoint}), or
+     *     {@link MetricsEndpoint#OFF}
      */
     static DemoServer start(String host, int port, Mode mode, boolean reliable, WebSocketOptions options,
-            Optional<SSLContext> tls, Set<String> allowedOrigins, ServerLog log) throws IOException {
+            Optional<SSLContext> tls, Set<String> allowedOrigins, ServerLog log, MetricsEndpoint metrics)
+            throws IOException {
         Consumer<WebSocketServer.Builder> configure = builder -> {
             tls.ifPresent(builder::sslContext);
             if (!allowedOrigins.isEmpty()) {
                 builder.allowedOrigins(allowedOrigins, true);
             }
         };
-        Running running = reliable ? startReliable(host, port, mode, options, configure, log)
-                : startPlain(host, port, mode, options, configure, log);
+        Running running = reliable ? startReliable(host, port, mode, metrics.options(options), configure, log, metrics)
+                : startPlain(host, port, mode, metrics.options(options), configure, log, metrics);
         return new DemoServer(running, shownHost(InetAddress.getByName(host), host), tls.isPresent());
     }
 
     private static Running startPlain(String host, int port, Mode mode, WebSocketOptions options,
-            Consumer<WebSocketServer.Builder> configure, ServerLog log) throws IOException {
+            Consumer<WebSocketServer.Builder> configure, ServerLog log, MetricsEndpoint metrics) throws IOException {
         CompletableFuture<WebSocketServer> started = new CompletableFuture<>();
         WebSocketServer.Builder builder = WebSocketServer.builder(new Relay(mode, log, started))
                 .host(host)
                 .port(port)
                 .options(options)
-                .processRequest(new StaticPages(mode, false, () -> started.join().connections().size()));
+                .processRequest(metrics.around(
+                        new StaticPages(mode, false, () -> started.join().connections().size())));
         configure.accept(builder);
         WebSocketServer server = builder.start();
         started.complete(server);
@@ -81,16 +85,17 @@ final class DemoServer implements AutoCloseable {
     }
 
     private static Running startReliable(String host, int port, Mode mode, WebSocketOptions options,
-            Consumer<WebSocketServer.Builder> configure, ServerLog log) throws IOException {
+            Consumer<WebSocketServer.Builder> configure, ServerLog log, MetricsEndpoint metrics) throws IOException {
         CompletableFuture<ReliableServer> started = new CompletableFuture<>();
         BroadcastHub hub = new InMemoryBroadcastHub();
         ReliableServer server = ReliableServer.builder(new ReliableRelay(mode, log, hub))
                 .host(host)
                 .port(port)
                 .options(options)
+                .reliable(metrics.reliable())
                 .hub(hub)
-                .processRequest(new StaticPages(mode, true, () -> (int) started.join().sessions().stream()
-                        .filter(s -> s.connection().isPresent()).count()))
+                .processRequest(metrics.around(new StaticPages(mode, true, () -> (int) started.join().sessions()
+                        .stream().filter(s -> s.connection().isPresent()).count())))
                 .configure(configure)
                 .start();
         started.complete(server);

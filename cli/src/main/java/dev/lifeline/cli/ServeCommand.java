@@ -72,6 +72,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " http://127.0.0.1:8765, to keep it working. Default: any origin.")
     Set<String> allowedOrigins = new LinkedHashSet<>();
 
+    @Option(names = "--metrics",
+            description = "Count connections, messages, closes, keepalive failures and sessions, and serve them in"
+                    + " Prometheus's text format at http://HOST:PORT/metrics (see docs/topics/monitoring.md).")
+    boolean metrics;
+
     @Mixin
     ConnectionOptions connection;
 
@@ -89,13 +94,15 @@ final class ServeCommand implements Callable<Integer> {
         Optional<SSLContext> tls = tls();
         DemoServer server;
         try {
-            server = DemoServer.start(host, port, mode, reliable, options, tls, allowedOrigins, log);
+            server = DemoServer.start(host, port, mode, reliable, options, tls, allowedOrigins, log,
+                    metrics ? MetricsEndpoint.on() : MetricsEndpoint.OFF);
         } catch (IOException e) {
             throw new Problem(ExitCodes.CONNECTION_FAILED, Explain.listening(host, port, e));
         }
         log.line("listening on " + server.endpoint() + " (" + mode.label() + " mode"
                 + (reliable ? ", reliable sessions" : "") + "); demo page at "
-                + server.page() + "; Ctrl-C to stop");
+                + server.page() + (metrics ? "; metrics at " + server.page().resolve(MetricsEndpoint.PATH) : "")
+                + "; Ctrl-C to stop");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.line("shutting down: closing every connection with 1001");
             server.close();

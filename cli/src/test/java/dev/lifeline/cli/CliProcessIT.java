@@ -120,6 +120,23 @@ class CliProcessIT {
     }
 
     @Test
+    void theJarServesMetricsThatPromtoolAcceptsWithMetricsAndNoneWithout() throws Exception {
+        assertThat(Http.get(server.page().resolve(MetricsEndpoint.PATH)).status()).isEqualTo(404);
+        try (LifelineProcess own = LifelineProcess.serve("--metrics")) {
+            try (WebSocket ws = WebSocketClient.connect(own.endpoint())) {
+                ws.send("counted");
+                assertThat(ws.receive()).isEqualTo(Message.text("counted"));
+            }
+            Http metrics = Http.get(own.page().resolve(MetricsEndpoint.PATH));
+
+            assertThat(metrics.status()).isEqualTo(200);
+            assertThat(MetricsEndpointTest.sample(metrics.body(), "lifeline_messages_received_total", "side",
+                    "server", "type", "text")).hasValue(1);
+            MetricsEndpointTest.assertPromtoolAccepts(metrics.body());
+        }
+    }
+
+    @Test
     void stoppingTheServerClosesEveryClientWith1001AndPrintsASummary() throws Exception {
         try (LifelineProcess own = LifelineProcess.serve("--mode", "chat");
                 WebSocket ws = WebSocketClient.connect(own.endpoint())) {

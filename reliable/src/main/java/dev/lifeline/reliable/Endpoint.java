@@ -44,7 +44,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     private final Condition writable = lock.newCondition();
 
     private Session session;
-    private final PendingSends pending = new PendingSends(this::signalChanged);
+    private final PendingSends pending;
     private final Inbox inbox;
     private WebSocket current;
     private CloseReason ended;
@@ -56,6 +56,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         this.options = Objects.requireNonNull(options, "options");
         this.inbox = new Inbox(lock, changed, options);
         this.session = new Session(options);
+        this.pending = new PendingSends(this::signalChanged, options.metrics());
     }
 
     // ------------------------------------------------------------------ sending
@@ -106,6 +107,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
             }
             CompletableFuture<Void> future = new CompletableFuture<>();
             pending.add(seq.getAsLong(), future);
+            options.metrics().outboxDepth(session.outboxSize());
             writable.signalAll();
             return future;
         } catch (InterruptedException e) {
@@ -205,6 +207,9 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
             replaced = current;
             session.detach();
             session.resume(peerLastReceived);
+            if (session.outboxSize() > 0) {
+                options.metrics().resent(session.outboxSize());
+            }
             current = ws;
             writable.signalAll();
             first = greeting == null ? null : greeting.apply(session.lastReceived()).encode();

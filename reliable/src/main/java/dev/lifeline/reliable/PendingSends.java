@@ -18,21 +18,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PendingSends {
     private static final ExecutorService COMPLETIONS = Executors.newVirtualThreadPerTaskExecutor();
 
-    record Pending(long seq, CompletableFuture<Void> future) {
+    /** @param sentNanos when {@code send} was called ({@link System#nanoTime()}), or 0 when nobody measures */
+    record Pending(long seq, CompletableFuture<Void> future, long sentNanos) {
     }
 
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** Futures taken out whose completion has not run yet. */
     private final AtomicInteger settling = new AtomicInteger();
     private final Runnable onSettled;
+    /** Told how long each acknowledgement took; never called with {@link SessionMetrics#NONE}. */
+    private final SessionMetrics metrics;
 
     /** @param onSettled run after each batch of futures has completed (the session signals its waiters) */
-    PendingSends(Runnable onSettled) {
+    PendingSends(Runnable onSettled, SessionMetrics metrics) {
         this.onSettled = onSettled;
+        this.metrics = metrics;
     }
 
     void add(long seq, CompletableFuture<Void> future) {
-        pending.add(new Pending(seq, future));
+        pending.add(new Pending(seq, future, metrics == SessionMetrics.NONE ? 0 : System.nanoTime()));
     }
 
     /** Takes out the sends acknowledged through {@code ack}, for {@link #complete}. */
@@ -63,6 +67,10 @@ final class PendingSends {
 
     void complete(List<Pending> done) {
         if (!done.isEmpty()) {
+            if (metrics != SessionMetrics.NONE) {
+                long now = System.nanoTime();
+                done.forEach(p -> metrics.acknowledged(now - p.sentNanos()));
+            }
             COMPLETIONS.execute(() -> {
                 done.forEach(p -> p.future().complete(null));
                 settled(done.size());

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param sendTimeout how long {@code send} may block on a full outbox before it throws
  *        {@link OutboxFullException}; 30 s
  * @param closeTimeout how long a graceful {@code close()} waits for the peer to acknowledge what was sent; 10 s
+ * @param metrics told about sessions joined, expired, resends, the outbox and acknowledgements (see
+ *        {@link SessionMetrics}); {@link SessionMetrics#NONE} by default
  */
 public record ReliableOptions(
         int outboxMessages,
@@ -27,10 +29,11 @@ public record ReliableOptions(
         int ackEvery,
         Duration ackDelay,
         Duration sendTimeout,
-        Duration closeTimeout) {
+        Duration closeTimeout,
+        SessionMetrics metrics) {
 
     public static final ReliableOptions DEFAULT = new ReliableOptions(1024, 4L << 20, 1024, 4L << 20, 32,
-            Duration.ofMillis(20), Duration.ofSeconds(30), Duration.ofSeconds(10));
+            Duration.ofMillis(20), Duration.ofSeconds(30), Duration.ofSeconds(10), SessionMetrics.NONE);
 
     public ReliableOptions {
         if (outboxMessages <= 0 || outboxBytes <= 0 || inboxMessages <= 0 || inboxBytes <= 0 || ackEvery <= 0) {
@@ -42,34 +45,41 @@ public record ReliableOptions(
         }
         positive(sendTimeout, "sendTimeout");
         positive(closeTimeout, "closeTimeout");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     /** Bounds the unacknowledged messages kept for resending (the replay buffer). */
     public ReliableOptions withOutbox(int messages, long bytes) {
         return new ReliableOptions(messages, bytes, inboxMessages, inboxBytes, ackEvery, ackDelay, sendTimeout,
-                closeTimeout);
+                closeTimeout, metrics);
     }
 
     /** Bounds the received messages waiting for the application. */
     public ReliableOptions withInbox(int messages, long bytes) {
         return new ReliableOptions(outboxMessages, outboxBytes, messages, bytes, ackEvery, ackDelay, sendTimeout,
-                closeTimeout);
+                closeTimeout, metrics);
     }
 
     /** Acknowledge after {@code every} messages or {@code delay}, whichever comes first. */
     public ReliableOptions withAcks(int every, Duration delay) {
         return new ReliableOptions(outboxMessages, outboxBytes, inboxMessages, inboxBytes, every, delay, sendTimeout,
-                closeTimeout);
+                closeTimeout, metrics);
     }
 
     public ReliableOptions withSendTimeout(Duration d) {
         return new ReliableOptions(outboxMessages, outboxBytes, inboxMessages, inboxBytes, ackEvery, ackDelay, d,
-                closeTimeout);
+                closeTimeout, metrics);
     }
 
     public ReliableOptions withCloseTimeout(Duration d) {
         return new ReliableOptions(outboxMessages, outboxBytes, inboxMessages, inboxBytes, ackEvery, ackDelay,
-                sendTimeout, d);
+                sendTimeout, d, metrics);
+    }
+
+    /** Sessions made with these options tell {@code metrics} what happens to them. */
+    public ReliableOptions withMetrics(SessionMetrics metrics) {
+        return new ReliableOptions(outboxMessages, outboxBytes, inboxMessages, inboxBytes, ackEvery, ackDelay,
+                sendTimeout, closeTimeout, metrics);
     }
 
     private static void positive(Duration d, String name) {

@@ -191,6 +191,8 @@ public final class ReliableServer implements AutoCloseable {
                     session.attach(ws, hello.lastReceived(),
                             last -> new Envelope.Welcome(SessionOutcome.Kind.RESUMED, last, token));
                     session.log(Level.DEBUG, "RESUMED on " + ws.id() + "; client had received " + hello.lastReceived());
+                    SessionEvents.joined(config.reliable.metrics(), session.id, ws.id(), SessionOutcome.Kind.RESUMED,
+                            true);
                     return found;
                 } catch (SessionClosedException e) {
                     session.log(Level.DEBUG, "ended just before " + ws.id() + " could resume it; starting anew");
@@ -215,6 +217,8 @@ public final class ReliableServer implements AutoCloseable {
             return Optional.empty();
         }
         session.log(Level.DEBUG, "NEW on " + ws.id());
+        SessionEvents.joined(config.reliable.metrics(), session.id, ws.id(), SessionOutcome.Kind.NEW,
+                hello.token().length > 0);
         startHandler(session);
         return Optional.of(session);
     }

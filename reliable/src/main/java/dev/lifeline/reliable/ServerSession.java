@@ -42,9 +42,11 @@ public final class ServerSession extends Endpoint {
 
     /** Ends the session as {@link CloseReason.Kind#EXPIRED} if it has been without a connection for {@code window}. */
     public boolean expire(Duration window) {
+        int unacknowledged = outboxSize();
         boolean expired = endIfDetachedFor(window, CloseReason.of(CloseReason.Kind.EXPIRED,
                 "no connection for " + window));
         if (expired) {
+            SessionEvents.expired(options.metrics(), id, unacknowledged);
             log(Level.DEBUG, "expired after " + window + " without a connection");
         }
         return expired;

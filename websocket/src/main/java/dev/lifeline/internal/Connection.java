@@ -69,6 +69,8 @@ public final class Connection implements WebSocket {
     private final Sender sender;
     private final Closing closing;
     private final Pings pings;
+    /** What this connection tells the metrics listener and the flight recorder. */
+    final Telemetry telemetry;
 
     private final Inbox inbox;
     /** In the listener style, where messages go instead of {@link #inbox}; null otherwise. Set before start. */
@@ -108,6 +110,7 @@ public final class Connection implements WebSocket {
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.onClosed = onClosed;
         this.initialEvents = initialEvents;
+        this.telemetry = new Telemetry(id, protocol.side(), options);
         this.outgoing = new Outgoing(this, socket, socket.getOutputStream(), options);
         this.inbox = new Inbox(this, options);
         this.watch = watch;
@@ -219,6 +222,7 @@ public final class Connection implements WebSocket {
     }
 
     private void dispatch(List<Event> events) {
+        telemetry.received(events);
         for (Event event : events) {
             switch (event) {
                 case Event.Text t -> deliver(new Message.Text(t.text()));
@@ -424,6 +428,7 @@ public final class Connection implements WebSocket {
             lock.unlock();
         }
         protocol.extensions().forEach(Extension::release);
+        telemetry.closed(protocol);
         if (why != null) {
             log(Level.DEBUG, "connection is CLOSED: " + why);
         }

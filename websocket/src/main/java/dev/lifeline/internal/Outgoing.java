@@ -192,6 +192,7 @@ final class Outgoing {
         Duration limit = options.writeTimeout();
         if (started != 0 && now - started > limit.toNanos()) {
             writeStarted = 0;
+            connection.telemetry.writeStalled();
             IOException timeout = new IOException("write timed out after " + limit + ": the peer is not reading");
             Thread.ofVirtual().name("lifeline-write-timeout-" + connection.id()).start(() -> {
                 connection.writeFailed(timeout);

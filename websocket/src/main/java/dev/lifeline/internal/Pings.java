@@ -71,6 +71,7 @@ final class Pings {
             boolean answered = entry.getKey() == id;
             if (answered) {
                 latencyNanos = rtt.toNanos(); // before the future completes: its waiter may read latency() at once
+                connection.telemetry.pingAnswered(rtt);
                 connection.log(Level.TRACE, "< PONG after " + rtt.toNanos() / 1000 + " µs");
             }
             entry.getValue().future().completeAsync(() -> rtt, COMPLETIONS);
@@ -139,6 +140,7 @@ final class Pings {
             } finally {
                 connection.lock.unlock();
             }
+            connection.telemetry.keepaliveFailed();
             Thread.ofVirtual().name("lifeline-keepalive-" + connection.id())
                     .start(() -> connection.failAndDrop(CloseCode.INTERNAL_ERROR, "keepalive ping timeout"));
         }, options.pingTimeout());

@@ -189,7 +189,11 @@ final class Reader {
         try {
             while (!connection.aborted()
                     && (inboxFull() || !outgoing.written(answeredUpTo - options.writeLimit()))) {
-                paused = inboxFull();
+                boolean full = inboxFull();
+                if (full && !paused) {
+                    connection.telemetry.readerPaused();
+                }
+                paused = full;
                 if (paused) {
                     pauses++;
                 }

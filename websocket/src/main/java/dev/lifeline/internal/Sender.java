@@ -1,6 +1,7 @@
 package dev.lifeline.internal;
 
 import dev.lifeline.Message;
+import dev.lifeline.WebSocketMetrics.Kind;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.InvalidStateException;
@@ -36,6 +37,7 @@ final class Sender {
     void send(String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8); // ours alone: lent even if the write is deferred
         sendFrame(() -> protocol.sendLent(Opcode.TEXT, ByteBuffer.wrap(utf8)), utf8.length);
+        connection.telemetry.sent(Kind.TEXT, 1, utf8.length);
     }
 
     /**
@@ -50,6 +52,7 @@ final class Sender {
         } else {
             sendFrame(() -> protocol.sendBinary(payload, true), size);
         }
+        connection.telemetry.sent(Kind.BINARY, 1, size);
     }
 
     void send(Message message) {
@@ -77,6 +80,7 @@ final class Sender {
             }
             pendingHighSurrogate = carry;
         }, text.length());
+        connection.telemetry.sentText(last ? 1 : 0, text);
     }
 
     void sendBinary(ByteBuffer fragment, boolean last) {
@@ -88,6 +92,7 @@ final class Sender {
                 protocol.sendBinary(data, last);
             }
         }, data.remaining());
+        connection.telemetry.sent(Kind.BINARY, last ? 1 : 0, data.remaining());
     }
 
     /**
@@ -109,6 +114,7 @@ final class Sender {
      * @throws ConnectionClosedException when the connection is closed, or fails before the frame is written
      */
     private void sendFrame(Runnable encode, int size) {
+        long start = connection.telemetry.timingSends() ? System.nanoTime() : 0;
         long end;
         connection.lock.lock();
         try {
@@ -125,6 +131,7 @@ final class Sender {
             if (options.batchReplies() && outgoing.pendingBytesLocked() <= options.writeLimit()
                     && connection.receivingMoreLocked()) {
                 outgoing.deferLocked();
+                connection.telemetry.sendBlocked(start);
                 return;
             }
         } finally {
@@ -134,6 +141,7 @@ final class Sender {
         if (!outgoing.written(end)) {
             throw connection.closedException().orElseThrow();
         }
+        connection.telemetry.sendBlocked(start);
     }
 
     /** See {@link Connection#trySend}. */
@@ -152,6 +160,7 @@ final class Sender {
         } finally {
             connection.lock.unlock();
         }
+        connection.telemetry.sent(message);
         outgoing.flushIfIdle();
         return true;
     }

@@ -1,5 +1,8 @@
 package dev.lifeline.bench.server;
 
+import dev.lifeline.micrometer.LifelineMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.WebSocketServer;
 import dev.lifeline.protocol.extension.PerMessageDeflate;
@@ -10,16 +13,20 @@ import java.util.List;
 /**
  * Lifeline's echo in the listener style (like Netty's handler on its event loop: no thread per connection but the
  * reader), with keepalive off, a 2 MiB message limit and batched replies; compressing, it takes permessage-deflate
- * without context takeover (pooled zlib streams).
+ * without context takeover (pooled zlib streams). Measured, it counts into a Prometheus registry through
+ * {@link LifelineMetrics}, as {@code lifeline serve --metrics} does.
  */
 final class LifelineEcho implements EchoServer {
     private final WebSocketServer server;
 
-    LifelineEcho(boolean deflate) throws IOException {
+    LifelineEcho(boolean deflate, boolean measured) throws IOException {
         WebSocketOptions options = WebSocketOptions.DEFAULT.withoutKeepalive().withMaxMessageSize(MAX_MESSAGE)
                 .withBatchedReplies(true);
         if (deflate) {
             options = options.withExtensions(List.of(PerMessageDeflate.DEFAULT.withoutContextTakeover()));
+        }
+        if (measured) {
+            options = options.withMetrics(new LifelineMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
         }
         server = WebSocketServer.builder((ws, m) -> ws.send(m)).options(options).start();
     }

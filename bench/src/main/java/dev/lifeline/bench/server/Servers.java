@@ -6,6 +6,8 @@ import java.util.List;
 /** The echo servers the harness can start, by the names used on the command line and in reports. */
 public enum Servers {
     LIFELINE("lifeline"),
+    /** Lifeline's echo with its metrics bound to a Prometheus registry: the cost of measuring, against LIFELINE. */
+    LIFELINE_METRICS("lifeline-metrics"),
     NETTY("netty"),
     JETTY("jetty"),
     JAVA_WEBSOCKET("java-websocket"),
@@ -40,7 +42,8 @@ public enum Servers {
      */
     public EchoServer start(boolean deflate) throws Exception {
         return switch (this) {
-            case LIFELINE -> new LifelineEcho(deflate);
+            case LIFELINE -> new LifelineEcho(deflate, false);
+            case LIFELINE_METRICS -> new LifelineEcho(deflate, true);
             case NETTY -> new NettyEcho(deflate);
             case JETTY -> new JettyEcho();
             case JAVA_WEBSOCKET -> new JavaWebSocketEcho(deflate);
