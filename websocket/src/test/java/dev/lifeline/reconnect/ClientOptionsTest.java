@@ -53,7 +53,7 @@ class ClientOptionsTest {
                         .reconnect(Recorder.QUICK).listener(recorder).connect()) {
             recorder.awaitState(State.OPEN, 1);
             assertNegotiated(client.connection().orElseThrow());
-            server.connections().forEach(WebSocket::abort);
+            ReconnectingWebSocketTest.dropEveryConnection(server);
             recorder.awaitState(State.OPEN, 2);
             assertNegotiated(client.connection().orElseThrow());
             client.send("over TLS, deflated");

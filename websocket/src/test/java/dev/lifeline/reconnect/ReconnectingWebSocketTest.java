@@ -54,7 +54,18 @@ class ReconnectingWebSocketTest {
         }
     }
 
-    private static void dropEveryConnection(WebSocketServer server) {
+    /**
+     * Aborts the server's connections. The client may see its 101 (and report OPEN) a moment before the server
+     * lists the connection, so this first waits, at most 10 s, for the server to list one.
+     */
+    static void dropEveryConnection(WebSocketServer server) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (server.connections().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the server listed no connection within 10 s");
+            }
+            Thread.sleep(1);
+        }
         server.connections().forEach(WebSocket::abort);
     }
 
