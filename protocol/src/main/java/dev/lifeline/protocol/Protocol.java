@@ -59,7 +59,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         this.config = config;
         this.random = random;
         this.decoder = new FrameDecoder(side == Side.SERVER, config.maxFrameSize());
-        this.assembler = new MessageAssembler(config.maxMessageSize());
+        this.assembler = new MessageAssembler(config.maxMessageSize(), config.maxFrameSize());
         this.state = State.CONNECTING;
     }
 
@@ -379,7 +379,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     final void open(List<Extension> negotiated) {
         extensions = List.copyOf(negotiated);
         decoder.allowRsv(rsvBits(extensions));
-        assembler.useExtensions(extensions);
+        decoder.allowExpansion(assembler.useExtensions(extensions));
         setState(State.OPEN);
     }
 
