@@ -12,15 +12,21 @@ import java.util.List;
 /**
  * Reassembles data frames into messages, RFC 6455 §5.4: a message is one TEXT or BINARY frame followed by
  * CONTINUATION frames up to the one with FIN set; control frames may come in between. Text is validated as UTF-8
- * while it arrives (§8.1), so that an invalid byte fails the connection with 1007 at once. The size limit is
- * checked against each frame's declared length before its payload is buffered (1009).
+ * while it arrives (§8.1), so that an invalid byte fails the connection with 1007 at once. The size limits are
+ * checked against each frame's declared length before its payload is buffered (1009). An encoded (compressed)
+ * message may exceed the frame and message limits by its extension's overhead ({@link Extension#maxExpansion}), so
+ * that a message at the limit that the peer could not compress still fits; once decoded it is held to the message
+ * limit exactly.
  */
 final class MessageAssembler {
     private static final int INITIAL_FRAGMENTED_CAPACITY = 4096;
 
     private final int maxMessageSize;
+    private final int maxFrameSize;
     private final Utf8Validator utf8 = new Utf8Validator();
     private List<Extension> extensions = List.of();
+    /** What the negotiated extensions may add to a message of {@link #maxMessageSize} bytes; 0 without any. */
+    private long messageExpansion;
 
     /** The opcode of the message being assembled, or null between messages. */
     private Opcode opcode;
@@ -30,12 +36,25 @@ final class MessageAssembler {
     private int length;
     private boolean lastFrame;
 
-    MessageAssembler(int maxMessageSize) {
+    MessageAssembler(int maxMessageSize, int maxFrameSize) {
         this.maxMessageSize = maxMessageSize;
+        this.maxFrameSize = maxFrameSize;
     }
 
-    void useExtensions(List<Extension> negotiated) {
+    /** Decodes with {@code negotiated}; returns the overhead their encodings may add to a frame at the frame limit. */
+    long useExtensions(List<Extension> negotiated) {
         this.extensions = negotiated;
+        // an array holds at most Integer.MAX_VALUE - 8 bytes: the allowance never takes a message past that
+        messageExpansion = Math.max(0, Math.min(maxExpansion(maxMessageSize), Integer.MAX_VALUE - 8L - maxMessageSize));
+        return maxExpansion(maxFrameSize);
+    }
+
+    private long maxExpansion(long size) {
+        long most = 0;
+        for (Extension extension : extensions) {
+            most = Math.max(most, extension.maxExpansion(size));
+        }
+        return most;
     }
 
     /** A data frame's header was decoded: check it against the message in progress and make room for it. */
@@ -59,15 +78,21 @@ final class MessageAssembler {
             validateWhileReceiving = op == Opcode.TEXT && rsv == 0;
             utf8.reset();
         }
+        if (rsv == 0 && frame.length() > maxFrameSize) {
+            // the decoder allowed for an encoding's overhead; this message is not encoded
+            throw FrameDecoder.frameTooBig(frame.length(), maxFrameSize);
+        }
         long total = length + frame.length();
-        if (total > maxMessageSize) {
+        long limit = rsv == 0 ? maxMessageSize : maxMessageSize + messageExpansion;
+        if (total > limit) {
             throw new ProtocolException(CloseCode.MESSAGE_TOO_BIG,
-                    "message of at least " + total + " bytes exceeds the limit of " + maxMessageSize + " bytes");
+                    "message of at least " + total + " bytes exceeds the limit of " + maxMessageSize + " bytes"
+                            + (rsv == 0 ? "" : " (compressed, with " + messageExpansion + " bytes allowed for overhead)"));
         }
         lastFrame = frame.fin();
         if (buffer == null || total > buffer.length) {
             int capacity = lastFrame && length == 0 ? (int) total
-                    : (int) Math.min(maxMessageSize, Math.max(total, Math.max(INITIAL_FRAGMENTED_CAPACITY,
+                    : (int) Math.min(limit, Math.max(total, Math.max(INITIAL_FRAGMENTED_CAPACITY,
                             buffer == null ? 0 : 2L * buffer.length)));
             buffer = buffer == null || length == 0 ? new byte[capacity] : Arrays.copyOf(buffer, capacity);
         }

@@ -48,6 +48,9 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     private CloseStatus closeReceived;
     private boolean receivedThenSent;
     private ProtocolException failure;
+    /** Whether the Close of a peer's violation waits for {@link #releaseFailureClose()} (see {@link #holdFailureClose}). */
+    private boolean holdFailureClose;
+    private boolean failureCloseHeld;
     private boolean discardInput;
     private boolean eofSent;
 
@@ -59,7 +62,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         this.config = config;
         this.random = random;
         this.decoder = new FrameDecoder(side == Side.SERVER, config.maxFrameSize());
-        this.assembler = new MessageAssembler(config.maxMessageSize());
+        this.assembler = new MessageAssembler(config.maxMessageSize(), config.maxFrameSize());
         this.state = State.CONNECTING;
     }
 
@@ -152,7 +155,13 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     private void failed(ProtocolException e) {
         failure = e;
         events.add(new Event.Failed(e));
-        fail(e.closeCode(), e.reason());
+        if (holdFailureClose && state == State.OPEN) {
+            // §7.1.7: no more of the peer's data is processed; the Close waits for releaseFailureClose().
+            discardInput = true;
+            failureCloseHeld = true;
+        } else {
+            fail(e.closeCode(), e.reason());
+        }
     }
 
     /** The peer closed its side of TCP (or the connection was lost): the connection is CLOSED. */
@@ -160,6 +169,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         if (state == State.CLOSED) {
             return;
         }
+        failureCloseHeld = false; // too late for a Close frame
         if (!eofSent) {
             sendEof();
         }
@@ -292,11 +302,16 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     }
 
     /**
-     * Starts the closing handshake (§7.1.2): sends a Close frame; the connection is CLOSING.
+     * Starts the closing handshake (§7.1.2): sends a Close frame; the connection is CLOSING. While the Close of a
+     * peer's violation is held ({@link #failureCloseHeld()}), that Close is sent instead.
      *
      * @param code a code valid on the wire, or 1005 to send a Close frame with no payload
      */
     public final void sendClose(CloseCode code, String reason) {
+        if (failureCloseHeld) {
+            releaseFailureClose();
+            return;
+        }
         checkCanSend();
         CloseStatus status = new CloseStatus(code, reason);
         ByteBuffer payload = status.toPayload();
@@ -314,9 +329,15 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
      * Fails the connection (§7.1.7): sends a Close frame with {@code code} if the connection is OPEN, stops
      * processing input, and (server side) closes TCP at once; a client waits for the server to close it. Before
      * the opening handshake completes there is no Close frame to send: TCP is closed and the state is CLOSED.
-     * Safe to call in any state. A reason longer than 123 bytes is cut at a character boundary.
+     * Safe to call in any state. A reason longer than 123 bytes is cut at a character boundary. While the Close of a
+     * peer's violation is held ({@link #failureCloseHeld()}), that Close is sent instead.
      */
     public final void fail(CloseCode code, String reason) {
+        if (failureCloseHeld) {
+            failureCloseHeld = false;
+            fail(failure.closeCode(), failure.reason());
+            return;
+        }
         // 1006 means "no Close frame" (§7.4.1); 1005 is sent as an empty Close frame.
         if (state == State.OPEN && !code.equals(CloseCode.ABNORMAL_CLOSURE)) {
             String text = code.equals(CloseCode.NO_STATUS_RECEIVED) ? "" : truncate(reason);
@@ -331,6 +352,30 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
             abortHandshake();
         } else if (side == Side.SERVER) {
             sendEof();
+        }
+    }
+
+    /**
+     * Whether to hold the Close frame of a peer's protocol violation until {@link #releaseFailureClose()}, for an I/O
+     * layer that hands messages to an application: the messages that arrived before the violation are still
+     * reported, and what the application sends in answer to them goes out before the Close (what was sent before
+     * the failure was sent before it). Meanwhile the violation is reported ({@link Event.Failed},
+     * {@link #failure()}), no more input is processed (§7.1.7), the state stays OPEN and sends work. Off by default:
+     * the Close is queued as soon as the violation is seen.
+     */
+    public final void holdFailureClose(boolean hold) {
+        this.holdFailureClose = hold;
+    }
+
+    /** Whether the Close of a peer's violation waits for {@link #releaseFailureClose()}. */
+    public final boolean failureCloseHeld() {
+        return failureCloseHeld;
+    }
+
+    /** Sends the Close frame of the peer's violation if it is held (see {@link #holdFailureClose}); else nothing. */
+    public final void releaseFailureClose() {
+        if (failureCloseHeld) {
+            fail(failure.closeCode(), failure.reason());
         }
     }
 
@@ -379,7 +424,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     final void open(List<Extension> negotiated) {
         extensions = List.copyOf(negotiated);
         decoder.allowRsv(rsvBits(extensions));
-        assembler.useExtensions(extensions);
+        decoder.allowExpansion(assembler.useExtensions(extensions));
         setState(State.OPEN);
     }
 

@@ -31,6 +31,8 @@ final class Closing {
     private final CompletableFuture<CloseStatus> closed;
     /** Drops TCP when the closing handshake takes too long. Guarded by the connection's lock. */
     private ScheduledFuture<?> closeTimer;
+    /** Sends a held violation's Close if the application's answers take too long. Guarded by the connection's lock. */
+    private ScheduledFuture<?> heldFailureTimer;
 
     Closing(Connection connection, Protocol protocol, Outgoing outgoing, WebSocketOptions options,
             CompletableFuture<CloseStatus> closed) {
@@ -86,17 +88,67 @@ final class Closing {
         connection.log(Level.INFO, "failed the connection: " + reason + "; dropped TCP"); // after: logging may be slow
     }
 
-    /** Starts the close timer once the protocol waits for the peer's Close. Caller holds the connection's lock. */
+    /**
+     * After the protocol digested input or a send: releases the Close of a peer's violation once the application owes
+     * no answer to the messages that arrived before it ({@link Protocol#holdFailureClose}), and bounds that wait by
+     * {@code closeTimeout}; starts the close timer once the protocol waits for the peer's Close. Caller holds the
+     * connection's lock.
+     */
     void afterProtocolLocked() {
+        if (protocol.failureCloseHeld()) {
+            if (!connection.answersOwedLocked()) {
+                releaseHeldFailureLocked();
+            } else if (heldFailureTimer == null) {
+                heldFailureTimer = Timers.schedule(this::heldFailureTimedOut, options.closeTimeout());
+            }
+        }
         if (protocol.closeExpected() && closeTimer == null && protocol.state() != State.CLOSED) {
             closeTimer = Timers.schedule(this::closeTimedOut, options.closeTimeout());
         }
+    }
+
+    /**
+     * Queues the Close of a peer's violation if the protocol holds it (the application has answered what came before
+     * the violation); the caller writes it. Returns whether it did. Caller holds the connection's lock.
+     */
+    boolean releaseHeldFailureLocked() {
+        if (!protocol.failureCloseHeld()) {
+            return false;
+        }
+        protocol.releaseFailureClose();
+        if (heldFailureTimer != null) {
+            heldFailureTimer.cancel(false);
+        }
+        connection.afterProtocol();
+        return true;
+    }
+
+    /** Releases a held violation's Close and writes it; for the reader once its listener had the messages. */
+    void releaseHeldFailure() {
+        boolean released;
+        connection.lock.lock();
+        try {
+            released = releaseHeldFailureLocked();
+        } finally {
+            connection.lock.unlock();
+        }
+        if (released) {
+            outgoing.flush(true);
+        }
+    }
+
+    /** On the timer thread: the application did not come back for more within closeTimeout; close anyway. */
+    private void heldFailureTimedOut() {
+        Thread.ofVirtual().name("lifeline-fail-" + connection.id()).start(this::releaseHeldFailure);
     }
 
     /** The connection is CLOSED: no more timeout. Caller holds the connection's lock. */
     void finishedLocked() {
         if (closeTimer != null) {
             closeTimer.cancel(false);
+        }
+        if (heldFailureTimer != null) {
+            heldFailureTimer.cancel(false);
         }
     }
 

@@ -119,6 +119,8 @@ public final class Connection implements WebSocket {
         this.pings = new Pings(this, reader, options);
         this.sender = new Sender(this, protocol, outgoing, pings, options);
         this.closing = new Closing(this, protocol, outgoing, options, closed);
+        // a violation behind messages waits for the application's answers to them (see Closing)
+        protocol.holdFailureClose(true);
     }
 
     /**
@@ -216,9 +218,28 @@ public final class Connection implements WebSocket {
     /** Dispatches the protocol's events and queues its outbound bytes. Caller holds {@link #lock}. */
     void afterProtocol() {
         dispatch(protocol.takeEvents());
+        closing.afterProtocolLocked(); // may release a held Close, which then joins this queueing
         outgoing.queue(protocol.takeOutbound());
-        closing.afterProtocolLocked();
         changed.signalAll();
+    }
+
+    /**
+     * Whether the application still owes answers to messages that arrived: the listener has not had them all yet (or
+     * is running, or this is another thread than the reader, which decides once its listener returned), or messages
+     * wait in the inbox, or the receiving thread took one and has not come back for more. Caller holds {@link #lock}.
+     */
+    boolean answersOwedLocked() {
+        return deliveries != null ? !deliveries.onReaderThread() || deliveries.owedLocked() : inbox.owedLocked();
+    }
+
+    /** See {@link Closing#releaseHeldFailureLocked()}. Caller holds {@link #lock}. */
+    boolean releaseHeldFailureLocked() {
+        return closing.releaseHeldFailureLocked();
+    }
+
+    /** See {@link Closing#releaseHeldFailure()}. */
+    void releaseHeldFailure() {
+        closing.releaseHeldFailure();
     }
 
     private void dispatch(List<Event> events) {

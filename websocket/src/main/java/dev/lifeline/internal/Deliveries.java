@@ -20,6 +20,8 @@ final class Deliveries {
     private List<Message> waiting = new ArrayList<>();
     /** The listener threw: nothing more is delivered. Only the reader thread touches it. */
     private boolean failed;
+    /** The listener is running. Guarded by the connection's lock. */
+    private boolean running;
 
     Deliveries(Connection connection, Reader reader, WebSocketListener listener) {
         this.connection = connection;
@@ -30,6 +32,11 @@ final class Deliveries {
     /** Keeps a message for the reader to deliver. Caller holds the connection's lock. */
     void addLocked(Message message) {
         waiting.add(message);
+    }
+
+    /** Whether messages wait for the listener, or it is running. Caller holds the connection's lock. */
+    boolean owedLocked() {
+        return running || !waiting.isEmpty() && !failed;
     }
 
     /** Whether the current thread is the one calling the listener (its sends are batched, its close is not awaited). */
@@ -62,6 +69,7 @@ final class Deliveries {
             }
             batch = waiting;
             waiting = new ArrayList<>();
+            running = true;
             reader.listenerBusyLocked(true);
         } finally {
             connection.lock.unlock();
@@ -77,6 +85,7 @@ final class Deliveries {
         } finally {
             connection.lock.lock();
             try {
+                running = false;
                 reader.listenerBusyLocked(false);
             } finally {
                 connection.lock.unlock();

@@ -54,6 +54,14 @@ final class Inbox {
     }
 
     /**
+     * Whether the application owes answers to received messages: some wait here, or the thread that took the last
+     * one has not come back for more. Caller holds the lock.
+     */
+    boolean owedLocked() {
+        return !messages.isEmpty() || receiver == null && lastReceiver != null;
+    }
+
+    /**
      * Waits for the next message, at most {@code timeoutNanos} (forever when negative).
      *
      * @throws dev.lifeline.protocol.ConnectionClosedException when no message is left and none can come
@@ -69,8 +77,9 @@ final class Inbox {
             try {
                 long remaining = timeoutNanos;
                 while (messages.isEmpty()) {
-                    if (connection.writeDeferredLocked()) {
-                        // Flush before blocking: the replies to the messages just handled go out in one write.
+                    if (connection.writeDeferredLocked() || connection.releaseHeldFailureLocked()) {
+                        // Flush before blocking: the replies to the messages just handled go out in one write; then
+                        // the Close of a violation the peer committed behind those messages, if one waits for them.
                         connection.lock.unlock();
                         try {
                             connection.flushDeferred();

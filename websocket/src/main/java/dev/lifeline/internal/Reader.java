@@ -133,11 +133,14 @@ final class Reader {
                 }
                 readSome = true;
                 boolean answered;
+                boolean failureHeld;
                 connection.lock.lock();
                 try {
                     protocol.receiveData(buffer.filled(n));
-                    answered = protocol.hasOutbound();
+                    // a violation's held Close may be released by afterProtocol: an answer too
+                    answered = protocol.hasOutbound() || protocol.failureCloseHeld();
                     connection.afterProtocol();
+                    failureHeld = protocol.failureCloseHeld();
                     if (answered) {
                         answeredUpTo = outgoing.queuedLocked();
                     }
@@ -153,6 +156,9 @@ final class Reader {
                 }
                 if (deliveries != null) {
                     deliveries.deliver();
+                    if (failureHeld) {
+                        connection.releaseHeldFailure(); // after the listener's answers to what came before
+                    }
                 }
             }
         } catch (IOException e) {

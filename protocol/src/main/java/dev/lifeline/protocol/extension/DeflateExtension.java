@@ -44,6 +44,16 @@ final class DeflateExtension implements Extension {
         return receiving.decode(payload, maxSize);
     }
 
+    /**
+     * DEFLATE stores what it cannot compress in stored blocks (RFC 1951 §3.2.4) of at most 65,535 bytes, each with
+     * a 5-byte header; zlib cuts them at 16 KiB or more, and the flush that ends a message adds a few bytes. So an
+     * incompressible payload grows by about 1/3,000 of its size plus a constant: 1/1024 plus 64 bytes bounds it.
+     */
+    @Override
+    public long maxExpansion(long size) {
+        return size / 1024 + 64;
+    }
+
     /** Gives the zlib streams back to the pool (which ends those it cannot keep). Safe to call twice. */
     @Override
     public void release() {

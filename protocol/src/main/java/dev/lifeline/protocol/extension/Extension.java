@@ -33,6 +33,16 @@ public interface Extension {
      */
     ByteBuffer decode(int rsv, ByteBuffer payload, int maxSize);
 
+    /**
+     * The most bytes this extension's encoding may add to a payload of {@code size} bytes: a peer's encoded frame or
+     * message that carries {@code size} bytes of data may be this much longer on the wire. The core lets encoded
+     * (RSV-marked) frames and messages exceed the frame and message limits by this much; the decoded message is
+     * still held to the message limit exactly. 0 for an extension that never grows a payload.
+     */
+    default long maxExpansion(long size) {
+        return 0;
+    }
+
     /** Releases native resources (e.g. zlib streams); called once when the connection ends. */
     default void release() {
     }

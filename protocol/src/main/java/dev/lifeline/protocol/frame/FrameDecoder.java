@@ -21,6 +21,8 @@ public final class FrameDecoder {
     private final boolean expectMasked;
     private final long maxFrameSize;
     private int allowedRsv;
+    /** Bytes a data frame may exceed {@link #maxFrameSize} by: an extension's encoding overhead (see {@link #allowExpansion}). */
+    private long expansion;
 
     private final byte[] header = new byte[MAX_HEADER];
     private int headerCount;
@@ -47,6 +49,15 @@ public final class FrameDecoder {
     /** Sets the RSV bits that negotiated extensions give a meaning to (§5.2: others MUST fail the connection). */
     public void allowRsv(int bits) {
         this.allowedRsv = bits;
+    }
+
+    /**
+     * Lets data frames exceed the size limit by {@code bytes}, the overhead a negotiated extension's encoding may add
+     * (permessage-deflate on incompressible data). A frame of a message that is not encoded is then held to the
+     * limit exactly by whoever reassembles it, who knows the message's RSV bits.
+     */
+    public void allowExpansion(long bytes) {
+        this.expansion = bytes;
     }
 
     /**
@@ -85,9 +96,8 @@ public final class FrameDecoder {
                         "64-bit payload length with the most significant bit set");
             }
         }
-        if (len > maxFrameSize && (b0 & 0x08) == 0) { // control frames are bounded at 125 bytes instead
-            throw new ProtocolException(CloseCode.MESSAGE_TOO_BIG,
-                    "frame of " + len + " bytes exceeds the limit of " + maxFrameSize + " bytes");
+        if (len - expansion > maxFrameSize && (b0 & 0x08) == 0) { // control frames are bounded at 125 bytes instead
+            throw frameTooBig(len, maxFrameSize);
         }
         masked = (b1 & 0x80) != 0;
         if (masked) {
@@ -143,6 +153,12 @@ public final class FrameDecoder {
 
     public long length() {
         return length;
+    }
+
+    /** 1009 for a data frame of {@code length} bytes above {@code limit} (RFC 6455 §7.4.1). */
+    public static ProtocolException frameTooBig(long length, long limit) {
+        return new ProtocolException(CloseCode.MESSAGE_TOO_BIG,
+                "frame of " + length + " bytes exceeds the limit of " + limit + " bytes");
     }
 
     private void checkFirstBytes(int b0, int b1, int len7) {

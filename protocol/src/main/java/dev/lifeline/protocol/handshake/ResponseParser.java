@@ -118,7 +118,13 @@ public final class ResponseParser {
         if (bad >= 0) {
             throw reader.malformed("reason phrase holds " + Syntax.describe(phrase.charAt(bad)));
         }
-        status = Integer.parseInt(line, 9, 12, 10);
+        int code = Integer.parseInt(line, 9, 12, 10);
+        // RFC 9110 §15: "The first digit of the status code defines the class of response"; 0 is no class (found by
+        // HandshakeFuzzTest: 052 used to escape as an IllegalArgumentException, which the core reported as 1011).
+        if (code < 100) {
+            throw reader.malformed("status code " + line.substring(9, 12) + " is below 100 in " + Syntax.quote(line));
+        }
+        status = code;
         reason = phrase;
     }
 

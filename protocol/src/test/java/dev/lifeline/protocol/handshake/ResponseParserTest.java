@@ -145,7 +145,8 @@ class ResponseParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"HTTP/1.1 1010 Odd", "HTTP/2 101 Switching", "ICY 200 OK", "HTTP/1.1 10a Odd",
-        "HTTP/1.1  101 Odd", "HTTP/1.1 101Odd", "http/1.1 101 Ok", "HTTP/1.1 101 \u0000", ""})
+        "HTTP/1.1  101 Odd", "HTTP/1.1 101Odd", "http/1.1 101 Ok", "HTTP/1.1 101 \u0000", "", "HTTP/1.1 052 Low",
+        "HTTP/1.0 000 Zero"})
     void malformedStatusLinesFailWithStatusZero(String statusLine) {
         HandshakeException e = failure(() -> parser.feed(buffer(statusLine + "\r\n\r\n")));
 
