@@ -1,0 +1,126 @@
+package dev.lifeline.reliable;
+
+import dev.lifeline.Message;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * What a journaled session has handed out, saved and committed; guarded by its
+ * {@link Endpoint}'s lock, like the session (the callbacks run without it, on the store's threads).
+ * Received messages wait here until saved; sends wait for their commit: at once, or with the handling of the
+ * message being handled (consume-transform-produce).
+ */
+final class Journaling {
+    private final SessionJournal journal;
+    private final int maxUnsaved;
+    private final LongConsumer savedThrough;
+    private final LongConsumer receivedSavedThrough;
+    private final Consumer<Throwable> saveFailed;
+    private final ArrayDeque<SessionState.Saved> unsaved = new ArrayDeque<>();
+    private final ArrayList<Message> uncommitted = new ArrayList<>();
+    /** The sequence number of the last message handed to the application. */
+    private long handed;
+    /** What the last commit saved as consumed, and the next sequence number it left. */
+    private long consumedCommitted;
+    private long nextCommitted;
+    /** The thread handling message {@link #handed}, until it commits; null when none is being handled. */
+    private Thread handler;
+    private long acknowledgedSaved;
+
+    /**
+     * @param maxUnsaved received messages waiting to be saved beyond which the session stops reading
+     * @param savedThrough called (from the store's thread) when the sends through a number are saved
+     * @param receivedSavedThrough likewise for received messages
+     * @param saveFailed called when a save failed: the session ends on this node
+     */
+    Journaling(SessionJournal journal, SessionState state, int maxUnsaved, LongConsumer savedThrough,
+            LongConsumer receivedSavedThrough, Consumer<Throwable> saveFailed) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+        this.maxUnsaved = maxUnsaved;
+        this.savedThrough = savedThrough;
+        this.receivedSavedThrough = receivedSavedThrough;
+        this.saveFailed = saveFailed;
+        this.handed = state.consumed();
+        this.consumedCommitted = state.consumed();
+        this.nextCommitted = state.nextSeq();
+        this.acknowledgedSaved = state.acknowledged();
+    }
+
+    void received(long seq, Message message) {
+        unsaved.add(new SessionState.Saved(seq, message));
+        journal.received(seq, message).whenComplete((v, e) -> {
+            if (e == null) {
+                receivedSavedThrough.accept(seq);
+            } else {
+                saveFailed.accept(e);
+            }
+        });
+    }
+
+    List<Message> unsavedThrough(long seq) {
+        List<Message> saved = new ArrayList<>();
+        while (!unsaved.isEmpty() && unsaved.peek().seq() <= seq) {
+            saved.add(unsaved.poll().message());
+        }
+        return saved;
+    }
+
+    boolean unsavedFull() {
+        return unsaved.size() >= maxUnsaved;
+    }
+
+    void acknowledged(long ack) {
+        if (ack > acknowledgedSaved) {
+            acknowledgedSaved = ack;
+            journal.acknowledged(ack).whenComplete((v, e) -> {
+                if (e != null) {
+                    saveFailed.accept(e);
+                }
+            });
+        }
+    }
+
+    /** A send was numbered: committed at once, or with the message being handled. */
+    void sent(Message message) {
+        uncommitted.add(message);
+        if (handler == null) {
+            commit(consumedCommitted);
+        }
+    }
+
+    /** The current thread takes the next message from the inbox. */
+    void handing() {
+        handed++;
+        handler = Thread.currentThread();
+    }
+
+    /** The current thread asks for the next message, or is done: what it handled is committed. */
+    void handled() {
+        if (handler == Thread.currentThread()) {
+            handler = null;
+            commit(handed);
+        }
+    }
+
+    private void commit(long consumed) {
+        if (consumed == consumedCommitted && uncommitted.isEmpty()) {
+            return;
+        }
+        List<Message> sends = List.copyOf(uncommitted);
+        long last = nextCommitted + sends.size() - 1;
+        journal.commit(consumedCommitted, consumed, nextCommitted, sends).whenComplete((v, e) -> {
+            if (e == null) {
+                savedThrough.accept(last);
+            } else {
+                saveFailed.accept(e);
+            }
+        });
+        consumedCommitted = consumed;
+        nextCommitted = last + 1;
+        uncommitted.clear();
+    }
+}
