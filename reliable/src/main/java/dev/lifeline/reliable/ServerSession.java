@@ -77,6 +77,15 @@ public final class ServerSession extends Endpoint {
                 "evicted to make room for a new session"));
     }
 
+    /**
+     * Ends this node's copy of the session as {@link CloseReason.Kind#MOVED}: a shared store found that another node
+     * took the session over. Its connection, if any, is closed with 1012 (service restart), so that its client
+     * comes back to wherever the session now lives.
+     */
+    public void moved(String detail) {
+        terminate(CloseReason.of(CloseReason.Kind.MOVED, detail), CloseCode.SERVICE_RESTART);
+    }
+
     /** Ends the session from the server's side without waiting for acknowledgements; closes with {@code code}. */
     void terminate(CloseReason reason, CloseCode code) {
         end(reason).ifPresent(ws -> ws.close(code, Wire.truncate(reason.detail())));

@@ -1,0 +1,117 @@
+package dev.lifeline.redis;
+
+import dev.lifeline.Message;
+import dev.lifeline.reliable.Session;
+import dev.lifeline.reliable.SessionJournal;
+import dev.lifeline.reliable.SessionMovedException;
+import dev.lifeline.reliable.SessionStoreException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.ScriptOutputType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One session's journal in Redis, for the node that owns it at {@code epoch}: each save is one script call
+ * ({@link RedisScripts}), fenced by the epoch and this node's id. Calls are pipelined on the store's one
+ * connection, in the order the session makes them. Thread-safe.
+ */
+final class RedisJournal implements SessionJournal {
+    private final RedisSessionStore store;
+    private final SessionKeys keys;
+    private final long epoch;
+
+    RedisJournal(RedisSessionStore store, SessionKeys keys, long epoch) {
+        this.store = store;
+        this.keys = keys;
+        this.epoch = epoch;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    SessionKeys keys() {
+        return keys;
+    }
+
+    @Override
+    public CompletionStage<Void> received(long seq, Message message) {
+        return save(RedisScripts.RECEIVED, List.of(number(seq), kind(message), payload(message)));
+    }
+
+    @Override
+    public CompletionStage<Void> commit(long consumedBefore, long consumed, long firstSeq, List<Message> sends) {
+        List<byte[]> args = new ArrayList<>(3 + 2 * sends.size());
+        args.add(number(consumedBefore));
+        args.add(number(consumed));
+        args.add(number(firstSeq));
+        for (Message m : sends) {
+            args.add(kind(m));
+            args.add(payload(m));
+        }
+        return save(RedisScripts.COMMIT, args);
+    }
+
+    @Override
+    public CompletionStage<Void> acknowledged(long ack) {
+        return save(RedisScripts.ACKNOWLEDGED, List.of(number(ack)));
+    }
+
+    /** Renews the keys' TTL to the resume window (fenced). */
+    CompletionStage<Void> touch() {
+        return save(RedisScripts.TOUCH_OWNED, List.of());
+    }
+
+    /** Deletes the session (fenced): it has ended for good. */
+    CompletionStage<Void> delete() {
+        return save(RedisScripts.DELETE, List.of());
+    }
+
+    private CompletionStage<Void> save(byte[] script, List<byte[]> args) {
+        byte[][] values = new byte[3 + args.size()][];
+        values[0] = number(epoch);
+        values[1] = SessionKeys.bytes(store.node());
+        values[2] = number(store.window().toMillis());
+        for (int i = 0; i < args.size(); i++) {
+            values[3 + i] = args.get(i);
+        }
+        CompletableFuture<Object> call;
+        try {
+            call = store.commands().eval(script, ScriptOutputType.INTEGER, keys.all(), values).toCompletableFuture();
+        } catch (RuntimeException e) {
+            call = CompletableFuture.failedFuture(e);
+        }
+        return call.handle((result, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(failed(failure));
+            }
+            return null;
+        });
+    }
+
+    /** What a failed Redis call means for the session: another node took it, or Redis could not save. */
+    static SessionStoreException failed(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        String message = String.valueOf(cause.getMessage());
+        if (cause instanceof RedisCommandExecutionException && message.startsWith("FENCED")) {
+            return new SessionMovedException("another node took the session over (" + message + ")");
+        }
+        return new SessionStoreException("Redis could not save the session: " + message, cause);
+    }
+
+    static byte[] number(long n) {
+        return SessionKeys.bytes(Long.toString(n));
+    }
+
+    private static byte[] kind(Message m) {
+        return SessionKeys.bytes(m instanceof Message.Text ? "t" : "b");
+    }
+
+    private static byte[] payload(Message m) {
+        return Session.payloadOf(m);
+    }
+}
