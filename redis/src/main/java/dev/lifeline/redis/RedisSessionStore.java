@@ -78,6 +78,7 @@ public final class RedisSessionStore implements SessionStore {
     private final ReentrantLock[] resuming = new ReentrantLock[64];
     private final ScheduledExecutorService timer;
     private volatile boolean healthy = true;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private RedisSessionStore(Builder b) {
         this.window = b.window;
@@ -325,8 +326,12 @@ public final class RedisSessionStore implements SessionStore {
         return healthy;
     }
 
+    /** Stops the timers and disconnects from Redis; the sessions stay there, for their TTL. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         timer.shutdownNow();
         local.close();
         connection.close();

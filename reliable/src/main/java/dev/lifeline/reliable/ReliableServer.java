@@ -109,12 +109,13 @@ public final class ReliableServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        server.close();
         CloseReason stopped = CloseReason.of(CloseReason.Kind.SERVER_STOPPED, "server shutting down");
-        CloseCode code = store.shared() ? CloseCode.SERVICE_RESTART : CloseCode.GOING_AWAY;
-        for (ServerSession session : List.copyOf(sessions)) {
-            session.terminate(stopped, code);
+        if (store.shared()) {
+            // before the server's own 1001 to every connection: these clients are to come back at once, elsewhere
+            terminateAll(stopped, CloseCode.SERVICE_RESTART);
         }
+        server.close();
+        terminateAll(stopped, store.shared() ? CloseCode.SERVICE_RESTART : CloseCode.GOING_AWAY);
         long deadline = System.nanoTime() + config.options.closeTimeout().toNanos();
         try {
             for (Thread handler : List.copyOf(handlers)) {
@@ -125,6 +126,12 @@ public final class ReliableServer implements AutoCloseable {
         }
         store.close();
         hub.close();
+    }
+
+    private void terminateAll(CloseReason reason, CloseCode code) {
+        for (ServerSession session : List.copyOf(sessions)) {
+            session.terminate(reason, code);
+        }
     }
 
     /** A WebSocket handshake that does not offer our subprotocol gets 400; anything else goes on as usual. */
@@ -178,13 +185,27 @@ public final class ReliableServer implements AutoCloseable {
         ServerSession session = joined.get();
         Optional<ConnectionClosedException> end = session.read(ws);
         if (!session.detach(ws)) {
-            return; // another connection took over, or the session ended
+            // Another connection took over (this one is aborted), or the session ended (whoever ended it closes
+            // this connection with its code): returning before would let the server close it with 1000, which
+            // tells the client the session is over.
+            awaitClosed(ws);
+            return;
         }
         Optional<Failure.Disconnected> how = end.map(Wire::disconnected);
         if (how.isPresent() && how.get().byPeer() && how.get().code().equals(CloseCode.NORMAL_CLOSURE)) {
             session.end(CloseReason.of(CloseReason.Kind.CLOSED_BY_PEER, "the client closed the session"));
         } else {
             store.detached(session);
+        }
+    }
+
+    private void awaitClosed(WebSocket ws) {
+        try {
+            ws.closed().get(config.options.closeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(Level.DEBUG, "[" + ws.id() + "] not closed after its session let it go: " + e);
         }
     }
 
