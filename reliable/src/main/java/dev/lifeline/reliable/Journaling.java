@@ -35,7 +35,7 @@ final class Journaling {
      * @param maxUnsaved received messages waiting to be saved beyond which the session stops reading
      * @param savedThrough called (from the store's thread) when the sends through a number are saved
      * @param receivedSavedThrough likewise for received messages
-     * @param saveFailed called when a save failed: the session ends on this node
+     * @param saveFailed called once, when a save failed first: the session ends on this node
      */
     Journaling(SessionJournal journal, SessionState state, int maxUnsaved, LongConsumer savedThrough,
             LongConsumer receivedSavedThrough, Consumer<Throwable> saveFailed) {
@@ -43,7 +43,13 @@ final class Journaling {
         this.maxUnsaved = maxUnsaved;
         this.savedThrough = savedThrough;
         this.receivedSavedThrough = receivedSavedThrough;
-        this.saveFailed = saveFailed;
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        // the saves pipelined after a failed one fail too: the first failure is the one to report
+        this.saveFailed = failure -> {
+            if (failed.compareAndSet(false, true)) {
+                saveFailed.accept(failure);
+            }
+        };
         this.handed = state.consumed();
         this.consumedCommitted = state.consumed();
         this.nextCommitted = state.nextSeq();
