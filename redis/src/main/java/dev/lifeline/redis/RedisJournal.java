@@ -8,6 +8,10 @@ import dev.lifeline.reliable.SessionStoreException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.function.IntConsumer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,6 +26,9 @@ final class RedisJournal implements SessionJournal {
     private final RedisSessionStore store;
     private final SessionKeys keys;
     private final long epoch;
+    /** Messages taken from the mailbox and sent, whose commit has not been made yet (by identity). */
+    private final Set<Message> mail = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    private volatile IntConsumer mailCommitted = n -> { };
 
     RedisJournal(RedisSessionStore store, SessionKeys keys, long epoch) {
         this.store = store;
@@ -42,17 +49,48 @@ final class RedisJournal implements SessionJournal {
         return save(RedisScripts.RECEIVED, List.of(number(seq), kind(message), payload(message)));
     }
 
+    /**
+     * Commits; the sends that came from the mailbox ({@link #takingMail}) are its first entries, removed from it in
+     * the same step.
+     */
     @Override
     public CompletionStage<Void> commit(long consumedBefore, long consumed, long firstSeq, List<Message> sends) {
-        List<byte[]> args = new ArrayList<>(3 + 2 * sends.size());
+        List<byte[]> args = new ArrayList<>(4 + 2 * sends.size());
         args.add(number(consumedBefore));
         args.add(number(consumed));
         args.add(number(firstSeq));
+        int taken = 0;
+        for (Message m : sends) {
+            if (mail.remove(m)) {
+                taken++;
+            }
+        }
+        args.add(number(taken));
         for (Message m : sends) {
             args.add(kind(m));
             args.add(payload(m));
         }
-        return save(RedisScripts.COMMIT, args);
+        CompletionStage<Void> saved = save(RedisScripts.COMMIT, args);
+        if (taken > 0) {
+            int n = taken;
+            saved.thenRun(() -> mailCommitted.accept(n));
+        }
+        return saved;
+    }
+
+    /** {@code message}, from the mailbox, is about to be sent: its commit removes it from the mailbox. */
+    void takingMail(Message message) {
+        mail.add(message);
+    }
+
+    /** It was not sent after all. */
+    void mailNotTaken(Message message) {
+        mail.remove(message);
+    }
+
+    /** Called with the number of mailbox entries each successful commit removed. */
+    void onMailCommitted(IntConsumer committed) {
+        this.mailCommitted = committed;
     }
 
     @Override
@@ -107,11 +145,11 @@ final class RedisJournal implements SessionJournal {
         return SessionKeys.bytes(Long.toString(n));
     }
 
-    private static byte[] kind(Message m) {
+    static byte[] kind(Message m) {
         return SessionKeys.bytes(m instanceof Message.Text ? "t" : "b");
     }
 
-    private static byte[] payload(Message m) {
+    static byte[] payload(Message m) {
         return Session.payloadOf(m);
     }
 }

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The Lua scripts that change a session in Redis, each one atomic step. KEYS are always the session's hash, its
- * outbox stream and its inbox stream ({@link SessionKeys}); every script that writes for an owner starts with the
+ * outbox stream, its inbox stream and its mailbox list ({@link SessionKeys}); every script that writes for an owner starts with the
  * fence: the session's {@code epoch} and {@code owner} must still be the caller's, else it fails with
  * {@code FENCED} and changes nothing. Every save also checks that it follows the previous one (else {@code GAP}),
  * is idempotent when replayed after it applied (Lettuce resends commands in flight over a lost connection), and
@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * <p>Hash fields: {@code epoch}, {@code owner} (node id), {@code next} (the server's next sequence number),
  * {@code acked} (the client's acknowledgement), {@code recv} (last received from the client), {@code used} (last
  * received whose handling was committed). Stream entries have IDs {@code <seq>-0} and one field, {@code t} (text)
- * or {@code b} (binary), holding the payload.
+ * or {@code b} (binary), holding the payload. Mailbox entries (messages other nodes sent to the session, not yet
+ * taken into its outbox) are the kind byte followed by the payload.
  */
 final class RedisScripts {
     private RedisScripts() {
@@ -29,7 +30,7 @@ final class RedisScripts {
             """;
 
     private static final String TOUCH = """
-            for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+            for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
             """;
 
     /** ARGV: owner, window. 1 if created, 0 if a session with this key exists (the token was drawn twice). */
@@ -48,7 +49,7 @@ final class RedisScripts {
     static final byte[] CLAIM = bytes("""
             local h = redis.call('HMGET', KEYS[1], 'epoch', 'owner', 'next', 'acked', 'recv', 'used')
             if not h[1] then return false end
-            for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+            for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
             if h[2] == ARGV[1] and h[1] == ARGV[2] then return {h[1], 0} end
             local e = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
             redis.call('HSET', KEYS[1], 'owner', ARGV[1])
@@ -68,12 +69,13 @@ final class RedisScripts {
             """ + TOUCH + "return 1\n");
 
     /**
-     * ARGV: epoch, owner, window, consumed before, consumed, first seq, then kind and payload of each send: the
-     * handling of the received messages through "consumed" and the sends it made, in one step.
+     * ARGV: epoch, owner, window, consumed before, consumed, first seq, mailbox entries taken, then kind and
+     * payload of each send: the handling of the received messages through "consumed" and the sends it made
+     * (among them the first entries of the mailbox), in one step.
      */
     static final byte[] COMMIT = bytes(FENCE + """
             local h = redis.call('HMGET', KEYS[1], 'used', 'next')
-            local sends = (#ARGV - 6) / 2
+            local sends = (#ARGV - 7) / 2
             local after = string.format('%d', tonumber(ARGV[6]) + sends)
             if h[1] == ARGV[5] and h[2] == after and (ARGV[5] ~= ARGV[4] or sends > 0) then return 0 end
             if h[1] ~= ARGV[4] or h[2] ~= ARGV[6] then
@@ -84,8 +86,9 @@ final class RedisScripts {
               redis.call('HSET', KEYS[1], 'used', ARGV[5])
               redis.call('XTRIM', KEYS[3], 'MINID', string.format('%d-0', tonumber(ARGV[5]) + 1))
             end
+            if ARGV[7] ~= '0' then redis.call('LTRIM', KEYS[4], ARGV[7], -1) end
             local seq = tonumber(ARGV[6])
-            for i = 7, #ARGV, 2 do
+            for i = 8, #ARGV, 2 do
               redis.call('XADD', KEYS[2], string.format('%d-0', seq), ARGV[i], ARGV[i + 1])
               seq = seq + 1
             end
@@ -104,7 +107,20 @@ final class RedisScripts {
     static final byte[] TOUCH_OWNED = bytes(FENCE + TOUCH + "return 1\n");
 
     /** ARGV: epoch, owner, window: the session has ended for good. */
-    static final byte[] DELETE = bytes(FENCE + "return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])\n");
+    static final byte[] DELETE = bytes(FENCE + "return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])\n");
+
+    /**
+     * ARGV: kind byte and payload, window, session id: a message from any node to the session, appended to its
+     * mailbox, and its owner told on its channel ({@code lifeline:node:<owner>}). 0 if there is no such session.
+     */
+    static final byte[] MAIL = bytes("""
+            local owner = redis.call('HGET', KEYS[1], 'owner')
+            if not owner then return 0 end
+            redis.call('RPUSH', KEYS[4], ARGV[1])
+            redis.call('PEXPIRE', KEYS[4], ARGV[2])
+            redis.call('PUBLISH', 'lifeline:node:' .. owner, ARGV[3])
+            return 1
+            """);
 
     private static byte[] bytes(String script) {
         return script.getBytes(StandardCharsets.UTF_8);

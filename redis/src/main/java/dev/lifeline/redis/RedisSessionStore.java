@@ -22,6 +22,8 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,14 +59,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Redis unreachable: {@link #healthy()} turns false within a second (the server then answers handshakes with 503
  * and Retry-After), new sessions and resumes are refused with 1013, a session whose change cannot be saved ends on
  * this node (its client comes back later and resumes from the last saved state). Commands are rejected at once
- * while the connection is down, and it reconnects by itself. Thread-safe.
+ * while the connection is down, and it reconnects by itself.
+ *
+ * <p>Any node can send to any session ({@link #send}, by {@link #sessionId}): through the session's mailbox in
+ * Redis and a notification on its owner's channel; a notification lost (pub/sub is not reliable) only delays the
+ * message until the owner's next sweep (every third of the window) or the session's next resume. Thread-safe.
  */
 public final class RedisSessionStore implements SessionStore {
     private static final System.Logger LOG = System.getLogger("dev.lifeline.redis");
     private static final int PAGE = 256;
+    /** Each node's channel, told of mail for the sessions it owns: this prefix and the node's id. */
+    static final String CHANNEL = "lifeline:node:";
 
-    /** A session this node owns, and its journal. */
-    private record Owned(ServerSession session, RedisJournal journal) {
+    /** A session this node owns, its journal and its mailbox. */
+    private record Owned(ServerSession session, RedisJournal journal, Mailbox mailbox) {
     }
 
     private final String node = UUID.randomUUID().toString();
@@ -75,6 +83,9 @@ public final class RedisSessionStore implements SessionStore {
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
     private final InMemorySessionStore local;
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
+    /** The same, by {@link #sessionId}: for the notifications of mail. */
+    private final Map<String, Owned> ownedById = new ConcurrentHashMap<>();
+    private final StatefulRedisPubSubConnection<byte[], byte[]> notifications;
     private final ReentrantLock[] resuming = new ReentrantLock[64];
     private final ScheduledExecutorService timer;
     private volatile boolean healthy = true;
@@ -99,6 +110,7 @@ public final class RedisSessionStore implements SessionStore {
                 this.client = single;
                 this.connection = c;
                 this.commands = c.async();
+                this.notifications = single.connectPubSub(ByteArrayCodec.INSTANCE);
             } else {
                 RedisClusterClient cluster = RedisClusterClient.create(seeds);
                 cluster.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts)
@@ -107,11 +119,22 @@ public final class RedisSessionStore implements SessionStore {
                 this.client = cluster;
                 this.connection = c;
                 this.commands = c.async();
+                this.notifications = cluster.connectPubSub(ByteArrayCodec.INSTANCE);
             }
         } catch (RuntimeException e) {
             local.close();
             throw new SessionStoreException("cannot connect to Redis at " + b.url + ": " + e.getMessage(), e);
         }
+        notifications.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] channel, byte[] sessionId) {
+                Owned o = ownedById.get(new String(sessionId, StandardCharsets.US_ASCII));
+                if (o != null) {
+                    o.mailbox().drain();
+                }
+            }
+        });
+        notifications.sync().subscribe(SessionKeys.bytes(CHANNEL + node));
         this.timer = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("lifeline-redis-store").daemon().factory());
         long third = Math.max(1, window.toMillis() / 3);
@@ -141,6 +164,36 @@ public final class RedisSessionStore implements SessionStore {
         return commands;
     }
 
+    /**
+     * The session's id in Redis (its token hashed, as in its keys): what the application keeps to send to the
+     * session from any node ({@link #send}). It is not a secret and cannot resume the session.
+     */
+    public static String sessionId(ServerSession session) {
+        return SessionKeys.of(session.token().orElseThrow()).id();
+    }
+
+    /**
+     * Sends a message to a session, wherever it runs: appended to the session's mailbox in Redis, and its owner
+     * told; the owner takes it into the session's outbox (numbered after what it sent before) and delivers it as any
+     * other send. If the owner is gone, the node the session resumes on takes it. The stage completes once the
+     * message is in the mailbox (saved in Redis), not when the client acknowledges it; it fails with
+     * {@link SessionStoreException} if there is no such session or Redis cannot be reached.
+     */
+    public CompletionStage<Void> send(String sessionId, Message message) {
+        SessionKeys keys = SessionKeys.ofId(sessionId);
+        return commands.eval(RedisScripts.MAIL, ScriptOutputType.INTEGER, keys.all(), Mailbox.encode(message),
+                RedisJournal.number(window.toMillis()), SessionKeys.bytes(sessionId)).handle((result, failure) -> {
+                    if (failure != null) {
+                        throw new java.util.concurrent.CompletionException(RedisJournal.failed(failure));
+                    }
+                    if (!Long.valueOf(1).equals(result)) {
+                        throw new java.util.concurrent.CompletionException(
+                                new SessionStoreException("no session " + sessionId + " in Redis", null));
+                    }
+                    return null;
+                });
+    }
+
     // ------------------------------------------------------------------ SessionStore
 
     @Override
@@ -158,7 +211,7 @@ public final class RedisSessionStore implements SessionStore {
             quietly(journal.delete());
             return false;
         }
-        owned.put(token, new Owned(session, journal));
+        own(token, session, journal);
         return true;
     }
 
@@ -202,6 +255,7 @@ public final class RedisSessionStore implements SessionStore {
         }
         long epoch = number(claimed.get(0));
         if (number(claimed.get(1)) == 0) {
+            mine.mailbox().drain(); // in case a notification was lost
             return Optional.of(mine.session());
         }
         if (mine != null) {
@@ -219,11 +273,18 @@ public final class RedisSessionStore implements SessionStore {
         }
         ServerSession session = ServerSession.restore("redis-" + keys.id().substring(0, 8),
                 Base64.getUrlDecoder().decode(token), options, state, journal);
-        owned.put(token, new Owned(session, journal));
         local.add(session);
+        own(token, session, journal).mailbox().drain();
         LOG.log(Level.DEBUG, "session " + keys.id() + " taken over at epoch " + epoch + ": " + state.outbox().size()
                 + " to resend, " + state.unconsumed().size() + " to handle again");
         return Optional.of(session);
+    }
+
+    private Owned own(String token, ServerSession session, RedisJournal journal) {
+        Owned o = new Owned(session, journal, new Mailbox(commands, journal.keys(), session, journal));
+        owned.put(token, o);
+        ownedById.put(journal.keys().id(), o);
+        return o;
     }
 
     /**
@@ -294,6 +355,7 @@ public final class RedisSessionStore implements SessionStore {
         if (o == null || o.session() != session || !owned.remove(token, o)) {
             return;
         }
+        ownedById.remove(o.journal().keys().id(), o);
         CloseReason.Kind kind = session.closeReason().map(CloseReason::kind).orElse(CloseReason.Kind.CLOSED);
         if (endedForGood(kind)) {
             quietly(o.journal().delete());
@@ -334,6 +396,7 @@ public final class RedisSessionStore implements SessionStore {
         }
         timer.shutdownNow();
         local.close();
+        notifications.close();
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
@@ -361,6 +424,7 @@ public final class RedisSessionStore implements SessionStore {
     /** Renews the TTL of the sessions attached here; a stale owner learns here that its session was taken over. */
     private void renewAttached() {
         for (Owned o : owned.values()) {
+            o.mailbox().drain(); // in case a notification was lost
             if (o.session().connection().isPresent()) {
                 o.journal().touch().whenComplete((v, e) -> {
                     if (e != null && e.getCause() instanceof dev.lifeline.reliable.SessionMovedException moved) {

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * Two server nodes in one JVM sharing one real Redis, a client behind a proxy that sends each new connection to the
  * node chosen now: a session resumes on the other node with every message once and in order both ways; a node that
  * dies in the middle of handling a message has it handled again on the resuming node, each answer out once; an old
- * owner that still holds its connection after a takeover can neither deliver nor acknowledge.
+ * owner that still holds its connection after a takeover can neither deliver nor acknowledge; any node can send to
+ * any session, alive on another node or waiting for its client after its node died.
  */
 @Timeout(60)
 class RedisNodesTest {
@@ -185,6 +186,39 @@ class RedisNodesTest {
             assertThat(recorder.kinds()).containsExactly(SessionOutcome.Kind.NEW, SessionOutcome.Kind.RESUMED);
             assertThat(recorder.failures).first().asString()
                     .startsWith("disconnected: 1012 (service restart) \"another node took the session over");
+        }
+    }
+
+    @Test
+    void aMessageSentFromAnyNodeReachesTheSessionWhereverItRuns() throws Exception {
+        RedisSessionStore storeA = store();
+        RedisSessionStore storeB = store();
+        Nodes.Recorder recorder = new Nodes.Recorder();
+        try (ReliableServer a = Nodes.server(Nodes.ECHO).store(storeA).start();
+                ReliableServer b = Nodes.server(Nodes.ECHO).store(storeB).start();
+                SwitchProxy proxy = new SwitchProxy(a.port());
+                ReliableClient client = Nodes.client(proxy.port()).listener(recorder).connect()) {
+            client.send("hello").get(10, TimeUnit.SECONDS);
+            assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("hello"));
+            String id = RedisSessionStore.sessionId(a.sessions().iterator().next());
+
+            // the session runs on A; B sends to it
+            storeB.send(id, Message.text("from B")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("from B"));
+
+            // A dies; B sends meanwhile; the message waits in Redis and comes with the resume on B
+            proxy.target(b.port());
+            storeA.close();
+            storeB.send(id, Message.binary(new byte[] {1, 2, 3})).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            a.sessions().forEach(s -> s.connection().ifPresent(dev.lifeline.WebSocket::abort));
+            assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.binary(new byte[] {1, 2, 3}));
+            assertThat(client.receive(Duration.ofMillis(300))).isEmpty();
+            assertThat(recorder.kinds()).containsExactly(SessionOutcome.Kind.NEW, SessionOutcome.Kind.RESUMED);
+
+            assertThat(storeB.send("no-such-session", Message.text("x")).toCompletableFuture())
+                    .failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingCause()
+                    .isInstanceOf(dev.lifeline.reliable.SessionStoreException.class)
+                    .withMessageContaining("no session");
         }
     }
 
