@@ -222,6 +222,41 @@ class RedisNodesTest {
         }
     }
 
+    @Test
+    void aSessionWhoseReplayBufferExceedsTheResumingNodesBoundIsReportedLostAndNotReplayedInPart() throws Exception {
+        CompletableFuture<ServerSession> onA = new CompletableFuture<>();
+        RedisSessionStore storeB = store();
+        Nodes.Recorder recorder = new Nodes.Recorder();
+        io.lettuce.core.RedisClient lettuce = io.lettuce.core.RedisClient.create(redis.url());
+        try (ReliableServer a = Nodes.server(session -> {
+            onA.complete(session);
+            session.forEach(m -> { });
+        }).store(store()).start(); ReliableServer b = Nodes.server(Nodes.ECHO)
+                .reliable(Nodes.RELIABLE.withOutbox(10, 1 << 20)).store(storeB).start();
+                SwitchProxy proxy = new SwitchProxy(a.port());
+                ReliableClient client = Nodes.client(proxy.port()).listener(recorder).connect();
+                var redisConnection = lettuce.connect()) {
+            client.send("hi").get(10, TimeUnit.SECONDS);
+            ServerSession session = onA.get(10, TimeUnit.SECONDS);
+            String id = RedisSessionStore.sessionId(session);
+            proxy.target(0); // the client cannot come back for now
+            proxy.cutAll();
+            for (int i = 0; i < 20; i++) {
+                session.send("while away " + i);
+            }
+            await(() -> redisConnection.sync().xlen("lifeline:{" + id + "}:out") == 20);
+
+            // B's outbox holds 10: it cannot resume this session in full, so it reports it lost instead of in part
+            proxy.target(b.port());
+            await(() -> recorder.outcomes.size() == 2);
+            assertThat(recorder.kinds()).containsExactly(SessionOutcome.Kind.NEW, SessionOutcome.Kind.NEW);
+            assertThat(redisConnection.sync().exists("lifeline:{" + id + "}:s")).isZero();
+            assertThat(client.receive(Duration.ofMillis(300))).isEmpty();
+        } finally {
+            lettuce.shutdown();
+        }
+    }
+
     private static ReliableServer.Handler recording(List<String> handled) {
         return session -> {
             for (Message m : session) {
