@@ -45,8 +45,14 @@ final class RedisJournal implements SessionJournal {
     }
 
     @Override
-    public CompletionStage<Void> received(long seq, Message message) {
-        return save(RedisScripts.RECEIVED, List.of(number(seq), kind(message), payload(message)));
+    public CompletionStage<Void> received(long firstSeq, List<Message> messages) {
+        List<byte[]> args = new ArrayList<>(1 + 2 * messages.size());
+        args.add(number(firstSeq));
+        for (Message m : messages) {
+            args.add(kind(m));
+            args.add(payload(m));
+        }
+        return save(RedisScripts.RECEIVED, args);
     }
 
     /**

@@ -56,16 +56,19 @@ final class RedisScripts {
             return {tostring(e), 1, h[3], h[4], h[5], h[6]}
             """);
 
-    /** ARGV: epoch, owner, window, seq, kind, payload: a message received from the client. */
+    /** ARGV: epoch, owner, window, first seq, then kind and payload of each: messages received from the client. */
     static final byte[] RECEIVED = bytes(FENCE + """
             local r = tonumber(redis.call('HGET', KEYS[1], 'recv'))
             local seq = tonumber(ARGV[4])
-            if seq <= r then return 0 end
+            if seq + (#ARGV - 4) / 2 - 1 <= r then return 0 end
             if seq ~= r + 1 then
-              return redis.error_reply('GAP saved received ' .. r .. ', saving ' .. ARGV[4])
+              return redis.error_reply('GAP saved received ' .. r .. ', saving from ' .. ARGV[4])
             end
-            redis.call('XADD', KEYS[3], ARGV[4] .. '-0', ARGV[5], ARGV[6])
-            redis.call('HSET', KEYS[1], 'recv', ARGV[4])
+            for i = 5, #ARGV, 2 do
+              redis.call('XADD', KEYS[3], string.format('%d-0', seq), ARGV[i], ARGV[i + 1])
+              seq = seq + 1
+            end
+            redis.call('HSET', KEYS[1], 'recv', string.format('%d', seq - 1))
             """ + TOUCH + "return 1\n");
 
     /**

@@ -477,6 +477,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         lock.lock();
         try {
             session.savedThrough(seq);
+            journaling.committed();
             writable.signalAll();
         } finally {
             lock.unlock();
@@ -489,6 +490,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         try {
             session.receivedSavedThrough(seq);
             journaling.unsavedThrough(seq).forEach(inbox::add);
+            journaling.receivedSaved();
             writable.signalAll();
             changed.signalAll();
         } finally {

@@ -30,6 +30,13 @@ final class Journaling {
     /** The thread handling message {@link #handed}, until it commits; null when none is being handled. */
     private Thread handler;
     private long acknowledgedSaved;
+    /** A save of received messages is under way, through this sequence number. */
+    private boolean receiving;
+    private long receivedSaving;
+    /** A commit is under way; the one asked for meanwhile (consumed, or -1 for none, and how many sends). */
+    private boolean committing;
+    private long wantedConsumed = -1;
+    private int wantedSends;
 
     /**
      * @param maxUnsaved received messages waiting to be saved beyond which the session stops reading
@@ -54,13 +61,41 @@ final class Journaling {
         this.consumedCommitted = state.consumed();
         this.nextCommitted = state.nextSeq();
         this.acknowledgedSaved = state.acknowledged();
+        this.receivedSaving = state.received();
     }
 
+    /** A message from the client: saved at once, or with the others that come while a save is under way. */
     void received(long seq, Message message) {
         unsaved.add(new SessionState.Saved(seq, message));
-        journal.received(seq, message).whenComplete((v, e) -> {
+        if (!receiving) {
+            saveReceived();
+        }
+    }
+
+    /** The save of received messages under way is done (the endpoint calls it under its lock). */
+    void receivedSaved() {
+        receiving = false;
+        saveReceived();
+    }
+
+    /** Saves every received message not yet being saved, in one step (group commit). */
+    private void saveReceived() {
+        List<Message> batch = new ArrayList<>();
+        long first = receivedSaving + 1;
+        for (SessionState.Saved m : unsaved) {
+            if (m.seq() >= first) {
+                batch.add(m.message());
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        long last = first + batch.size() - 1;
+        receiving = true;
+        receivedSaving = last;
+        journal.received(first, batch).whenComplete((v, e) -> {
             if (e == null) {
-                receivedSavedThrough.accept(seq);
+                receivedSavedThrough.accept(last);
             } else {
                 saveFailed.accept(e);
             }
@@ -112,12 +147,42 @@ final class Journaling {
         }
     }
 
+    /**
+     * Commits the consumption through {@code consumed} with every send made so far; while a commit is under way,
+     * after it, merged with the others asked for meanwhile (group commit: still one atomic step, which covers the
+     * handling of several messages).
+     */
     private void commit(long consumed) {
-        if (consumed == consumedCommitted && uncommitted.isEmpty()) {
+        if (committing) {
+            wantedConsumed = consumed;
+            wantedSends = uncommitted.size();
             return;
         }
-        List<Message> sends = List.copyOf(uncommitted);
+        issue(consumed, uncommitted.size());
+    }
+
+    /** The commit under way is done (the endpoint calls it under its lock): the next one goes. */
+    void committed() {
+        committing = false;
+        if (wantedConsumed >= 0) {
+            long consumed = wantedConsumed;
+            int sends = wantedSends;
+            wantedConsumed = -1;
+            wantedSends = 0;
+            issue(consumed, sends);
+        }
+    }
+
+    /** Commits the consumption through {@code consumed} and the first {@code count} uncommitted sends. */
+    private void issue(long consumed, int count) {
+        if (consumed == consumedCommitted && count == 0) {
+            return;
+        }
+        List<Message> taken = uncommitted.subList(0, count);
+        List<Message> sends = List.copyOf(taken);
+        taken.clear();
         long last = nextCommitted + sends.size() - 1;
+        committing = true;
         journal.commit(consumedCommitted, consumed, nextCommitted, sends).whenComplete((v, e) -> {
             if (e == null) {
                 savedThrough.accept(last);
@@ -127,6 +192,5 @@ final class Journaling {
         });
         consumedCommitted = consumed;
         nextCommitted = last + 1;
-        uncommitted.clear();
     }
 }

@@ -23,12 +23,16 @@ import java.util.concurrent.CompletionStage;
  * session hands it to its handler again.
  */
 public interface SessionJournal {
-    /** Saves a message received from the client: {@code seq} is the last received before it plus one. */
-    CompletionStage<Void> received(long seq, Message message);
+    /**
+     * Saves messages received from the client, in order: {@code firstSeq} is the last received before them plus
+     * one. (While a save is under way, the messages that arrive meanwhile wait and are saved together after it.)
+     */
+    CompletionStage<Void> received(long firstSeq, List<Message> messages);
 
     /**
      * Saves, atomically, that the received messages through {@code consumed} were handled (unchanged if equal to
-     * {@code consumedBefore}) and the server's messages {@code sends}, numbered from {@code firstSeq}.
+     * {@code consumedBefore}) and the server's messages {@code sends}, numbered from {@code firstSeq}. (While a
+     * commit is under way, those asked for meanwhile wait and are merged into one after it.)
      *
      * @param consumedBefore what the previous commit saved as consumed, checked by the store
      * @param firstSeq the next sequence number the previous commit left, checked by the store
