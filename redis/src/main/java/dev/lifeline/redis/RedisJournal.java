@@ -52,7 +52,7 @@ final class RedisJournal implements SessionJournal {
             args.add(kind(m));
             args.add(payload(m));
         }
-        return save(RedisScripts.RECEIVED, args);
+        return replicated(save(RedisScripts.RECEIVED, args));
     }
 
     /**
@@ -76,7 +76,7 @@ final class RedisJournal implements SessionJournal {
             args.add(kind(m));
             args.add(payload(m));
         }
-        CompletionStage<Void> saved = save(RedisScripts.COMMIT, args);
+        CompletionStage<Void> saved = replicated(save(RedisScripts.COMMIT, args));
         if (taken > 0) {
             int n = taken;
             saved.thenRun(() -> mailCommitted.accept(n));
@@ -134,6 +134,15 @@ final class RedisJournal implements SessionJournal {
             }
             return null;
         });
+    }
+
+    /**
+     * With {@link RedisSessionStore.Builder#replicas}, the save counts only once that many replicas have it
+     * ({@code WAIT}, sent right after it on the same connection: it covers every write before it).
+     */
+    private CompletionStage<Void> replicated(CompletionStage<Void> save) {
+        CompletionStage<Void> replicas = store.replicated();
+        return save.thenCombine(replicas, (a, b) -> null);
     }
 
     /** What a failed Redis call means for the session: another node took it, or Redis could not save. */

@@ -78,6 +78,8 @@ public final class RedisSessionStore implements SessionStore {
     private final String node = UUID.randomUUID().toString();
     private final Duration window;
     private final Duration timeout;
+    private final int replicas;
+    private final Duration replicaTimeout;
     private final AbstractRedisClient client;
     private final StatefulConnection<byte[], byte[]> connection;
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
@@ -94,11 +96,17 @@ public final class RedisSessionStore implements SessionStore {
     private RedisSessionStore(Builder b) {
         this.window = b.window;
         this.timeout = b.timeout;
+        this.replicas = b.replicas;
+        this.replicaTimeout = b.replicaTimeout;
         this.local = new InMemorySessionStore(b.window, b.capacity);
         for (int i = 0; i < resuming.length; i++) {
             resuming[i] = new ReentrantLock();
         }
         List<RedisURI> seeds = RedisUrls.parse(b.url);
+        if (b.replicas > 0 && seeds.size() > 1) {
+            throw new IllegalArgumentException("replicas(" + b.replicas + ") needs a single primary: WAIT would not"
+                    + " reach the shard of each session in a Redis Cluster");
+        }
         seeds.forEach(uri -> uri.setTimeout(b.timeout));
         TimeoutOptions timeouts = TimeoutOptions.enabled(b.timeout);
         try {
@@ -162,6 +170,23 @@ public final class RedisSessionStore implements SessionStore {
 
     RedisClusterAsyncCommands<byte[], byte[]> commands() {
         return commands;
+    }
+
+    /** Completes when the writes issued so far are on {@link Builder#replicas} replicas (at once if none). */
+    CompletionStage<Void> replicated() {
+        if (replicas == 0) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        return commands.waitForReplication(replicas, replicaTimeout.toMillis()).handle((acked, failure) -> {
+            if (failure != null) {
+                throw new java.util.concurrent.CompletionException(RedisJournal.failed(failure));
+            }
+            if (acked < replicas) {
+                throw new java.util.concurrent.CompletionException(new SessionStoreException("only " + acked
+                        + " of " + replicas + " replicas have the save after " + replicaTimeout, null));
+            }
+            return null;
+        });
     }
 
     /**
@@ -253,6 +278,9 @@ public final class RedisSessionStore implements SessionStore {
             }
             return Optional.empty();
         }
+        // What the claim reads may include saves that were never replicated (they failed): the WELCOME would
+        // acknowledge them, so it waits for the replicas too.
+        await(replicated());
         long epoch = number(claimed.get(0));
         if (number(claimed.get(1)) == 0) {
             mine.mailbox().drain(); // in case a notification was lost
@@ -471,6 +499,8 @@ public final class RedisSessionStore implements SessionStore {
         private int capacity = InMemorySessionStore.DEFAULT_CAPACITY;
         private Duration timeout = Duration.ofSeconds(5);
         private Duration probeInterval = Duration.ofMillis(500);
+        private int replicas;
+        private Duration replicaTimeout = Duration.ofSeconds(1);
 
         private Builder(String url) {
             this.url = Objects.requireNonNull(url, "url");
@@ -497,6 +527,21 @@ public final class RedisSessionStore implements SessionStore {
         /** How often Redis is pinged for {@link #healthy()}; 500 ms. */
         public Builder probeInterval(Duration interval) {
             this.probeInterval = Objects.requireNonNull(interval);
+            return this;
+        }
+
+        /**
+         * Acknowledges a client's message, and transmits a handler's answers, only once {@code replicas} replicas
+         * of the primary have them ({@code WAIT replicas timeout}): a replica promoted after the primary's death
+         * then has every acknowledged save. A save not replicated within {@code timeout} fails as if Redis were
+         * unreachable. For a single primary (not Redis Cluster); none by default.
+         */
+        public Builder replicas(int replicas, Duration timeout) {
+            if (replicas < 0) {
+                throw new IllegalArgumentException("replicas must not be negative: " + replicas);
+            }
+            this.replicas = replicas;
+            this.replicaTimeout = Objects.requireNonNull(timeout);
             return this;
         }
 
