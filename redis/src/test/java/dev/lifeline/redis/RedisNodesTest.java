@@ -78,6 +78,42 @@ class RedisNodesTest {
     }
 
     @Test
+    void aSessionMovedBackAndForthBetweenNodesUnderTrafficGetsEveryEchoOnceAndInOrder() throws Exception {
+        Nodes.Recorder recorder = new Nodes.Recorder();
+        try (ReliableServer a = Nodes.server(Nodes.ECHO).store(store()).start();
+                ReliableServer b = Nodes.server(Nodes.ECHO).store(store()).start();
+                SwitchProxy proxy = new SwitchProxy(a.port());
+                ReliableClient client = Nodes.client(proxy.port()).listener(recorder).connect()) {
+            int messages = 3000;
+            List<Message> echoes = new CopyOnWriteArrayList<>();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < messages; i++) {
+                    client.receive(Duration.ofSeconds(20)).ifPresent(echoes::add);
+                }
+            });
+            List<CompletableFuture<Void>> sent = new ArrayList<>();
+            for (int i = 0; i < messages; i++) {
+                sent.add(client.send("m" + i));
+                if (i % 300 == 150) {
+                    // every switch is a takeover: the other node, still alive, is fenced
+                    int joined = i / 300 + 1;
+                    await(() -> recorder.outcomes.size() >= joined);
+                    proxy.target(i / 300 % 2 == 0 ? b.port() : a.port());
+                    proxy.cutAll();
+                }
+            }
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            reader.join(Duration.ofSeconds(30));
+            assertThat(echoes).isEqualTo(java.util.stream.IntStream.range(0, messages)
+                    .mapToObj(i -> Message.text("m" + i)).toList());
+            assertThat(client.receive(Duration.ofMillis(300))).isEmpty();
+            List<SessionOutcome.Kind> kinds = recorder.kinds();
+            assertThat(kinds).hasSizeGreaterThanOrEqualTo(11).first().isEqualTo(SessionOutcome.Kind.NEW);
+            assertThat(kinds.subList(1, kinds.size())).containsOnly(SessionOutcome.Kind.RESUMED);
+        }
+    }
+
+    @Test
     void aNodeDyingInTheMiddleOfHandlingHasTheMessageHandledAgainWhereTheSessionResumes() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         List<String> handledOnA = new CopyOnWriteArrayList<>();
