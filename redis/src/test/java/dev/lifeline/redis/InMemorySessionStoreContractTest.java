@@ -7,7 +7,7 @@ import java.time.Duration;
 /** The session store contract, kept by the default store. */
 class InMemorySessionStoreContractTest extends SessionStoreContract {
     @Override
-    SessionStore newStore(Duration window) {
+    protected SessionStore newStore(Duration window) {
         return new InMemorySessionStore(window, 100);
     }
 }

@@ -20,7 +20,7 @@ class RedisSessionStoreContractTest extends SessionStoreContract {
     }
 
     @Override
-    SessionStore newStore(Duration window) {
+    protected SessionStore newStore(Duration window) {
         return RedisSessionStore.builder(redis.url()).window(window).build();
     }
 }

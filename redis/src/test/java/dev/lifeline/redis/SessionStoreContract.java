@@ -23,11 +23,13 @@ import org.junit.jupiter.api.Timeout;
  * What every {@link SessionStore} promises a {@link ReliableServer}, run against each store: a session is found by
  * its token and resumed with nothing lost or twice, a detached session ends after its window, a session closed by
  * its client is forgotten, and what the server sends while its client is away arrives after the resume.
+ *
+ * <p>Public, in this module's test-jar, for the stores of other modules (lifeline-journal).
  */
 @Timeout(60)
-abstract class SessionStoreContract {
+public abstract class SessionStoreContract {
     /** A fresh store (its server closes it) keeping a detached session for {@code window}. */
-    abstract SessionStore newStore(Duration window);
+    protected abstract SessionStore newStore(Duration window);
 
     private ReliableServer server(SessionStore store, ReliableServer.Handler handler) throws Exception {
         return Nodes.server(handler).store(store).start();
