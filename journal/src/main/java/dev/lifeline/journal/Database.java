@@ -91,12 +91,15 @@ final class Database implements AutoCloseable {
             c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + file.toAbsolutePath(), new Properties());
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA locking_mode=EXCLUSIVE");
+                boolean created = check(s, file); // before anything changes the file
                 String mode = text(s, "PRAGMA journal_mode=WAL");
                 if (!"wal".equalsIgnoreCase(mode)) {
                     throw new SQLException("the database refused WAL mode (" + mode + ")");
                 }
                 s.execute("PRAGMA synchronous=" + (fsyncEvery.isZero() ? "FULL" : "NORMAL"));
-                check(s, file);
+                if (created) {
+                    create(s);
+                }
             }
             return new Database(file, lock, c, fsyncEvery);
         } catch (SQLException | RuntimeException e) {
@@ -145,8 +148,12 @@ final class Database implements AutoCloseable {
                 + holder + "): one server per state directory", null);
     }
 
-    /** Refuses a damaged database, or one that is not a Lifeline state database; creates the tables in a new one. */
-    private static void check(Statement s, Path file) throws SQLException {
+    /**
+     * Refuses a damaged database, or one that is not a Lifeline state database, changing nothing.
+     *
+     * @return true if the database is new (empty): its tables are to be created
+     */
+    private static boolean check(Statement s, Path file) throws SQLException {
         String integrity = text(s, "PRAGMA quick_check");
         if (!"ok".equals(integrity)) {
             throw damaged(file, integrity, null);
@@ -154,18 +161,7 @@ final class Database implements AutoCloseable {
         int application = Integer.parseInt(text(s, "PRAGMA application_id"));
         int tables = Integer.parseInt(text(s, "SELECT count(*) FROM sqlite_schema"));
         if (application == 0 && tables == 0) {
-            s.execute("PRAGMA application_id=" + APPLICATION_ID);
-            s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
-            s.execute("""
-                    CREATE TABLE session (id TEXT PRIMARY KEY, next INTEGER NOT NULL, acked INTEGER NOT NULL,
-                      recv INTEGER NOT NULL, used INTEGER NOT NULL, detached_at INTEGER) WITHOUT ROWID""");
-            s.execute("""
-                    CREATE TABLE outbox (id TEXT NOT NULL, seq INTEGER NOT NULL, text INTEGER NOT NULL,
-                      payload BLOB NOT NULL, PRIMARY KEY (id, seq)) WITHOUT ROWID""");
-            s.execute("""
-                    CREATE TABLE inbox (id TEXT NOT NULL, seq INTEGER NOT NULL, text INTEGER NOT NULL,
-                      payload BLOB NOT NULL, PRIMARY KEY (id, seq)) WITHOUT ROWID""");
-            return;
+            return true;
         }
         if (application != APPLICATION_ID) {
             throw new SessionStoreException(file + " is not a Lifeline state database (application_id "
@@ -176,6 +172,22 @@ final class Database implements AutoCloseable {
             throw new SessionStoreException(file + " has schema version " + version + ", this Lifeline reads "
                     + SCHEMA_VERSION + "; refusing to use it", null);
         }
+        return false;
+    }
+
+    /** The tables: a session's numbers, and its unacknowledged (outbox) and unhandled (inbox) messages. */
+    private static void create(Statement s) throws SQLException {
+        s.execute("PRAGMA application_id=" + APPLICATION_ID);
+        s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+        s.execute("""
+                CREATE TABLE session (id TEXT PRIMARY KEY, next INTEGER NOT NULL, acked INTEGER NOT NULL,
+                  recv INTEGER NOT NULL, used INTEGER NOT NULL, detached_at INTEGER) WITHOUT ROWID""");
+        s.execute("""
+                CREATE TABLE outbox (id TEXT NOT NULL, seq INTEGER NOT NULL, text INTEGER NOT NULL,
+                  payload BLOB NOT NULL, PRIMARY KEY (id, seq)) WITHOUT ROWID""");
+        s.execute("""
+                CREATE TABLE inbox (id TEXT NOT NULL, seq INTEGER NOT NULL, text INTEGER NOT NULL,
+                  payload BLOB NOT NULL, PRIMARY KEY (id, seq)) WITHOUT ROWID""");
     }
 
     private static SessionStoreException damaged(Path file, String detail, Throwable cause) {
