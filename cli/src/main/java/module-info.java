@@ -6,6 +6,7 @@
 module dev.lifeline.cli {
     requires dev.lifeline;
     requires dev.lifeline.reliable;
+    requires dev.lifeline.journal;
     requires info.picocli;
 
     // picocli fills the commands' option fields by reflection

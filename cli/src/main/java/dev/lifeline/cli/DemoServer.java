@@ -5,6 +5,7 @@ import dev.lifeline.WebSocketServer;
 import dev.lifeline.reliable.BroadcastHub;
 import dev.lifeline.reliable.InMemoryBroadcastHub;
 import dev.lifeline.reliable.ReliableServer;
+import dev.lifeline.reliable.SessionStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -46,9 +47,19 @@ final class DemoServer implements AutoCloseable {
      */
     static DemoServer start(String host, int port, Mode mode, boolean reliable, WebSocketOptions options,
             Optional<SSLContext> tls, ServerLog log) throws IOException {
-        Running running = reliable ? startReliable(host, port, mode, options, tls, log)
+        Running running = reliable ? startReliable(host, port, mode, options, tls, Optional.empty(), log)
                 : startPlain(host, port, mode, options, tls, log);
         return new DemoServer(running, shownHost(InetAddress.getByName(host), host), tls.isPresent());
+    }
+
+    /**
+     * Binds and starts serving reliable sessions kept in {@code store} (with {@code --state-dir}, a
+     * {@code JournalSessionStore}: they survive a restart); the server closes the store when it closes.
+     */
+    static DemoServer start(String host, int port, Mode mode, WebSocketOptions options, Optional<SSLContext> tls,
+            SessionStore store, ServerLog log) throws IOException {
+        return new DemoServer(startReliable(host, port, mode, options, tls, Optional.of(store), log),
+                shownHost(InetAddress.getByName(host), host), tls.isPresent());
     }
 
     private static Running startPlain(String host, int port, Mode mode, WebSocketOptions options,
@@ -66,10 +77,12 @@ final class DemoServer implements AutoCloseable {
     }
 
     private static Running startReliable(String host, int port, Mode mode, WebSocketOptions options,
-            Optional<SSLContext> tls, ServerLog log) throws IOException {
+            Optional<SSLContext> tls, Optional<SessionStore> store, ServerLog log) throws IOException {
         CompletableFuture<ReliableServer> started = new CompletableFuture<>();
         BroadcastHub hub = new InMemoryBroadcastHub();
-        ReliableServer server = ReliableServer.builder(new ReliableRelay(mode, log, hub))
+        ReliableServer.Builder builder = ReliableServer.builder(new ReliableRelay(mode, log, hub));
+        store.ifPresent(builder::store);
+        ReliableServer server = builder
                 .host(host)
                 .port(port)
                 .options(options)

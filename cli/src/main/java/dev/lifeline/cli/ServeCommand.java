@@ -1,6 +1,8 @@
 package dev.lifeline.cli;
 
 import dev.lifeline.WebSocketOptions;
+import dev.lifeline.journal.JournalSessionStore;
+import dev.lifeline.reliable.SessionStoreException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "See docs/cli.md for more."},
         exitCodeList = {
             "2:invalid command line",
-            "4:could not listen (port in use, bad keystore)",
+            "4:could not listen (port in use, bad keystore), or the state directory is in use or damaged",
             "130:stopped by Ctrl-C, after a graceful shutdown (143 for SIGTERM)"})
 final class ServeCommand implements Callable<Integer> {
     /** After the graceful close, how long the connections' threads get to print their closing lines. */
@@ -56,6 +58,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " client. Plain WebSocket clients are refused with 400.")
     boolean reliable;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "With --reliable: keep the sessions in an SQLite database in DIR (created if missing), saved"
+                    + " on every change, so that clients resume them after this server restarts. One server per"
+                    + " directory.")
+    Path stateDir;
+
     @Option(names = "--keystore", paramLabel = "FILE",
             description = "Serve wss:// and https:// with the key and certificate in this PKCS#12 file.")
     Path keystore;
@@ -75,18 +83,31 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535: " + port);
         }
+        if (stateDir != null && !reliable) {
+            throw new ParameterException(spec.commandLine(), "--state-dir keeps reliable sessions: it needs --reliable");
+        }
         WebSocketOptions options = options();
         PrintStream out = System.out;
         ServerLog log = new ServerLog(out, quiet, Clock.systemDefaultZone());
+        Optional<JournalSessionStore> store;
+        try {
+            store = stateDir == null ? Optional.empty() : Optional.of(JournalSessionStore.builder(stateDir).build());
+        } catch (SessionStoreException e) {
+            System.err.println("lifeline serve: cannot use the state directory: " + e.getMessage());
+            return ExitCodes.CONNECTION_FAILED;
+        }
         DemoServer server;
         try {
-            server = DemoServer.start(host, port, mode, reliable, options, tls(), log);
+            server = store.isPresent() ? DemoServer.start(host, port, mode, options, tls(), store.get(), log)
+                    : DemoServer.start(host, port, mode, reliable, options, tls(), log);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            store.ifPresent(JournalSessionStore::close);
             System.err.println("lifeline serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());
             return ExitCodes.CONNECTION_FAILED;
         }
         log.line("listening on " + server.endpoint() + " (" + mode.label() + " mode"
-                + (reliable ? ", reliable sessions" : "") + "); demo page at "
+                + (reliable ? ", reliable sessions" : "") + (stateDir != null ? " kept in " + stateDir : "")
+                + "); demo page at "
                 + server.page() + "; Ctrl-C to stop");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.line("shutting down: closing every connection with 1001");
