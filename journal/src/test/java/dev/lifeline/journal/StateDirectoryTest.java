@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeline.Message;
+import dev.lifeline.reliable.Backoff;
+import dev.lifeline.reliable.ReconnectPolicy;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.ReliableServer;
+import dev.lifeline.reliable.SessionOutcome;
 import dev.lifeline.reliable.SessionStoreException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -17,8 +20,12 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,12 +42,7 @@ class StateDirectoryTest {
 
     /** A state directory with one session saved in it (its client closed without ending it), and the token. */
     private String stateWithASession() throws Exception {
-        try (ReliableServer server = ReliableServer.builder(session -> {
-            for (Message m : session) {
-                session.send(m);
-            }
-        }).options(ChildServer.FAST).reliable(ChildServer.RELIABLE)
-                .store(JournalSessionStore.builder(dir).build()).start();
+        try (ReliableServer server = echoServer(0);
                 ReliableClient client = ReliableClient.builder(URI.create("ws://127.0.0.1:" + server.port() + "/"))
                         .options(ChildServer.FAST).reliable(ChildServer.RELIABLE).connect()) {
             for (int i = 0; i < 200; i++) {
@@ -48,6 +50,54 @@ class StateDirectoryTest {
             }
             return client.token().orElseThrow();
         }
+    }
+
+    @Test
+    void aServerClosedGracefullyLeavesItsSessionsOnDiskForTheNextServerOnTheDirectory() throws Exception {
+        List<SessionOutcome.Kind> outcomes = new CopyOnWriteArrayList<>();
+        ReliableServer first = echoServer(0);
+        int port = first.port();
+        try (ReliableClient client = ReliableClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
+                .options(ChildServer.FAST).reliable(ChildServer.RELIABLE)
+                .reconnect(ReconnectPolicy.standard(new Backoff(Duration.ofMillis(5), Duration.ofMillis(10), 2.0,
+                        Duration.ofMillis(100))))
+                .listener(new ReliableClient.Listener() {
+                    @Override
+                    public void sessionJoined(SessionOutcome outcome) {
+                        outcomes.add(outcome.kind());
+                    }
+                }).connect()) {
+            for (int i = 0; i < 50; i++) {
+                client.send("before " + i).get(10, TimeUnit.SECONDS);
+            }
+            first.close(); // 1001 to the client, which retries; the session stays on disk
+            try (ReliableServer second = echoServer(port)) {
+                List<CompletableFuture<Void>> sent = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    sent.add(client.send("after " + i));
+                }
+                CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+                for (String phase : List.of("before ", "after ")) {
+                    for (int i = 0; i < 50; i++) {
+                        assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text(phase + i));
+                    }
+                }
+                assertThat(client.receive(Duration.ofMillis(200))).isEmpty();
+                assertThat(outcomes).containsExactly(SessionOutcome.Kind.NEW, SessionOutcome.Kind.RESUMED);
+                assertThat(second.sessions()).hasSize(1);
+            }
+        } finally {
+            first.close();
+        }
+    }
+
+    private ReliableServer echoServer(int port) throws IOException {
+        return ReliableServer.builder(session -> {
+            for (Message m : session) {
+                session.send(m);
+            }
+        }).options(ChildServer.FAST).reliable(ChildServer.RELIABLE).port(port)
+                .store(JournalSessionStore.builder(dir).build()).start();
     }
 
     @Test
