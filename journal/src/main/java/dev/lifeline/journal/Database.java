@@ -66,6 +66,8 @@ final class Database implements AutoCloseable {
     private final Duration fsyncEvery;
     private final LinkedBlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    /** Transactions committed (each one fsync with the every-commit policy): for tests and monitoring. */
+    private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
     /** Guarded by {@link #queue}'s monitor: no work is taken once {@link #STOP} is queued. */
     private boolean stopping;
 
@@ -229,6 +231,11 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /** How many transactions were committed so far. */
+    long commits() {
+        return commits.get();
+    }
+
     /** The writer thread: batches, commits, and with a periodic policy checkpoints. */
     private void write() {
         List<Job<?>> batch = new ArrayList<>();
@@ -275,6 +282,7 @@ final class Database implements AutoCloseable {
                 }
             }
             connection.commit();
+            commits.incrementAndGet();
             connection.setAutoCommit(true);
         } catch (SQLException e) {
             LOG.log(Level.ERROR, "the state database could not commit " + batch.size() + " saves: " + e);
