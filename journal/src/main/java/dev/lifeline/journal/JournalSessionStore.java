@@ -68,7 +68,14 @@ public final class JournalSessionStore implements SessionStore {
         }
         // the sessions that had a connection when the node stopped: their window starts now
         long now = System.currentTimeMillis();
-        db.call(c -> SqliteJournal.update(c, "UPDATE session SET detached_at = ? WHERE detached_at IS NULL", now));
+        try {
+            db.call(c -> SqliteJournal.update(c, "UPDATE session SET detached_at = ? WHERE detached_at IS NULL",
+                    now));
+        } catch (SessionStoreException e) {
+            local.close();
+            db.close();
+            throw e;
+        }
         sweep();
         this.timer = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("lifeline-journal-sweep").daemon().factory());
@@ -128,6 +135,11 @@ public final class JournalSessionStore implements SessionStore {
         lock.lock();
         try {
             String id = idOf(token);
+            if (local.find(token).flatMap(ServerSession::closeReason).filter(r -> endedForGood(r.kind()))
+                    .isPresent()) {
+                quietly(id, db.submit(c -> delete(c, id))); // it ended here just now: not to be revived
+                return Optional.empty();
+            }
             Optional<ServerSession> running = find(token);
             if (running.isPresent()) {
                 quietly(id, db.submit(c -> SqliteJournal.update(c,
@@ -217,13 +229,18 @@ public final class JournalSessionStore implements SessionStore {
             return;
         }
         CloseReason.Kind kind = session.closeReason().map(CloseReason::kind).orElse(CloseReason.Kind.CLOSED);
-        if (kind == CloseReason.Kind.SERVER_STOPPED || kind == CloseReason.Kind.STORE_FAILED) {
+        if (endedForGood(kind)) {
+            quietly(id, db.submit(c -> delete(c, id)));
+        } else {
             long now = System.currentTimeMillis();
             quietly(id, db.submit(c -> SqliteJournal.update(c, "UPDATE session SET detached_at = ? WHERE id = ?"
                     + " AND detached_at IS NULL", now, id)));
-        } else {
-            quietly(id, db.submit(c -> delete(c, id)));
         }
+    }
+
+    /** Anything but stopped with the server or failed to save: deleted from disk. */
+    private static boolean endedForGood(CloseReason.Kind kind) {
+        return kind != CloseReason.Kind.SERVER_STOPPED && kind != CloseReason.Kind.STORE_FAILED;
     }
 
     private static int delete(Connection c, String id) throws SQLException {
