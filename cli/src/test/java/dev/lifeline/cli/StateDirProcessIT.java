@@ -56,7 +56,7 @@ class StateDirProcessIT {
                 sent.add(client.send("line " + i));
                 if (i == MESSAGES / 3) {
                     first.kill(); // with sends unacknowledged and echoes on their way
-                    second[0] = serve(state, port);
+                    second[0] = serve(state, port, "--fsync-interval", "100ms"); // the other policy
                 }
                 if (i >= 100) { // keep at most 100 in flight; read the echoes as they come
                     sent.get(i - 100).get(60, TimeUnit.SECONDS);
@@ -98,6 +98,15 @@ class StateDirProcessIT {
     }
 
     @Test
+    void anFsyncIntervalWithoutAStateDirectoryIsAUsageError() throws Exception {
+        try (LifelineProcess serve = LifelineProcess.start("serve", "--reliable", "--port", "0",
+                "--fsync-interval", "50ms")) {
+            assertThat(serve.exitCode()).isEqualTo(ExitCodes.USAGE);
+            assertThat(serve.stderr()).contains("--fsync-interval needs --state-dir");
+        }
+    }
+
+    @Test
     void aStateDirectoryWithoutReliableIsAUsageError() throws Exception {
         try (LifelineProcess serve = LifelineProcess.start("serve", "--port", "0", "--state-dir",
                 dir.toString())) {
@@ -106,10 +115,12 @@ class StateDirProcessIT {
         }
     }
 
-    /** {@code serve --reliable --state-dir state --port port}, once it listens (else fails with what it said). */
-    private static LifelineProcess serve(Path state, int port) throws Exception {
-        LifelineProcess serve = LifelineProcess.start("serve", "--reliable", "--state-dir", state.toString(),
-                "--port", Integer.toString(port));
+    /** {@code serve --reliable --state-dir state --port port more}, once it listens (else fails with what it said). */
+    private static LifelineProcess serve(Path state, int port, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("serve", "--reliable", "--state-dir", state.toString(),
+                "--port", Integer.toString(port)));
+        args.addAll(List.of(more));
+        LifelineProcess serve = LifelineProcess.start(args.toArray(String[]::new));
         try {
             Eventually.contains(serve::stdout, "listening on ");
         } catch (AssertionError e) {
