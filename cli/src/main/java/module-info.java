@@ -6,6 +6,7 @@
 module dev.lifeline.cli {
     requires dev.lifeline;
     requires dev.lifeline.reliable;
+    requires dev.lifeline.journal;
     requires dev.lifeline.micrometer;
     requires micrometer.registry.prometheus;
     requires info.picocli;

@@ -5,6 +5,7 @@ import dev.lifeline.WebSocketServer;
 import dev.lifeline.reliable.BroadcastHub;
 import dev.lifeline.reliable.InMemoryBroadcastHub;
 import dev.lifeline.reliable.ReliableServer;
+import dev.lifeline.reliable.SessionStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -43,7 +44,7 @@ final class DemoServer implements AutoCloseable {
     /** Binds and starts serving, for pages of any origin. */
     static DemoServer start(String host, int port, Mode mode, boolean reliable, WebSocketOptions options,
             Optional<SSLContext> tls, ServerLog log) throws IOException {
-        return start(host, port, mode, reliable, options, tls, Set.of(), log, MetricsEndpoint.OFF);
+        return start(host, port, mode, reliable, options, tls, Set.of(), log, MetricsEndpoint.OFF, Optional.empty());
     }
 
     /**
@@ -54,17 +55,20 @@ final class DemoServer implements AutoCloseable {
      * @param allowedOrigins the only origins whose pages may open a connection (403 for others); empty: any
      * @param metrics counts into a registry and serves it at {@code /metrics} (see {@link MetricsEndpoint}), or
      *     {@link MetricsEndpoint#OFF}
+     * @param store where the reliable server keeps its sessions (with {@code --state-dir}, a
+     *     {@code JournalSessionStore}: they survive a restart; the server closes it when it closes); empty: in memory
      */
     static DemoServer start(String host, int port, Mode mode, boolean reliable, WebSocketOptions options,
-            Optional<SSLContext> tls, Set<String> allowedOrigins, ServerLog log, MetricsEndpoint metrics)
-            throws IOException {
+            Optional<SSLContext> tls, Set<String> allowedOrigins, ServerLog log, MetricsEndpoint metrics,
+            Optional<SessionStore> store) throws IOException {
         Consumer<WebSocketServer.Builder> configure = builder -> {
             tls.ifPresent(builder::sslContext);
             if (!allowedOrigins.isEmpty()) {
                 builder.allowedOrigins(allowedOrigins, true);
             }
         };
-        Running running = reliable ? startReliable(host, port, mode, metrics.options(options), configure, log, metrics)
+        Running running = reliable
+                ? startReliable(host, port, mode, metrics.options(options), configure, log, metrics, store)
                 : startPlain(host, port, mode, metrics.options(options), configure, log, metrics);
         return new DemoServer(running, shownHost(InetAddress.getByName(host), host), tls.isPresent());
     }
@@ -85,10 +89,13 @@ final class DemoServer implements AutoCloseable {
     }
 
     private static Running startReliable(String host, int port, Mode mode, WebSocketOptions options,
-            Consumer<WebSocketServer.Builder> configure, ServerLog log, MetricsEndpoint metrics) throws IOException {
+            Consumer<WebSocketServer.Builder> configure, ServerLog log, MetricsEndpoint metrics,
+            Optional<SessionStore> store) throws IOException {
         CompletableFuture<ReliableServer> started = new CompletableFuture<>();
         BroadcastHub hub = new InMemoryBroadcastHub();
-        ReliableServer server = ReliableServer.builder(new ReliableRelay(mode, log, hub))
+        ReliableServer.Builder builder = ReliableServer.builder(new ReliableRelay(mode, log, hub));
+        store.ifPresent(builder::store);
+        ReliableServer server = builder
                 .host(host)
                 .port(port)
                 .options(options)

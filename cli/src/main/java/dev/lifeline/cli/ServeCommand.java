@@ -1,6 +1,9 @@
 package dev.lifeline.cli;
 
 import dev.lifeline.WebSocketOptions;
+import dev.lifeline.journal.JournalSessionStore;
+import dev.lifeline.reliable.SessionStore;
+import dev.lifeline.reliable.SessionStoreException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -29,7 +32,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "See docs/cli.md for more."},
         exitCodeList = {
             "2:invalid command line, or a keystore that cannot be used",
-            "4:could not listen (port in use, an address not of this machine)",
+            "4:could not listen (port in use, an address not of this machine), or the state directory is in use or"
+                    + " damaged",
             "130:stopped by Ctrl-C, after a graceful shutdown (143 for SIGTERM)"})
 final class ServeCommand implements Callable<Integer> {
     /** After the graceful close, how long the connections' threads get to print their closing lines. */
@@ -56,6 +60,19 @@ final class ServeCommand implements Callable<Integer> {
                     + " acknowledged, resent after a reconnect and handled once; the demo page uses its reliable"
                     + " client. Plain WebSocket clients are refused with 400.")
     boolean reliable;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "With --reliable: keep the sessions in an SQLite database in DIR (created if missing), saved"
+                    + " on every change, so that clients resume them after this server restarts. One server per"
+                    + " directory.")
+    Path stateDir;
+
+    @Option(names = "--fsync-interval", paramLabel = "DURATION", defaultValue = "0",
+            converter = OptionValues.DurationConverter.class,
+            description = "With --state-dir: 0 fsyncs every commit (nothing acknowledged is lost if the machine"
+                    + " loses power); else the log is fsynced this often (a power loss may lose the last interval's"
+                    + " saves; a process crash loses nothing) (default: ${DEFAULT-VALUE}).")
+    Duration fsyncInterval;
 
     @Option(names = "--keystore", paramLabel = "FILE",
             description = "Serve wss:// and https:// with the key and certificate in this PKCS#12 file.")
@@ -88,21 +105,35 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535: " + port);
         }
+        if (stateDir != null && !reliable) {
+            throw new ParameterException(spec.commandLine(), "--state-dir keeps reliable sessions: it needs --reliable");
+        }
+        if (fsyncInterval.isNegative() || !fsyncInterval.isZero() && stateDir == null) {
+            throw new ParameterException(spec.commandLine(), "--fsync-interval needs --state-dir, and must not be"
+                    + " negative");
+        }
         WebSocketOptions options = options();
         PrintStream out = System.out;
         ServerLog log = new ServerLog(out, quiet, Clock.systemDefaultZone());
         Optional<SSLContext> tls = tls();
+        Optional<JournalSessionStore> store;
+        try {
+            store = stateDir == null ? Optional.empty() : Optional.of(journal(stateDir, fsyncInterval));
+        } catch (SessionStoreException e) {
+            throw new Problem(ExitCodes.CONNECTION_FAILED, "cannot use the state directory: " + e.getMessage());
+        }
         DemoServer server;
         try {
             server = DemoServer.start(host, port, mode, reliable, options, tls, allowedOrigins, log,
-                    metrics ? MetricsEndpoint.on() : MetricsEndpoint.OFF);
+                    metrics ? MetricsEndpoint.on() : MetricsEndpoint.OFF, store.map(SessionStore.class::cast));
         } catch (IOException e) {
+            store.ifPresent(JournalSessionStore::close);
             throw new Problem(ExitCodes.CONNECTION_FAILED, Explain.listening(host, port, e));
         }
         log.line("listening on " + server.endpoint() + " (" + mode.label() + " mode"
-                + (reliable ? ", reliable sessions" : "") + "); demo page at "
-                + server.page() + (metrics ? "; metrics at " + server.page().resolve(MetricsEndpoint.PATH) : "")
-                + "; Ctrl-C to stop");
+                + (reliable ? ", reliable sessions" : "") + (stateDir != null ? " kept in " + stateDir : "")
+                + "); demo page at " + server.page()
+                + (metrics ? "; metrics at " + server.page().resolve(MetricsEndpoint.PATH) : "") + "; Ctrl-C to stop");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.line("shutting down: closing every connection with 1001");
             server.close();
@@ -116,6 +147,14 @@ final class ServeCommand implements Callable<Integer> {
         }, "lifeline-shutdown"));
         server.awaitClosed();
         return ExitCodes.OK;
+    }
+
+    private static JournalSessionStore journal(Path directory, Duration fsyncInterval) {
+        JournalSessionStore.Builder builder = JournalSessionStore.builder(directory);
+        if (!fsyncInterval.isZero()) {
+            builder.fsyncEvery(fsyncInterval);
+        }
+        return builder.build();
     }
 
     private WebSocketOptions options() {

@@ -97,6 +97,14 @@ final class LifelineProcess implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /** SIGKILL, and waits (at most {@link Eventually#TIMEOUT}) until the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(Eventually.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail("still running " + Eventually.TIMEOUT.toSeconds() + " s after SIGKILL");
+        }
+    }
+
     /** The exit code, waiting at most {@link Eventually#TIMEOUT}. */
     int exitCode() throws InterruptedException {
         if (!process.waitFor(Eventually.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
