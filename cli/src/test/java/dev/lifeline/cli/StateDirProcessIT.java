@@ -2,10 +2,10 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.Backoff;
 import dev.lifeline.Message;
+import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.WebSocketOptions;
-import dev.lifeline.reliable.Backoff;
-import dev.lifeline.reliable.ReconnectPolicy;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.ReliableOptions;
 import dev.lifeline.reliable.SessionOutcome;

@@ -3,10 +3,10 @@ package dev.lifeline.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeline.Backoff;
+import dev.lifeline.Failure;
 import dev.lifeline.Message;
-import dev.lifeline.reliable.Backoff;
-import dev.lifeline.reliable.Failure;
-import dev.lifeline.reliable.ReconnectPolicy;
+import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.SessionOutcome;
 import dev.lifeline.reliable.SessionStoreException;

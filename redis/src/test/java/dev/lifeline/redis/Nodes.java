@@ -1,10 +1,10 @@
 package dev.lifeline.redis;
 
+import dev.lifeline.Backoff;
+import dev.lifeline.Failure;
 import dev.lifeline.Message;
+import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.WebSocketOptions;
-import dev.lifeline.reliable.Backoff;
-import dev.lifeline.reliable.Failure;
-import dev.lifeline.reliable.ReconnectPolicy;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.ReliableOptions;
 import dev.lifeline.reliable.ReliableServer;

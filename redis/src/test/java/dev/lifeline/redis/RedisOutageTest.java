@@ -3,9 +3,9 @@ package dev.lifeline.redis;
 import static dev.lifeline.redis.Nodes.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.Failure;
 import dev.lifeline.Message;
 import dev.lifeline.reliable.CloseReason;
-import dev.lifeline.reliable.Failure;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.ReliableServer;
 import dev.lifeline.reliable.ServerSession;
