@@ -32,16 +32,17 @@ public final class ThreadStarts implements AutoCloseable {
         return starts;
     }
 
-    /** Waits (at most 10 s) until a thread started now is seen: the stream is then surely recording. */
+    /** Waits (at most 30 s: the first recording in a JVM starts the flight recorder itself) until a thread started now
+     * is seen: the stream is then surely recording. */
     private void awaitRunning() throws InterruptedException {
         String marker = "thread-starts-marker-" + System.nanoTime();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!names.contains(marker) && System.nanoTime() < deadline) {
             Thread.ofVirtual().name(marker).start(() -> { }).join();
             Thread.sleep(50);
         }
         if (!names.contains(marker)) {
-            throw new IllegalStateException("the flight recorder reported no virtual thread start within 10 s");
+            throw new IllegalStateException("the flight recorder reported no virtual thread start within 30 s");
         }
     }
 
