@@ -28,13 +28,18 @@ import java.util.concurrent.TimeoutException;
  * seeds ({@code redis://h1:7000,redis://h2:7000}, see {@link RedisUrls}) mean a cluster, reached through Lettuce's
  * {@link RedisClusterClient}. Keys that must live together carry the same hash tag ({@link #hashTag}).
  *
- * <p>While Redis is unreachable, commands fail at once ({@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS})
- * instead of waiting in a queue of unbounded length, and every command fails after {@code timeout}; the connections
- * reconnect by themselves (and pub/sub connections subscribe again) when Redis is back. Thread-safe.
+ * <p>While a single Redis is unreachable, commands fail at once
+ * ({@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS}) instead of waiting in a queue of unbounded length; in
+ * a cluster (whose shard connections open on first use) they wait in a queue of 10,000 at most. Every command fails
+ * after {@code timeout}; the connections reconnect by themselves (and pub/sub connections subscribe again) when
+ * Redis is back. Thread-safe.
  */
 public final class RedisConnector implements AutoCloseable {
     /** How long a command may take by default before its future fails. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Commands waiting for a cluster connection at most; beyond, they fail at once. */
+    private static final int CLUSTER_QUEUE = 10_000;
 
     /** Keys are UTF-8 strings, values bytes (message payloads go through untouched). */
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
@@ -62,8 +67,11 @@ public final class RedisConnector implements AutoCloseable {
         } else {
             seeds.forEach(seed -> seed.setTimeout(timeout));
             RedisClusterClient cluster = RedisClusterClient.create(seeds);
+            // connections to the shards open lazily, on a slot's first command: that command must wait for it, so
+            // commands wait while disconnected, in a bounded queue, and fail after the timeout
             cluster.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                    .requestQueueSize(CLUSTER_QUEUE)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                     .build());
