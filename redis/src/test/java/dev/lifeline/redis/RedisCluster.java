@@ -63,12 +63,7 @@ final class RedisCluster implements AutoCloseable {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the cluster was not ok within " + READY_LIMIT);
                 }
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
+                RedisProcess.sleep(50);
             }
         }
     }

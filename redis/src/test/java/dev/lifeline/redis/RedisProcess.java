@@ -126,7 +126,8 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
+    /** Sleeps; an interrupt becomes an IllegalStateException (the test ends). */
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
