@@ -1,11 +1,13 @@
 /**
  * The {@code lifeline} command: {@code serve} (an echo or chat server with a demo page) and {@code connect} (an
  * interactive client that also works in pipes), both
- * also with reliable sessions ({@code --reliable}).
+ * also with reliable sessions ({@code --reliable}); several {@code serve} nodes share chat through Redis
+ * ({@code --redis}).
  */
 module dev.lifeline.cli {
     requires dev.lifeline;
     requires dev.lifeline.reliable;
+    requires dev.lifeline.redis;
     requires info.picocli;
 
     // picocli fills the commands' option fields by reflection

@@ -1,7 +1,11 @@
 package dev.lifeline.cli;
 
+import dev.lifeline.Message;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.WebSocketServer;
+import dev.lifeline.redis.RedisBroadcastHub;
+import dev.lifeline.redis.RedisConnector;
+import dev.lifeline.redis.RedisTopic;
 import dev.lifeline.reliable.BroadcastHub;
 import dev.lifeline.reliable.InMemoryBroadcastHub;
 import dev.lifeline.reliable.ReliableServer;
@@ -10,13 +14,15 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import javax.net.ssl.SSLContext;
 
 /**
  * The server behind {@code lifeline serve}: a {@link Relay} on the WebSocket endpoint {@code /} (or, with
  * {@code --reliable}, a {@link ReliableRelay} behind a {@link ReliableServer}), and the demo page, its assets and
- * {@code /healthz} over plain HTTP on the same port.
+ * {@code /healthz} over plain HTTP on the same port. With a Redis ({@code --redis}), chat is shared by every node on
+ * it: plain chat through a {@link RedisTopic}, reliable chat through a {@link RedisBroadcastHub}.
  */
 final class DemoServer implements AutoCloseable {
     /** What both kinds of server offer here: their port, waiting for their end, closing them. */
@@ -38,46 +44,87 @@ final class DemoServer implements AutoCloseable {
         this.secure = secure;
     }
 
+    /** Binds and starts serving, alone (nothing shared with other nodes). */
+    static DemoServer start(String host, int port, Mode mode, boolean reliable, WebSocketOptions options,
+            Optional<SSLContext> tls, ServerLog log) throws IOException {
+        return start(host, port, mode, reliable, options, tls, Optional.empty(), log);
+    }
+
     /**
      * Binds and starts serving.
      *
      * @param tls serve {@code wss://} and {@code https://} with this context; plain when empty
      * @param reliable speak {@code lifeline.reliable.v1} on {@code /}: sessions that survive reconnects
+     * @param redis share chat with every node on this Redis (the caller closes it after the server); alone when
+     *        empty
+     * @throws dev.lifeline.redis.RedisUnavailableException if Redis does not answer
      */
     static DemoServer start(String host, int port, Mode mode, boolean reliable, WebSocketOptions options,
-            Optional<SSLContext> tls, ServerLog log) throws IOException {
-        Running running = reliable ? startReliable(host, port, mode, options, tls, log)
-                : startPlain(host, port, mode, options, tls, log);
+            Optional<SSLContext> tls, Optional<RedisConnector> redis, ServerLog log) throws IOException {
+        Running running = reliable ? startReliable(host, port, mode, options, tls, redis, log)
+                : startPlain(host, port, mode, options, tls, redis, log);
         return new DemoServer(running, shownHost(InetAddress.getByName(host), host), tls.isPresent());
     }
 
     private static Running startPlain(String host, int port, Mode mode, WebSocketOptions options,
-            Optional<SSLContext> tls, ServerLog log) throws IOException {
+            Optional<SSLContext> tls, Optional<RedisConnector> redis, ServerLog log) throws IOException {
         CompletableFuture<WebSocketServer> started = new CompletableFuture<>();
-        WebSocketServer.Builder builder = WebSocketServer.builder(new Relay(mode, log, started))
+        Consumer<Message> local = message -> {
+            WebSocketServer server = started.getNow(null); // none yet: no client to send to
+            log.sent(server == null ? 0 : server.broadcast(message));
+        };
+        // chat on several nodes: each message goes through Redis to every node, this one included
+        Optional<RedisTopic> shared = mode == Mode.CHAT
+                ? redis.map(r -> RedisTopic.open(r, ReliableRelay.CHAT, local)) : Optional.empty();
+        Consumer<Message> chat = shared.<Consumer<Message>>map(topic -> message -> topic.publish(message)
+                .exceptionally(failure -> {
+                    log.line("a chat message was not shared: " + failure.getCause().getMessage());
+                    return 0L;
+                })).orElse(local);
+        WebSocketServer.Builder builder = WebSocketServer.builder(new Relay(mode, log, chat))
                 .host(host)
                 .port(port)
                 .options(options)
-                .processRequest(new StaticPages(mode, false, () -> started.join().connections().size()));
+                .processRequest(new StaticPages(mode, false, () -> started.join().connections().size(),
+                        () -> redis.map(RedisConnector::ping)));
         tls.ifPresent(builder::sslContext);
-        WebSocketServer server = builder.start();
+        WebSocketServer server;
+        try {
+            server = builder.start();
+        } catch (IOException | RuntimeException e) {
+            shared.ifPresent(RedisTopic::close);
+            throw e;
+        }
         started.complete(server);
-        return new Running(server::port, server::awaitClosed, server::close);
+        return new Running(server::port, server::awaitClosed, () -> {
+            server.close();
+            shared.ifPresent(RedisTopic::close);
+        });
     }
 
     private static Running startReliable(String host, int port, Mode mode, WebSocketOptions options,
-            Optional<SSLContext> tls, ServerLog log) throws IOException {
+            Optional<SSLContext> tls, Optional<RedisConnector> redis, ServerLog log) throws IOException {
         CompletableFuture<ReliableServer> started = new CompletableFuture<>();
-        BroadcastHub hub = new InMemoryBroadcastHub();
-        ReliableServer server = ReliableServer.builder(new ReliableRelay(mode, log, hub))
+        Optional<RedisBroadcastHub> sharedHub = redis.map(r -> RedisBroadcastHub.builder(r).build());
+        BroadcastHub hub = sharedHub.<BroadcastHub>map(h -> h).orElseGet(InMemoryBroadcastHub::new);
+        ReliableServer.Builder builder = ReliableServer.builder(new ReliableRelay(mode, log, hub))
                 .host(host)
                 .port(port)
                 .options(options)
                 .hub(hub)
                 .processRequest(new StaticPages(mode, true, () -> (int) started.join().sessions().stream()
-                        .filter(s -> s.connection().isPresent()).count()))
-                .configure(b -> tls.ifPresent(b::sslContext))
-                .start();
+                        .filter(s -> s.connection().isPresent()).count(),
+                        () -> sharedHub.map(RedisBroadcastHub::health).or(() -> redis.map(RedisConnector::ping))))
+                .configure(b -> tls.ifPresent(b::sslContext));
+        // --redis with --reliable: sessions shared by the nodes (a store on this same connector) go here, as
+        // builder.store(...), and their health into /healthz next to the hub's
+        ReliableServer server;
+        try {
+            server = builder.start();
+        } catch (IOException | RuntimeException e) {
+            hub.close();
+            throw e;
+        }
         started.complete(server);
         return new Running(server::port, server::awaitClosed, server::close);
     }

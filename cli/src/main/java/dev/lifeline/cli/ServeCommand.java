@@ -1,6 +1,9 @@
 package dev.lifeline.cli;
 
 import dev.lifeline.WebSocketOptions;
+import dev.lifeline.redis.RedisConnector;
+import dev.lifeline.redis.RedisUnavailableException;
+import dev.lifeline.redis.RedisUrls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -28,7 +31,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "See docs/cli.md for more."},
         exitCodeList = {
             "2:invalid command line",
-            "4:could not listen (port in use, bad keystore)",
+            "4:could not listen (port in use, bad keystore), or could not reach Redis (--redis)",
             "130:stopped by Ctrl-C, after a graceful shutdown (143 for SIGTERM)"})
 final class ServeCommand implements Callable<Integer> {
     /** After the graceful close, how long the connections' threads get to print their closing lines. */
@@ -56,6 +59,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " client. Plain WebSocket clients are refused with 400.")
     boolean reliable;
 
+    @Option(names = "--redis", paramLabel = "URL",
+            description = "Share chat with every other 'lifeline serve' on this Redis, so that several nodes (behind a"
+                    + " load balancer) act as one service: redis://[user:password@]host:port/db, rediss:// for TLS,"
+                    + " several URLs separated by commas for a Redis Cluster's seeds. /healthz reports its health.")
+    String redis;
+
     @Option(names = "--keystore", paramLabel = "FILE",
             description = "Serve wss:// and https:// with the key and certificate in this PKCS#12 file.")
     Path keystore;
@@ -78,19 +87,34 @@ final class ServeCommand implements Callable<Integer> {
         WebSocketOptions options = options();
         PrintStream out = System.out;
         ServerLog log = new ServerLog(out, quiet, Clock.systemDefaultZone());
+        Optional<String> url = redis();
+        Optional<RedisConnector> shared;
+        try {
+            shared = url.map(RedisConnector::connect);
+        } catch (RuntimeException e) {
+            System.err.println("lifeline serve: cannot reach Redis at " + redis + ": " + oneLine(e));
+            return ExitCodes.CONNECTION_FAILED;
+        }
         DemoServer server;
         try {
-            server = DemoServer.start(host, port, mode, reliable, options, tls(), log);
+            server = DemoServer.start(host, port, mode, reliable, options, tls(), shared, log);
+        } catch (RedisUnavailableException e) {
+            shared.ifPresent(RedisConnector::close);
+            System.err.println("lifeline serve: cannot reach Redis at " + redis + ": " + oneLine(e));
+            return ExitCodes.CONNECTION_FAILED;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            shared.ifPresent(RedisConnector::close);
             System.err.println("lifeline serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());
             return ExitCodes.CONNECTION_FAILED;
         }
         log.line("listening on " + server.endpoint() + " (" + mode.label() + " mode"
-                + (reliable ? ", reliable sessions" : "") + "); demo page at "
+                + (reliable ? ", reliable sessions" : "")
+                + shared.map(r -> ", shared through " + r.where()).orElse("") + "); demo page at "
                 + server.page() + "; Ctrl-C to stop");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.line("shutting down: closing every connection with 1001");
             server.close();
+            shared.ifPresent(RedisConnector::close);
             try {
                 log.awaitAllClosed(CLOSING_LINES);
             } catch (InterruptedException e) {
@@ -109,6 +133,30 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** The --redis URL, checked: a bad one is a usage error that names the wrong part. */
+    private Optional<String> redis() {
+        if (redis == null) {
+            return Optional.empty();
+        }
+        try {
+            RedisUrls.parse(redis);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--redis: " + e.getMessage());
+        }
+        return Optional.of(redis);
+    }
+
+    /** The message of a failure and of its causes that add to it, on one line. */
+    private static String oneLine(Throwable failure) {
+        StringBuilder sb = new StringBuilder(String.valueOf(failure.getMessage()));
+        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !sb.toString().contains(cause.getMessage())) {
+                sb.append(": ").append(cause.getMessage());
+            }
+        }
+        return sb.toString().replace('\n', ' ');
     }
 
     private Optional<SSLContext> tls() throws IOException, GeneralSecurityException {

@@ -4,6 +4,7 @@ import dev.lifeline.WebSocketServer;
 import dev.lifeline.protocol.handshake.Headers;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
+import dev.lifeline.redis.RedisHealth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,11 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The plain HTTP side of {@code lifeline serve}, as its {@code processRequest} hook: the demo page and its assets
- * (shipped in the jar, the reliable client {@code reliable.js} among them), {@code /healthz}, 404 and 405 for the
- * rest. A WebSocket handshake for {@code /} goes on to the WebSocket server; one for any other path is answered 404.
+ * (shipped in the jar, the reliable client {@code reliable.js} among them), {@code /healthz} (with the health of the
+ * Redis shared with other nodes, if any: {@code "status":"degraded"} while it is down), 404 and 405 for the rest. A WebSocket handshake for {@code /} goes on to the WebSocket server; one for any other path is answered 404.
  */
 final class StaticPages implements WebSocketServer.RequestProcessor {
     /** The one WebSocket endpoint. */
@@ -32,15 +34,19 @@ final class StaticPages implements WebSocketServer.RequestProcessor {
     private final Mode mode;
     private final boolean reliable;
     private final IntSupplier openConnections;
+    private final Supplier<Optional<RedisHealth>> redis;
 
     /**
      * @param reliable the endpoint speaks {@code lifeline.reliable.v1}: {@code /healthz} says so, and the page then
      *        uses its reliable client
+     * @param redis the health of the Redis this node shares with others (asked at each {@code /healthz}); empty when
+     *        it shares nothing
      */
-    StaticPages(Mode mode, boolean reliable, IntSupplier openConnections) {
+    StaticPages(Mode mode, boolean reliable, IntSupplier openConnections, Supplier<Optional<RedisHealth>> redis) {
         this.mode = mode;
         this.reliable = reliable;
         this.openConnections = openConnections;
+        this.redis = redis;
         Asset page = new Asset("text/html; charset=utf-8", resource("index.html"));
         this.assets = Map.of(
                 "/", page,
@@ -69,9 +75,13 @@ final class StaticPages implements WebSocketServer.RequestProcessor {
 
     private HttpResponse respond(String path) {
         if (path.equals("/healthz")) {
-            String health = "{\"status\":\"ok\",\"mode\":\"" + mode.label() + "\",\"reliable\":" + reliable
-                    + ",\"connections\":"
-                    + openConnections.getAsInt() + "}";
+            Optional<RedisHealth> shared = redis.get();
+            boolean ok = shared.map(RedisHealth::up).orElse(true);
+            String health = "{\"status\":\"" + (ok ? "ok" : "degraded") + "\",\"mode\":\"" + mode.label()
+                    + "\",\"reliable\":" + reliable + ",\"connections\":" + openConnections.getAsInt()
+                    + shared.map(h -> ",\"redis\":{\"up\":" + h.up() + ",\"detail\":" + jsonString(h.detail()) + "}")
+                            .orElse("")
+                    + "}";
             return HttpResponse.of(200, health, Headers.of("Content-Type", "application/json",
                     "Cache-Control", "no-store"));
         }
@@ -87,6 +97,25 @@ final class StaticPages implements WebSocketServer.RequestProcessor {
             headers.add("Content-Security-Policy", PAGE_POLICY);
         }
         return HttpResponse.of(200, asset.body(), headers.build());
+    }
+
+    /** A JSON string literal: quotes, backslashes and control characters escaped. */
+    static String jsonString(String text) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
     }
 
     private static HttpResponse withoutBody(HttpResponse response) {

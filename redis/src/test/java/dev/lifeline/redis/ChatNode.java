@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 /**
  * A chat node for tests: a {@link ReliableServer} whose sessions all subscribe to the topic {@code chat} of a
  * {@link RedisBroadcastHub} and publish there every message they receive. In process ({@link #start}) or as a child
- * JVM ({@link #main}, which {@link NodeProcess} runs).
+ * JVM ({@link #main}, which {@link dev.lifeline.redis.testing.NodeProcess} runs).
  */
 final class ChatNode implements AutoCloseable {
     static final String TOPIC = "chat";

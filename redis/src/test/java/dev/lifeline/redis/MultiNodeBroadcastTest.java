@@ -1,10 +1,13 @@
 package dev.lifeline.redis;
 
 import static dev.lifeline.redis.RedisBroadcastHubTest.client;
-import static dev.lifeline.redis.RedisProcess.sleep;
+import static dev.lifeline.redis.testing.RedisProcess.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
+import dev.lifeline.redis.testing.NodeProcess;
+import dev.lifeline.redis.testing.RedisProcess;
+import dev.lifeline.redis.testing.RoundRobinProxy;
 import dev.lifeline.reliable.ReconnectPolicy;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.SessionOutcome;

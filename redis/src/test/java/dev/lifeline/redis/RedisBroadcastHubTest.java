@@ -3,6 +3,7 @@ package dev.lifeline.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
+import dev.lifeline.redis.testing.RedisProcess;
 import dev.lifeline.reliable.Backoff;
 import dev.lifeline.reliable.ReconnectPolicy;
 import dev.lifeline.reliable.ReliableClient;

@@ -7,6 +7,7 @@ import static dev.lifeline.redis.RedisBroadcastHubTest.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
+import dev.lifeline.redis.testing.RedisCluster;
 import dev.lifeline.reliable.ReliableClient;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.lifeline.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
+import dev.lifeline.redis.testing.RedisProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;

@@ -1,4 +1,4 @@
-package dev.lifeline.redis;
+package dev.lifeline.redis.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that refuses (dead, restarting) is skipped for the next one; when none accepts, the client's connection is closed.
  * Bytes are copied both ways until either side closes. No stickiness: a client's next connection may reach any node.
  */
-final class RoundRobinProxy implements AutoCloseable {
+public final class RoundRobinProxy implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MS = 1000;
 
     private final List<Integer> nodes;
@@ -26,13 +26,13 @@ final class RoundRobinProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
     /** @param nodes the ports of the nodes, on 127.0.0.1 */
-    RoundRobinProxy(List<Integer> nodes) throws IOException {
+    public RoundRobinProxy(List<Integer> nodes) throws IOException {
         this.nodes = List.copyOf(nodes);
         this.listener = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("round-robin-proxy").start(this::accept);
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 

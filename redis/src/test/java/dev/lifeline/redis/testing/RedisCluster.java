@@ -1,4 +1,4 @@
-package dev.lifeline.redis;
+package dev.lifeline.redis.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * three {@code redis-server --cluster-enabled yes}, then {@code redis-cli --cluster create ... --cluster-yes}, then
  * waiting (bounded) until every node's {@code CLUSTER INFO} says {@code cluster_state:ok}.
  */
-final class RedisCluster implements AutoCloseable {
+public final class RedisCluster implements AutoCloseable {
     private static final Duration READY_LIMIT = Duration.ofSeconds(30);
 
     private final List<RedisProcess> masters;
@@ -23,7 +23,7 @@ final class RedisCluster implements AutoCloseable {
         this.masters = masters;
     }
 
-    static RedisCluster start() {
+    public static RedisCluster start() {
         List<RedisProcess> masters = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
@@ -47,11 +47,11 @@ final class RedisCluster implements AutoCloseable {
     }
 
     /** The seeds as users write them: {@code redis://127.0.0.1:P1,redis://127.0.0.1:P2,...}. */
-    String url() {
+    public String url() {
         return masters.stream().map(m -> "redis://127.0.0.1:" + m.port()).collect(Collectors.joining(","));
     }
 
-    List<RedisProcess> masters() {
+    public List<RedisProcess> masters() {
         return masters;
     }
 

@@ -1,4 +1,4 @@
-package dev.lifeline.redis;
+package dev.lifeline.redis.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * port. The command is a function of the port to listen on (0 the first time), so that any server fits: a Java main
  * class on the test class path ({@link #java}), or the {@code lifeline} jar.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (?:port |\\w+://[^\\s/]+:)(\\d+)");
     private static final Duration START_LIMIT = Duration.ofSeconds(30);
 
@@ -36,14 +36,14 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Starts {@code command.apply(0)} and waits until it says which port it listens on. */
-    static NodeProcess start(String name, IntFunction<List<String>> command) {
+    public static NodeProcess start(String name, IntFunction<List<String>> command) {
         NodeProcess node = new NodeProcess(name, command);
         node.launch(0);
         return node;
     }
 
     /** {@code java -cp <the test class path> main args...}, with the JDK running the tests. */
-    static List<String> java(Class<?> main, List<String> args) {
+    public static List<String> java(Class<?> main, List<String> args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 main.getName()));
@@ -51,16 +51,16 @@ final class NodeProcess implements AutoCloseable {
         return command;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** SIGKILL: no shutdown hook, no close; waits until the process is gone. */
-    synchronized void kill() {
+    public synchronized void kill() {
         process.destroyForcibly();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -73,7 +73,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Starts the node again on the port it had. */
-    synchronized void restart() {
+    public synchronized void restart() {
         if (process.isAlive()) {
             throw new IllegalStateException(name + " is still running");
         }
@@ -81,7 +81,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** What the node printed (standard output and error) since its last start. */
-    synchronized String output() {
+    public synchronized String output() {
         return output.toString(StandardCharsets.UTF_8);
     }
 
