@@ -3,6 +3,7 @@ package dev.lifeline.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
+import dev.lifeline.redis.testing.MutingProxy;
 import dev.lifeline.redis.testing.RedisProcess;
 import dev.lifeline.reliable.Backoff;
 import dev.lifeline.reliable.ReconnectPolicy;
@@ -13,11 +14,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -163,6 +166,63 @@ class RedisBroadcastHubTest {
         assertThat(receive(onB, 20)).isEqualTo(numbered("after", 20));
         assertThat(receive(onA, 20)).isEqualTo(numbered("after", 20));
         assertThat(losses).isEmpty();
+    }
+
+    @Test
+    void aSubscriptionThatDiesSilentlyIsNoticedAndReplacedAndWhatItMissedIsReadFromTheLog() throws Exception {
+        RedisProcess redis = closing(RedisProcess.start());
+        MutingProxy proxy = closing(new MutingProxy(redis.port()));
+        ChatNode a = closing(ChatNode.start(redis.url(), 0));
+        ChatNode b = closing(ChatNode.start(proxy.url(), 0));
+        ReliableClient onA = closing(client(a.port()));
+        ReliableClient onB = closing(client(b.port()));
+        await("one subscriber on each node", () -> a.hub.subscribers(ChatNode.TOPIC).size() == 1
+                && b.hub.subscribers(ChatNode.TOPIC).size() == 1);
+        try (RedisConnector admin = RedisConnector.connect(redis.url())) {
+            Set<String> before = subscriberIds(admin);
+            proxy.muteSubscriptions(); // node b's subscription: open, silent
+
+            for (int i = 1; i <= 20; i++) {
+                onA.send("m" + i).get(10, TimeUnit.SECONDS);
+            }
+            assertThat(receive(onB, 20)).as("read from the log").isEqualTo(numbered("m", 20));
+            await("node b subscribed again on a new connection", () -> !before.containsAll(subscriberIds(admin)));
+            await("node b healthy again", () -> b.hub.health().up());
+            onA.send("after").get(10, TimeUnit.SECONDS);
+            assertThat(receive(onB, 1)).containsExactly("after");
+            assertThat(onB.receive(Duration.ofMillis(300))).as("nothing twice").isEmpty();
+        }
+    }
+
+    @Test
+    void aRedisThatRestartsWithoutItsDataIsReportedAsALossAndTheNewEntriesStillArrive() throws Exception {
+        RedisProcess redis = closing(RedisProcess.start()); // no persistence
+        List<BroadcastLoss> losses = new CopyOnWriteArrayList<>();
+        TwoNodes nodes = twoNodes(redis, losses::add);
+        for (int i = 1; i <= 5; i++) {
+            nodes.onA().send("old" + i).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(receive(nodes.onB(), 5)).isEqualTo(numbered("old", 5));
+        redis.kill();
+        redis.startAgain();
+        await("both healthy", () -> nodes.a().hub.health().up() && nodes.b().hub.health().up());
+        for (int i = 1; i <= 3; i++) {
+            nodes.a().hub.append(ChatNode.TOPIC, Message.text("new" + i)).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(receive(nodes.onB(), 3)).isEqualTo(numbered("new", 3));
+        await("each node reported the loss", () -> losses.size() == 2);
+        assertThat(losses).allSatisfy(loss -> {
+            assertThat(loss.kind()).isEqualTo(BroadcastLoss.Kind.REDIS_FORGOT);
+            assertThat(loss.from()).isEqualTo(5);
+            assertThat(loss.to()).isEqualTo(1);
+        });
+        assertThat(nodes.a().hub.health().detail()).contains("1 broadcast losses reported");
+    }
+
+    /** The ids of the Redis clients subscribed to some channel. */
+    private static Set<String> subscriberIds(RedisConnector admin) {
+        return admin.await(admin.commands().clientList()).lines().filter(l -> l.matches(".* sub=[1-9].*"))
+                .map(l -> l.substring(0, l.indexOf(' '))).collect(Collectors.toSet());
     }
 
     static List<String> numbered(String prefix, int count) {
