@@ -80,6 +80,7 @@ final class Follower {
     private final Map<String, String> topicOfChannel = new HashMap<>();
     private StatefulRedisPubSubConnection<String, byte[]> pubsub;
     private String lastProbe = "";
+    private boolean lastProbeHeard;
     private int probesUnheard;
     private volatile boolean subscriptionDead;
 
@@ -212,7 +213,7 @@ final class Follower {
     private void notified(Notified n) {
         if (n.channel().equals(probeChannel)) {
             if (new String(n.body(), StandardCharsets.US_ASCII).equals(lastProbe)) {
-                probesUnheard = 0;
+                lastProbeHeard = true;
             }
             return;
         }
@@ -276,7 +277,10 @@ final class Follower {
         if (pubsub == null && !subscriptionDead) {
             return; // nothing followed yet
         }
-        if (subscriptionDead || (!lastProbe.isEmpty() && ++probesUnheard >= 2)) {
+        if (!lastProbe.isEmpty()) {
+            probesUnheard = lastProbeHeard ? 0 : probesUnheard + 1;
+        }
+        if (subscriptionDead || probesUnheard >= 2) {
             if (!subscriptionDead) {
                 LOG.log(Level.WARNING, "broadcast follower: " + probesUnheard + " probes not heard back from "
                         + redis.where() + ": the subscription is dead; subscribing again and reading every log");
@@ -296,8 +300,9 @@ final class Follower {
             lastProbe = "";
         }
         String token = UUID.randomUUID().toString();
-        redis.await(redis.commands().publish(probeChannel, token.getBytes(StandardCharsets.US_ASCII)));
         lastProbe = token;
+        lastProbeHeard = false;
+        redis.await(redis.commands().publish(probeChannel, token.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private StatefulRedisPubSubConnection<String, byte[]> pubsub() {

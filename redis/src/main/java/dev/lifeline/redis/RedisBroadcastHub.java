@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -109,7 +111,7 @@ public final class RedisBroadcastHub implements BroadcastHub {
                 started.get(redis.timeout().toMillis() * 2, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            } catch (TimeoutException | ExecutionException e) {
                 LOG.log(Level.INFO, "topic '" + topic + "': not following its log yet (" + redis.where()
                         + " unreachable?); will start once Redis answers");
             }
@@ -171,7 +173,9 @@ public final class RedisBroadcastHub implements BroadcastHub {
         append(topic, origin, message).whenComplete((entry, failure) -> {
             if (failure != null) {
                 pending.remove(origin);
-                futures.values().forEach(f -> f.completeExceptionally(failure));
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure; // the RedisUnavailableException itself
+                futures.values().forEach(f -> f.completeExceptionally(cause));
             } else {
                 publish.id = entry.id();
                 StreamId through = passed.get(topic);
