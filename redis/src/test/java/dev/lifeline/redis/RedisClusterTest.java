@@ -44,7 +44,7 @@ class RedisClusterTest {
             assertThat(receive(onB, 200)).isEqualTo(gotA);
             assertThat(gotA.stream().filter(s -> s.startsWith("b")).toList()).isEqualTo(numbered("b", 100));
 
-            // other topics land on other shards: each still appends and numbers in one step
+            // t1..t6 hash to slots on all three masters (chat to the third): each appends and numbers in one step
             for (String topic : List.of("t1", "t2", "t3", "t4", "t5", "t6")) {
                 assertThat(a.hub.append(topic, Message.text("x")).get(10, TimeUnit.SECONDS)).isEqualTo(1L);
                 assertThat(b.hub.append(topic, Message.text("y")).get(10, TimeUnit.SECONDS)).isEqualTo(2L);
