@@ -1,0 +1,102 @@
+package dev.lifeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeline.Message;
+import dev.lifeline.redis.testing.NodeProcess;
+import dev.lifeline.redis.testing.RedisProcess;
+import dev.lifeline.reliable.Backoff;
+import dev.lifeline.reliable.ReconnectPolicy;
+import dev.lifeline.reliable.ReliableClient;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two {@code lifeline serve --reliable --mode chat --redis URL} nodes run from the jar by the redis module's
+ * {@link NodeProcess}: while the second is killed with SIGKILL and started again, a reliable subscriber of the first
+ * gets every message of a publisher once and in order, and a client of the restarted node hears what is published
+ * after it joined.
+ */
+@Timeout(120)
+class RedisNodesProcessIT {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @Test
+    void reliableChatGoesOnAcrossTheDeathOfAnotherNode() throws Exception {
+        try (RedisProcess redis = RedisProcess.start();
+                NodeProcess one = node("node1", redis);
+                NodeProcess two = node("node2", redis);
+                ReliableClient subscriber = client(one.port());
+                ReliableClient publisher = client(one.port());
+                ReliableClient onTwo = client(two.port())) {
+            hearsItself(subscriber, "hello from the subscriber");
+            hearsItself(publisher, "hello from the publisher");
+            List<CompletableFuture<Void>> sent = new ArrayList<>();
+            for (int i = 1; i <= 100; i++) {
+                sent.add(publisher.send("m" + i));
+                if (i == 30) {
+                    two.kill();
+                }
+                if (i == 60) {
+                    two.restart();
+                }
+            }
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            List<Message> got = new ArrayList<>();
+            while (got.size() < 100) {
+                Message m = subscriber.receive(WAIT).orElseThrow(() -> new AssertionError("had " + got));
+                if (!(m instanceof Message.Text t && t.text().startsWith("hello"))) {
+                    got.add(m);
+                }
+            }
+            for (int i = 1; i <= 100; i++) {
+                assertThat(got.get(i - 1)).as("message %d", i).isEqualTo(Message.text("m" + i));
+            }
+            assertThat(subscriber.receive(Duration.ofMillis(500))).as("nothing twice").isEmpty();
+
+            // the client of the killed node is back (a NEW session on the restarted node), subscribed again
+            hearsItself(onTwo, "back on node two");
+            publisher.send("after").get(10, TimeUnit.SECONDS);
+            Message heard;
+            do {
+                heard = onTwo.receive(WAIT).orElseThrow(() -> new AssertionError("'after' did not reach node two"));
+            } while (!heard.equals(Message.text("after")));
+        }
+    }
+
+    /** Sends the text until it comes back (bounded): the client's session is then subscribed. */
+    private static void hearsItself(ReliableClient client, String text) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            client.send(text).get(10, TimeUnit.SECONDS);
+            Message m;
+            while ((m = client.receive(Duration.ofMillis(300)).orElse(null)) != null) {
+                if (m.equals(Message.text(text))) {
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("'" + text + "' did not come back within " + WAIT);
+    }
+
+    private static NodeProcess node(String name, RedisProcess redis) {
+        String jar = System.getProperty("lifeline.jar");
+        return NodeProcess.start(name, port -> List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", jar, "serve", "--port", Integer.toString(port), "--reliable", "--mode", "chat",
+                "--quiet", "--redis", redis.url()));
+    }
+
+    private static ReliableClient client(int port) {
+        return ReliableClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
+                .reconnect(ReconnectPolicy.standard(new Backoff(Duration.ofMillis(50), Duration.ofMillis(50), 2.0,
+                        Duration.ofMillis(500))))
+                .connect();
+    }
+}
