@@ -3,6 +3,9 @@
  * {@code websocket}, {@code protocol}) knows of it.
  *
  * <ul>
+ *   <li>{@link dev.lifeline.redis.RedisSessionStore}: reliable sessions saved on every change, one Lua script per
+ *       change ({@code RedisScripts}), so that any node resumes any session and a takeover fences the previous
+ *       owner; docs/topics/redis-sessions.md describes the data layout and the guarantees.</li>
  *   <li>{@link dev.lifeline.redis.RedisConnector}: one Redis or one Redis Cluster (from {@link dev.lifeline.redis.RedisUrls}),
  *       a shared command connection, pub/sub connections, health ({@link dev.lifeline.redis.RedisHealth}).</li>
  *   <li>{@link dev.lifeline.redis.RedisBroadcastHub}: reliable broadcast across nodes; each topic a Redis Stream

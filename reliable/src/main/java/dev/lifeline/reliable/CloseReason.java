@@ -28,7 +28,17 @@ public record CloseReason(Kind kind, String detail, Optional<Failure> failure) {
         /** The server shut down. */
         SERVER_STOPPED,
         /** The server's session handler threw. */
-        FAILED
+        FAILED,
+        /**
+         * Another server node took the session over (its client resumed it there); this node's copy ended. The
+         * session goes on there: messages this node had saved are delivered from there.
+         */
+        MOVED,
+        /**
+         * The shared session store could not save a change; this node's copy ended and its client resumes the
+         * session from its last saved state (on any node) once the store answers again.
+         */
+        STORE_FAILED
     }
 
     public CloseReason {

@@ -50,6 +50,8 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     private CloseReason ended;
     private long detachedAt = System.nanoTime();
     private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+    /** Saves the session in a shared store (server sessions in one only); null when nothing is saved. */
+    private Journaling journaling;
 
     Endpoint(String id, ReliableOptions options) {
         this.id = id;
@@ -106,6 +108,9 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
             }
             CompletableFuture<Void> future = new CompletableFuture<>();
             pending.add(seq.getAsLong(), future);
+            if (journaling != null) {
+                journaling.sent(message);
+            }
             writable.signalAll();
             return future;
         } catch (InterruptedException e) {
@@ -129,7 +134,35 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     }
 
     private Optional<Message> receive(long timeoutNanos) {
-        return inbox.take(timeoutNanos, () -> ended);
+        if (journaling == null) {
+            return inbox.take(timeoutNanos, () -> ended);
+        }
+        commitHandled();
+        Optional<Message> next = inbox.take(timeoutNanos, () -> ended);
+        if (next.isPresent()) {
+            lock.lock();
+            try {
+                journaling.handing();
+            } finally {
+                lock.unlock();
+            }
+        }
+        return next;
+    }
+
+    /**
+     * Journaled: commits the handling of the message this thread received last, with the sends made meanwhile
+     * (see {@link SessionJournal}); nothing if this thread is not handling one.
+     */
+    void commitHandled() {
+        lock.lock();
+        try {
+            if (journaling != null) {
+                journaling.handled();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -207,7 +240,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
             session.resume(peerLastReceived);
             current = ws;
             writable.signalAll();
-            first = greeting == null ? null : greeting.apply(session.lastReceived()).encode();
+            first = greeting == null ? null : greeting.apply(session.acknowledgeable()).encode();
             done = pending.takeThrough(session.acknowledged());
             changed.signalAll();
         } finally {
@@ -298,7 +331,11 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         WebSocket ws = current;
         current = null;
         session.detach();
-        Ending ending = new Ending(reason, ws, pending.takeAll(), session.unacknowledged());
+        List<PendingSends.Pending> failed = pending.takeAll();
+        List<Message> unacknowledged = session.unacknowledged();
+        // a restored session's first messages were sent by another node: no future of this one waits for them
+        Ending ending = new Ending(reason, ws, failed,
+                unacknowledged.subList(unacknowledged.size() - failed.size(), unacknowledged.size()));
         writable.signalAll();
         changed.signalAll();
         return ending;
@@ -374,6 +411,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         if (isEnded()) {
             return;
         }
+        commitHandled();
         if (!awaitSettled(options.closeTimeout())) {
             log(Level.INFO, "closing after " + options.closeTimeout() + " with " + outboxSize()
                     + " messages unacknowledged" + (currentConnection().isEmpty() ? " and no connection" : ""));
@@ -402,6 +440,79 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     void closeNow() {
         end(CloseReason.of(CloseReason.Kind.CLOSED, "closed by the application"))
                 .ifPresent(c -> c.close(CloseCode.NORMAL_CLOSURE, "session closed"));
+    }
+
+    // ------------------------------------------------------------------ journaling (shared stores)
+
+    /** Saves this new session's changes from now on: a store calls it before the session is attached. */
+    void journalTo(SessionJournal journal) {
+        lock.lock();
+        try {
+            session = new Session(options, true);
+            journaling = journaling(journal, new SessionState(1, 0, 0, 0, List.of(), List.of()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes over a session another node ran, as its store saved it; its unconsumed messages await the handler. */
+    void restore(SessionState state, SessionJournal journal) {
+        lock.lock();
+        try {
+            session = new Session(options, state);
+            journaling = journaling(journal, state);
+            state.unconsumed().forEach(m -> inbox.add(m.message()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Journaling journaling(SessionJournal journal, SessionState state) {
+        return new Journaling(journal, state, options.inboxMessages(), this::savedThrough,
+                this::receivedSavedThrough, this::saveFailed);
+    }
+
+    /** The store saved the messages sent through {@code seq}: the writer may transmit them. */
+    private void savedThrough(long seq) {
+        lock.lock();
+        try {
+            session.savedThrough(seq);
+            journaling.committed();
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The store saved what was received through {@code seq}: it may be acknowledged and handed on. */
+    private void receivedSavedThrough(long seq) {
+        lock.lock();
+        try {
+            session.receivedSavedThrough(seq);
+            journaling.unsavedThrough(seq).forEach(inbox::add);
+            journaling.receivedSaved();
+            writable.signalAll();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A save failed: this node's copy of the session ends (the store keeps the session as last saved) and its
+     * connection is closed with a code that makes the client come back, to wherever the session now lives.
+     */
+    private void saveFailed(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        boolean moved = cause instanceof SessionMovedException;
+        CloseReason reason = CloseReason.of(moved ? CloseReason.Kind.MOVED : CloseReason.Kind.STORE_FAILED,
+                String.valueOf(cause.getMessage()));
+        Thread.ofVirtual().name("lifeline-reliable-save-failed-" + id).start(() -> {
+            log(moved ? Level.DEBUG : Level.WARNING, "ends on this node: " + reason);
+            end(reason).ifPresent(ws -> ws.close(moved ? CloseCode.SERVICE_RESTART : CloseCode.TRY_AGAIN_LATER,
+                    Wire.truncate(reason.detail())));
+        });
     }
 
     // ------------------------------------------------------------------ the connection's two loops
@@ -471,10 +582,15 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
                         return Optional.empty();
                     }
                     Session.Received received = session.receive(envelope, System.nanoTime());
-                    received.delivery().ifPresent(m -> {
-                        inbox.add(m);
-                        writable.signalAll();
-                    });
+                    if (journaling == null) {
+                        received.delivery().ifPresent(m -> {
+                            inbox.add(m);
+                            writable.signalAll();
+                        });
+                    } else {
+                        received.delivery().ifPresent(m -> journaling.received(session.lastReceived(), m));
+                        journaling.acknowledged(received.acknowledged());
+                    }
                     done = pending.takeThrough(received.acknowledged());
                     changed.signalAll();
                 } finally {
@@ -511,7 +627,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     private boolean inboxFull() {
         lock.lock();
         try {
-            return inbox.isFull();
+            return inbox.isFull() || journaling != null && journaling.unsavedFull();
         } finally {
             lock.unlock();
         }

@@ -6,6 +6,7 @@ import dev.lifeline.WebSocketServer;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.ProtocolException;
+import dev.lifeline.protocol.handshake.Headers;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.IOException;
@@ -68,7 +69,8 @@ public final class ReliableServer implements AutoCloseable {
         config.configure.accept(b);
         WebSocketServer.RequestProcessor user = config.processRequest;
         this.server = b.subprotocols(Envelope.SUBPROTOCOL)
-                .processRequest(request -> user.process(request).or(() -> requireSubprotocol(request)))
+                .processRequest(request -> user.process(request).or(() -> requireSubprotocol(request))
+                        .or(() -> storeUnavailable(request)))
                 .start();
     }
 
@@ -101,15 +103,19 @@ public final class ReliableServer implements AutoCloseable {
     /**
      * Shuts down: stops accepting, closes every connection with 1001 (clients will retry, and find their sessions
      * gone: NEW), ends every session as {@link CloseReason.Kind#SERVER_STOPPED}, waits for the handlers at most
-     * the close timeout, then closes the store and the hub.
+     * the close timeout, then closes the store and the hub. With a {@linkplain SessionStore#shared() shared} store,
+     * the sessions go on elsewhere: connections are closed with 1012 (service restart), clients reconnect at once
+     * and resume on another node, where what this node's handlers had not committed is handled again.
      */
     @Override
     public void close() {
-        server.close();
         CloseReason stopped = CloseReason.of(CloseReason.Kind.SERVER_STOPPED, "server shutting down");
-        for (ServerSession session : List.copyOf(sessions)) {
-            session.terminate(stopped, CloseCode.GOING_AWAY);
+        if (store.shared()) {
+            // before the server's own 1001 to every connection: these clients are to come back at once, elsewhere
+            terminateAll(stopped, CloseCode.SERVICE_RESTART);
         }
+        server.close();
+        terminateAll(stopped, store.shared() ? CloseCode.SERVICE_RESTART : CloseCode.GOING_AWAY);
         long deadline = System.nanoTime() + config.options.closeTimeout().toNanos();
         try {
             for (Thread handler : List.copyOf(handlers)) {
@@ -122,6 +128,12 @@ public final class ReliableServer implements AutoCloseable {
         hub.close();
     }
 
+    private void terminateAll(CloseReason reason, CloseCode code) {
+        for (ServerSession session : List.copyOf(sessions)) {
+            session.terminate(reason, code);
+        }
+    }
+
     /** A WebSocket handshake that does not offer our subprotocol gets 400; anything else goes on as usual. */
     private static Optional<HttpResponse> requireSubprotocol(HttpRequest request) {
         if (!request.headers().containsToken("Upgrade", "websocket")
@@ -130,6 +142,15 @@ public final class ReliableServer implements AutoCloseable {
         }
         return Optional.of(HttpResponse.of(400, "this endpoint speaks the WebSocket subprotocol "
                 + Envelope.SUBPROTOCOL + "; offer it in Sec-WebSocket-Protocol"));
+    }
+
+    /** While the store cannot take sessions, handshakes get 503 with Retry-After (RFC 9110 §15.6.4). */
+    private Optional<HttpResponse> storeUnavailable(HttpRequest request) {
+        if (!request.headers().containsToken("Upgrade", "websocket") || store.healthy()) {
+            return Optional.empty();
+        }
+        return Optional.of(HttpResponse.of(503, "the session store is unavailable; try again shortly",
+                Headers.of("Retry-After", "1")));
     }
 
     // ------------------------------------------------------------------ one connection
@@ -164,13 +185,27 @@ public final class ReliableServer implements AutoCloseable {
         ServerSession session = joined.get();
         Optional<ConnectionClosedException> end = session.read(ws);
         if (!session.detach(ws)) {
-            return; // another connection took over, or the session ended
+            // Another connection took over (this one is aborted), or the session ended (whoever ended it closes
+            // this connection with its code): returning before would let the server close it with 1000, which
+            // tells the client the session is over.
+            awaitClosed(ws);
+            return;
         }
         Optional<Failure.Disconnected> how = end.map(Wire::disconnected);
         if (how.isPresent() && how.get().byPeer() && how.get().code().equals(CloseCode.NORMAL_CLOSURE)) {
             session.end(CloseReason.of(CloseReason.Kind.CLOSED_BY_PEER, "the client closed the session"));
         } else {
             store.detached(session);
+        }
+    }
+
+    private void awaitClosed(WebSocket ws) {
+        try {
+            ws.closed().get(config.options.closeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(Level.DEBUG, "[" + ws.id() + "] not closed after its session let it go: " + e);
         }
     }
 
@@ -182,7 +217,12 @@ public final class ReliableServer implements AutoCloseable {
      */
     private Optional<ServerSession> join(WebSocket ws, Envelope.Hello hello) {
         if (hello.token().length > 0) {
-            Optional<ServerSession> found = store.find(ReliableClient.encodeToken(hello.token()));
+            Optional<ServerSession> found;
+            try {
+                found = store.resume(ReliableClient.encodeToken(hello.token()), config.reliable);
+            } catch (SessionStoreException e) {
+                return refuse(ws, "the session store is unavailable", e);
+            }
             if (found.isPresent()) {
                 ServerSession session = found.get();
                 byte[] token = hello.token();
@@ -190,6 +230,11 @@ public final class ReliableServer implements AutoCloseable {
                     session.attach(ws, hello.lastReceived(),
                             last -> new Envelope.Welcome(SessionOutcome.Kind.RESUMED, last, token));
                     session.log(Level.DEBUG, "RESUMED on " + ws.id() + "; client had received " + hello.lastReceived());
+                    if (sessions.add(session)) {
+                        // restored from a shared store: run by another node until now
+                        session.closed().thenRun(() -> forget(session));
+                        startHandler(session);
+                    }
                     return found;
                 } catch (SessionClosedException e) {
                     session.log(Level.DEBUG, "ended just before " + ws.id() + " could resume it; starting anew");
@@ -199,10 +244,14 @@ public final class ReliableServer implements AutoCloseable {
         byte[] token = new byte[TOKEN_BYTES];
         random.nextBytes(token);
         ServerSession session = new ServerSession("rs" + IDS.incrementAndGet(), token, config.reliable);
-        if (!store.add(session)) {
-            LOG.log(Level.INFO, "[" + ws.id() + "] refused: the session store is full");
-            ws.close(CloseCode.TRY_AGAIN_LATER, "too many sessions; try again later");
-            return Optional.empty();
+        try {
+            if (!store.add(session)) {
+                LOG.log(Level.INFO, "[" + ws.id() + "] refused: the session store is full");
+                ws.close(CloseCode.TRY_AGAIN_LATER, "too many sessions; try again later");
+                return Optional.empty();
+            }
+        } catch (SessionStoreException e) {
+            return refuse(ws, "the session store is unavailable", e);
         }
         sessions.add(session);
         session.closed().thenRun(() -> forget(session));
@@ -216,6 +265,13 @@ public final class ReliableServer implements AutoCloseable {
         session.log(Level.DEBUG, "NEW on " + ws.id());
         startHandler(session);
         return Optional.of(session);
+    }
+
+    /** Closes with 1013: the client tries again later. */
+    private static Optional<ServerSession> refuse(WebSocket ws, String why, SessionStoreException e) {
+        LOG.log(Level.INFO, "[" + ws.id() + "] refused: " + why + ": " + e.getMessage());
+        ws.close(CloseCode.TRY_AGAIN_LATER, Wire.truncate(why + "; try again later"));
+        return Optional.empty();
     }
 
     private void forget(ServerSession session) {

@@ -22,6 +22,27 @@ public final class ServerSession extends Endpoint {
         this.token = ReliableClient.encodeToken(token);
     }
 
+    /**
+     * A session another node ran, resumed here from the state a shared store saved: its handler starts again, and
+     * is first handed the messages whose handling was not committed. For {@link SessionStore#resume}.
+     *
+     * @param token the token's bytes, as the client presented it
+     */
+    public static ServerSession restore(String id, byte[] token, ReliableOptions options, SessionState state,
+            SessionJournal journal) {
+        ServerSession session = new ServerSession(id, token, options);
+        session.restore(state, journal);
+        return session;
+    }
+
+    /**
+     * Saves this new session's every change in {@code journal} from now on. For a shared store's
+     * {@link SessionStore#add}, before the session is attached to a connection.
+     */
+    public void journal(SessionJournal journal) {
+        journalTo(journal);
+    }
+
     /** The session's token: URL-safe base64 (no padding) of its bytes on the wire. Always present. */
     @Override
     public Optional<String> token() {
@@ -54,6 +75,15 @@ public final class ServerSession extends Endpoint {
     public boolean evict() {
         return endIfDetachedFor(Duration.ZERO, CloseReason.of(CloseReason.Kind.EVICTED,
                 "evicted to make room for a new session"));
+    }
+
+    /**
+     * Ends this node's copy of the session as {@link CloseReason.Kind#MOVED}: a shared store found that another node
+     * took the session over. Its connection, if any, is closed with 1012 (service restart), so that its client
+     * comes back to wherever the session now lives.
+     */
+    public void moved(String detail) {
+        terminate(CloseReason.of(CloseReason.Kind.MOVED, detail), CloseCode.SERVICE_RESTART);
     }
 
     /** Ends the session from the server's side without waiting for acknowledgements; closes with {@code code}. */

@@ -21,6 +21,10 @@ import java.util.OptionalLong;
  * handshake has told it the peer's last received sequence number; {@link #detach()} records that the
  * connection is gone. Messages may be sent while detached: they wait in the outbox.
  *
+ * <p>A session kept in a shared {@link SessionStore} is <em>journaled</em>: what it sends may be transmitted only once
+ * the store has saved it ({@link #savedThrough}), and what it receives may be acknowledged only once the store has
+ * saved it ({@link #receivedSavedThrough}). An unjournaled session (the default) has both at once.
+ *
  * <p>Not thread-safe: its owner serialises calls (one lock per session).
  */
 public final class Session {
@@ -44,6 +48,11 @@ public final class Session {
     private boolean duplicateUnacked;
     private long duplicates;
     private boolean attached;
+    private final boolean journaled;
+    /** Journaled: the highest sequence number sent that the store has saved; only those are transmitted. */
+    private long saved;
+    /** Journaled: the highest sequence number received that the store has saved; only those are acknowledged. */
+    private long receivedSaved;
 
     private record Entry(long seq, boolean text, byte[] payload) {
         Message message() {
@@ -59,7 +68,33 @@ public final class Session {
     }
 
     public Session(ReliableOptions options) {
+        this(options, false);
+    }
+
+    /** A new session; {@code journaled} if a store saves it (see the class comment). */
+    public Session(ReliableOptions options, boolean journaled) {
         this.options = Objects.requireNonNull(options, "options");
+        this.journaled = journaled;
+    }
+
+    /**
+     * A journaled session as a store saved it (another node may have run it before): its outbox, numbers and what
+     * it received. Everything saved counts as transmitted (the peer may acknowledge any of it).
+     */
+    public Session(ReliableOptions options, SessionState state) {
+        this(options, true);
+        for (SessionState.Saved m : state.outbox()) {
+            byte[] payload = payloadOf(m.message());
+            waiting.add(new Entry(m.seq(), m.message() instanceof Message.Text, payload));
+            outboxBytes += payload.length;
+        }
+        nextSeq = state.nextSeq();
+        highestTransmitted = nextSeq - 1;
+        saved = nextSeq - 1;
+        acknowledged = state.acknowledged();
+        received = state.received();
+        receivedSaved = received;
+        ackSent = received;
     }
 
     // ------------------------------------------------------------------ sending
@@ -122,17 +157,18 @@ public final class Session {
             return List.of();
         }
         List<Envelope> out = new ArrayList<>(Math.min(max, waiting.size() + 1));
-        while (out.size() < max && !waiting.isEmpty()) {
+        long ack = acknowledgeable();
+        while (out.size() < max && transmittable()) {
             Entry e = waiting.poll();
             inFlight.add(e);
             highestTransmitted = Math.max(highestTransmitted, e.seq());
-            out.add(new Envelope.Data(e.seq(), received, e.text(), e.payload()));
+            out.add(new Envelope.Data(e.seq(), ack, e.text(), e.payload()));
         }
         if (out.isEmpty() && ackSchedule(nowNanos) instanceof AckSchedule.Now) {
-            out.add(new Envelope.Ack(received));
+            out.add(new Envelope.Ack(ack));
         }
         if (!out.isEmpty()) {
-            ackSent = received;
+            ackSent = ack;
             duplicateUnacked = false;
         }
         return out;
@@ -143,11 +179,11 @@ public final class Session {
         if (attached && duplicateUnacked) {
             return new AckSchedule.Now();
         }
-        if (!attached || received == ackSent) {
+        if (!attached || acknowledgeable() == ackSent) {
             return new AckSchedule.None();
         }
         long due = firstUnackedAt + options.ackDelay().toNanos();
-        if (received - ackSent >= options.ackEvery() || nowNanos - due >= 0) {
+        if (acknowledgeable() - ackSent >= options.ackEvery() || nowNanos - due >= 0) {
             return new AckSchedule.Now();
         }
         return new AckSchedule.At(due);
@@ -158,17 +194,42 @@ public final class Session {
      * close, so that the peer does not count as lost what arrived just before.
      */
     public Optional<Envelope.Ack> ackNow() {
-        if (!attached || received == ackSent && !duplicateUnacked) {
+        if (!attached || acknowledgeable() == ackSent && !duplicateUnacked) {
             return Optional.empty();
         }
-        ackSent = received;
+        ackSent = acknowledgeable();
         duplicateUnacked = false;
-        return Optional.of(new Envelope.Ack(received));
+        return Optional.of(new Envelope.Ack(ackSent));
     }
 
     /** Whether {@link #poll} has DATA to return (while attached). */
     public boolean hasUntransmitted() {
-        return attached && !waiting.isEmpty();
+        return attached && transmittable();
+    }
+
+    /** Whether the next waiting message may be transmitted: there is one, and it is saved (if journaled). */
+    private boolean transmittable() {
+        return !waiting.isEmpty() && (!journaled || waiting.peek().seq() <= saved);
+    }
+
+    // ------------------------------------------------------------------ journaling
+
+    /** Journaled: the store has saved the messages sent through {@code seq}; they may be transmitted. */
+    public void savedThrough(long seq) {
+        saved = Math.max(saved, Math.min(seq, nextSeq - 1));
+    }
+
+    /** Journaled: the store has saved the messages received through {@code seq}; they may be acknowledged. */
+    public void receivedSavedThrough(long seq) {
+        receivedSaved = Math.max(receivedSaved, Math.min(seq, received));
+    }
+
+    /**
+     * The highest sequence number received that may be acknowledged: {@link #lastReceived()}, or for a journaled
+     * session the highest one its store has saved. What acknowledgements and the resume handshake carry.
+     */
+    public long acknowledgeable() {
+        return journaled ? receivedSaved : received;
     }
 
     // ------------------------------------------------------------------ receiving
@@ -251,7 +312,7 @@ public final class Session {
         checkResume(peerLastReceived);
         acknowledge(peerLastReceived);
         attached = true;
-        ackSent = received;
+        ackSent = acknowledgeable();
         duplicateUnacked = false;
     }
 

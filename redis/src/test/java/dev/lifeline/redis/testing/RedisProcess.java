@@ -82,6 +82,9 @@ public final class RedisProcess implements AutoCloseable {
     /** SIGKILL: no shutdown, no final save. */
     public synchronized void kill() {
         if (process != null) {
+            if (process.isAlive()) {
+                signal("-CONT"); // a paused server would not die before it runs again
+            }
             process.destroyForcibly();
             waitFor(process);
         }
@@ -92,6 +95,30 @@ public final class RedisProcess implements AutoCloseable {
         if (process != null) {
             process.destroy();
             waitFor(process);
+        }
+    }
+
+    /** SIGSTOP: the server stops answering but keeps its connections (unreachable, not restarted). */
+    public synchronized void pause() {
+        signal("-STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public synchronized void unpause() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

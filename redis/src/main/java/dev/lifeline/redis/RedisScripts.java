@@ -1,0 +1,131 @@
+package dev.lifeline.redis;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The Lua scripts that change a session in Redis, each one atomic step. KEYS are always the session's hash, its
+ * outbox stream, its inbox stream and its mailbox list ({@link SessionKeys}); every script that writes for an owner starts with the
+ * fence: the session's {@code epoch} and {@code owner} must still be the caller's, else it fails with
+ * {@code FENCED} and changes nothing. Every save also checks that it follows the previous one (else {@code GAP}),
+ * is idempotent when replayed after it applied (Lettuce resends commands in flight over a lost connection), and
+ * renews the keys' TTL to the resume window.
+ *
+ * <p>Hash fields: {@code epoch}, {@code owner} (node id), {@code next} (the server's next sequence number),
+ * {@code acked} (the client's acknowledgement), {@code recv} (last received from the client), {@code used} (last
+ * received whose handling was committed). Stream entries have IDs {@code <seq>-0} and one field, {@code t} (text)
+ * or {@code b} (binary), holding the payload. Mailbox entries (messages other nodes sent to the session, not yet
+ * taken into its outbox) are the kind byte followed by the payload.
+ */
+final class RedisScripts {
+    private RedisScripts() {
+    }
+
+    /** ARGV: epoch, owner, window in ms. */
+    private static final String FENCE = """
+            local h0 = redis.call('HMGET', KEYS[1], 'epoch', 'owner')
+            if h0[1] ~= ARGV[1] or h0[2] ~= ARGV[2] then
+              return redis.error_reply('FENCED session owned by ' .. tostring(h0[2]) .. ' at epoch '
+                .. tostring(h0[1]) .. ', not ' .. ARGV[2] .. ' at ' .. ARGV[1])
+            end
+            """;
+
+    private static final String TOUCH = """
+            for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+            """;
+
+    /** ARGV: owner, window. 1 if created, 0 if a session with this key exists (the token was drawn twice). */
+    static final byte[] CREATE = bytes("""
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('HSET', KEYS[1], 'epoch', '1', 'owner', ARGV[1], 'next', '1', 'acked', '0', 'recv', '0',
+              'used', '0')
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+            """);
+
+    /**
+     * ARGV: owner, the epoch the caller holds ("0" for none), window. Nil if the session does not exist; {epoch, 0}
+     * if the caller owns it already at that epoch; else takes it over: {epoch + 1, 1, next, acked, recv, used}.
+     */
+    static final byte[] CLAIM = bytes("""
+            local h = redis.call('HMGET', KEYS[1], 'epoch', 'owner', 'next', 'acked', 'recv', 'used')
+            if not h[1] then return false end
+            for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+            if h[2] == ARGV[1] and h[1] == ARGV[2] then return {h[1], 0} end
+            local e = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
+            redis.call('HSET', KEYS[1], 'owner', ARGV[1])
+            return {tostring(e), 1, h[3], h[4], h[5], h[6]}
+            """);
+
+    /** ARGV: epoch, owner, window, first seq, then kind and payload of each: messages received from the client. */
+    static final byte[] RECEIVED = bytes(FENCE + """
+            local r = tonumber(redis.call('HGET', KEYS[1], 'recv'))
+            local seq = tonumber(ARGV[4])
+            if seq + (#ARGV - 4) / 2 - 1 <= r then return 0 end
+            if seq ~= r + 1 then
+              return redis.error_reply('GAP saved received ' .. r .. ', saving from ' .. ARGV[4])
+            end
+            for i = 5, #ARGV, 2 do
+              redis.call('XADD', KEYS[3], string.format('%d-0', seq), ARGV[i], ARGV[i + 1])
+              seq = seq + 1
+            end
+            redis.call('HSET', KEYS[1], 'recv', string.format('%d', seq - 1))
+            """ + TOUCH + "return 1\n");
+
+    /**
+     * ARGV: epoch, owner, window, consumed before, consumed, first seq, mailbox entries taken, then kind and
+     * payload of each send: the handling of the received messages through "consumed" and the sends it made
+     * (among them the first entries of the mailbox), in one step.
+     */
+    static final byte[] COMMIT = bytes(FENCE + """
+            local h = redis.call('HMGET', KEYS[1], 'used', 'next')
+            local sends = (#ARGV - 7) / 2
+            local after = string.format('%d', tonumber(ARGV[6]) + sends)
+            if h[1] == ARGV[5] and h[2] == after and (ARGV[5] ~= ARGV[4] or sends > 0) then return 0 end
+            if h[1] ~= ARGV[4] or h[2] ~= ARGV[6] then
+              return redis.error_reply('GAP saved consumed ' .. h[1] .. ' and next ' .. h[2] .. ', commit expects '
+                .. ARGV[4] .. ' and ' .. ARGV[6])
+            end
+            if ARGV[5] ~= ARGV[4] then
+              redis.call('HSET', KEYS[1], 'used', ARGV[5])
+              redis.call('XTRIM', KEYS[3], 'MINID', string.format('%d-0', tonumber(ARGV[5]) + 1))
+            end
+            if ARGV[7] ~= '0' then redis.call('LTRIM', KEYS[4], ARGV[7], -1) end
+            local seq = tonumber(ARGV[6])
+            for i = 8, #ARGV, 2 do
+              redis.call('XADD', KEYS[2], string.format('%d-0', seq), ARGV[i], ARGV[i + 1])
+              seq = seq + 1
+            end
+            redis.call('HSET', KEYS[1], 'next', after)
+            """ + TOUCH + "return 1\n");
+
+    /** ARGV: epoch, owner, window, ack: the client acknowledged the server's messages through ack. */
+    static final byte[] ACKNOWLEDGED = bytes(FENCE + """
+            if tonumber(ARGV[4]) > tonumber(redis.call('HGET', KEYS[1], 'acked')) then
+              redis.call('HSET', KEYS[1], 'acked', ARGV[4])
+              redis.call('XTRIM', KEYS[2], 'MINID', string.format('%d-0', tonumber(ARGV[4]) + 1))
+            end
+            """ + TOUCH + "return 1\n");
+
+    /** ARGV: epoch, owner, window: renews the TTL (a session attached here, or left for the window). */
+    static final byte[] TOUCH_OWNED = bytes(FENCE + TOUCH + "return 1\n");
+
+    /** ARGV: epoch, owner, window: the session has ended for good. */
+    static final byte[] DELETE = bytes(FENCE + "return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])\n");
+
+    /**
+     * ARGV: kind byte and payload, window, session id: a message from any node to the session, appended to its
+     * mailbox, and its owner told on its channel ({@code lifeline:node:<owner>}). 0 if there is no such session.
+     */
+    static final byte[] MAIL = bytes("""
+            local owner = redis.call('HGET', KEYS[1], 'owner')
+            if not owner then return 0 end
+            redis.call('RPUSH', KEYS[4], ARGV[1])
+            redis.call('PEXPIRE', KEYS[4], ARGV[2])
+            redis.call('PUBLISH', 'lifeline:node:' .. owner, ARGV[3])
+            return 1
+            """);
+
+    private static byte[] bytes(String script) {
+        return script.getBytes(StandardCharsets.UTF_8);
+    }
+}

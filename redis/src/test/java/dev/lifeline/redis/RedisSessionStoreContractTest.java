@@ -1,0 +1,26 @@
+package dev.lifeline.redis;
+
+import dev.lifeline.reliable.SessionStore;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The session store contract, kept by the Redis store against a real redis-server. */
+class RedisSessionStoreContractTest extends SessionStoreContract {
+    private static RedisProcess redis;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisProcess.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @Override
+    SessionStore newStore(Duration window) {
+        return RedisSessionStore.builder(redis.url()).window(window).build();
+    }
+}
