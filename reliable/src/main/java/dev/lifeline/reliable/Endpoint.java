@@ -238,6 +238,11 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
             replaced = current;
             session.detach();
             session.resume(peerLastReceived);
+            if (journaling != null) {
+                // the handshake acknowledged what the peer received: saved like any acknowledgement, or the store
+                // would keep (and a node resuming from it would count) messages the outbox here no longer holds
+                journaling.acknowledged(session.acknowledged());
+            }
             current = ws;
             writable.signalAll();
             first = greeting == null ? null : greeting.apply(session.acknowledgeable()).encode();
