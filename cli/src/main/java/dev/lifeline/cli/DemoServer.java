@@ -5,6 +5,8 @@ import dev.lifeline.WebSocketOptions;
 import dev.lifeline.WebSocketServer;
 import dev.lifeline.redis.RedisBroadcastHub;
 import dev.lifeline.redis.RedisConnector;
+import dev.lifeline.redis.RedisHealth;
+import dev.lifeline.redis.RedisSessionStore;
 import dev.lifeline.redis.RedisTopic;
 import dev.lifeline.reliable.BroadcastHub;
 import dev.lifeline.reliable.InMemoryBroadcastHub;
@@ -12,6 +14,8 @@ import dev.lifeline.reliable.ReliableServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -21,8 +25,9 @@ import javax.net.ssl.SSLContext;
 /**
  * The server behind {@code lifeline serve}: a {@link Relay} on the WebSocket endpoint {@code /} (or, with
  * {@code --reliable}, a {@link ReliableRelay} behind a {@link ReliableServer}), and the demo page, its assets and
- * {@code /healthz} over plain HTTP on the same port. With a Redis ({@code --redis}), chat is shared by every node on
- * it: plain chat through a {@link RedisTopic}, reliable chat through a {@link RedisBroadcastHub}.
+ * {@code /healthz} over plain HTTP on the same port. With a Redis ({@code --redis}), every node on it acts as one
+ * service: plain chat is shared through a {@link RedisTopic}; reliable sessions through a {@link RedisSessionStore}
+ * (a client resumes its session on any node) and reliable chat through a {@link RedisBroadcastHub}.
  */
 final class DemoServer implements AutoCloseable {
     /** What both kinds of server offer here: their port, waiting for their end, closing them. */
@@ -55,9 +60,10 @@ final class DemoServer implements AutoCloseable {
      *
      * @param tls serve {@code wss://} and {@code https://} with this context; plain when empty
      * @param reliable speak {@code lifeline.reliable.v1} on {@code /}: sessions that survive reconnects
-     * @param redis share chat with every node on this Redis (the caller closes it after the server); alone when
-     *        empty
+     * @param redis share chat (and, with {@code reliable}, sessions) with every node on this Redis (the caller closes
+     *        it after the server); alone when empty
      * @throws dev.lifeline.redis.RedisUnavailableException if Redis does not answer
+     * @throws dev.lifeline.reliable.SessionStoreException if the session store cannot reach Redis
      */
     static DemoServer start(String host, int port, Mode mode, boolean reliable, WebSocketOptions options,
             Optional<SSLContext> tls, Optional<RedisConnector> redis, ServerLog log) throws IOException {
@@ -86,7 +92,7 @@ final class DemoServer implements AutoCloseable {
                 .port(port)
                 .options(options)
                 .processRequest(new StaticPages(mode, false, () -> started.join().connections().size(),
-                        () -> redis.map(RedisConnector::ping)));
+                        () -> redis.map(r -> Map.of("redis", r.ping())).orElse(Map.of())));
         tls.ifPresent(builder::sslContext);
         WebSocketServer server;
         try {
@@ -105,8 +111,17 @@ final class DemoServer implements AutoCloseable {
     private static Running startReliable(String host, int port, Mode mode, WebSocketOptions options,
             Optional<SSLContext> tls, Optional<RedisConnector> redis, ServerLog log) throws IOException {
         CompletableFuture<ReliableServer> started = new CompletableFuture<>();
-        Optional<RedisBroadcastHub> sharedHub = redis.map(r -> RedisBroadcastHub.builder(r).build());
+        Optional<RedisBroadcastHub> sharedHub = mode == Mode.CHAT
+                ? redis.map(r -> RedisBroadcastHub.builder(r).build()) : Optional.empty();
         BroadcastHub hub = sharedHub.<BroadcastHub>map(h -> h).orElseGet(InMemoryBroadcastHub::new);
+        Optional<RedisSessionStore> store;
+        try {
+            // sessions shared by the nodes: a client resumes its session on whichever node it reaches
+            store = redis.map(r -> RedisSessionStore.builder(r.url()).timeout(r.timeout()).build());
+        } catch (RuntimeException e) {
+            hub.close();
+            throw e;
+        }
         ReliableServer.Builder builder = ReliableServer.builder(new ReliableRelay(mode, log, hub))
                 .host(host)
                 .port(port)
@@ -114,19 +129,32 @@ final class DemoServer implements AutoCloseable {
                 .hub(hub)
                 .processRequest(new StaticPages(mode, true, () -> (int) started.join().sessions().stream()
                         .filter(s -> s.connection().isPresent()).count(),
-                        () -> sharedHub.map(RedisBroadcastHub::health).or(() -> redis.map(RedisConnector::ping))))
+                        () -> health(redis, sharedHub, store)))
                 .configure(b -> tls.ifPresent(b::sslContext));
-        // --redis with --reliable: sessions shared by the nodes (a store on this same connector) go here, as
-        // builder.store(...), and their health into /healthz next to the hub's
+        store.ifPresent(builder::store);
         ReliableServer server;
         try {
             server = builder.start();
         } catch (IOException | RuntimeException e) {
             hub.close();
+            store.ifPresent(RedisSessionStore::close);
             throw e;
         }
         started.complete(server);
         return new Running(server::port, server::awaitClosed, server::close);
+    }
+
+    /** What {@code /healthz} says of Redis: the hub's (or a PING's) health, and the session store's. */
+    private static Map<String, RedisHealth> health(Optional<RedisConnector> redis,
+            Optional<RedisBroadcastHub> hub, Optional<RedisSessionStore> store) {
+        Map<String, RedisHealth> health = new LinkedHashMap<>();
+        hub.map(RedisBroadcastHub::health).or(() -> redis.map(RedisConnector::ping))
+                .ifPresent(h -> health.put("redis", h));
+        store.ifPresent(s -> health.put("sessions", s.healthy()
+                ? new RedisHealth(true, "sessions saved to " + redis.orElseThrow().where())
+                : new RedisHealth(false, "sessions cannot be saved to " + redis.orElseThrow().where()
+                        + ": new sessions are refused with 503 and Retry-After until it is back")));
+        return health;
     }
 
     /** The WebSocket endpoint: {@code ws://127.0.0.1:8765/}. */

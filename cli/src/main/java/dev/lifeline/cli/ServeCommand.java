@@ -4,6 +4,7 @@ import dev.lifeline.WebSocketOptions;
 import dev.lifeline.redis.RedisConnector;
 import dev.lifeline.redis.RedisUnavailableException;
 import dev.lifeline.redis.RedisUrls;
+import dev.lifeline.reliable.SessionStoreException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -60,8 +61,9 @@ final class ServeCommand implements Callable<Integer> {
     boolean reliable;
 
     @Option(names = "--redis", paramLabel = "URL",
-            description = "Share chat with every other 'lifeline serve' on this Redis, so that several nodes (behind a"
-                    + " load balancer) act as one service: redis://[user:password@]host:port/db, rediss:// for TLS,"
+            description = "Share chat and, with --reliable, sessions (a client resumes its session on any node) with every"
+                    + " other 'lifeline serve' on this Redis, so that several nodes (behind a load balancer) act as one"
+                    + " service: redis://[user:password@]host:port/db, rediss:// for TLS,"
                     + " several URLs separated by commas for a Redis Cluster's seeds. /healthz reports its health.")
     String redis;
 
@@ -98,7 +100,7 @@ final class ServeCommand implements Callable<Integer> {
         DemoServer server;
         try {
             server = DemoServer.start(host, port, mode, reliable, options, tls(), shared, log);
-        } catch (RedisUnavailableException e) {
+        } catch (RedisUnavailableException | SessionStoreException e) {
             shared.ifPresent(RedisConnector::close);
             System.err.println("lifeline serve: cannot reach Redis at " + redis + ": " + oneLine(e));
             return ExitCodes.CONNECTION_FAILED;

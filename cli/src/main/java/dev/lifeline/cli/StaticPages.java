@@ -17,8 +17,10 @@ import java.util.function.Supplier;
 
 /**
  * The plain HTTP side of {@code lifeline serve}, as its {@code processRequest} hook: the demo page and its assets
- * (shipped in the jar, the reliable client {@code reliable.js} among them), {@code /healthz} (with the health of the
- * Redis shared with other nodes, if any: {@code "status":"degraded"} while it is down), 404 and 405 for the rest. A WebSocket handshake for {@code /} goes on to the WebSocket server; one for any other path is answered 404.
+ * (shipped in the jar, the reliable client {@code reliable.js} among them), {@code /healthz} (with the health of
+ * what this node shares with others through Redis, if anything: {@code "status":"degraded"} while one is down), 404
+ * and 405 for the rest. A WebSocket handshake for {@code /} goes on to the WebSocket server; one for any other path is
+ * answered 404.
  */
 final class StaticPages implements WebSocketServer.RequestProcessor {
     /** The one WebSocket endpoint. */
@@ -34,19 +36,20 @@ final class StaticPages implements WebSocketServer.RequestProcessor {
     private final Mode mode;
     private final boolean reliable;
     private final IntSupplier openConnections;
-    private final Supplier<Optional<RedisHealth>> redis;
+    private final Supplier<Map<String, RedisHealth>> shared;
 
     /**
      * @param reliable the endpoint speaks {@code lifeline.reliable.v1}: {@code /healthz} says so, and the page then
      *        uses its reliable client
-     * @param redis the health of the Redis this node shares with others (asked at each {@code /healthz}); empty when
-     *        it shares nothing
+     * @param shared the health of each thing this node shares with others through Redis, by the name
+     *        {@code /healthz} gives it ({@code redis} for chat, {@code sessions} for the session store), in the order
+     *        to show them (asked at each {@code /healthz}); empty when it shares nothing
      */
-    StaticPages(Mode mode, boolean reliable, IntSupplier openConnections, Supplier<Optional<RedisHealth>> redis) {
+    StaticPages(Mode mode, boolean reliable, IntSupplier openConnections, Supplier<Map<String, RedisHealth>> shared) {
         this.mode = mode;
         this.reliable = reliable;
         this.openConnections = openConnections;
-        this.redis = redis;
+        this.shared = shared;
         Asset page = new Asset("text/html; charset=utf-8", resource("index.html"));
         this.assets = Map.of(
                 "/", page,
@@ -75,14 +78,14 @@ final class StaticPages implements WebSocketServer.RequestProcessor {
 
     private HttpResponse respond(String path) {
         if (path.equals("/healthz")) {
-            Optional<RedisHealth> shared = redis.get();
-            boolean ok = shared.map(RedisHealth::up).orElse(true);
-            String health = "{\"status\":\"" + (ok ? "ok" : "degraded") + "\",\"mode\":\"" + mode.label()
-                    + "\",\"reliable\":" + reliable + ",\"connections\":" + openConnections.getAsInt()
-                    + shared.map(h -> ",\"redis\":{\"up\":" + h.up() + ",\"detail\":" + jsonString(h.detail()) + "}")
-                            .orElse("")
-                    + "}";
-            return HttpResponse.of(200, health, Headers.of("Content-Type", "application/json",
+            Map<String, RedisHealth> healths = shared.get();
+            boolean ok = healths.values().stream().allMatch(RedisHealth::up);
+            StringBuilder health = new StringBuilder("{\"status\":\"" + (ok ? "ok" : "degraded") + "\",\"mode\":\""
+                    + mode.label() + "\",\"reliable\":" + reliable + ",\"connections\":" + openConnections.getAsInt());
+            healths.forEach((name, h) -> health.append(",\"").append(name).append("\":{\"up\":").append(h.up())
+                    .append(",\"detail\":").append(jsonString(h.detail())).append('}'));
+            health.append('}');
+            return HttpResponse.of(200, health.toString(), Headers.of("Content-Type", "application/json",
                     "Cache-Control", "no-store"));
         }
         Asset asset = assets.get(path);

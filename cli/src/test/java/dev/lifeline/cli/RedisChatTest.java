@@ -100,7 +100,9 @@ class RedisChatTest {
         assertThat(onB.receive(WAIT)).contains(Message.text("from a"));
         assertThat(onA.receive(WAIT)).contains(Message.text("from a"));
         assertThat(Http.get(b.page().resolve("/healthz")).body()).contains("\"reliable\":true")
-                .contains("\"redis\":{\"up\":true");
+                .contains("\"redis\":{\"up\":true")
+                .contains("\"sessions\":{\"up\":true,\"detail\":\"sessions saved to Redis redis://127.0.0.1:"
+                        + redis.port());
     }
 
     /** Receives until this text comes (what comes before is another client's hello). */

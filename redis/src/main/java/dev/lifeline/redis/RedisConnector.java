@@ -44,13 +44,15 @@ public final class RedisConnector implements AutoCloseable {
     /** Keys are UTF-8 strings, values bytes (message payloads go through untouched). */
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
+    private final String urls;
     private final List<RedisURI> seeds;
     private final Duration timeout;
     private final AbstractRedisClient client;
     private final StatefulConnection<String, byte[]> connection;
     private final RedisClusterAsyncCommands<String, byte[]> commands;
 
-    private RedisConnector(List<RedisURI> seeds, Duration timeout) {
+    private RedisConnector(String urls, List<RedisURI> seeds, Duration timeout) {
+        this.urls = urls;
         this.seeds = seeds;
         this.timeout = timeout;
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
@@ -94,7 +96,15 @@ public final class RedisConnector implements AutoCloseable {
 
     /** Connects with this command timeout; see {@link #connect(String)}. */
     public static RedisConnector connect(String urls, Duration timeout) {
-        return new RedisConnector(RedisUrls.parse(urls), Objects.requireNonNull(timeout, "timeout"));
+        return new RedisConnector(urls, RedisUrls.parse(urls), Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * The URLs this connector was made from, as given (passwords included): for another client of the same Redis,
+     * such as {@link RedisSessionStore#builder(String)}; never for messages (see {@link #where()}).
+     */
+    public String url() {
+        return urls;
     }
 
     /** Whether several seeds were given: a Redis Cluster. */
