@@ -28,6 +28,9 @@ public final class NodeProcess implements AutoCloseable {
     private final IntFunction<List<String>> command;
     private Process process;
     private ByteArrayOutputStream output;
+    /** What the earlier runs printed, each after a line naming the run. */
+    private final StringBuilder earlier = new StringBuilder();
+    private int runs;
     private int port;
 
     private NodeProcess(String name, IntFunction<List<String>> command) {
@@ -85,12 +88,21 @@ public final class NodeProcess implements AutoCloseable {
         return output.toString(StandardCharsets.UTF_8);
     }
 
+    /** What the node printed in every run since it was first started, each run after a line that names it. */
+    public synchronized String history() {
+        return earlier + "--- " + name + " run " + runs + "\n" + output();
+    }
+
     @Override
     public void close() {
         kill();
     }
 
     private void launch(int onPort) {
+        if (output != null) {
+            earlier.append("--- ").append(name).append(" run ").append(runs).append('\n').append(output());
+        }
+        runs++;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             process = new ProcessBuilder(command.apply(onPort)).redirectErrorStream(true).start();
