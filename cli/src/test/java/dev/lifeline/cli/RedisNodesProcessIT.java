@@ -66,7 +66,7 @@ class RedisNodesProcessIT {
             }
             assertThat(subscriber.receive(Duration.ofMillis(500))).as("nothing twice").isEmpty();
 
-            // the client of the killed node is back (a NEW session on the restarted node), subscribed again
+            // the client of the killed node is back (its session RESUMED on a node, from Redis), subscribed again
             hearsItself(onTwo, "back on node two");
             publisher.send("after").get(10, TimeUnit.SECONDS);
             Message heard;
