@@ -12,9 +12,11 @@ import dev.lifeline.reliable.Backoff;
 import dev.lifeline.reliable.ReconnectPolicy;
 import dev.lifeline.reliable.ReliableClient;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -103,6 +105,22 @@ class RedisChatTest {
                 .contains("\"redis\":{\"up\":true")
                 .contains("\"sessions\":{\"up\":true,\"detail\":\"sessions saved to Redis redis://127.0.0.1:"
                         + redis.port());
+
+        // the store notices by itself (its probe) that it cannot save: degraded, still 200
+        redis.kill();
+        assertThat(Eventually.contains(() -> healthz(b), "\"sessions\":{\"up\":false"))
+                .startsWith("{\"status\":\"degraded\"")
+                .contains("new sessions are refused with 503 and Retry-After");
+    }
+
+    private static String healthz(DemoServer node) {
+        try {
+            Http health = Http.get(node.page().resolve("/healthz"));
+            assertThat(health.status()).isEqualTo(200);
+            return health.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Receives until this text comes (what comes before is another client's hello). */
