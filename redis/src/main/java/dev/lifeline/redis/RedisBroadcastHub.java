@@ -91,30 +91,29 @@ public final class RedisBroadcastHub implements BroadcastHub {
 
     /**
      * Subscribes the session. The first subscriber of a topic on this node starts following the topic's log from its
-     * newest entry: this waits for that (at most twice the connector's timeout), so that what is published after
-     * {@code subscribe} returns reaches the session. With Redis unreachable it returns after that wait and the node
+     * newest entry: every subscriber waits for that (at most twice the connector's timeout; those after the first
+     * may come while it is still under way), so that what is published after {@code subscribe} returns reaches the
+     * session. With Redis unreachable it returns after that wait and the node
      * starts following once Redis is back (nothing can be published meanwhile).
      */
     @Override
     public void subscribe(String topic, ReliableSession session) {
         Objects.requireNonNull(session, "session");
-        boolean[] first = {false};
         topics.compute(Objects.requireNonNull(topic, "topic"), (t, members) -> {
             Set<ReliableSession> set = members != null ? members : ConcurrentHashMap.newKeySet();
-            first[0] = members == null;
             set.add(session);
             return set;
         });
+        // not only the first subscriber waits: one that comes while the first one's start is under way would
+        // otherwise return before the node follows the log, and miss what is published right after
         CompletableFuture<Void> started = follower.follow(topic);
-        if (first[0]) {
-            try {
-                started.get(redis.timeout().toMillis() * 2, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (TimeoutException | ExecutionException e) {
-                LOG.log(Level.INFO, "topic '" + topic + "': not following its log yet (" + redis.where()
-                        + " unreachable?); will start once Redis answers");
-            }
+        try {
+            started.get(redis.timeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.log(Level.INFO, "topic '" + topic + "': not following its log yet (" + redis.where()
+                    + " unreachable?); will start once Redis answers");
         }
     }
 
