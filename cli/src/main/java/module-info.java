@@ -1,7 +1,8 @@
 /**
  * The {@code lifeline} command: {@code serve} (an echo or chat server with a demo page) and {@code connect} (an
  * interactive client that also works in pipes), both
- * also with reliable sessions ({@code --reliable}).
+ * also with reliable sessions ({@code --reliable}); several {@code serve} nodes share chat through Redis
+ * ({@code --redis}).
  */
 module dev.lifeline.cli {
     requires dev.lifeline;
@@ -9,6 +10,7 @@ module dev.lifeline.cli {
     requires dev.lifeline.journal;
     requires dev.lifeline.micrometer;
     requires micrometer.registry.prometheus;
+    requires dev.lifeline.redis;
     requires info.picocli;
     requires java.logging;
 

@@ -5,23 +5,24 @@ import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketServer;
 import dev.lifeline.protocol.ConnectionClosedException;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
- * The handler of {@code lifeline serve}: echoes each message to its sender, or broadcasts it to every client in chat
- * mode, and answers the {@link ControlMessage}s itself. Runs once per connection on its own virtual thread.
+ * The handler of {@code lifeline serve}: echoes each message to its sender, or hands it to the chat in chat mode (which
+ * broadcasts it to every client of this server, or of every node sharing a Redis), and answers the
+ * {@link ControlMessage}s itself. Runs once per connection on its own virtual thread.
  */
 final class Relay implements WebSocketServer.Handler {
     private final Mode mode;
     private final ServerLog log;
-    private final CompletableFuture<WebSocketServer> server;
+    private final Consumer<Message> chat;
 
-    /** @param server the server to broadcast on, completed once it is started */
-    Relay(Mode mode, ServerLog log, CompletableFuture<WebSocketServer> server) {
+    /** @param chat where chat mode sends each message (it logs what it sends); called from connection threads */
+    Relay(Mode mode, ServerLog log, Consumer<Message> chat) {
         this.mode = mode;
         this.log = log;
-        this.server = server;
+        this.chat = chat;
     }
 
     @Override
@@ -51,7 +52,7 @@ final class Relay implements WebSocketServer.Handler {
             case ControlMessage.Close close -> close.apply(ws);
             case null -> {
                 if (mode == Mode.CHAT) {
-                    log.sent(server.join().broadcast(message));
+                    chat.accept(message);
                 } else {
                     reply(ws, message);
                 }

@@ -2,6 +2,9 @@ package dev.lifeline.cli;
 
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.journal.JournalSessionStore;
+import dev.lifeline.redis.RedisConnector;
+import dev.lifeline.redis.RedisUnavailableException;
+import dev.lifeline.redis.RedisUrls;
 import dev.lifeline.reliable.SessionStore;
 import dev.lifeline.reliable.SessionStoreException;
 import java.io.IOException;
@@ -32,8 +35,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "See docs/cli.md for more."},
         exitCodeList = {
             "2:invalid command line, or a keystore that cannot be used",
-            "4:could not listen (port in use, an address not of this machine), or the state directory is in use or"
-                    + " damaged",
+            "4:could not listen (port in use, an address not of this machine), could not reach Redis (--redis), or"
+                    + " the state directory is in use or damaged",
             "130:stopped by Ctrl-C, after a graceful shutdown (143 for SIGTERM)"})
 final class ServeCommand implements Callable<Integer> {
     /** After the graceful close, how long the connections' threads get to print their closing lines. */
@@ -74,6 +77,13 @@ final class ServeCommand implements Callable<Integer> {
                     + " saves; a process crash loses nothing) (default: ${DEFAULT-VALUE}).")
     Duration fsyncInterval;
 
+    @Option(names = "--redis", paramLabel = "URL",
+            description = "Share chat and, with --reliable, sessions (a client resumes its session on any node) with every"
+                    + " other 'lifeline serve' on this Redis, so that several nodes (behind a load balancer) act as one"
+                    + " service: redis://[user:password@]host:port/db, rediss:// for TLS,"
+                    + " several URLs separated by commas for a Redis Cluster's seeds. /healthz reports its health.")
+    String redis;
+
     @Option(names = "--keystore", paramLabel = "FILE",
             description = "Serve wss:// and https:// with the key and certificate in this PKCS#12 file.")
     Path keystore;
@@ -108,6 +118,10 @@ final class ServeCommand implements Callable<Integer> {
         if (stateDir != null && !reliable) {
             throw new ParameterException(spec.commandLine(), "--state-dir keeps reliable sessions: it needs --reliable");
         }
+        if (stateDir != null && redis != null) {
+            throw new ParameterException(spec.commandLine(), "--state-dir and --redis cannot be combined: with --redis"
+                    + " the sessions are kept in Redis");
+        }
         if (fsyncInterval.isNegative() || !fsyncInterval.isZero() && stateDir == null) {
             throw new ParameterException(spec.commandLine(), "--fsync-interval needs --state-dir, and must not be"
                     + " negative");
@@ -116,27 +130,39 @@ final class ServeCommand implements Callable<Integer> {
         PrintStream out = System.out;
         ServerLog log = new ServerLog(out, quiet, Clock.systemDefaultZone());
         Optional<SSLContext> tls = tls();
+        Optional<String> url = redis();
         Optional<JournalSessionStore> store;
         try {
             store = stateDir == null ? Optional.empty() : Optional.of(journal(stateDir, fsyncInterval));
         } catch (SessionStoreException e) {
             throw new Problem(ExitCodes.CONNECTION_FAILED, "cannot use the state directory: " + e.getMessage());
         }
+        Optional<RedisConnector> shared;
+        try {
+            shared = url.map(RedisConnector::connect);
+        } catch (RuntimeException e) {
+            throw new Problem(ExitCodes.CONNECTION_FAILED, "cannot reach Redis at " + redis + ": " + oneLine(e));
+        }
         DemoServer server;
         try {
             server = DemoServer.start(host, port, mode, reliable, options, tls, allowedOrigins, log,
-                    metrics ? MetricsEndpoint.on() : MetricsEndpoint.OFF, store.map(SessionStore.class::cast));
+                    metrics ? MetricsEndpoint.on() : MetricsEndpoint.OFF, store.map(SessionStore.class::cast), shared);
+        } catch (RedisUnavailableException | SessionStoreException e) {
+            shared.ifPresent(RedisConnector::close);
+            throw new Problem(ExitCodes.CONNECTION_FAILED, "cannot reach Redis at " + redis + ": " + oneLine(e));
         } catch (IOException e) {
             store.ifPresent(JournalSessionStore::close);
+            shared.ifPresent(RedisConnector::close);
             throw new Problem(ExitCodes.CONNECTION_FAILED, Explain.listening(host, port, e));
         }
         log.line("listening on " + server.endpoint() + " (" + mode.label() + " mode"
                 + (reliable ? ", reliable sessions" : "") + (stateDir != null ? " kept in " + stateDir : "")
-                + "); demo page at " + server.page()
+                + shared.map(r -> ", shared through " + r.where()).orElse("") + "); demo page at " + server.page()
                 + (metrics ? "; metrics at " + server.page().resolve(MetricsEndpoint.PATH) : "") + "; Ctrl-C to stop");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.line("shutting down: closing every connection with 1001");
             server.close();
+            shared.ifPresent(RedisConnector::close);
             try {
                 log.awaitAllClosed(CLOSING_LINES);
             } catch (InterruptedException e) {
@@ -163,6 +189,30 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** The --redis URL, checked: a bad one is a usage error that names the wrong part. */
+    private Optional<String> redis() {
+        if (redis == null) {
+            return Optional.empty();
+        }
+        try {
+            RedisUrls.parse(redis);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--redis: " + e.getMessage());
+        }
+        return Optional.of(redis);
+    }
+
+    /** The message of a failure and of its causes that add to it, on one line. */
+    private static String oneLine(Throwable failure) {
+        StringBuilder sb = new StringBuilder(String.valueOf(failure.getMessage()));
+        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !sb.toString().contains(cause.getMessage())) {
+                sb.append(": ").append(cause.getMessage());
+            }
+        }
+        return sb.toString().replace('\n', ' ');
     }
 
     private Optional<SSLContext> tls() {

@@ -4,6 +4,7 @@ import dev.lifeline.WebSocketServer;
 import dev.lifeline.protocol.handshake.Headers;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
+import dev.lifeline.redis.RedisHealth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,12 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The plain HTTP side of {@code lifeline serve}, as its {@code processRequest} hook: the demo page and its assets
  * (shipped in the jar, the reliable client {@code reliable.js} and the reconnect policy {@code reconnect.js} among
- * them), {@code /healthz}, 404 and 405 for the rest. A WebSocket handshake for {@code /} goes on to the WebSocket
- * server; one for any other path is answered 404.
+ * them), {@code /healthz} (with the health of what this node shares with others through Redis, if anything:
+ * {@code "status":"degraded"} while one is down), 404 and 405 for the rest. A WebSocket handshake for {@code /} goes
+ * on to the WebSocket server; one for any other path is answered 404.
  */
 final class StaticPages implements WebSocketServer.RequestProcessor {
     /** The one WebSocket endpoint. */
@@ -33,15 +36,20 @@ final class StaticPages implements WebSocketServer.RequestProcessor {
     private final Mode mode;
     private final boolean reliable;
     private final IntSupplier openConnections;
+    private final Supplier<Map<String, RedisHealth>> shared;
 
     /**
      * @param reliable the endpoint speaks {@code lifeline.reliable.v1}: {@code /healthz} says so, and the page then
      *        uses its reliable client
+     * @param shared the health of each thing this node shares with others through Redis, by the name
+     *        {@code /healthz} gives it ({@code redis} for chat, {@code sessions} for the session store), in the order
+     *        to show them (asked at each {@code /healthz}); empty when it shares nothing
      */
-    StaticPages(Mode mode, boolean reliable, IntSupplier openConnections) {
+    StaticPages(Mode mode, boolean reliable, IntSupplier openConnections, Supplier<Map<String, RedisHealth>> shared) {
         this.mode = mode;
         this.reliable = reliable;
         this.openConnections = openConnections;
+        this.shared = shared;
         Asset page = new Asset("text/html; charset=utf-8", resource("index.html"));
         this.assets = Map.of(
                 "/", page,
@@ -71,10 +79,14 @@ final class StaticPages implements WebSocketServer.RequestProcessor {
 
     private HttpResponse respond(String path) {
         if (path.equals("/healthz")) {
-            String health = "{\"status\":\"ok\",\"mode\":\"" + mode.label() + "\",\"reliable\":" + reliable
-                    + ",\"connections\":"
-                    + openConnections.getAsInt() + "}";
-            return HttpResponse.of(200, health, Headers.of("Content-Type", "application/json",
+            Map<String, RedisHealth> healths = shared.get();
+            boolean ok = healths.values().stream().allMatch(RedisHealth::up);
+            StringBuilder health = new StringBuilder("{\"status\":\"" + (ok ? "ok" : "degraded") + "\",\"mode\":\""
+                    + mode.label() + "\",\"reliable\":" + reliable + ",\"connections\":" + openConnections.getAsInt());
+            healths.forEach((name, h) -> health.append(",\"").append(name).append("\":{\"up\":").append(h.up())
+                    .append(",\"detail\":").append(jsonString(h.detail())).append('}'));
+            health.append('}');
+            return HttpResponse.of(200, health.toString(), Headers.of("Content-Type", "application/json",
                     "Cache-Control", "no-store"));
         }
         Asset asset = assets.get(path);
@@ -89,6 +101,25 @@ final class StaticPages implements WebSocketServer.RequestProcessor {
             headers.add("Content-Security-Policy", PAGE_POLICY);
         }
         return HttpResponse.of(200, asset.body(), headers.build());
+    }
+
+    /** A JSON string literal: quotes, backslashes and control characters escaped. */
+    static String jsonString(String text) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
     }
 
     private static HttpResponse withoutBody(HttpResponse response) {

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeline.protocol.handshake.Headers;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The plain HTTP side of {@code lifeline serve}: the demo page, its assets, the health check, and what is refused. */
 class StaticPagesTest {
-    private final StaticPages pages = new StaticPages(Mode.CHAT, false, () -> 2);
+    private final StaticPages pages = new StaticPages(Mode.CHAT, false, () -> 2, Map::of);
 
     private HttpResponse get(String target) {
         return pages.process(new HttpRequest("GET", target, Headers.of("Host", "127.0.0.1"))).orElseThrow();

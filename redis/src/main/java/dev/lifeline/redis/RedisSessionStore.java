@@ -121,8 +121,11 @@ public final class RedisSessionStore implements SessionStore {
                 this.notifications = single.connectPubSub(ByteArrayCodec.INSTANCE);
             } else {
                 RedisClusterClient cluster = RedisClusterClient.create(seeds);
+                // a shard's connection opens on its first command, which must wait for it (rejected, it would
+                // refuse new sessions and fail deletes until then): queued, bounded, failing after the timeout
                 cluster.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                        .requestQueueSize(10_000).build());
                 var c = cluster.connect(ByteArrayCodec.INSTANCE);
                 this.client = cluster;
                 this.connection = c;

@@ -4,6 +4,7 @@ import static dev.lifeline.redis.Nodes.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
+import dev.lifeline.redis.testing.RedisProcess;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.ReliableServer;
 import io.lettuce.core.RedisClient;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Failure;
 import dev.lifeline.Message;
+import dev.lifeline.redis.testing.RedisProcess;
 import dev.lifeline.reliable.CloseReason;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.ReliableServer;

@@ -1,5 +1,6 @@
 package dev.lifeline.redis;
 
+import dev.lifeline.redis.testing.RedisProcess;
 import dev.lifeline.reliable.SessionStore;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;

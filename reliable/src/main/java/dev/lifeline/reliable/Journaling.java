@@ -154,7 +154,9 @@ final class Journaling {
      */
     private void commit(long consumed) {
         if (committing) {
-            wantedConsumed = consumed;
+            // never backwards: a send from another thread (a broadcast) asks with what was committed, after the
+            // handler asked for more; going back would let answers out with their messages saved as unconsumed
+            wantedConsumed = Math.max(wantedConsumed, consumed);
             wantedSends = uncommitted.size();
             return;
         }

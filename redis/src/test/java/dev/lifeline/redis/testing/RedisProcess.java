@@ -1,4 +1,4 @@
-package dev.lifeline.redis;
+package dev.lifeline.redis.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real {@code redis-server} (Debian's package, installed by {@code .ci/run}) on a free loopback port, in a
  * directory of its own, for tests. It can be stopped, killed with SIGKILL and started again on the same port and
- * directory (with {@code appendonly yes} its data survives).
+ * directory (with {@code appendonly yes} its data survives). Shared with other modules' tests through this module's
+ * test jar.
  */
 public final class RedisProcess implements AutoCloseable {
     private static final Duration START_LIMIT = Duration.ofSeconds(10);
@@ -153,7 +154,8 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
+    /** Sleeps; an interrupt becomes an IllegalStateException (the test ends). */
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -162,7 +164,7 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

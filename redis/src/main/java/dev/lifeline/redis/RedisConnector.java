@@ -1,0 +1,193 @@
+package dev.lifeline.redis;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One Redis, or one Redis Cluster, as the rest of this module talks to it: a shared connection for commands (Lettuce
+ * pipelines concurrent commands on it) and new connections for pub/sub. A single seed URL means a single Redis; several
+ * seeds ({@code redis://h1:7000,redis://h2:7000}, see {@link RedisUrls}) mean a cluster, reached through Lettuce's
+ * {@link RedisClusterClient}. Keys that must live together carry the same hash tag ({@link #hashTag}).
+ *
+ * <p>While a single Redis is unreachable, commands fail at once
+ * ({@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS}) instead of waiting in a queue of unbounded length; in
+ * a cluster (whose shard connections open on first use) they wait in a queue of 10,000 at most. Every command fails
+ * after {@code timeout}; the connections reconnect by themselves (and pub/sub connections subscribe again) when
+ * Redis is back. Thread-safe.
+ */
+public final class RedisConnector implements AutoCloseable {
+    /** How long a command may take by default before its future fails. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Commands waiting for a cluster connection at most; beyond, they fail at once. */
+    private static final int CLUSTER_QUEUE = 10_000;
+
+    /** Keys are UTF-8 strings, values bytes (message payloads go through untouched). */
+    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final String urls;
+    private final List<RedisURI> seeds;
+    private final Duration timeout;
+    private final AbstractRedisClient client;
+    private final StatefulConnection<String, byte[]> connection;
+    private final RedisClusterAsyncCommands<String, byte[]> commands;
+
+    private RedisConnector(String urls, List<RedisURI> seeds, Duration timeout) {
+        this.urls = urls;
+        this.seeds = seeds;
+        this.timeout = timeout;
+        TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+        if (seeds.size() == 1) {
+            RedisURI seed = seeds.get(0);
+            seed.setTimeout(timeout);
+            RedisClient single = RedisClient.create(seed);
+            single.setOptions(ClientOptions.builder().timeoutOptions(timeouts)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+            this.client = single;
+            var c = single.connect(CODEC);
+            this.connection = c;
+            this.commands = c.async();
+        } else {
+            seeds.forEach(seed -> seed.setTimeout(timeout));
+            RedisClusterClient cluster = RedisClusterClient.create(seeds);
+            // connections to the shards open lazily, on a slot's first command: that command must wait for it, so
+            // commands wait while disconnected, in a bounded queue, and fail after the timeout
+            cluster.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                    .requestQueueSize(CLUSTER_QUEUE)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                    .build());
+            this.client = cluster;
+            var c = cluster.connect(CODEC);
+            this.connection = c;
+            this.commands = c.async();
+        }
+    }
+
+    /**
+     * Connects to the Redis (or cluster) that {@code urls} names, with {@link #DEFAULT_TIMEOUT}.
+     *
+     * @throws IllegalArgumentException if {@code urls} is not a Redis URL (the message says which part is wrong)
+     * @throws io.lettuce.core.RedisConnectionException if Redis cannot be reached now
+     */
+    public static RedisConnector connect(String urls) {
+        return connect(urls, DEFAULT_TIMEOUT);
+    }
+
+    /** Connects with this command timeout; see {@link #connect(String)}. */
+    public static RedisConnector connect(String urls, Duration timeout) {
+        return new RedisConnector(urls, RedisUrls.parse(urls), Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * The URLs this connector was made from, as given (passwords included): for another client of the same Redis,
+     * such as {@link RedisSessionStore#builder(String)}; never for messages (see {@link #where()}).
+     */
+    public String url() {
+        return urls;
+    }
+
+    /** Whether several seeds were given: a Redis Cluster. */
+    public boolean isCluster() {
+        return seeds.size() > 1;
+    }
+
+    /** How long a command may take before its future fails. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * The shared connection's commands (keys as strings, values as bytes). In a cluster, each key's command goes to
+     * the shard of its slot; a script's keys must share one hash tag.
+     */
+    public RedisClusterAsyncCommands<String, byte[]> commands() {
+        return commands;
+    }
+
+    /** A new pub/sub connection (the caller closes it); in a cluster, channels are cluster-wide (classic pub/sub). */
+    public StatefulRedisPubSubConnection<String, byte[]> newPubSub() {
+        if (client instanceof RedisClusterClient cluster) {
+            return cluster.connectPubSub(CODEC);
+        }
+        return ((RedisClient) client).connectPubSub(CODEC);
+    }
+
+    /** Answers a PING within the timeout: up, with the round trip, or down with the reason. Never throws. */
+    public RedisHealth ping() {
+        long start = System.nanoTime();
+        try {
+            await(commands.ping());
+            return RedisHealth.up(where() + " answered PING in "
+                    + TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start) + " us");
+        } catch (RedisUnavailableException e) {
+            return RedisHealth.down(e.getMessage());
+        }
+    }
+
+    /**
+     * Waits for a command's reply at most the timeout.
+     *
+     * @throws RedisUnavailableException if it failed, or did not come in time (its outcome is then unknown)
+     */
+    <T> T await(CompletionStage<T> reply) {
+        try {
+            return reply.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisUnavailableException(where() + ": interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new RedisUnavailableException(where() + ": " + RedisHealth.reason(e), e);
+        }
+    }
+
+    /**
+     * {@code {name}}: a Redis Cluster hash tag, so that every key built with it lands in the same slot. Braces in the
+     * name are replaced (a brace would end the tag early).
+     */
+    public static String hashTag(String name) {
+        return "{" + name.replace('{', '(').replace('}', ')') + "}";
+    }
+
+    /** The seeds, without passwords, for messages. */
+    public String where() {
+        StringBuilder sb = new StringBuilder(isCluster() ? "Redis Cluster " : "Redis ");
+        for (int i = 0; i < seeds.size(); i++) {
+            RedisURI seed = seeds.get(i);
+            sb.append(i == 0 ? "" : ",").append(seed.isSsl() ? "rediss://" : "redis://").append(seed.getHost())
+                    .append(':').append(seed.getPort());
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown(Duration.ZERO, timeout);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisConnector[" + where() + "]";
+    }
+}
