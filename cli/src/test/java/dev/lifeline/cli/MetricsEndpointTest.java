@@ -43,7 +43,7 @@ class MetricsEndpointTest {
         ServerLog log = new ServerLog(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 true, Clock.systemDefaultZone());
         server = DemoServer.start("127.0.0.1", 0, Mode.ECHO, reliable, WebSocketOptions.DEFAULT, Optional.empty(),
-                Set.of(), log, metrics, Optional.empty());
+                Set.of(), log, metrics, Optional.empty(), Optional.empty());
     }
 
     @AfterEach

@@ -2,14 +2,14 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.Backoff;
 import dev.lifeline.Message;
+import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketClient;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.redis.RedisConnector;
 import dev.lifeline.redis.testing.RedisProcess;
-import dev.lifeline.reliable.Backoff;
-import dev.lifeline.reliable.ReconnectPolicy;
 import dev.lifeline.reliable.ReliableClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

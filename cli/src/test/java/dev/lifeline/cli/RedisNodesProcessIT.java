@@ -2,12 +2,12 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.Backoff;
 import dev.lifeline.Message;
+import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.redis.testing.NodeProcess;
 import dev.lifeline.redis.testing.RedisProcess;
 import dev.lifeline.redis.testing.RoundRobinProxy;
-import dev.lifeline.reliable.Backoff;
-import dev.lifeline.reliable.ReconnectPolicy;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.SessionOutcome;
 import java.net.URI;

@@ -5,10 +5,10 @@ import static dev.lifeline.redis.testing.RedisProcess.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
+import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.redis.testing.NodeProcess;
 import dev.lifeline.redis.testing.RedisProcess;
 import dev.lifeline.redis.testing.RoundRobinProxy;
-import dev.lifeline.reliable.ReconnectPolicy;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.SessionOutcome;
 import java.net.URI;

@@ -2,11 +2,11 @@ package dev.lifeline.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.Backoff;
 import dev.lifeline.Message;
+import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.redis.testing.MutingProxy;
 import dev.lifeline.redis.testing.RedisProcess;
-import dev.lifeline.reliable.Backoff;
-import dev.lifeline.reliable.ReconnectPolicy;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.ReliableSession;
 import java.net.URI;

@@ -24,7 +24,7 @@ class RedisClusterSessionStoreContractTest extends SessionStoreContract {
     }
 
     @Override
-    SessionStore newStore(Duration window) {
+    protected SessionStore newStore(Duration window) {
         return RedisSessionStore.builder(cluster.url()).window(window).build();
     }
 }
