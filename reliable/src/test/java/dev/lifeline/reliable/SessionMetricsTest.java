@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeline.Message;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -105,7 +106,9 @@ class SessionMetricsTest {
         }
         assertThat(metrics.joined).containsExactly("NEW", "RESUMED asked", "NEW asked");
         assertThat(metrics.expired).containsExactly(1);
-        List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+        // a recording's file holds each thread's events together, not in time order across threads
+        List<RecordedEvent> events = RecordingFile.readAllEvents(file).stream()
+                .sorted(Comparator.comparing(RecordedEvent::getStartTime)).toList();
         assertThat(events).filteredOn(e -> e.getEventType().getName().equals("dev.lifeline.SessionJoined"))
                 .extracting(e -> e.getString("outcome") + " " + e.getBoolean("resumeAsked"))
                 .containsExactly("NEW false", "RESUMED true", "NEW true");
