@@ -13,44 +13,60 @@ import jdk.jfr.consumer.RecordingStream;
  * a thread dump ({@link Census}), not by this.
  */
 public final class ThreadStarts implements AutoCloseable {
-    private final RecordingStream stream = new RecordingStream();
+    private static final String MARKER = "thread-starts-marker-";
+    private static final int ATTEMPTS = 3;
+    private static final Duration PER_ATTEMPT = Duration.ofSeconds(12);
+
     private final List<String> names = Collections.synchronizedList(new ArrayList<>());
+    private RecordingStream stream;
 
     private ThreadStarts() {
-        stream.enable("jdk.VirtualThreadStart");
-        stream.onEvent("jdk.VirtualThreadStart", event -> {
+    }
+
+    /**
+     * Starts recording; returns once the recorder is running. A stream that reports nothing for a while is replaced by
+     * a new one (a CI run once saw one report nothing in 30 s).
+     */
+    public static ThreadStarts record() throws InterruptedException {
+        ThreadStarts starts = new ThreadStarts();
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            starts.stream = starts.newStream();
+            starts.stream.startAsync();
+            if (starts.awaitRunning(attempt)) {
+                return starts;
+            }
+            starts.stream.close();
+        }
+        throw new IllegalStateException("the flight recorder reported no virtual thread start in " + ATTEMPTS
+                + " recordings of " + PER_ATTEMPT.toSeconds() + " s each");
+    }
+
+    private RecordingStream newStream() {
+        RecordingStream recording = new RecordingStream();
+        recording.enable("jdk.VirtualThreadStart");
+        recording.onEvent("jdk.VirtualThreadStart", event -> {
             RecordedThread thread = event.getThread();
             names.add(thread == null ? "(unknown)" : thread.getJavaName());
         });
+        return recording;
     }
 
-    /** Starts recording; returns once the recorder is running. */
-    public static ThreadStarts record() throws InterruptedException {
-        ThreadStarts starts = new ThreadStarts();
-        starts.stream.startAsync();
-        starts.awaitRunning();
-        return starts;
-    }
-
-    /** Waits (at most 30 s: the first recording in a JVM starts the flight recorder itself) until a thread started now
-     * is seen: the stream is then surely recording. */
-    private void awaitRunning() throws InterruptedException {
-        String marker = "thread-starts-marker-" + System.nanoTime();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    /** Waits (the first recording in a JVM starts the flight recorder itself) until a thread started now is seen. */
+    private boolean awaitRunning(int attempt) throws InterruptedException {
+        String marker = MARKER + attempt + "-" + System.nanoTime();
+        long deadline = System.nanoTime() + PER_ATTEMPT.toNanos();
         while (!names.contains(marker) && System.nanoTime() < deadline) {
             Thread.ofVirtual().name(marker).start(() -> { }).join();
             Thread.sleep(50);
         }
-        if (!names.contains(marker)) {
-            throw new IllegalStateException("the flight recorder reported no virtual thread start within 30 s");
-        }
+        return names.contains(marker);
     }
 
     /** Stops recording and returns the names of the threads started meanwhile (markers of its own left out). */
     public List<String> stop() {
         stream.stop(); // delivers what was recorded until now
         synchronized (names) {
-            return names.stream().filter(name -> !name.startsWith("thread-starts-marker-")).toList();
+            return names.stream().filter(name -> !name.startsWith(MARKER)).toList();
         }
     }
 
