@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code onOpen} to call, frames that came with the request, a {@code processRequest}. Threads are counted as they
  * start (flight recorder), so that one that starts and ends quickly is not missed.
  */
-@Timeout(120) // two flight recordings, each of which may take up to 36 s to start on a busy machine
+@Timeout(60)
 class HandshakeOnPollerTest {
     /**
      * The name of a thread of a server connection, {@code lifeline-<role>-s<id>}, or of a handshake not yet a

@@ -3,6 +3,7 @@ package dev.lifeline.protocol;
 import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -20,8 +21,24 @@ public sealed interface Event {
     record HandshakeFailed(HandshakeException cause) implements Event {
     }
 
-    /** A complete text message (fragments reassembled, UTF-8 validated). */
-    record Text(String text) implements Event {
+    /**
+     * A complete text message (fragments reassembled, UTF-8 validated).
+     *
+     * @param size the message's length in UTF-8 bytes, as it arrived (known to the decoder, so that counting bytes
+     *        costs no pass over the text)
+     */
+    record Text(String text, int size) implements Event {
+        public Text {
+            if (size < 0) {
+                throw new IllegalArgumentException("size " + size + " < 0");
+            }
+        }
+
+        /** A text message of {@code text}, its size found by encoding it. */
+        public Text(String text) {
+            this(text, text.getBytes(StandardCharsets.UTF_8).length);
+        }
+
         @Override
         public String toString() {
             return "Text[" + Protocol.excerpt(text) + " (" + text.length() + " chars)]";

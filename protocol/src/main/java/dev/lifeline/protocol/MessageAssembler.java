@@ -136,7 +136,7 @@ final class MessageAssembler {
                         validateWhileReceiving ? "text message ends inside a UTF-8 sequence"
                                 : "invalid UTF-8 in a text message");
             }
-            return new Event.Text(new String(data, 0, size, StandardCharsets.UTF_8));
+            return new Event.Text(new String(data, 0, size, StandardCharsets.UTF_8), size);
         }
         return new Event.Binary(size == data.length ? data : Arrays.copyOf(data, size));
     }

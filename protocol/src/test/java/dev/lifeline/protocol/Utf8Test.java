@@ -137,6 +137,15 @@ class Utf8Test {
 
     @ParameterizedTest
     @EnumSource(Side.class)
+    void aTextEventCarriesItsSizeInUtf8BytesAcrossFragments(Side side) {
+        Protocol p = open(side);
+        receive(p, frame(peer(side), 0x01, "f0 9f") + frame(peer(side), 0x00, "98 80 61") + frame(peer(side), 0x80,
+                "c3 a9"));
+        assertThat(p.takeEvents()).containsExactly(new Event.Text("😀aé", 4 + 1 + 2));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Side.class)
     void messageEndingInsideASequenceFailsWith1007(Side side) {
         Protocol p = open(side);
         receive(p, frame(peer(side), 0x81, "41 e2 82"));

@@ -146,6 +146,7 @@ final class Sender {
 
     /** See {@link Connection#trySend}. */
     boolean trySend(Message message) {
+        int size;
         connection.lock.lock();
         try {
             if (!connection.isOpenLocked() || protocol.fragmentedMessage().isPresent()
@@ -153,14 +154,21 @@ final class Sender {
                 return false;
             }
             switch (message) {
-                case Message.Text t -> protocol.sendText(t.text());
-                case Message.Binary b -> protocol.sendBinary(ByteBuffer.wrap(b.data()), true);
+                case Message.Text t -> {
+                    byte[] utf8 = t.text().getBytes(StandardCharsets.UTF_8);
+                    protocol.sendLent(Opcode.TEXT, ByteBuffer.wrap(utf8)); // ours alone, as in send(String)
+                    size = utf8.length;
+                }
+                case Message.Binary b -> {
+                    protocol.sendBinary(ByteBuffer.wrap(b.data()), true);
+                    size = b.data().length;
+                }
             }
             connection.afterProtocol();
         } finally {
             connection.lock.unlock();
         }
-        connection.telemetry.sent(message);
+        connection.telemetry.sent(message instanceof Message.Text ? Kind.TEXT : Kind.BINARY, 1, size);
         outgoing.flushIfIdle();
         return true;
     }

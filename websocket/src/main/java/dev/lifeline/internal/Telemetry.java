@@ -53,7 +53,7 @@ final class Telemetry {
         for (Event event : events) {
             if (event instanceof Event.Text t) {
                 texts++;
-                textBytes += utf8Length(t.text());
+                textBytes += t.size();
             } else if (event instanceof Event.Binary b) {
                 binaries++;
                 binaryBytes += b.data().length;
@@ -77,15 +77,6 @@ final class Telemetry {
     void sentText(int messages, String text) {
         if (on) {
             metrics.sent(side, Kind.TEXT, messages, utf8Length(text));
-        }
-    }
-
-    void sent(Message message) {
-        if (on) {
-            switch (message) {
-                case Message.Text t -> metrics.sent(side, Kind.TEXT, 1, utf8Length(t.text()));
-                case Message.Binary b -> metrics.sent(side, Kind.BINARY, 1, b.data().length);
-            }
         }
     }
 

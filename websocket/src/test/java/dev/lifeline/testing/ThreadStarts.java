@@ -1,77 +1,78 @@
 package dev.lifeline.testing;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedThread;
-import jdk.jfr.consumer.RecordingStream;
+import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Records the names of the virtual threads started while it runs, from the JDK's flight recorder
  * ({@code jdk.VirtualThreadStart}): a thread that starts and ends between two looks at the live threads is missed by
  * a thread dump ({@link Census}), not by this.
+ *
+ * <p>A plain recording, read from its file once stopped: {@link Recording#start()} returns with the event enabled,
+ * and nothing depends on when a stream flushes (a {@code RecordingStream} here once reported nothing for 30 s in a CI
+ * run). A marker thread started just after the start proves that the recording saw thread starts at all, so that an
+ * empty answer is never a recording that missed everything.
  */
 public final class ThreadStarts implements AutoCloseable {
-    private static final String MARKER = "thread-starts-marker-";
-    private static final int ATTEMPTS = 3;
-    private static final Duration PER_ATTEMPT = Duration.ofSeconds(12);
+    private static final String EVENT = "jdk.VirtualThreadStart";
 
-    private final List<String> names = Collections.synchronizedList(new ArrayList<>());
-    private RecordingStream stream;
+    private final Recording recording = new Recording();
+    private final String marker = "thread-starts-marker-" + System.nanoTime();
 
     private ThreadStarts() {
+        recording.enable(EVENT);
+    }
+
+    /** Starts recording; returns once the recorder records thread starts. */
+    public static ThreadStarts record() throws InterruptedException {
+        ThreadStarts starts = new ThreadStarts();
+        starts.recording.start();
+        Thread.ofVirtual().name(starts.marker).start(() -> { }).join();
+        return starts;
     }
 
     /**
-     * Starts recording; returns once the recorder is running. A stream that reports nothing for a while is replaced by
-     * a new one (a CI run once saw one report nothing in 30 s).
+     * Stops recording and returns the names of the threads started meanwhile (its own marker left out).
+     *
+     * @throws IllegalStateException if the recording did not see its own marker thread start
      */
-    public static ThreadStarts record() throws InterruptedException {
-        ThreadStarts starts = new ThreadStarts();
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            starts.stream = starts.newStream();
-            starts.stream.startAsync();
-            if (starts.awaitRunning(attempt)) {
-                return starts;
-            }
-            starts.stream.close();
-        }
-        throw new IllegalStateException("the flight recorder reported no virtual thread start in " + ATTEMPTS
-                + " recordings of " + PER_ATTEMPT.toSeconds() + " s each");
-    }
-
-    private RecordingStream newStream() {
-        RecordingStream recording = new RecordingStream();
-        recording.enable("jdk.VirtualThreadStart");
-        recording.onEvent("jdk.VirtualThreadStart", event -> {
-            RecordedThread thread = event.getThread();
-            names.add(thread == null ? "(unknown)" : thread.getJavaName());
-        });
-        return recording;
-    }
-
-    /** Waits (the first recording in a JVM starts the flight recorder itself) until a thread started now is seen. */
-    private boolean awaitRunning(int attempt) throws InterruptedException {
-        String marker = MARKER + attempt + "-" + System.nanoTime();
-        long deadline = System.nanoTime() + PER_ATTEMPT.toNanos();
-        while (!names.contains(marker) && System.nanoTime() < deadline) {
-            Thread.ofVirtual().name(marker).start(() -> { }).join();
-            Thread.sleep(50);
-        }
-        return names.contains(marker);
-    }
-
-    /** Stops recording and returns the names of the threads started meanwhile (markers of its own left out). */
     public List<String> stop() {
-        stream.stop(); // delivers what was recorded until now
-        synchronized (names) {
-            return names.stream().filter(name -> !name.startsWith(MARKER)).toList();
+        recording.stop();
+        try {
+            Path file = Files.createTempFile("thread-starts", ".jfr");
+            try {
+                recording.dump(file);
+                List<String> names = RecordingFile.readAllEvents(file).stream()
+                        .filter(event -> event.getEventType().getName().equals(EVENT))
+                        .map(ThreadStarts::threadName)
+                        .toList();
+                if (!names.contains(marker)) {
+                    throw new IllegalStateException("the flight recording did not see its own marker thread start: "
+                            + names);
+                }
+                return names.stream().filter(name -> !name.equals(marker)).toList();
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    private static String threadName(RecordedEvent event) {
+        RecordedThread thread = event.getThread();
+        return thread == null ? "(unknown)" : thread.getJavaName();
     }
 
     @Override
     public void close() {
-        stream.close();
+        recording.close();
     }
 }
