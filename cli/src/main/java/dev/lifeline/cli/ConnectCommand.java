@@ -129,7 +129,7 @@ final class ConnectCommand implements Callable<Integer> {
             return session.run(reliableClient());
         }
         if (reconnect) {
-            ReconnectingClientSession session = new ReconnectingClientSession(uri, input, screen, linger);
+            ReconnectingClientSession session = new ReconnectingClientSession(uri, input, screen, linger, openTimeout);
             Runtime.getRuntime().addShutdownHook(new Thread(session::interrupt, "lifeline-interrupt"));
             return session.run(ReconnectingWebSocket.builder(uri).options(options()).configure(this::configure));
         }

@@ -1,6 +1,7 @@
 package dev.lifeline.cli;
 
 import dev.lifeline.Failure;
+import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.reliable.Envelope;
 import java.io.EOFException;
@@ -70,6 +71,18 @@ final class Explain {
             case Failure.Disconnected d -> d.toString();
             case Failure.CredentialsFailed c -> c.toString();
         };
+    }
+
+    /**
+     * A failed connection attempt of a reconnecting command ({@code connect --reconnect} or {@code --reliable}),
+     * explained, and what the reconnect policy decided.
+     */
+    static String attempt(URI uri, Failure failure, ReconnectPolicy.Decision decision, Duration openTimeout) {
+        String next = switch (decision) {
+            case ReconnectPolicy.Decision.Retry retry -> "reconnecting in " + Text.duration(retry.delay());
+            case ReconnectPolicy.Decision.Stop stop -> "giving up: " + stop.reason();
+        };
+        return failure(uri, failure, openTimeout) + "; " + next;
     }
 
     /** The refusal of a plain client by a reliable server, which wants {@code connect --reliable}. */

@@ -37,6 +37,7 @@ final class ReconnectingClientSession implements ReconnectingWebSocket.Listener 
     private final BufferedReader input;
     private final Screen screen;
     private final Duration linger;
+    private final Duration openTimeout;
     private final CountDownLatch done = new CountDownLatch(1);
     private final Replies replies = new Replies();
     private volatile boolean opened;
@@ -44,11 +45,12 @@ final class ReconnectingClientSession implements ReconnectingWebSocket.Listener 
     private long expectedReplies;
     private volatile ReconnectingWebSocket client;
 
-    ReconnectingClientSession(URI uri, BufferedReader input, Screen screen, Duration linger) {
+    ReconnectingClientSession(URI uri, BufferedReader input, Screen screen, Duration linger, Duration openTimeout) {
         this.uri = uri;
         this.input = input;
         this.screen = screen;
         this.linger = linger;
+        this.openTimeout = openTimeout;
     }
 
     /** Before a first connection opened, stops at the first failure; afterwards, the standard policy. */
@@ -68,7 +70,7 @@ final class ReconnectingClientSession implements ReconnectingWebSocket.Listener 
             reader.join(DRAIN);
             screen.endPrompt();
             int exit = exitCode(reason, opened);
-            String line = "client is CLOSED: " + reason;
+            String line = closedLine(reason);
             if (exit == ExitCodes.OK) {
                 screen.status(line);
             } else {
@@ -110,6 +112,23 @@ final class ReconnectingClientSession implements ReconnectingWebSocket.Listener 
         };
     }
 
+    /**
+     * {@code client is CLOSED}, then who closed it or why it ended, each said once: the first connection's failure is
+     * explained ({@link Explain#failure}) rather than repeated.
+     */
+    String closedLine(CloseReason reason) {
+        String why = switch (reason.kind()) {
+            case CLOSED -> "";
+            case CLOSED_BY_PEER -> " by the server";
+            case GAVE_UP -> reason.failure().filter(f -> !opened)
+                    .map(f -> ": " + Explain.failure(uri, f, openTimeout))
+                    .orElse(": gave up reconnecting (" + reason.detail() + ")");
+        };
+        String unsent = reason.unsent().isEmpty() ? ""
+                : "; " + Text.count(reason.unsent().size(), "queued line") + " not sent";
+        return "client is CLOSED" + why + unsent;
+    }
+
     @Override
     public void stateChanged(ReconnectingWebSocket.State state, Optional<CloseReason> reason) {
         switch (state) {
@@ -126,11 +145,9 @@ final class ReconnectingClientSession implements ReconnectingWebSocket.Listener 
 
     @Override
     public void connectionFailed(Failure failure, ReconnectPolicy.Decision decision) {
-        String next = switch (decision) {
-            case ReconnectPolicy.Decision.Retry retry -> "reconnecting in " + Text.duration(retry.delay());
-            case ReconnectPolicy.Decision.Stop stop -> "giving up: " + stop.reason();
-        };
-        screen.problem(failure + "; " + next);
+        if (opened || decision instanceof ReconnectPolicy.Decision.Retry) { // else the closing line says it once
+            screen.problem(Explain.attempt(uri, failure, decision, openTimeout));
+        }
     }
 
     /** The client, once {@link #run} has built it (the listener may hear of the first connection before). */

@@ -156,12 +156,8 @@ final class ReliableClientSession implements ReliableClient.Listener {
 
     @Override
     public void connectionFailed(Failure failure, ReconnectPolicy.Decision decision) {
-        String next = switch (decision) {
-            case ReconnectPolicy.Decision.Retry retry -> "reconnecting in " + Text.duration(retry.delay());
-            case ReconnectPolicy.Decision.Stop stop -> "giving up: " + stop.reason();
-        };
         if (joined || decision instanceof ReconnectPolicy.Decision.Retry) { // else the closing line says it once
-            screen.problem(Explain.failure(uri, failure, openTimeout) + "; " + next);
+            screen.problem(Explain.attempt(uri, failure, decision, openTimeout));
         }
     }
 
