@@ -2,6 +2,7 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.client.ClientMain;
 import dev.lifeline.bench.client.Clients;
+import dev.lifeline.bench.load.BroadcastLoad;
 import dev.lifeline.bench.load.Connector;
 import dev.lifeline.bench.load.Connector.Opened;
 import dev.lifeline.bench.load.Connector.Target;
@@ -102,7 +103,14 @@ public final class Compare {
 
     private void serverRun(Servers server, Scenario scenario, int rep) {
         Path log = options.logs.resolve("server-" + server.id() + ".log");
-        List<String> args = scenario.deflate() ? List.of(server.id(), EchoMain.DEFLATE) : List.of(server.id());
+        if (scenario == Scenario.BROADCAST && !server.broadcasts()) {
+            for (Metric m : metricsOf(scenario, Metric.Side.SERVER)) {
+                results.notApplicable(m, server.id(), "no broadcast mode");
+            }
+            return;
+        }
+        List<String> args = scenario.deflate() ? List.of(server.id(), EchoMain.DEFLATE)
+                : scenario == Scenario.BROADCAST ? List.of(server.id(), EchoMain.BROADCAST) : List.of(server.id());
         try (Jvm jvm = Jvm.start(pinned ? SERVER_CORE : -1, EchoMain.class, args, SERVER_OPTS, log)) {
             int port = Integer.parseInt(jvm.await("READY ", START_TIMEOUT).trim());
             Target target = server.raw() ? Target.rawTcp(port) : Target.webSocket(port);
@@ -150,6 +158,10 @@ public final class Compare {
                 }
                 return;
             }
+            if (scenario == Scenario.BROADCAST) {
+                broadcast(server, target, rep);
+                return;
+            }
             LoadResult r = generate(target, scenario);
             switch (scenario) {
                 case LATENCY -> {
@@ -166,7 +178,7 @@ public final class Compare {
                     result(Metric.SERVER_COMPRESSED, server.id(), rep, r);
                     result(Metric.SERVER_COMPRESSED_MIB, server.id(), rep, r);
                 }
-                case CONNECTIONS -> throw new IllegalStateException("handled above");
+                case CONNECTIONS, BROADCAST -> throw new IllegalStateException("handled above");
             }
         } catch (Connector.NotNegotiated e) {
             for (Metric m : metricsOf(scenario, Metric.Side.SERVER)) {
@@ -177,6 +189,32 @@ public final class Compare {
         } catch (IOException | RuntimeException e) {
             fail(metricsOf(scenario, Metric.Side.SERVER), server.id(), rep, describe(e));
         }
+    }
+
+    /** The broadcast scenario against {@code server}, started in its broadcast mode. */
+    private void broadcast(Servers server, Target target, int rep) throws IOException {
+        List<Metric> metrics = metricsOf(Scenario.BROADCAST, Metric.Side.SERVER);
+        Opened opened = Connector.open(target, options.subscribers, 64, START_TIMEOUT);
+        BroadcastLoad.Result r;
+        try {
+            // steps of the warm-up's length from 10,000 deliveries per second up; the latency phase as long as a run
+            r = BroadcastLoad.run(opened.channels(), new BroadcastLoad.Plan(Scenario.BROADCAST.payload().size(),
+                    Math.max(1, 10_000 / options.subscribers), BroadcastLoad.UNBOUNDED,
+                    Duration.ofSeconds(Math.max(1, options.warmup)), Duration.ofSeconds(options.seconds),
+                    Duration.ofSeconds(10)));
+        } finally {
+            opened.abort();
+        }
+        if (!r.ok()) {
+            fail(metrics, server.id(), rep, r.error());
+            return;
+        }
+        results.note(String.format(Locale.ROOT, "broadcast, %s, run %d: %,d connections; saturated at %,d msg/s"
+                + " published; %,d deliveries dropped by the server; steps: %s", Report.title(server.id()), rep + 1,
+                r.subscribers(), r.saturationRate(), r.dropped(), String.join("; ", r.steps())));
+        record(Metric.SERVER_BROADCAST, server.id(), rep, r.deliveriesPerSecond());
+        record(Metric.SERVER_BROADCAST_P50, server.id(), rep, r.p50Nanos() / 1000.0);
+        record(Metric.SERVER_BROADCAST_P99, server.id(), rep, r.p99Nanos() / 1000.0);
     }
 
     private LoadResult generate(Target target, Scenario scenario) throws IOException {
@@ -267,6 +305,8 @@ public final class Compare {
             case CONNECTIONS -> List.of(Metric.SERVER_RSS, Metric.SERVER_HEAP, Metric.SERVER_CONNECT,
                     Metric.SERVER_CONNECT_CPU);
             case COMPRESSED -> List.of(Metric.SERVER_COMPRESSED, Metric.SERVER_COMPRESSED_MIB);
+            case BROADCAST -> List.of(Metric.SERVER_BROADCAST, Metric.SERVER_BROADCAST_P50,
+                    Metric.SERVER_BROADCAST_P99);
         };
     }
 
@@ -280,7 +320,8 @@ public final class Compare {
     }
 
     /** Command-line options. */
-    record Options(boolean quick, int reps, int seconds, int warmup, int connections, List<Scenario> scenarios,
+    record Options(boolean quick, int reps, int seconds, int warmup, int connections, int subscribers,
+            List<Scenario> scenarios,
             List<String> servers, List<String> clients, Path out, Path logs, String command) {
 
         static Options parse(String[] args) {
@@ -289,6 +330,7 @@ public final class Compare {
             int seconds = quick ? 3 : 10;
             int warmup = quick ? 1 : 3;
             int connections = Scenario.CONNECTIONS.connections();
+            int subscribers = Scenario.BROADCAST.connections();
             List<Scenario> scenarios = List.of(Scenario.values());
             List<String> servers = List.of("lifeline", "netty", "jetty", "java-websocket", "raw-tcp");
             List<String> clients = new ArrayList<>(Clients.ids());
@@ -304,6 +346,7 @@ public final class Compare {
                     case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                     case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                     case "--connections" -> connections = Integer.parseInt(args[++i]);
+                    case "--subscribers" -> subscribers = Integer.parseInt(args[++i]);
                     case "--scenarios" -> scenarios = list(args[++i]).stream().map(Scenario::of).toList();
                     case "--servers" -> servers = list(args[++i]);
                     case "--clients" -> clients = list(args[++i]);
@@ -311,14 +354,14 @@ public final class Compare {
                     case "--logs" -> logs = Path.of(args[++i]);
                     case "--command" -> command = args[++i];
                     default -> throw new IllegalArgumentException("unknown option " + a + "; options: --quick --reps N"
-                            + " --seconds N --warmup N --connections N --scenarios a,b --servers a,b --clients a,b"
+                            + " --seconds N --warmup N --connections N --subscribers N --scenarios a,b --servers a,b --clients a,b"
                             + " --out DIR --logs DIR --command TEXT");
                 }
             }
             servers.forEach(Servers::of);
             clients.stream().filter(c -> !c.equals(GENERATOR)).forEach(Clients::of);
-            return new Options(quick, reps, seconds, warmup, connections, scenarios, servers, clients, out, logs,
-                    command);
+            return new Options(quick, reps, seconds, warmup, connections, subscribers, scenarios, servers, clients,
+                    out, logs, command);
         }
 
         private static List<String> list(String csv) {

@@ -19,7 +19,13 @@ public enum Scenario {
      * 16 connections with 16 messages in flight each, 1 KiB JSON text compressed with permessage-deflate without
      * context takeover (RFC 7692): messages per second ({@link DeflatedTraffic}).
      */
-    COMPRESSED(16, 16, 1024, true);
+    COMPRESSED(16, 16, 1024, true),
+    /**
+     * Broadcast fan-out ({@link BroadcastLoad}): 10,000 connections to a server in its broadcast mode, one of them
+     * publishing 64-byte text messages at rising rates: deliveries per second at saturation, then the
+     * publish-to-receive latency at half that rate.
+     */
+    BROADCAST(10_000, 1, 64, true);
 
     private final int connections;
     private final int inFlight;

@@ -8,11 +8,12 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Runs one echo server in its own JVM ({@code EchoMain <server> [deflate]}, the second argument to accept
- * permessage-deflate), driven by the harness over stdin and stdout: prints {@code READY <port>},
+ * Runs one echo server in its own JVM ({@code EchoMain <server> [deflate|broadcast]}, the second argument to accept
+ * permessage-deflate or to start the server's broadcast mode instead of its echo), driven by the harness over stdin and stdout: prints {@code READY <port>},
  * answers {@code stats} with {@code STATS <heap used> <resident set>} (bytes, after a full GC), {@code jit} with
  * {@code JIT <milliseconds the JIT compilers have worked so far>}, {@code cpu} with
  * {@code CPU <CPU time of the process> <CPU time of its JIT compiler threads>} (nanoseconds; the second at the
@@ -27,16 +28,21 @@ import java.util.stream.Stream;
 public final class EchoMain {
     /** The optional second argument: accept permessage-deflate. */
     public static final String DEFLATE = "deflate";
+    /** The other optional second argument: the server's broadcast mode ({@link Servers#startBroadcasting}). */
+    public static final String BROADCAST = "broadcast";
 
     private EchoMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || args.length > 2 || args.length == 2 && !args[1].equals(DEFLATE)) {
-            System.err.println("usage: EchoMain <" + String.join("|", Servers.ids()) + "> [" + DEFLATE + "]");
+        if (args.length < 1 || args.length > 2 || args.length == 2 && !List.of(DEFLATE, BROADCAST).contains(args[1])) {
+            System.err.println("usage: EchoMain <" + String.join("|", Servers.ids()) + "> [" + DEFLATE + "|"
+                    + BROADCAST + "]");
             System.exit(2);
         }
-        EchoServer server = Servers.of(args[0]).start(args.length == 2);
+        Servers chosen = Servers.of(args[0]);
+        EchoServer server = args.length == 2 && args[1].equals(BROADCAST) ? chosen.startBroadcasting()
+                : chosen.start(args.length == 2);
         System.out.println("READY " + server.port());
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         String line;

@@ -20,7 +20,19 @@ final class JavaWebSocketEcho implements EchoServer {
     private final CountDownLatch started = new CountDownLatch(1);
     private final WebSocketServer server;
 
+    private final boolean broadcast;
+
     JavaWebSocketEcho(boolean deflate) throws InterruptedException {
+        this(deflate, false);
+    }
+
+    /** Its own {@code broadcast(String)}, which encodes the frame once for all connections. */
+    static JavaWebSocketEcho broadcasting() throws InterruptedException {
+        return new JavaWebSocketEcho(false, true);
+    }
+
+    private JavaWebSocketEcho(boolean deflate, boolean broadcast) throws InterruptedException {
+        this.broadcast = broadcast;
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", 0);
         server = deflate ? new Echo(address, List.of(new Draft_6455(new PerMessageDeflateExtension())))
                 : new Echo(address, null);
@@ -62,7 +74,11 @@ final class JavaWebSocketEcho implements EchoServer {
 
         @Override
         public void onMessage(WebSocket conn, String message) {
-            conn.send(message);
+            if (broadcast) {
+                broadcast(message);
+            } else {
+                conn.send(message);
+            }
         }
 
         @Override

@@ -9,6 +9,7 @@ import dev.lifeline.protocol.extension.PerMessageDeflate;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Lifeline's echo in the listener style (like Netty's handler on its event loop: no thread per connection but the
@@ -18,6 +19,19 @@ import java.util.List;
  */
 final class LifelineEcho implements EchoServer {
     private final WebSocketServer server;
+
+    private LifelineEcho(WebSocketServer server) {
+        this.server = server;
+    }
+
+    /** {@link WebSocketServer#broadcast}: a connection whose outgoing buffer is over its write limit misses it. */
+    static LifelineEcho broadcasting() throws IOException {
+        AtomicReference<WebSocketServer> self = new AtomicReference<>();
+        WebSocketServer server = WebSocketServer.builder((ws, m) -> self.get().broadcast(m))
+                .options(WebSocketOptions.DEFAULT.withoutKeepalive().withMaxMessageSize(MAX_MESSAGE)).start();
+        self.set(server);
+        return new LifelineEcho(server);
+    }
 
     LifelineEcho(boolean deflate, boolean measured) throws IOException {
         WebSocketOptions options = WebSocketOptions.DEFAULT.withoutKeepalive().withMaxMessageSize(MAX_MESSAGE)

@@ -2,6 +2,7 @@ package dev.lifeline.bench.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,6 +11,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.compression.ZlibCodecFactory;
@@ -23,6 +26,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 
 /**
@@ -36,7 +40,19 @@ final class NettyEcho implements EchoServer {
     private final Channel channel;
 
     NettyEcho(boolean deflate) throws InterruptedException {
-        Echo echo = new Echo();
+        this(deflate, new Echo());
+    }
+
+    /**
+     * Its broadcast as Netty's documentation writes one: a {@link ChannelGroup} of the upgraded channels and
+     * {@code writeAndFlush} of each message to the group (a duplicate of the frame's buffer per channel, each
+     * channel's outbound queue unbounded).
+     */
+    static NettyEcho broadcasting() throws InterruptedException {
+        return new NettyEcho(false, new Broadcast());
+    }
+
+    private NettyEcho(boolean deflate, ChannelHandler echo) throws InterruptedException {
         channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -76,6 +92,28 @@ final class NettyEcho implements EchoServer {
         channel.close().syncUninterruptibly();
         boss.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Sharable
+    private static final class Broadcast extends ChannelInboundHandlerAdapter {
+        private final ChannelGroup upgraded = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                upgraded.add(ctx.channel());
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+                upgraded.writeAndFlush(msg); // releases msg once every channel has its duplicate
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
     }
 
     @Sharable

@@ -52,6 +52,31 @@ public enum Servers {
         };
     }
 
+    /** Whether this server has a broadcast mode ({@link #startBroadcasting}). */
+    public boolean broadcasts() {
+        return switch (this) {
+            case LIFELINE, NETTY, JETTY, JAVA_WEBSOCKET -> true;
+            case LIFELINE_METRICS, RAW_TCP, FIXED -> false;
+        };
+    }
+
+    /**
+     * Starts this server on 127.0.0.1, port 0, in its broadcast mode: each message received is sent to every open
+     * connection (the sender's included), the way the project's documentation or examples write a broadcast.
+     *
+     * @throws UnsupportedOperationException if it has none ({@link #broadcasts()})
+     */
+    public EchoServer startBroadcasting() throws Exception {
+        return switch (this) {
+            case LIFELINE -> LifelineEcho.broadcasting();
+            case NETTY -> NettyEcho.broadcasting();
+            case JETTY -> JettyEcho.broadcasting();
+            case JAVA_WEBSOCKET -> JavaWebSocketEcho.broadcasting();
+            case LIFELINE_METRICS, RAW_TCP, FIXED -> throw new UnsupportedOperationException(id + " has no broadcast"
+                    + " mode");
+        };
+    }
+
     public static Servers of(String id) {
         return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no server named " + id + "; one of " + ids()));

@@ -1,0 +1,62 @@
+package dev.lifeline.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeline.bench.load.Connector.Opened;
+import dev.lifeline.bench.load.Connector.Target;
+import dev.lifeline.bench.server.EchoServer;
+import dev.lifeline.bench.server.Servers;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The broadcast scenario against every server with a broadcast mode, small: every published message reaches every
+ * connection, in order; and against an echo (which answers the publisher alone), the missing deliveries are an
+ * error, not a figure.
+ */
+@Timeout(120)
+class BroadcastLoadTest {
+    /** Steps of 50, 100, 200 and 400 messages per second (fewer if a server saturates first). */
+    private static final BroadcastLoad.Plan SHORT = new BroadcastLoad.Plan(64, 50, 400, Duration.ofMillis(200),
+            Duration.ofMillis(200), Duration.ofSeconds(5));
+
+    @ParameterizedTest
+    @EnumSource(value = Servers.class, names = {"LIFELINE", "NETTY", "JETTY", "JAVA_WEBSOCKET"})
+    void everyConnectionGetsEveryMessageInOrder(Servers which) throws Exception {
+        assertThat(which.broadcasts()).isTrue();
+        try (EchoServer server = which.startBroadcasting()) {
+            BroadcastLoad.Result result = run(server, 20, SHORT);
+
+            assertThat(result.error()).isEmpty();
+            assertThat(result.subscribers()).isEqualTo(20);
+            assertThat(result.steps()).isNotEmpty();
+            assertThat(result.deliveriesPerSecond()).isPositive();
+            assertThat(result.saturationRate()).isGreaterThanOrEqualTo(50);
+            assertThat(result.p99Nanos()).isGreaterThanOrEqualTo(result.p50Nanos()).isPositive();
+        }
+    }
+
+    @Test
+    void anEchoIsNoBroadcastAndFailsTheRun() throws Exception {
+        try (EchoServer server = Servers.LIFELINE.start()) {
+            BroadcastLoad.Result result = run(server, 3, new BroadcastLoad.Plan(64, 50, 50, Duration.ofMillis(100),
+                    Duration.ofMillis(100), Duration.ofMillis(500)));
+
+            assertThat(result.ok()).isFalse();
+            assertThat(result.error()).contains("deliveries missing");
+        }
+    }
+
+    private static BroadcastLoad.Result run(EchoServer server, int connections, BroadcastLoad.Plan plan)
+            throws Exception {
+        Opened opened = Connector.open(Target.webSocket(server.port()), connections, 8, Duration.ofSeconds(10));
+        try {
+            return BroadcastLoad.run(opened.channels(), plan);
+        } finally {
+            opened.abort();
+        }
+    }
+}
