@@ -31,7 +31,11 @@ import javax.net.ssl.SSLException;
  * One Redis, or one Redis Cluster, as the rest of this module talks to it: a shared connection for commands (Lettuce
  * pipelines concurrent commands on it) and new connections for pub/sub. A single seed URL means a single Redis; several
  * seeds ({@code redis://h1:7000,redis://h2:7000}, see {@link RedisUrls}) mean a cluster, reached through Lettuce's
- * {@link RedisClusterClient}. Keys that must live together carry the same hash tag ({@link #hashTag}).
+ * {@link RedisClusterClient}. Keys that must live together carry the same hash tag ({@link #hashTag}). A
+ * {@code rediss://} URL speaks TLS and checks the server's certificate against the JVM's trust store, or against the
+ * CA certificates given to {@link Builder#trustedCertificates}. The hub and the session store
+ * ({@link RedisSessionStore#builder(RedisConnector)}) both connect through it: one place for URLs, credentials,
+ * database, TLS and cluster seeds.
  *
  * <p>While a single Redis is unreachable, commands fail at once
  * ({@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS}) instead of waiting in a queue of unbounded length; in
@@ -157,8 +161,8 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     /**
-     * The URLs this connector was made from, as given (passwords included): for another client of the same Redis,
-     * such as {@link RedisSessionStore#builder(String)}; never for messages (see {@link #where()}).
+     * The URLs this connector was made from, as given (passwords included): for another client of the same Redis
+     * (without this connector's TLS trust); never for messages (see {@link #where()}).
      */
     public String url() {
         return urls;
