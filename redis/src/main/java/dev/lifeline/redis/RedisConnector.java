@@ -17,6 +17,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -133,6 +134,13 @@ public final class RedisConnector implements AutoCloseable {
         }
         if (t == null) {
             return e;
+        }
+        Throwable certificate = t;
+        while (certificate != null && !(certificate instanceof CertificateException)) {
+            certificate = certificate.getCause();
+        }
+        if (certificate == null) {
+            return new RedisUnavailableException(where() + ": TLS handshake failed: " + t.getMessage(), e);
         }
         String hint = trusted.map(pem -> "the certificates in " + pem)
                 .orElse("the JVM's default trust store (pass the CA with --redis-ca or trustedCertificates)");

@@ -115,12 +115,16 @@ public final class RedisSessionStore implements SessionStore {
             throw new IllegalArgumentException("replicas(" + b.replicas + ") needs a single primary: WAIT would not"
                     + " reach the shard of each session in a Redis Cluster");
         }
+        RedisConnector.Link<byte[], byte[]> link = null;
         try {
-            RedisConnector.Link<byte[], byte[]> link = redis.open(ByteArrayCodec.INSTANCE);
+            link = redis.open(ByteArrayCodec.INSTANCE);
+            this.notifications = redis.newPubSub(ByteArrayCodec.INSTANCE);
             this.connection = link.connection();
             this.commands = link.commands();
-            this.notifications = redis.newPubSub(ByteArrayCodec.INSTANCE);
         } catch (RuntimeException e) {
+            if (link != null) {
+                link.connection().close();
+            }
             closeConnector();
             local.close();
             throw new SessionStoreException("cannot connect to " + redis.where() + ": " + e.getMessage(), e);
