@@ -143,7 +143,7 @@ final class DemoServer implements AutoCloseable {
         try {
             // sessions shared by the nodes: a client resumes its session on whichever node it reaches
             redisStore = given.isPresent() ? Optional.empty()
-                    : redis.map(r -> RedisSessionStore.builder(r.url()).timeout(r.timeout()).build());
+                    : redis.map(r -> RedisSessionStore.builder(r).build());
         } catch (RuntimeException e) {
             hub.close();
             throw e;

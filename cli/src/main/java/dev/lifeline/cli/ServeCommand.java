@@ -84,6 +84,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " several URLs separated by commas for a Redis Cluster's seeds. /healthz reports its health.")
     String redis;
 
+    @Option(names = "--redis-ca", paramLabel = "FILE",
+            description = "With a rediss:// --redis: trust the Redis server certificates signed by the CA"
+                    + " certificates in this PEM file (default: the JVM's trust store).")
+    Path redisCa;
+
     @Option(names = "--keystore", paramLabel = "FILE",
             description = "Serve wss:// and https:// with the key and certificate in this PKCS#12 file.")
     Path keystore;
@@ -139,7 +144,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         Optional<RedisConnector> shared;
         try {
-            shared = url.map(RedisConnector::connect);
+            shared = url.map(u -> {
+                RedisConnector.Builder connector = RedisConnector.builder(u);
+                return (redisCa == null ? connector : connector.trustedCertificates(redisCa)).connect();
+            });
         } catch (RuntimeException e) {
             throw new Problem(ExitCodes.CONNECTION_FAILED, "cannot reach Redis at " + redis + ": " + oneLine(e));
         }
@@ -194,6 +202,9 @@ final class ServeCommand implements Callable<Integer> {
     /** The --redis URL, checked: a bad one is a usage error that names the wrong part. */
     private Optional<String> redis() {
         if (redis == null) {
+            if (redisCa != null) {
+                throw new ParameterException(spec.commandLine(), "--redis-ca needs --redis rediss://...");
+            }
             return Optional.empty();
         }
         try {

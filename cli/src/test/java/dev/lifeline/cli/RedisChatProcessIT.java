@@ -36,4 +36,20 @@ class RedisChatProcessIT {
                     .contains("\"redis\":{\"up\":true");
         }
     }
+
+    @Test
+    void twoNodesOnARedisBehindTlsAreOneChatWithItsCaGivenByRedisCa() throws Exception {
+        try (RedisProcess redis = RedisProcess.startTls()) {
+            String ca = redis.certificates().ca().toString();
+            try (LifelineProcess a = LifelineProcess.serve("--mode", "chat", "--redis", redis.url(), "--redis-ca", ca);
+                    LifelineProcess b = LifelineProcess.serve("--mode", "chat", "--redis", redis.url(),
+                            "--redis-ca", ca);
+                    WebSocket onA = WebSocketClient.connect(a.endpoint());
+                    WebSocket onB = WebSocketClient.connect(b.endpoint())) {
+                assertThat(a.stdout()).contains("shared through Redis rediss://127.0.0.1:" + redis.port() + ")");
+                onB.send("from b over TLS");
+                assertThat(onA.receive(WAIT)).contains(Message.text("from b over TLS"));
+            }
+        }
+    }
 }

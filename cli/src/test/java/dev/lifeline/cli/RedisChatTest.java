@@ -173,4 +173,24 @@ class RedisChatTest {
         assertThat(printed.get(0)).startsWith("lifeline serve: cannot reach Redis at redis://127.0.0.1:" + port + "/0: ")
                 .containsIgnoringCase("refused");
     }
+
+    @Test
+    void aRedisWhoseCertificateIsNotTrustedIsOneLineAndExitCodeFour() throws Exception {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try (RedisProcess redis = RedisProcess.startTls()) {
+            // no --redis-ca: the JVM's trust store does not know the test's CA
+            assertThat(Main.commandLine().execute("serve", "--port", "0", "--mode", "chat", "--redis", redis.url()))
+                    .isEqualTo(ExitCodes.CONNECTION_FAILED);
+        } finally {
+            System.setErr(stderr);
+        }
+        List<String> printed = err.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.startsWith("lifeline")).toList();
+        assertThat(printed).hasSize(1);
+        assertThat(printed.get(0)).startsWith("lifeline serve: cannot reach Redis at rediss://127.0.0.1:")
+                .contains("TLS handshake failed, the server's certificate is not trusted by the JVM's default trust"
+                        + " store (pass the CA with --redis-ca");
+    }
 }

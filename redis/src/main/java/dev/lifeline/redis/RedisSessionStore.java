@@ -8,18 +8,11 @@ import dev.lifeline.reliable.ServerSession;
 import dev.lifeline.reliable.SessionState;
 import dev.lifeline.reliable.SessionStore;
 import dev.lifeline.reliable.SessionStoreException;
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -80,7 +73,9 @@ public final class RedisSessionStore implements SessionStore {
     private final Duration timeout;
     private final int replicas;
     private final Duration replicaTimeout;
-    private final AbstractRedisClient client;
+    private final RedisConnector redis;
+    /** Whether {@link #redis} was made for this store (closed with it), not given by the application. */
+    private final boolean ownsConnector;
     private final StatefulConnection<byte[], byte[]> connection;
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
     private final InMemorySessionStore local;
@@ -95,46 +90,44 @@ public final class RedisSessionStore implements SessionStore {
 
     private RedisSessionStore(Builder b) {
         this.window = b.window;
-        this.timeout = b.timeout;
         this.replicas = b.replicas;
         this.replicaTimeout = b.replicaTimeout;
         this.local = new InMemorySessionStore(b.window, b.capacity);
         for (int i = 0; i < resuming.length; i++) {
             resuming[i] = new ReentrantLock();
         }
-        List<RedisURI> seeds = RedisUrls.parse(b.url);
-        if (b.replicas > 0 && seeds.size() > 1) {
-            throw new IllegalArgumentException("replicas(" + b.replicas + ") needs a single primary: WAIT would not"
-                    + " reach the shard of each session in a Redis Cluster");
-        }
-        seeds.forEach(uri -> uri.setTimeout(b.timeout));
-        TimeoutOptions timeouts = TimeoutOptions.enabled(b.timeout);
+        RedisConnector redis;
         try {
-            if (seeds.size() == 1) {
-                RedisClient single = RedisClient.create(seeds.get(0));
-                single.setOptions(ClientOptions.builder().timeoutOptions(timeouts)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-                var c = single.connect(ByteArrayCodec.INSTANCE);
-                this.client = single;
-                this.connection = c;
-                this.commands = c.async();
-                this.notifications = single.connectPubSub(ByteArrayCodec.INSTANCE);
-            } else {
-                RedisClusterClient cluster = RedisClusterClient.create(seeds);
-                // a shard's connection opens on its first command, which must wait for it (rejected, it would
-                // refuse new sessions and fail deletes until then): queued, bounded, failing after the timeout
-                cluster.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
-                        .requestQueueSize(10_000).build());
-                var c = cluster.connect(ByteArrayCodec.INSTANCE);
-                this.client = cluster;
-                this.connection = c;
-                this.commands = c.async();
-                this.notifications = cluster.connectPubSub(ByteArrayCodec.INSTANCE);
-            }
+            redis = b.shared != null ? b.shared : RedisConnector.connect(b.url, b.timeout);
+        } catch (IllegalArgumentException | RedisUnavailableException e) {
+            local.close();
+            throw e;
         } catch (RuntimeException e) {
             local.close();
             throw new SessionStoreException("cannot connect to Redis at " + b.url + ": " + e.getMessage(), e);
+        }
+        this.redis = redis;
+        this.ownsConnector = b.shared == null;
+        this.timeout = redis.timeout();
+        if (b.replicas > 0 && redis.isCluster()) {
+            closeConnector();
+            local.close();
+            throw new IllegalArgumentException("replicas(" + b.replicas + ") needs a single primary: WAIT would not"
+                    + " reach the shard of each session in a Redis Cluster");
+        }
+        RedisConnector.Link<byte[], byte[]> link = null;
+        try {
+            link = redis.open(ByteArrayCodec.INSTANCE);
+            this.notifications = redis.newPubSub(ByteArrayCodec.INSTANCE);
+            this.connection = link.connection();
+            this.commands = link.commands();
+        } catch (RuntimeException e) {
+            if (link != null) {
+                link.connection().close();
+            }
+            closeConnector();
+            local.close();
+            throw new SessionStoreException("cannot connect to " + redis.where() + ": " + e.getMessage(), e);
         }
         notifications.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -158,8 +151,17 @@ public final class RedisSessionStore implements SessionStore {
         return builder(url).build();
     }
 
+    /** A store that connects to {@code url} itself (and disconnects on {@link #close()}). */
     public static Builder builder(String url) {
-        return new Builder(url);
+        return new Builder(Objects.requireNonNull(url, "url"), null);
+    }
+
+    /**
+     * A store on the Redis (or Redis Cluster) of {@code redis}, with its options (TLS trust, command timeout): it
+     * opens its own connections through it, and leaves {@code redis} open on {@link #close()}.
+     */
+    public static Builder builder(RedisConnector redis) {
+        return new Builder(redis.url(), redis);
     }
 
     /** This node's id in Redis (the owner of the sessions it runs). */
@@ -429,7 +431,13 @@ public final class RedisSessionStore implements SessionStore {
         local.close();
         notifications.close();
         connection.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        closeConnector();
+    }
+
+    private void closeConnector() {
+        if (ownsConnector) {
+            redis.close();
+        }
     }
 
     // ------------------------------------------------------------------ timers
@@ -498,6 +506,7 @@ public final class RedisSessionStore implements SessionStore {
     /** Options of a {@link RedisSessionStore}. */
     public static final class Builder {
         private final String url;
+        private final RedisConnector shared;
         private Duration window = InMemorySessionStore.DEFAULT_WINDOW;
         private int capacity = InMemorySessionStore.DEFAULT_CAPACITY;
         private Duration timeout = Duration.ofSeconds(5);
@@ -505,8 +514,9 @@ public final class RedisSessionStore implements SessionStore {
         private int replicas;
         private Duration replicaTimeout = Duration.ofSeconds(1);
 
-        private Builder(String url) {
-            this.url = Objects.requireNonNull(url, "url");
+        private Builder(String url, RedisConnector shared) {
+            this.url = url;
+            this.shared = shared;
         }
 
         /** How long a session without a connection is kept (the keys' TTL); 2 minutes. */
@@ -521,8 +531,14 @@ public final class RedisSessionStore implements SessionStore {
             return this;
         }
 
-        /** How long a Redis command may take before it counts as failed; 5 s. */
+        /**
+         * How long a Redis command may take before it counts as failed; 5 s. A store built on a
+         * {@link RedisConnector} takes the connector's timeout instead.
+         */
         public Builder timeout(Duration timeout) {
+            if (shared != null) {
+                throw new IllegalStateException("the timeout is the connector's: set it on RedisConnector.builder");
+            }
             this.timeout = Objects.requireNonNull(timeout);
             return this;
         }
@@ -552,6 +568,7 @@ public final class RedisSessionStore implements SessionStore {
          * Connects to Redis.
          *
          * @throws SessionStoreException if Redis cannot be reached now
+         * @throws RedisUnavailableException if the TLS handshake fails (the message says why)
          * @throws IllegalArgumentException if the URL is not a Redis URL
          */
         public RedisSessionStore build() {

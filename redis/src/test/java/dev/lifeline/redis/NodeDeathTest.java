@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Timeout;
  * whichever node it reaches), every echo arrives once and in order, every send future completes; the publisher's
  * node is never killed, so it hears every chat message once, in order; a session that moved hears chat messages in
  * that order, none twice (what was published while it had no node is not sent to it: a subscription is not stored).
+ * At the end each node's last run stops cleanly and reports its own send futures ({@link SendLedger}): none pending,
+ * every failure with its reason.
  *
  * <p>The default run is scaled down for the suite; the issue's numbers (20,000 messages each way per session):
  * {@code mvn -pl redis -am test -Dtest=NodeDeathTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -191,6 +193,7 @@ class NodeDeathTest {
                 }
                 assertThat(seen.stream().mapToInt(x -> x.joined.size() - 1).sum()).as("resumes; " + report)
                         .isGreaterThan(0);
+                assertServerFuturesSettled(nodes, clients);
             }
         } finally {
             killing.set(false);
@@ -203,6 +206,36 @@ class NodeDeathTest {
                 }
             }
         }
+    }
+
+    /**
+     * The server side's send futures: the clients leave, then each node's last run (not killed) stops with SIGTERM
+     * and says what became of the futures of its echoes and publishes. None is left pending, and every failure
+     * carries a message. (The futures of a killed run die with its process; its messages are in Redis, and the
+     * clients' side shows that each arrived once.)
+     */
+    private static void assertServerFuturesSettled(List<NodeProcess> nodes, List<ReliableClient> clients) {
+        for (ReliableClient c : clients) {
+            c.close();
+        }
+        List<String> ledgers = new ArrayList<>();
+        List<SendLedger.Counts> counts = new ArrayList<>();
+        for (NodeProcess n : nodes) {
+            String output = n.stop();
+            SendLedger.Counts one = SendLedger.parse(output)
+                    .orElseThrow(() -> new AssertionError(n + " stopped (exit status "
+                            + n.exitValue() + ") without its ledger; it printed:\n" + output));
+            counts.add(one);
+            ledgers.add(n + ": " + one);
+        }
+        System.out.println("NodeDeathTest server send futures, last run of each node:\n  " + String.join("\n  ", ledgers));
+        for (SendLedger.Counts one : counts) {
+            assertThat(one.pending()).as(ledgers.toString()).isZero();
+            assertThat(one.unexplained()).as(ledgers.toString()).isZero();
+            assertThat(one.completed() + one.failed()).as(ledgers.toString()).isEqualTo(one.made());
+        }
+        // the publisher's node ran from start to end: its sends (the publisher's chat echo among them) completed
+        assertThat(counts.get(2).completed()).as(ledgers.toString()).isPositive();
     }
 
     /** Waits until the share of the kills due by the {@code i}th of {@code n} messages happened (bounded). */

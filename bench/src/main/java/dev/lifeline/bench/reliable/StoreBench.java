@@ -12,6 +12,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -19,54 +20,68 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * Reliable sessions on one node with the in-memory store and with the Redis store, side by side: acknowledged
- * messages per second (client to server, each echoed back), send-to-acknowledgement latency (p50, p99), and Redis
- * scripts per message from {@code INFO commandstats} (each is one request, pipelined on the node's connection with
- * the others: not a round trip a thread waits for), with the commands they run. Each client keeps a bounded number of sends unacknowledged and reads every echo.
+ * Reliable sessions with the in-memory store and with the Redis store, side by side, on one node and on three nodes
+ * (three servers in this JVM: with the in-memory store each keeps its own sessions, with the Redis store all three
+ * share one Redis, each through its own store and connections; the clients are spread over the nodes):
+ * acknowledged messages per second (client to server, each echoed back), send-to-acknowledgement latency (p50,
+ * p99), and Redis scripts per message from {@code INFO commandstats} (each is one request, pipelined on the node's
+ * connection with the others: not a round trip a thread waits for), with the commands they run. Each client keeps
+ * a bounded number of sends unacknowledged and reads every echo. Then the memory an idle session takes in Redis:
+ * {@code used_memory} before and after that many sessions each exchanged one message and went quiet.
  *
- * <p>Usage: {@code StoreBench <redis-url> [clients=4] [messages per client=20000] [in flight per client=256]
- * [payload bytes=64]}. Figures need a quiet machine.
+ * <p>Usage: {@code StoreBench <redis-url> [clients=6] [messages per client=20000] [in flight per client=256]
+ * [payload bytes=64] [idle sessions=1000]}. Use a Redis of its own (it is not flushed, but its counters are read).
+ * Figures need a quiet machine.
  */
 public final class StoreBench {
+    private static final int[] NODES = {1, 3};
+
     private StoreBench() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: StoreBench <redis-url> [clients] [messages per client] [in flight] [bytes]");
+            System.err.println("usage: StoreBench <redis-url> [clients] [messages per client] [in flight] [bytes]"
+                    + " [idle sessions]");
             System.exit(2);
         }
         String url = args[0];
-        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 6;
         int messages = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
         int inFlight = args.length > 3 ? Integer.parseInt(args[3]) : 256;
         int bytes = args.length > 4 ? Integer.parseInt(args[4]) : 64;
+        int idle = args.length > 5 ? Integer.parseInt(args[5]) : 1_000;
         System.out.printf("%d clients x %d messages of %d bytes, %d in flight each%n", clients, messages, bytes,
                 inFlight);
-        System.out.printf("%-10s %12s %10s %10s %18s %18s%n", "store", "acked msg/s", "p50 ms", "p99 ms",
-                "Redis scripts/msg", "(commands in them)");
-        run("memory", InMemorySessionStore::new, null, clients, messages, inFlight, bytes);
-        run("redis", () -> RedisSessionStore.create(url), url, clients, messages, inFlight, bytes);
+        System.out.printf("%-7s %-6s %12s %10s %10s %18s %18s%n", "nodes", "store", "acked msg/s", "p50 ms",
+                "p99 ms", "Redis scripts/msg", "(commands in them)");
+        run(1, "warm-up", InMemorySessionStore::new, null, clients, Math.max(1, messages / 4), inFlight, bytes);
+        for (int nodes : NODES) {
+            run(nodes, "memory", InMemorySessionStore::new, null, clients, messages, inFlight, bytes);
+            run(nodes, "redis", () -> RedisSessionStore.create(url), url, clients, messages, inFlight, bytes);
+        }
+        if (idle > 0) {
+            System.out.printf("an idle session in Redis: %d bytes (used_memory over %d sessions)%n",
+                    idleSessionBytes(url, idle), idle);
+        }
     }
 
-    private static void run(String name, Supplier<SessionStore> store, String redisUrl, int clients, int messages,
-            int inFlight, int bytes) throws Exception {
+    private static void run(int nodes, String name, Supplier<SessionStore> store, String redisUrl, int clients,
+            int messages, int inFlight, int bytes) throws Exception {
         Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
         long[] before = redisUrl == null ? null : redisCommands(redisUrl);
-        long start;
+        List<ReliableServer> servers = new ArrayList<>();
         long elapsed;
-        try (ReliableServer server = ReliableServer.builder(session -> {
-            for (Message m : session) {
-                session.send(m);
+        try {
+            for (int n = 0; n < nodes; n++) {
+                servers.add(echo(store.get()));
             }
-        }).store(store.get()).start()) {
-            URI uri = URI.create("ws://127.0.0.1:" + server.port() + "/");
             List<ReliableClient> connected = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
-                connected.add(ReliableClient.builder(uri).connect());
+                connected.add(ReliableClient.builder(uri(servers.get(c % nodes))).connect());
             }
             byte[] payload = new byte[bytes];
-            start = System.nanoTime();
+            long start = System.nanoTime();
             List<Thread> threads = new ArrayList<>();
             for (ReliableClient client : connected) {
                 threads.add(Thread.ofVirtual().start(() -> send(client, messages, inFlight, payload, latency)));
@@ -83,6 +98,8 @@ public final class StoreBench {
             for (ReliableClient client : connected) {
                 client.close();
             }
+        } finally {
+            servers.forEach(ReliableServer::close);
         }
         long total = (long) clients * messages;
         String scripts = "-";
@@ -92,8 +109,20 @@ public final class StoreBench {
             scripts = String.format("%.2f", (after[0] - before[0]) / (double) total);
             commands = String.format("(%.2f)", (after[1] - before[1]) / (double) total);
         }
-        System.out.printf("%-10s %12.0f %10.2f %10.2f %18s %18s%n", name, total / (elapsed / 1e9),
+        System.out.printf("%-7d %-6s %12.0f %10.2f %10.2f %18s %18s%n", nodes, name, total / (elapsed / 1e9),
                 latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, scripts, commands);
+    }
+
+    private static ReliableServer echo(SessionStore store) throws Exception {
+        return ReliableServer.builder(session -> {
+            for (Message m : session) {
+                session.send(m);
+            }
+        }).store(store).start();
+    }
+
+    private static URI uri(ReliableServer server) {
+        return URI.create("ws://127.0.0.1:" + server.port() + "/");
     }
 
     private static void send(ReliableClient client, int messages, int inFlight, byte[] payload, Histogram latency) {
@@ -114,21 +143,57 @@ public final class StoreBench {
     }
 
     /**
+     * Redis's {@code used_memory} grown by {@code count} sessions that each sent one 64-byte message, got its echo
+     * and went quiet (the client's acknowledgement of the echo has had a second to arrive), per session.
+     */
+    private static long idleSessionBytes(String url, int count) throws Exception {
+        long before = usedMemory(url);
+        try (ReliableServer server = echo(RedisSessionStore.create(url))) {
+            List<ReliableClient> clients = new ArrayList<>();
+            try {
+                List<CompletableFuture<Void>> sent = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    ReliableClient client = ReliableClient.builder(uri(server)).connect();
+                    clients.add(client);
+                    sent.add(client.send(new byte[64]));
+                }
+                CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+                for (ReliableClient client : clients) {
+                    client.receive(Duration.ofSeconds(30));
+                }
+                Thread.sleep(1_000); // the echoes' acknowledgements reach the server and trim the replay buffers
+                return (usedMemory(url) - before) / count;
+            } finally {
+                clients.forEach(ReliableClient::close); // before the server: each closes at once, acknowledged
+            }
+        }
+    }
+
+    private static long usedMemory(String url) {
+        return Long.parseLong(info(url, "memory").lines().filter(l -> l.startsWith("used_memory:"))
+                .findFirst().orElseThrow().substring("used_memory:".length()).strip());
+    }
+
+    /**
      * The scripts ({@code EVAL}: each one request from the node, pipelined with the others) and all the commands
      * (those the scripts ran included) Redis has run since it started ({@code INFO commandstats}).
      */
     private static long[] redisCommands(String url) {
+        long[] counts = new long[2];
+        info(url, "commandstats").lines().filter(l -> l.startsWith("cmdstat_")).forEach(l -> {
+            long calls = Long.parseLong(l.replaceAll("^cmdstat_[^:]+:calls=(\\d+),.*", "$1"));
+            counts[1] += calls;
+            if (l.startsWith("cmdstat_eval:")) {
+                counts[0] += calls;
+            }
+        });
+        return counts;
+    }
+
+    private static String info(String url, String section) {
         RedisClient client = RedisClient.create(url);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            long[] counts = new long[2];
-            connection.sync().info("commandstats").lines().filter(l -> l.startsWith("cmdstat_")).forEach(l -> {
-                long calls = Long.parseLong(l.replaceAll("^cmdstat_[^:]+:calls=(\\d+),.*", "$1"));
-                counts[1] += calls;
-                if (l.startsWith("cmdstat_eval:")) {
-                    counts[0] += calls;
-                }
-            });
-            return counts;
+            return connection.sync().info(section);
         } finally {
             client.shutdown();
         }

@@ -28,6 +28,8 @@ public final class NodeProcess implements AutoCloseable {
     private final IntFunction<List<String>> command;
     private Process process;
     private ByteArrayOutputStream output;
+    /** Reads the current run's output into {@link #output}. */
+    private Thread pump;
     /** What the earlier runs printed, each after a line naming the run. */
     private final StringBuilder earlier = new StringBuilder();
     private int runs;
@@ -58,6 +60,11 @@ public final class NodeProcess implements AutoCloseable {
         return port;
     }
 
+    /** The exit status of the current run, once it ended. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -73,6 +80,27 @@ public final class NodeProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * SIGTERM: the node runs its shutdown hooks; waits until it exited and its output is read to the end.
+     *
+     * @return what this run printed
+     */
+    public synchronized String stop() {
+        process.toHandle().destroy(); // Process.destroy() would also close our end of its output
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " still running 30 s after SIGTERM");
+            }
+            if (!pump.join(Duration.ofSeconds(10))) {
+                throw new IllegalStateException(name + "'s output did not end 10 s after it exited");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return output();
     }
 
     /** Starts the node again on the port it had. */
@@ -111,7 +139,7 @@ public final class NodeProcess implements AutoCloseable {
         }
         output = out;
         Process started = process;
-        Thread.ofVirtual().name(name + "-output").start(() -> pump(started.getInputStream(), out));
+        pump = Thread.ofVirtual().name(name + "-output").start(() -> pump(started.getInputStream(), out));
         long deadline = System.nanoTime() + START_LIMIT.toNanos();
         while (true) {
             Matcher m = LISTENING.matcher(out.toString(StandardCharsets.UTF_8));

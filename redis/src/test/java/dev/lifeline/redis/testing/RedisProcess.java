@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,12 +24,15 @@ public final class RedisProcess implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final List<String> extraArgs;
+    /** The certificates it serves TLS with, only TLS on its port; empty for plain TCP. */
+    private final Optional<TestCertificates> tls;
     private Process process;
 
-    private RedisProcess(Path dir, int port, List<String> extraArgs) {
+    private RedisProcess(Path dir, int port, List<String> extraArgs, Optional<TestCertificates> tls) {
         this.dir = dir;
         this.port = port;
         this.extraArgs = List.copyOf(extraArgs);
+        this.tls = tls;
     }
 
     /** Starts a Redis with no persistence on a free port. */
@@ -39,12 +43,35 @@ public final class RedisProcess implements AutoCloseable {
     /** Starts a Redis on a free port with these extra {@code redis-server} arguments. */
     public static RedisProcess start(List<String> extraArgs) {
         try {
-            RedisProcess redis = new RedisProcess(Files.createTempDirectory("lifeline-redis"), freePort(), extraArgs);
+            RedisProcess redis = new RedisProcess(Files.createTempDirectory("lifeline-redis"), freePort(), extraArgs,
+                    Optional.empty());
             redis.startAgain();
             return redis;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Starts a Redis with no persistence that speaks only TLS on its port ({@code --tls-port}), with a server
+     * certificate for 127.0.0.1 signed by a CA made for it ({@link #certificates()}); clients need no certificate.
+     * Its {@link #url()} is {@code rediss://}.
+     */
+    public static RedisProcess startTls() {
+        try {
+            Path dir = Files.createTempDirectory("lifeline-redis");
+            RedisProcess redis = new RedisProcess(dir, freePort(), List.of("--save", "", "--appendonly", "no"),
+                    Optional.of(TestCertificates.create(dir.resolve("tls"), "redis")));
+            redis.startAgain();
+            return redis;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The CA and server certificate of a {@link #startTls()} Redis. */
+    public TestCertificates certificates() {
+        return tls.orElseThrow(() -> new IllegalStateException("this Redis does not speak TLS"));
     }
 
     public int port() {
@@ -56,7 +83,7 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     public String url() {
-        return "redis://127.0.0.1:" + port + "/0";
+        return (tls.isPresent() ? "rediss://" : "redis://") + "127.0.0.1:" + port + "/0";
     }
 
     /** Starts the server again (same port, same directory) after {@link #kill()} or {@link #stop()}. */
@@ -64,9 +91,13 @@ public final class RedisProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("redis-server on port " + port + " is already running");
         }
-        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--dir", dir.toString(), "--daemonize", "no", "--loglevel", "warning",
-                "--protected-mode", "no"));
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        tls.ifPresentOrElse(t -> command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port),
+                "--tls-cert-file", t.serverCertificate().toString(), "--tls-key-file", t.serverKey().toString(),
+                "--tls-ca-cert-file", t.ca().toString(), "--tls-auth-clients", "no")),
+                () -> command.addAll(List.of("--port", Integer.toString(port))));
+        command.addAll(List.of("--bind", "127.0.0.1", "--dir", dir.toString(), "--daemonize", "no",
+                "--loglevel", "warning", "--protected-mode", "no"));
         command.addAll(extraArgs);
         try {
             process = new ProcessBuilder(command)
