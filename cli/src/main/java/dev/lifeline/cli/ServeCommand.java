@@ -149,7 +149,7 @@ final class ServeCommand implements Callable<Integer> {
                 return (redisCa == null ? connector : connector.trustedCertificates(redisCa)).connect();
             });
         } catch (RuntimeException e) {
-            throw new Problem(ExitCodes.CONNECTION_FAILED, "cannot reach Redis at " + redis + ": " + oneLine(e));
+            throw new Problem(ExitCodes.CONNECTION_FAILED, "cannot reach Redis at " + redis + ": " + redisFailure(e));
         }
         DemoServer server;
         try {
@@ -157,7 +157,7 @@ final class ServeCommand implements Callable<Integer> {
                     metrics ? MetricsEndpoint.on() : MetricsEndpoint.OFF, store.map(SessionStore.class::cast), shared);
         } catch (RedisUnavailableException | SessionStoreException e) {
             shared.ifPresent(RedisConnector::close);
-            throw new Problem(ExitCodes.CONNECTION_FAILED, "cannot reach Redis at " + redis + ": " + oneLine(e));
+            throw new Problem(ExitCodes.CONNECTION_FAILED, "cannot reach Redis at " + redis + ": " + redisFailure(e));
         } catch (IOException e) {
             store.ifPresent(JournalSessionStore::close);
             shared.ifPresent(RedisConnector::close);
@@ -213,6 +213,13 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--redis: " + e.getMessage());
         }
         return Optional.of(redis);
+    }
+
+    /** Why Redis could not be used, in the command line's terms: an untrusted certificate names --redis-ca. */
+    private String redisFailure(RuntimeException e) {
+        String why = oneLine(e).replace(" (name the CA with Builder.trustedCertificates)", "");
+        return why.contains("certificate is not trusted") && redisCa == null
+                ? why + " (name the CA that signed it with --redis-ca FILE)" : why;
     }
 
     /** The message of a failure and of its causes that add to it, on one line. */

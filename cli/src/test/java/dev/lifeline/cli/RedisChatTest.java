@@ -191,6 +191,7 @@ class RedisChatTest {
         assertThat(printed).hasSize(1);
         assertThat(printed.get(0)).startsWith("lifeline serve: cannot reach Redis at rediss://127.0.0.1:")
                 .contains("TLS handshake failed, the server's certificate is not trusted by the JVM's default trust"
-                        + " store (pass the CA with --redis-ca");
+                        + " store").contains("(name the CA that signed it with --redis-ca FILE)")
+                .doesNotContain("Builder.trustedCertificates");
     }
 }

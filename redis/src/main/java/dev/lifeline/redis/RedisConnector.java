@@ -143,7 +143,7 @@ public final class RedisConnector implements AutoCloseable {
             return new RedisUnavailableException(where() + ": TLS handshake failed: " + t.getMessage(), e);
         }
         String hint = trusted.map(pem -> "the certificates in " + pem)
-                .orElse("the JVM's default trust store (pass the CA with --redis-ca or trustedCertificates)");
+                .orElse("the JVM's default trust store (name the CA with Builder.trustedCertificates)");
         return new RedisUnavailableException(where() + ": TLS handshake failed, the server's certificate is not"
                 + " trusted by " + hint + ": " + t.getMessage(), e);
     }
