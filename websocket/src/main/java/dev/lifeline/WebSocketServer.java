@@ -32,6 +32,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -101,6 +103,10 @@ public final class WebSocketServer implements AutoCloseable {
     /** What every connection does once CLOSED: leave {@link #connections}. */
     private final Consumer<Connection> forget = connections::remove;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    /** Taken only to wait for, or signal, the end of a handshake in flight while the server closes. */
+    private final ReentrantLock handshakesLock = new ReentrantLock();
+    /** Signalled when a handshake ends while the server closes ({@link #awaitHandshakesEnded}). */
+    private final Condition handshakesEnded = handshakesLock.newCondition();
     /** TCP sockets whose opening handshake is not answered yet. */
     private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
@@ -489,19 +495,25 @@ public final class WebSocketServer implements AutoCloseable {
             telemetry.ended(tcp);
         }
         if (closing) {
-            synchronized (sockets) {
-                sockets.notifyAll();
+            handshakesLock.lock();
+            try {
+                handshakesEnded.signalAll();
+            } finally {
+                handshakesLock.unlock();
             }
         }
     }
 
     /** Waits (until the deadline at most) for the handshakes in flight to be answered or dropped. */
     private void awaitHandshakesEnded(long deadline) throws InterruptedException {
-        synchronized (sockets) {
+        handshakesLock.lock();
+        try {
             long left;
-            while (!sockets.isEmpty() && (left = remainingMillis(deadline)) > 0) {
-                sockets.wait(left);
+            while (!sockets.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                handshakesEnded.awaitNanos(left);
             }
+        } finally {
+            handshakesLock.unlock();
         }
     }
 

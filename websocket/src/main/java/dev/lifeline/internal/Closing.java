@@ -49,7 +49,7 @@ final class Closing {
         try {
             if (protocol.state() == State.OPEN) {
                 protocol.sendClose(code, reason);
-                connection.afterProtocol();
+                connection.afterProtocolLocked();
                 sent = true;
             }
         } finally {
@@ -74,7 +74,7 @@ final class Closing {
         connection.lock.lock();
         try {
             protocol.fail(code, reason);
-            connection.afterProtocol();
+            connection.afterProtocolLocked();
         } finally {
             connection.lock.unlock();
         }
@@ -95,6 +95,7 @@ final class Closing {
      * connection's lock.
      */
     void afterProtocolLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         if (protocol.failureCloseHeld()) {
             if (!connection.answersOwedLocked()) {
                 releaseHeldFailureLocked();
@@ -112,6 +113,7 @@ final class Closing {
      * the violation); the caller writes it. Returns whether it did. Caller holds the connection's lock.
      */
     boolean releaseHeldFailureLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         if (!protocol.failureCloseHeld()) {
             return false;
         }
@@ -119,7 +121,7 @@ final class Closing {
         if (heldFailureTimer != null) {
             heldFailureTimer.cancel(false);
         }
-        connection.afterProtocol();
+        connection.afterProtocolLocked();
         return true;
     }
 
@@ -144,6 +146,7 @@ final class Closing {
 
     /** The connection is CLOSED: no more timeout. Caller holds the connection's lock. */
     void finishedLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         if (closeTimer != null) {
             closeTimer.cancel(false);
         }

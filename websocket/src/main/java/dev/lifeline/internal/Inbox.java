@@ -31,7 +31,8 @@ final class Inbox {
     }
 
     /** More than {@code maxQueue} messages, or more than {@code maxQueueBytes}, wait to be taken. */
-    boolean overLimit() {
+    boolean overLimitLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         return messages.size() > options.maxQueue() || bytes > options.maxQueueBytes();
     }
 
@@ -39,7 +40,8 @@ final class Inbox {
      * Adds a message. While the connection is closing the reader must go on reading to find the peer's Close, so
      * then a message that finds the queue full is dropped rather than kept.
      */
-    void add(Message message, boolean open) {
+    void addLocked(Message message, boolean open) {
+        assert connection.lock.isHeldByCurrentThread();
         if (!open && messages.size() >= options.maxQueue()) {
             connection.log(Level.DEBUG, "dropping a message received while closing with a full queue: " + message);
             return;
@@ -49,7 +51,8 @@ final class Inbox {
     }
 
     /** Whether {@code thread} took the last message and more are waiting for it. Caller holds the lock. */
-    boolean moreFor(Thread thread) {
+    boolean moreForLocked(Thread thread) {
+        assert connection.lock.isHeldByCurrentThread();
         return thread == lastReceiver && !messages.isEmpty();
     }
 
@@ -58,6 +61,7 @@ final class Inbox {
      * one has not come back for more. Caller holds the lock.
      */
     boolean owedLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         return !messages.isEmpty() || receiver == null && lastReceiver != null;
     }
 

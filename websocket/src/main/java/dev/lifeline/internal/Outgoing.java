@@ -66,7 +66,8 @@ final class Outgoing {
     }
 
     /** Queues the protocol's output. Caller holds the connection's lock. */
-    void queue(List<Outbound> items) {
+    void queueLocked(List<Outbound> items) {
+        assert connection.lock.isHeldByCurrentThread();
         for (Outbound item : items) {
             pending.add(item);
             if (item instanceof Outbound.Data data) {
@@ -77,11 +78,13 @@ final class Outgoing {
     }
 
     long pendingBytesLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         return pendingBytes;
     }
 
     /** How many bytes were ever queued: a mark for {@link #written}. Caller holds the connection's lock. */
     long queuedLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         return queuedTotal;
     }
 
@@ -91,6 +94,7 @@ final class Outgoing {
      * or by the watchdog within a tick. Caller holds the connection's lock.
      */
     void deferLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         deferrer = Thread.currentThread();
         deferred = true;
         watch();
@@ -125,6 +129,7 @@ final class Outgoing {
 
     /** Whether frames wait for a deferred write. Caller holds the connection's lock. */
     boolean deferredLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         return deferred;
     }
 
@@ -137,7 +142,8 @@ final class Outgoing {
      * Outbound backpressure: waits while more than {@code writeLimit} bytes are waiting, at most about
      * {@code writeTimeout} (by then the watchdog has dropped a stuck connection). Caller holds the lock.
      */
-    void awaitRoom(int size) {
+    void awaitRoomLocked(int size) {
+        assert connection.lock.isHeldByCurrentThread();
         long remaining = options.writeTimeout().plusSeconds(1).toNanos();
         while (pendingBytes > 0 && pendingBytes + size > options.writeLimit() && connection.isOpenLocked()
                 && remaining > 0) {
@@ -156,10 +162,12 @@ final class Outgoing {
      * writes what was queued before it releases the write lock.
      */
     void flush(boolean wait) {
+        assert !connection.lock.isHeldByCurrentThread() : "writeLock is taken before the connection's lock";
         boolean block = wait;
         while (true) {
             if (block) {
                 writeLock.lock();
+        assert !connection.lock.isHeldByCurrentThread() : "writeLock is taken before the connection's lock";
             } else if (!writeLock.tryLock()) {
                 return;
             }

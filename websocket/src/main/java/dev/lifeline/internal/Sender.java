@@ -65,7 +65,7 @@ final class Sender {
     void sendText(CharSequence fragment, boolean last) {
         String text = fragment.toString();
         sendFrame(() -> {
-            boolean continuing = continuing(Opcode.TEXT);
+            boolean continuing = continuingLocked(Opcode.TEXT);
             String whole = pendingHighSurrogate == 0 ? text : pendingHighSurrogate + text;
             char carry = 0;
             if (!last && !whole.isEmpty() && Character.isHighSurrogate(whole.charAt(whole.length() - 1))) {
@@ -86,7 +86,7 @@ final class Sender {
     void sendBinary(ByteBuffer fragment, boolean last) {
         ByteBuffer data = fragment.duplicate();
         sendFrame(() -> {
-            if (continuing(Opcode.BINARY)) {
+            if (continuingLocked(Opcode.BINARY)) {
                 protocol.sendContinuation(data, last);
             } else {
                 protocol.sendBinary(data, last);
@@ -99,7 +99,8 @@ final class Sender {
      * Whether a fragmented {@code kind} message is in progress, so the next fragment is a continuation; throws if
      * a fragmented message of the other kind is. Caller holds the connection's lock.
      */
-    private boolean continuing(Opcode kind) {
+    private boolean continuingLocked(Opcode kind) {
+        assert connection.lock.isHeldByCurrentThread();
         Opcode open = protocol.fragmentedMessage().orElse(null);
         if (open != null && open != kind) {
             throw new InvalidStateException("a fragmented " + open + " message is in progress; finish it first");
@@ -118,13 +119,13 @@ final class Sender {
         long end;
         connection.lock.lock();
         try {
-            outgoing.awaitRoom(size);
+            outgoing.awaitRoomLocked(size);
             try {
                 encode.run();
             } catch (ConnectionClosedException e) {
                 throw connection.closedExceptionLocked();
             }
-            connection.afterProtocol();
+            connection.afterProtocolLocked();
             end = outgoing.queuedLocked();
             // Replies sent while more received messages wait are written together, before the receiving thread
             // next blocks: one syscall for a batch instead of one per frame.
@@ -164,7 +165,7 @@ final class Sender {
                     size = b.data().length;
                 }
             }
-            connection.afterProtocol();
+            connection.afterProtocolLocked();
         } finally {
             connection.lock.unlock();
         }
@@ -178,7 +179,7 @@ final class Sender {
         connection.lock.lock();
         try {
             answer = pings.sendPingLocked(protocol);
-            connection.afterProtocol();
+            connection.afterProtocolLocked();
         } finally {
             connection.lock.unlock();
         }
