@@ -659,8 +659,21 @@ public final class WebSocketServer implements AutoCloseable {
             connection.close();
         } catch (Exception | Error e) {
             if (!connection.applicationFailed("handler", e)) {
-                connection.close(); // the client went away under the handler: finish closing
+                closeAfterHandler(connection); // the client went away under the handler: finish closing
             }
+        }
+    }
+
+    /**
+     * Finishes closing a connection whose handler ended with it closed or closing. The server's {@link #close}
+     * interrupts handlers that outlive its bound, after it dropped their connections: that interrupt ends nothing
+     * more here.
+     */
+    private static void closeAfterHandler(Connection connection) {
+        try {
+            connection.close();
+        } catch (OperationInterruptedException e) {
+            connection.abort();
         }
     }
 

@@ -27,10 +27,15 @@
  * documentation.
  *
  * <h2>Exceptions</h2>
- * Unchecked, in the protocol module's three families: {@code InvalidStateException} (wrong moment; its subtype
- * {@link dev.lifeline.ConcurrencyException}),
+ * Unchecked, in the protocol module's three families: {@code InvalidStateException} (wrong moment; its subtypes
+ * {@link dev.lifeline.ConcurrencyException} and {@link dev.lifeline.OperationInterruptedException}),
  * {@code ProtocolException} (the peer broke the protocol), {@code ConnectionClosedException} (the connection is
  * over). Opening a connection also throws {@code IOException} and {@code HandshakeException}.
  *
+ * <h2>Interruption</h2>
+ * A thread interrupted while it waits in {@code send} (for room below {@code writeLimit}), {@code receive} (for a
+ * message), {@code close} (for the closing handshake) or {@code WebSocketClient.open} (for TCP, TLS or the
+ * handshake response) gets {@link dev.lifeline.OperationInterruptedException}, with its interrupt status kept. See
+ * that class for what the connection is left with.
  */
 package dev.lifeline;

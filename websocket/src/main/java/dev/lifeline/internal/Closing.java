@@ -1,5 +1,6 @@
 package dev.lifeline.internal;
 
+import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
@@ -172,6 +173,8 @@ final class Closing {
             closed.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new OperationInterruptedException("interrupted while waiting for the closing handshake; it goes on,"
+                    + " bounded by closeTimeout", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("closed() never completes exceptionally", e);
         }

@@ -1,6 +1,7 @@
 package dev.lifeline.internal;
 
 import dev.lifeline.Message;
+import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketListener;
 import dev.lifeline.WebSocketOptions;
@@ -526,7 +527,10 @@ public final class Connection implements WebSocket {
      * Otherwise it is logged as a warning and the connection closes with 1011 (no details on the wire): true.
      */
     public boolean applicationFailed(String who, Throwable e) {
-        if (e instanceof ConnectionClosedException && state() != State.OPEN) {
+        // an interrupted wait (the server's shutdown interrupts its handlers) on a connection that is over is no
+        // failure of the application either
+        if ((e instanceof ConnectionClosedException || e instanceof OperationInterruptedException)
+                && state() != State.OPEN) {
             log(Level.DEBUG, who + " ended by the connection closing: " + e.getMessage());
             return false;
         }

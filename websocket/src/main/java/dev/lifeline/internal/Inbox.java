@@ -2,6 +2,7 @@ package dev.lifeline.internal;
 
 import dev.lifeline.ConcurrencyException;
 import dev.lifeline.Message;
+import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.ConnectionClosedOkException;
 import java.lang.System.Logger.Level;
@@ -70,6 +71,7 @@ final class Inbox {
      *
      * @throws dev.lifeline.protocol.ConnectionClosedException when no message is left and none can come
      * @throws ConcurrencyException when another thread is already waiting
+     * @throws OperationInterruptedException when the thread is interrupted while it waits (no message is taken)
      */
     Optional<Message> take(long timeoutNanos) {
         connection.lock.lock();
@@ -110,7 +112,7 @@ final class Inbox {
                 return Optional.of(message);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new CancelledReceive(e);
+                throw new OperationInterruptedException("interrupted while waiting for a message", e);
             } finally {
                 receiver = null;
             }
@@ -146,12 +148,5 @@ final class Inbox {
                 return m;
             }
         };
-    }
-
-    /** receive() was interrupted. */
-    static final class CancelledReceive extends RuntimeException {
-        CancelledReceive(InterruptedException cause) {
-            super("interrupted while waiting for a message", cause);
-        }
     }
 }

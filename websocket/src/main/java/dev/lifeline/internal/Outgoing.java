@@ -1,5 +1,6 @@
 package dev.lifeline.internal;
 
+import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.Outbound;
 import java.io.IOException;
@@ -141,6 +142,8 @@ final class Outgoing {
     /**
      * Outbound backpressure: waits while more than {@code writeLimit} bytes are waiting, at most about
      * {@code writeTimeout} (by then the watchdog has dropped a stuck connection). Caller holds the lock.
+     *
+     * @throws OperationInterruptedException when the thread is interrupted while it waits
      */
     void awaitRoomLocked(int size) {
         assert connection.lock.isHeldByCurrentThread();
@@ -151,7 +154,8 @@ final class Outgoing {
                 remaining = connection.changed.awaitNanos(remaining);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting to send", e);
+                throw new OperationInterruptedException("interrupted while waiting for room to send; nothing was sent",
+                        e);
             }
         }
     }

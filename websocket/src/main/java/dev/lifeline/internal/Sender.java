@@ -1,6 +1,7 @@
 package dev.lifeline.internal;
 
 import dev.lifeline.Message;
+import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocketMetrics.Kind;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.ConnectionClosedException;
@@ -113,6 +114,8 @@ final class Sender {
      * frame is handed to TCP.
      *
      * @throws ConnectionClosedException when the connection is closed, or fails before the frame is written
+     * @throws OperationInterruptedException when the thread is interrupted while it waits for room (nothing is sent),
+     *     or in a blocking write that the interrupt cut short (the connection is lost)
      */
     private void sendFrame(Runnable encode, int size) {
         long start = connection.telemetry.timingSends() ? System.nanoTime() : 0;
@@ -140,7 +143,12 @@ final class Sender {
         }
         outgoing.flush(true);
         if (!outgoing.written(end)) {
-            throw connection.closedException().orElseThrow();
+            ConnectionClosedException closed = connection.closedException().orElseThrow();
+            if (Thread.currentThread().isInterrupted()) {
+                // the JDK closes a blocking socket whose virtual thread is interrupted in a write
+                throw new OperationInterruptedException("interrupted while writing; the connection is lost", closed);
+            }
+            throw closed;
         }
         connection.telemetry.sendBlocked(start);
     }

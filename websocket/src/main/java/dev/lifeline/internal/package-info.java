@@ -101,6 +101,17 @@
  * TLS). All on the caller's thread; a reply sent while more received messages wait is deferred and written with the
  * next ones before the receiving thread blocks (batching).
  *
+ * <h2>Interruption</h2>
+ * An interrupted wait in {@code send} (for room below {@code writeLimit}), {@code receive} (for a message),
+ * {@code close} (for the closing handshake) or a client's opening throws
+ * {@link dev.lifeline.OperationInterruptedException} and leaves the thread's interrupt status set. A write already
+ * handing bytes to TCP is not abandoned midway (that would corrupt the stream): through the poller
+ * ({@code Poller.Watch.write}) it goes on, bounded by {@code writeTimeout}, with the interrupt kept pending; in a
+ * blocking socket's stream the JDK closes the socket of a virtual thread interrupted there, so the connection is
+ * lost and the send throws the same exception with the {@code ConnectionClosedException} as its cause. The
+ * library's own threads are never interrupted by it; the server's {@code close} interrupts the handlers that
+ * outlive its bound, after it dropped their connections.
+ *
  * <p>Nothing here is API: {@code dev.lifeline} is. Nothing in this package may depend on the reliable layer.
  */
 package dev.lifeline.internal;
