@@ -89,7 +89,8 @@ public final class WebSocketServer implements AutoCloseable {
         Optional<HttpResponse> process(HttpRequest request);
     }
 
-    private final Builder config;
+    /** What the builder held at {@link Builder#start()}; the builder is never read again. */
+    private final ServerConfig config;
     /** The protocol's share of the options, the same for every connection. */
     private final ProtocolConfig protocolConfig;
     /**
@@ -121,24 +122,24 @@ public final class WebSocketServer implements AutoCloseable {
     private final OpeningTelemetry telemetry;
     private volatile boolean closing;
 
-    private WebSocketServer(Builder config) throws IOException {
+    private WebSocketServer(ServerConfig config) throws IOException {
         this.config = config;
-        this.protocolConfig = config.options.protocolConfig();
-        this.listenerOpens = config.listener != null && hasOwnOnOpen(config.listener);
-        this.handshakeSlots = new Semaphore(config.maxHandshakes);
-        this.telemetry = new OpeningTelemetry(config.options.metrics());
+        this.protocolConfig = config.options().protocolConfig();
+        this.listenerOpens = config.listenerStyle() && hasOwnOnOpen(config.listener());
+        this.handshakeSlots = new Semaphore(config.maxHandshakes());
+        this.telemetry = new OpeningTelemetry(config.options().metrics());
         ServerSocketChannel channel = ServerSocketChannel.open(); // its sockets have channels: see Opening
         this.serverSocket = channel.socket();
         serverSocket.setReuseAddress(true);
-        serverSocket.bind(new InetSocketAddress(InetAddress.getByName(config.host), config.port), config.backlog);
-        this.tag = "[server " + config.host + ":" + port() + "] ";
+        serverSocket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), config.backlog());
+        this.tag = "[server " + config.host() + ":" + port() + "] ";
         try {
             this.listening = Opening.acceptOn(channel, this::accepted, ACCEPT_BACKOFF);
         } catch (IOException | RuntimeException e) {
             serverSocket.close();
             throw e;
         }
-        this.shutdownHook = config.closeOnShutdown ? new Thread(this::close, "lifeline-shutdown") : null;
+        this.shutdownHook = config.closeOnShutdown() ? new Thread(this::close, "lifeline-shutdown") : null;
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
@@ -203,7 +204,7 @@ public final class WebSocketServer implements AutoCloseable {
     /** Graceful shutdown, bounded by the close timeout. */
     @Override
     public void close() {
-        close(config.options.closeTimeout());
+        close(config.options().closeTimeout());
     }
 
     /**
@@ -276,7 +277,7 @@ public final class WebSocketServer implements AutoCloseable {
         // (a page, a health probe) do not use up connection ids.
         String id = Handshakes.peer(socket);
         boolean admitted = handshakeSlots.tryAcquire(); // here, so that slots go in the order of arrival
-        if (admitted && config.sslContext == null) {
+        if (admitted && config.sslContext().isEmpty()) {
             await(socket, id);
             return;
         }
@@ -309,7 +310,7 @@ public final class WebSocketServer implements AutoCloseable {
             handshakeEnded(tcp);
             return;
         }
-        opening.expireAfter(config.options.openTimeout(), () -> {
+        opening.expireAfter(config.options().openTimeout(), () -> {
             log(Level.DEBUG, id, "opening handshake timed out");
             handshakeOver(tcp);
         });
@@ -371,11 +372,11 @@ public final class WebSocketServer implements AutoCloseable {
         if (opening.settle()) {
             handshakeOver(opening.tcp());
         }
-        if (config.listener != null && !listenerOpens && connection.quiet()) {
+        if (config.listenerStyle() && !listenerOpens && connection.quiet()) {
             connections.add(connection);
             if (!closing) {
                 // The listener has nothing to do before the peer's first bytes: its reader starts with them.
-                connection.startIdle(config.listener);
+                connection.startIdle(config.listener());
                 return;
             }
         }
@@ -387,9 +388,9 @@ public final class WebSocketServer implements AutoCloseable {
      * {@link RequestProcessor} to run, and the server not closing.
      */
     private boolean openableHere(Opening opening, List<Event> events) {
-        return config.processRequest == null && !closing
+        return config.processRequest().isEmpty() && !closing
                 && Handshakes.handshakeEvent(events) instanceof Event.RequestReceived
-                && originAllowed(opening.protocol().offer().orElseThrow().origin());
+                && config.originAllowed(opening.protocol().offer().orElseThrow().origin());
     }
 
     /** On a virtual thread of its own: a TLS handshake, or the 503 of a socket refused for want of a slot. */
@@ -450,7 +451,7 @@ public final class WebSocketServer implements AutoCloseable {
         boolean released = false;
         try {
             tcp.setTcpNoDelay(true);
-            long deadline = System.nanoTime() + config.options.openTimeout().toNanos();
+            long deadline = System.nanoTime() + config.options().openTimeout().toNanos();
             opening = Opening.blocking(startTls(tcp, deadline), tcp, new ServerProtocol(protocolConfig));
             connection = respond(opening, id, opening.read(deadline));
         } catch (IOException | RuntimeException e) {
@@ -518,7 +519,7 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private Socket startTls(Socket tcp, long deadline) throws IOException {
-        SSLSocket tls = (SSLSocket) config.sslContext.getSocketFactory().createSocket(tcp, null, tcp.getPort(), true);
+        SSLSocket tls = (SSLSocket) config.sslContext().orElseThrow().getSocketFactory().createSocket(tcp, null, tcp.getPort(), true);
         tls.setUseClientMode(false);
         tls.setSoTimeout(Handshakes.millisUntil(deadline));
         tls.startHandshake();
@@ -543,7 +544,7 @@ public final class WebSocketServer implements AutoCloseable {
             return null;
         }
         ServerHandshake.Offer offer = protocol.offer().orElseThrow();
-        if (answer.isEmpty() && !originAllowed(offer.origin())) {
+        if (answer.isEmpty() && !config.originAllowed(offer.origin())) {
             answer = Optional.of(HttpResponse.of(403, "origin not allowed: " + offer.origin().orElse("(none)")));
         }
         if (answer.isPresent()) {
@@ -591,7 +592,7 @@ public final class WebSocketServer implements AutoCloseable {
         ServerProtocol protocol = opening.protocol();
         List<Event> all = new ArrayList<>(events);
         all.addAll(protocol.takeEvents());
-        Connection connection = opening.open(Handshakes.nextId('s'), config.options,
+        Connection connection = opening.open(Handshakes.nextId('s'), config.options(),
                 protocol.offer().orElseThrow().request(),
                 protocol.response().orElseThrow(), protocol.subprotocol(), all, forget);
         telemetry.opened(connection, opening.tcp());
@@ -599,11 +600,11 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private Optional<HttpResponse> processRequest(HttpRequest request, String id) {
-        if (config.processRequest == null) {
+        if (config.processRequest().isEmpty()) {
             return Optional.empty();
         }
         try {
-            return config.processRequest.process(request);
+            return config.processRequest().get().process(request);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "[" + id + "] processRequest failed on " + request + "; answering 500", e);
             return Optional.of(HttpResponse.of(500, "internal server error"));
@@ -636,16 +637,16 @@ public final class WebSocketServer implements AutoCloseable {
     private void run(Connection connection) {
         connections.add(connection);
         Thread.currentThread().setName("lifeline-conn-" + connection.id()); // it was named after the peer
-        if (config.listener != null) {
-            if (closing || config.sslContext != null) {
-                connection.start(config.listener); // from now on its reader calls the listener
+        if (config.listenerStyle()) {
+            if (closing || config.sslContext().isPresent()) {
+                connection.start(config.listener()); // from now on its reader calls the listener
                 if (closing) {
                     connection.close(CloseCode.GOING_AWAY, "server shutting down");
                 }
             } else {
                 // This thread reads first, until there is nothing to read; a close() from now on finds the
                 // connection among the open ones and closes it with 1001.
-                connection.startHere(config.listener);
+                connection.startHere(config.listener());
             }
             return;
         }
@@ -655,7 +656,7 @@ public final class WebSocketServer implements AutoCloseable {
             return;
         }
         try {
-            config.handler.handle(connection);
+            config.handler().handle(connection);
             connection.close();
         } catch (Exception | Error e) {
             if (!connection.applicationFailed("handler", e)) {
@@ -686,15 +687,8 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    private boolean originAllowed(Optional<String> origin) {
-        if (config.allowedOrigins == null) {
-            return true;
-        }
-        return origin.map(config.allowedOrigins::contains).orElse(config.allowMissingOrigin);
-    }
-
     private Optional<String> selectSubprotocol(List<String> offered) {
-        for (String supported : config.subprotocols) {
+        for (String supported : config.subprotocols()) {
             if (offered.contains(supported)) {
                 return Optional.of(supported);
             }
@@ -791,7 +785,9 @@ public final class WebSocketServer implements AutoCloseable {
 
         /** Binds and starts accepting. */
         public WebSocketServer start() throws IOException {
-            return new WebSocketServer(this);
+            return new WebSocketServer(new ServerConfig(handler, listener, host, port, backlog, options,
+                    Optional.ofNullable(processRequest), Optional.ofNullable(allowedOrigins), allowMissingOrigin,
+                    subprotocols, Optional.ofNullable(sslContext), maxHandshakes, closeOnShutdown));
         }
     }
 }
