@@ -104,6 +104,23 @@ class InterruptionTest {
         }
     }
 
+    /** The same policy for a {@link ReconnectingWebSocket}, whose receive waits across its connections. */
+    @Test
+    void reconnectingClientsReceiveInterruptedThrowsAndTakesNoMessage() throws Exception {
+        try (Peers peers = Peers.start();
+                ReconnectingWebSocket ws = ReconnectingWebSocket.builder(peers.uri()).connect()) {
+            WebSocket accepted = peers.accepted();
+            CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+            Thread receiver = Thread.ofVirtual().start(() -> outcome.complete(attempt(ws::receive)));
+            awaitWaiting(receiver);
+            receiver.interrupt();
+
+            assertInterrupted(await(outcome), "interrupted while");
+            accepted.send("after the interrupt");
+            assertThat(ws.receive(PATIENCE)).contains(Message.text("after the interrupt"));
+        }
+    }
+
     /** A server that accepts TCP and never answers the handshake: the client's wait for the response. */
     @Test
     void clientOpenInterruptedWhileWaitingForTheResponseThrowsAndClosesTheSocket() throws Exception {
