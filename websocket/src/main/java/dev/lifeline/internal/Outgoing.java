@@ -19,6 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #writeLock} writes everything queued, so concurrent small sends coalesce into few syscalls and frames
  * never interleave. A write blocked longer than {@code writeTimeout} drops the connection (see
  * {@link #checkWriteTimeout}).
+ *
+ * <p>Two locks, in this order: {@link #writeLock}, then the connection's (see the package documentation). A method
+ * that needs the connection's lock ends in {@code Locked}, one that needs {@link #writeLock} in
+ * {@code HoldingWriteLock}; each asserts it.
  */
 final class Outgoing {
     /** Queued buffers up to this size are copied into one write. */
@@ -176,7 +180,7 @@ final class Outgoing {
                 return;
             }
             try {
-                drain();
+                drainHoldingWriteLock();
             } finally {
                 writeLock.unlock();
             }
@@ -223,7 +227,8 @@ final class Outgoing {
         }
     }
 
-    private void drain() {
+    private void drainHoldingWriteLock() {
+        assert writeLock.isHeldByCurrentThread();
         while (true) {
             List<Outbound> batch;
             connection.lock.lock();
@@ -238,7 +243,7 @@ final class Outgoing {
             } finally {
                 connection.lock.unlock();
             }
-            long written = write(batch);
+            long written = writeHoldingWriteLock(batch);
             connection.lock.lock();
             try {
                 pendingBytes -= written;
@@ -250,7 +255,8 @@ final class Outgoing {
     }
 
     /** Writes a batch, coalescing small buffers; returns the bytes it accounted for (all of them, even on error). */
-    private long write(List<Outbound> batch) {
+    private long writeHoldingWriteLock(List<Outbound> batch) {
+        assert writeLock.isHeldByCurrentThread();
         long total = 0;
         int i = 0;
         try {
@@ -258,7 +264,7 @@ final class Outgoing {
                 Outbound item = batch.get(i);
                 if (item instanceof Outbound.Eof) {
                     i++;
-                    halfClose();
+                    halfCloseHoldingWriteLock();
                     continue;
                 }
                 int end = i;
@@ -330,7 +336,8 @@ final class Outgoing {
     }
 
     /** Our FIN: the protocol asked to half-close (RFC 6455 §7.1.1: the server closes TCP first). */
-    private void halfClose() throws IOException {
+    private void halfCloseHoldingWriteLock() throws IOException {
+        assert writeLock.isHeldByCurrentThread();
         if (eofWritten) {
             return;
         }

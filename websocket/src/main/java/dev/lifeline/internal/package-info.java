@@ -71,7 +71,7 @@
  *   <li><b>{@code Outgoing.writeLock}</b> (one per connection): held by the one thread handing bytes to TCP, for as
  *       long as the write takes. It is taken before the connection's lock (a writer takes that lock briefly, to take
  *       the queued bytes and count what it wrote), never after: {@code Outgoing.flush} asserts that its caller does
- *       not hold the connection's lock.</li>
+ *       not hold the connection's lock. The methods that need it end in {@code HoldingWriteLock} and assert it.</li>
  *   <li><b>{@code Connection.lock}</b> (one per connection, with its condition {@code changed}): guards the
  *       protocol and everything that moves with it: the inbox or the listener's waiting messages, the bytes queued
  *       for writing, the reader's pause, the Pings awaiting their Pong, the closing timers, a pending high surrogate.
