@@ -519,7 +519,8 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private Socket startTls(Socket tcp, long deadline) throws IOException {
-        SSLSocket tls = (SSLSocket) config.sslContext().orElseThrow().getSocketFactory().createSocket(tcp, null, tcp.getPort(), true);
+        SSLSocket tls = (SSLSocket) config.sslContext().orElseThrow().getSocketFactory()
+                .createSocket(tcp, null, tcp.getPort(), true);
         tls.setUseClientMode(false);
         tls.setSoTimeout(Handshakes.millisUntil(deadline));
         tls.startHandshake();

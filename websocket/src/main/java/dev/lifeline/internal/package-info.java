@@ -13,8 +13,8 @@
  *       is where bytes are written (one writer at a time, coalescing).</li>
  *   <li>{@link dev.lifeline.internal.Inbox} (handler style, {@code receive()}) or
  *       {@link dev.lifeline.internal.Deliveries} (listener style) hold what arrived for the application.</li>
- *   <li>{@link dev.lifeline.internal.Closing}: the closing handshake and its bounds; {@link dev.lifeline.internal.Pings}:
- *       Pings, latency, keepalive.</li>
+ *   <li>{@link dev.lifeline.internal.Closing}: the closing handshake and its bounds;
+ *       {@link dev.lifeline.internal.Pings}: Pings, latency, keepalive.</li>
  *   <li>{@link dev.lifeline.internal.Opening} and {@link dev.lifeline.internal.Handshakes}: the opening handshake, on
  *       the server and the client; {@link dev.lifeline.internal.Poller} and {@link dev.lifeline.internal.Timers}: the
  *       two shared platform threads.</li>
