@@ -35,6 +35,11 @@ record ServerConfig(WebSocketServer.Handler handler, WebSocketListener listener,
         return listener != null;
     }
 
+    /** Whether a valid WebSocket handshake goes to {@link #processRequest} before it is answered. */
+    boolean processesHandshakes() {
+        return processRequest.map(WebSocketServer.RequestProcessor::seesHandshakes).orElse(false);
+    }
+
     /** Whether a handshake from {@code origin} (absent: no Origin header) is allowed. */
     boolean originAllowed(Optional<String> origin) {
         return allowedOrigins.map(allowed -> origin.map(allowed::contains).orElse(allowMissingOrigin)).orElse(true);

@@ -45,7 +45,8 @@ import javax.net.ssl.SSLSocket;
  * Without TLS, no thread waits for a connection to arrive, for a client's handshake request, or for an idle
  * connection's next message: one selecting thread watches the sockets and starts a virtual thread when there is
  * something to read. That thread also reads the opening handshakes and answers 101 itself when nothing of the
- * application's has to run first (no {@link Builder#processRequest}): in the listener style, with a listener that
+ * application's has to run first (no {@link Builder#processRequest}, or one for {@link RequestProcessor#plainHttpOnly
+ * plain HTTP only}): in the listener style, with a listener that
  * has no {@link WebSocketListener#onOpen}, a connection then takes no thread at all until its peer's first message.
  *
  * <pre>{@code
@@ -82,11 +83,37 @@ public final class WebSocketServer implements AutoCloseable {
      * websocket} or a {@code Sec-WebSocket-Key}, but not all that RFC 6455 §4.2.1 asks) does not come here: it is
      * answered with what is wrong with it. Runs on
      * the connection's virtual thread; if it throws, the client gets 500. (Without one, the server's selecting
-     * thread answers valid handshakes itself, which saves a thread start per connection.)
+     * thread answers valid handshakes itself, which saves a thread start per connection; a processor that declares
+     * it has nothing to say about valid handshakes, {@link #plainHttpOnly}, keeps that.)
      */
     @FunctionalInterface
     public interface RequestProcessor {
         Optional<HttpResponse> process(HttpRequest request);
+
+        /**
+         * Whether valid WebSocket handshakes come here too: true (the default) for every request, as above. False
+         * for a processor of plain HTTP only (health checks, pages): valid handshakes then skip it, and without TLS
+         * the server's selecting thread answers them itself, as it does with no processor at all.
+         */
+        default boolean seesHandshakes() {
+            return true;
+        }
+
+        /** {@code processor}, for plain HTTP only: requests that are no handshake ({@link #seesHandshakes}). */
+        static RequestProcessor plainHttpOnly(RequestProcessor processor) {
+            Objects.requireNonNull(processor, "processor");
+            return new RequestProcessor() {
+                @Override
+                public Optional<HttpResponse> process(HttpRequest request) {
+                    return processor.process(request);
+                }
+
+                @Override
+                public boolean seesHandshakes() {
+                    return false;
+                }
+            };
+        }
     }
 
     /** What the builder held at {@link Builder#start()}; the builder is never read again. */
@@ -385,10 +412,10 @@ public final class WebSocketServer implements AutoCloseable {
 
     /**
      * Whether the poller's thread may answer this request: a valid handshake from an allowed origin, no
-     * {@link RequestProcessor} to run, and the server not closing.
+     * {@link RequestProcessor} that sees handshakes to run, and the server not closing.
      */
     private boolean openableHere(Opening opening, List<Event> events) {
-        return config.processRequest().isEmpty() && !closing
+        return !config.processesHandshakes() && !closing
                 && Handshakes.handshakeEvent(events) instanceof Event.RequestReceived
                 && config.originAllowed(opening.protocol().offer().orElseThrow().origin());
     }
@@ -535,8 +562,8 @@ public final class WebSocketServer implements AutoCloseable {
         ServerProtocol protocol = opening.protocol();
         boolean failedHandshake = Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed;
         Optional<HttpResponse> answer = closing ? Optional.of(HttpResponse.of(503, "server shutting down"))
-                : protocol.request().filter(request -> !(failedHandshake && attemptsHandshake(request)))
-                        .flatMap(request -> processRequest(request, id));
+                : protocol.request().filter(request -> failedHandshake ? !attemptsHandshake(request)
+                        : config.processesHandshakes()).flatMap(request -> processRequest(request, id));
         if (Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed failed) {
             HttpResponse sent = answer.orElseGet(() -> protocol.response().orElseThrow());
             log(Level.DEBUG, id, "answering " + sent.status() + " to a request that is not a valid handshake: "
