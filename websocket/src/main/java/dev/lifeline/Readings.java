@@ -154,7 +154,7 @@ final class Readings {
             return Optional.of(unread.peekFirst());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ConcurrencyException("interrupted while receiving from " + id);
+            throw new OperationInterruptedException("interrupted while receiving from " + id, e);
         } finally {
             lock.unlock();
         }

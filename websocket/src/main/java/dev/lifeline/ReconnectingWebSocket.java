@@ -303,6 +303,9 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
      * Closes for good: closes the current connection with 1000 (waiting for the closing handshake, at most
      * {@code closeTimeout}) and stops reconnecting. From the client's own thread or a message listener, it
      * returns without waiting.
+     *
+     * @throws OperationInterruptedException if the calling thread is interrupted while it waits (the client goes on
+     *     closing)
      */
     @Override
     public void close() {
@@ -315,6 +318,8 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
             thread.join(config.options().openTimeout().plus(config.options().closeTimeout()).plusSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new OperationInterruptedException("interrupted while waiting for " + id + " to close; it goes on"
+                    + " closing", e);
         }
     }
 

@@ -93,6 +93,9 @@ public final class Reconnector {
             return new Attempt.Failed(new Failure.Refused(e.status(), e.getMessage(), e.headers()));
         } catch (IOException e) {
             return new Attempt.Failed(new Failure.Unreachable(e));
+        } catch (OperationInterruptedException e) {
+            // the client's own thread was interrupted: the policy sees the I/O failure the interrupt caused
+            return new Attempt.Failed(new Failure.Unreachable((IOException) e.getCause()));
         }
     }
 

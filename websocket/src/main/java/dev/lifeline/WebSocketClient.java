@@ -9,6 +9,7 @@ import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.Headers;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -75,6 +76,10 @@ public final class WebSocketClient {
      * @throws HandshakeException if the server refused the handshake (status, headers and a body excerpt inside)
      * @throws SocketTimeoutException if {@code openTimeout} passed first
      * @throws IOException if the network failed (connection refused, unknown host, TLS failure...)
+     * @throws OperationInterruptedException if the calling thread is interrupted before or while it waits for TCP,
+     *     TLS or the handshake response (its cause is the {@code IOException}; no connection is left open). A
+     *     virtual thread's waits end at the interrupt; a platform thread's socket waits do not (the JDK's sockets
+     *     ignore its interrupts there): it gets this only if they fail, by {@code openTimeout} at the latest.
      */
     public WebSocket open(URI uri) throws IOException {
         return open(uri, null);
@@ -84,7 +89,7 @@ public final class WebSocketClient {
      * Opens a connection in the listener style: its reader thread hands every message to {@code listener}
      * ({@link WebSocketListener#onOpen} first); the returned connection is for sending and closing, and
      * {@code receive()} on it throws {@code InvalidStateException}. Returns once it is OPEN; throws as
-     * {@link #open(URI)} does.
+     * {@link #open(URI)} does, {@link OperationInterruptedException} included.
      */
     public WebSocket open(URI uri, WebSocketListener listener) throws IOException {
         long deadline = System.nanoTime() + options.openTimeout().toNanos();
@@ -121,6 +126,10 @@ public final class WebSocketClient {
         }
         String host = Objects.requireNonNull(uri.getHost(), () -> "no host in " + uri);
         int port = uri.getPort() >= 0 ? uri.getPort() : secure ? 443 : 80;
+        if (Thread.currentThread().isInterrupted()) {
+            throw new OperationInterruptedException("interrupted before opening " + uri,
+                    new InterruptedIOException("the thread was interrupted"));
+        }
         long start = System.nanoTime();
         Socket tcp = new Socket();
         Socket socket = tcp;
@@ -151,6 +160,10 @@ public final class WebSocketClient {
         } catch (IOException | RuntimeException e) {
             Handshakes.closeQuietly(tcp);
             Handshakes.closeQuietly(socket);
+            if (e instanceof IOException io && Thread.currentThread().isInterrupted()) {
+                // a virtual thread's socket is closed by the interrupt; a platform thread's wait ends by itself
+                throw new OperationInterruptedException("interrupted while opening " + uri, io);
+            }
             throw e;
         }
     }

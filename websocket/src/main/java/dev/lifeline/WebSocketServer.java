@@ -32,6 +32,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -43,7 +45,8 @@ import javax.net.ssl.SSLSocket;
  * Without TLS, no thread waits for a connection to arrive, for a client's handshake request, or for an idle
  * connection's next message: one selecting thread watches the sockets and starts a virtual thread when there is
  * something to read. That thread also reads the opening handshakes and answers 101 itself when nothing of the
- * application's has to run first (no {@link Builder#processRequest}): in the listener style, with a listener that
+ * application's has to run first (no {@link Builder#processRequest}, or one for {@link RequestProcessor#plainHttpOnly
+ * plain HTTP only}): in the listener style, with a listener that
  * has no {@link WebSocketListener#onOpen}, a connection then takes no thread at all until its peer's first message.
  *
  * <pre>{@code
@@ -80,14 +83,41 @@ public final class WebSocketServer implements AutoCloseable {
      * websocket} or a {@code Sec-WebSocket-Key}, but not all that RFC 6455 §4.2.1 asks) does not come here: it is
      * answered with what is wrong with it. Runs on
      * the connection's virtual thread; if it throws, the client gets 500. (Without one, the server's selecting
-     * thread answers valid handshakes itself, which saves a thread start per connection.)
+     * thread answers valid handshakes itself, which saves a thread start per connection; a processor that declares
+     * it has nothing to say about valid handshakes, {@link #plainHttpOnly}, keeps that.)
      */
     @FunctionalInterface
     public interface RequestProcessor {
         Optional<HttpResponse> process(HttpRequest request);
+
+        /**
+         * Whether valid WebSocket handshakes come here too: true (the default) for every request, as above. False
+         * for a processor of plain HTTP only (health checks, pages): valid handshakes then skip it, and without TLS
+         * the server's selecting thread answers them itself, as it does with no processor at all.
+         */
+        default boolean seesHandshakes() {
+            return true;
+        }
+
+        /** {@code processor}, for plain HTTP only: requests that are no handshake ({@link #seesHandshakes}). */
+        static RequestProcessor plainHttpOnly(RequestProcessor processor) {
+            Objects.requireNonNull(processor, "processor");
+            return new RequestProcessor() {
+                @Override
+                public Optional<HttpResponse> process(HttpRequest request) {
+                    return processor.process(request);
+                }
+
+                @Override
+                public boolean seesHandshakes() {
+                    return false;
+                }
+            };
+        }
     }
 
-    private final Builder config;
+    /** What the builder held at {@link Builder#start()}; the builder is never read again. */
+    private final ServerConfig config;
     /** The protocol's share of the options, the same for every connection. */
     private final ProtocolConfig protocolConfig;
     /**
@@ -101,6 +131,10 @@ public final class WebSocketServer implements AutoCloseable {
     /** What every connection does once CLOSED: leave {@link #connections}. */
     private final Consumer<Connection> forget = connections::remove;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    /** Taken only to wait for, or signal, the end of a handshake in flight while the server closes. */
+    private final ReentrantLock handshakesLock = new ReentrantLock();
+    /** Signalled when a handshake ends while the server closes ({@link #awaitHandshakesEnded}). */
+    private final Condition handshakesEnded = handshakesLock.newCondition();
     /** TCP sockets whose opening handshake is not answered yet. */
     private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
@@ -115,24 +149,24 @@ public final class WebSocketServer implements AutoCloseable {
     private final OpeningTelemetry telemetry;
     private volatile boolean closing;
 
-    private WebSocketServer(Builder config) throws IOException {
+    private WebSocketServer(ServerConfig config) throws IOException {
         this.config = config;
-        this.protocolConfig = config.options.protocolConfig();
-        this.listenerOpens = config.listener != null && hasOwnOnOpen(config.listener);
-        this.handshakeSlots = new Semaphore(config.maxHandshakes);
-        this.telemetry = new OpeningTelemetry(config.options.metrics());
+        this.protocolConfig = config.options().protocolConfig();
+        this.listenerOpens = config.listenerStyle() && hasOwnOnOpen(config.listener());
+        this.handshakeSlots = new Semaphore(config.maxHandshakes());
+        this.telemetry = new OpeningTelemetry(config.options().metrics());
         ServerSocketChannel channel = ServerSocketChannel.open(); // its sockets have channels: see Opening
         this.serverSocket = channel.socket();
         serverSocket.setReuseAddress(true);
-        serverSocket.bind(new InetSocketAddress(InetAddress.getByName(config.host), config.port), config.backlog);
-        this.tag = "[server " + config.host + ":" + port() + "] ";
+        serverSocket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), config.backlog());
+        this.tag = "[server " + config.host() + ":" + port() + "] ";
         try {
             this.listening = Opening.acceptOn(channel, this::accepted, ACCEPT_BACKOFF);
         } catch (IOException | RuntimeException e) {
             serverSocket.close();
             throw e;
         }
-        this.shutdownHook = config.closeOnShutdown ? new Thread(this::close, "lifeline-shutdown") : null;
+        this.shutdownHook = config.closeOnShutdown() ? new Thread(this::close, "lifeline-shutdown") : null;
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
         }
@@ -197,7 +231,7 @@ public final class WebSocketServer implements AutoCloseable {
     /** Graceful shutdown, bounded by the close timeout. */
     @Override
     public void close() {
-        close(config.options.closeTimeout());
+        close(config.options().closeTimeout());
     }
 
     /**
@@ -270,7 +304,7 @@ public final class WebSocketServer implements AutoCloseable {
         // (a page, a health probe) do not use up connection ids.
         String id = Handshakes.peer(socket);
         boolean admitted = handshakeSlots.tryAcquire(); // here, so that slots go in the order of arrival
-        if (admitted && config.sslContext == null) {
+        if (admitted && config.sslContext().isEmpty()) {
             await(socket, id);
             return;
         }
@@ -303,7 +337,7 @@ public final class WebSocketServer implements AutoCloseable {
             handshakeEnded(tcp);
             return;
         }
-        opening.expireAfter(config.options.openTimeout(), () -> {
+        opening.expireAfter(config.options().openTimeout(), () -> {
             log(Level.DEBUG, id, "opening handshake timed out");
             handshakeOver(tcp);
         });
@@ -365,11 +399,11 @@ public final class WebSocketServer implements AutoCloseable {
         if (opening.settle()) {
             handshakeOver(opening.tcp());
         }
-        if (config.listener != null && !listenerOpens && connection.quiet()) {
+        if (config.listenerStyle() && !listenerOpens && connection.quiet()) {
             connections.add(connection);
             if (!closing) {
                 // The listener has nothing to do before the peer's first bytes: its reader starts with them.
-                connection.startIdle(config.listener);
+                connection.startIdle(config.listener());
                 return;
             }
         }
@@ -378,12 +412,12 @@ public final class WebSocketServer implements AutoCloseable {
 
     /**
      * Whether the poller's thread may answer this request: a valid handshake from an allowed origin, no
-     * {@link RequestProcessor} to run, and the server not closing.
+     * {@link RequestProcessor} that sees handshakes to run, and the server not closing.
      */
     private boolean openableHere(Opening opening, List<Event> events) {
-        return config.processRequest == null && !closing
+        return !config.processesHandshakes() && !closing
                 && Handshakes.handshakeEvent(events) instanceof Event.RequestReceived
-                && originAllowed(opening.protocol().offer().orElseThrow().origin());
+                && config.originAllowed(opening.protocol().offer().orElseThrow().origin());
     }
 
     /** On a virtual thread of its own: a TLS handshake, or the 503 of a socket refused for want of a slot. */
@@ -444,7 +478,7 @@ public final class WebSocketServer implements AutoCloseable {
         boolean released = false;
         try {
             tcp.setTcpNoDelay(true);
-            long deadline = System.nanoTime() + config.options.openTimeout().toNanos();
+            long deadline = System.nanoTime() + config.options().openTimeout().toNanos();
             opening = Opening.blocking(startTls(tcp, deadline), tcp, new ServerProtocol(protocolConfig));
             connection = respond(opening, id, opening.read(deadline));
         } catch (IOException | RuntimeException e) {
@@ -489,24 +523,31 @@ public final class WebSocketServer implements AutoCloseable {
             telemetry.ended(tcp);
         }
         if (closing) {
-            synchronized (sockets) {
-                sockets.notifyAll();
+            handshakesLock.lock();
+            try {
+                handshakesEnded.signalAll();
+            } finally {
+                handshakesLock.unlock();
             }
         }
     }
 
     /** Waits (until the deadline at most) for the handshakes in flight to be answered or dropped. */
     private void awaitHandshakesEnded(long deadline) throws InterruptedException {
-        synchronized (sockets) {
+        handshakesLock.lock();
+        try {
             long left;
-            while (!sockets.isEmpty() && (left = remainingMillis(deadline)) > 0) {
-                sockets.wait(left);
+            while (!sockets.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                handshakesEnded.awaitNanos(left);
             }
+        } finally {
+            handshakesLock.unlock();
         }
     }
 
     private Socket startTls(Socket tcp, long deadline) throws IOException {
-        SSLSocket tls = (SSLSocket) config.sslContext.getSocketFactory().createSocket(tcp, null, tcp.getPort(), true);
+        SSLSocket tls = (SSLSocket) config.sslContext().orElseThrow().getSocketFactory()
+                .createSocket(tcp, null, tcp.getPort(), true);
         tls.setUseClientMode(false);
         tls.setSoTimeout(Handshakes.millisUntil(deadline));
         tls.startHandshake();
@@ -521,8 +562,8 @@ public final class WebSocketServer implements AutoCloseable {
         ServerProtocol protocol = opening.protocol();
         boolean failedHandshake = Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed;
         Optional<HttpResponse> answer = closing ? Optional.of(HttpResponse.of(503, "server shutting down"))
-                : protocol.request().filter(request -> !(failedHandshake && attemptsHandshake(request)))
-                        .flatMap(request -> processRequest(request, id));
+                : protocol.request().filter(request -> failedHandshake ? !attemptsHandshake(request)
+                        : config.processesHandshakes()).flatMap(request -> processRequest(request, id));
         if (Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed failed) {
             HttpResponse sent = answer.orElseGet(() -> protocol.response().orElseThrow());
             log(Level.DEBUG, id, "answering " + sent.status() + " to a request that is not a valid handshake: "
@@ -531,7 +572,7 @@ public final class WebSocketServer implements AutoCloseable {
             return null;
         }
         ServerHandshake.Offer offer = protocol.offer().orElseThrow();
-        if (answer.isEmpty() && !originAllowed(offer.origin())) {
+        if (answer.isEmpty() && !config.originAllowed(offer.origin())) {
             answer = Optional.of(HttpResponse.of(403, "origin not allowed: " + offer.origin().orElse("(none)")));
         }
         if (answer.isPresent()) {
@@ -579,7 +620,7 @@ public final class WebSocketServer implements AutoCloseable {
         ServerProtocol protocol = opening.protocol();
         List<Event> all = new ArrayList<>(events);
         all.addAll(protocol.takeEvents());
-        Connection connection = opening.open(Handshakes.nextId('s'), config.options,
+        Connection connection = opening.open(Handshakes.nextId('s'), config.options(),
                 protocol.offer().orElseThrow().request(),
                 protocol.response().orElseThrow(), protocol.subprotocol(), all, forget);
         telemetry.opened(connection, opening.tcp());
@@ -587,11 +628,11 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     private Optional<HttpResponse> processRequest(HttpRequest request, String id) {
-        if (config.processRequest == null) {
+        if (config.processRequest().isEmpty()) {
             return Optional.empty();
         }
         try {
-            return config.processRequest.process(request);
+            return config.processRequest().get().process(request);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "[" + id + "] processRequest failed on " + request + "; answering 500", e);
             return Optional.of(HttpResponse.of(500, "internal server error"));
@@ -624,16 +665,16 @@ public final class WebSocketServer implements AutoCloseable {
     private void run(Connection connection) {
         connections.add(connection);
         Thread.currentThread().setName("lifeline-conn-" + connection.id()); // it was named after the peer
-        if (config.listener != null) {
-            if (closing || config.sslContext != null) {
-                connection.start(config.listener); // from now on its reader calls the listener
+        if (config.listenerStyle()) {
+            if (closing || config.sslContext().isPresent()) {
+                connection.start(config.listener()); // from now on its reader calls the listener
                 if (closing) {
                     connection.close(CloseCode.GOING_AWAY, "server shutting down");
                 }
             } else {
                 // This thread reads first, until there is nothing to read; a close() from now on finds the
                 // connection among the open ones and closes it with 1001.
-                connection.startHere(config.listener);
+                connection.startHere(config.listener());
             }
             return;
         }
@@ -643,12 +684,25 @@ public final class WebSocketServer implements AutoCloseable {
             return;
         }
         try {
-            config.handler.handle(connection);
+            config.handler().handle(connection);
             connection.close();
         } catch (Exception | Error e) {
             if (!connection.applicationFailed("handler", e)) {
-                connection.close(); // the client went away under the handler: finish closing
+                closeAfterHandler(connection); // the client went away under the handler: finish closing
             }
+        }
+    }
+
+    /**
+     * Finishes closing a connection whose handler ended with it closed or closing. The server's {@link #close}
+     * interrupts handlers that outlive its bound, after it dropped their connections: that interrupt ends nothing
+     * more here.
+     */
+    private static void closeAfterHandler(Connection connection) {
+        try {
+            connection.close();
+        } catch (OperationInterruptedException e) {
+            connection.abort();
         }
     }
 
@@ -661,15 +715,8 @@ public final class WebSocketServer implements AutoCloseable {
         }
     }
 
-    private boolean originAllowed(Optional<String> origin) {
-        if (config.allowedOrigins == null) {
-            return true;
-        }
-        return origin.map(config.allowedOrigins::contains).orElse(config.allowMissingOrigin);
-    }
-
     private Optional<String> selectSubprotocol(List<String> offered) {
-        for (String supported : config.subprotocols) {
+        for (String supported : config.subprotocols()) {
             if (offered.contains(supported)) {
                 return Optional.of(supported);
             }
@@ -766,7 +813,9 @@ public final class WebSocketServer implements AutoCloseable {
 
         /** Binds and starts accepting. */
         public WebSocketServer start() throws IOException {
-            return new WebSocketServer(this);
+            return new WebSocketServer(new ServerConfig(handler, listener, host, port, backlog, options,
+                    Optional.ofNullable(processRequest), Optional.ofNullable(allowedOrigins), allowMissingOrigin,
+                    subprotocols, Optional.ofNullable(sslContext), maxHandshakes, closeOnShutdown));
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,41 @@ class HandshakeOnPollerTest {
             for (WebSocketServer server : List.of(listening, handling)) {
                 assertThat(requestAndFrameInOneWrite(server.port(), "early")).as("echo from port %d", server.port())
                         .isEqualTo("early");
+            }
+        }
+    }
+
+    @Test
+    void aProcessorOfPlainHttpOnlyAnswersItsRequestsAndLeavesValidHandshakesToTheSelectingThread() throws Exception {
+        int count = 10;
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (WebSocketServer server = WebSocketServer.builder((ws, message) -> ws.send(message)).options(QUIET)
+                .processRequest(WebSocketServer.RequestProcessor.plainHttpOnly(request -> {
+                    seen.add(request.target());
+                    return request.target().equals("/health") ? Optional.of(HttpResponse.of(200, "ok"))
+                            : Optional.empty();
+                }))
+                .start()) {
+            String health = RawPeer.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", PATIENCE);
+            assertThat(health).startsWith("HTTP/1.1 200 ").endsWith("ok");
+            List<RawPeer> peers = new ArrayList<>();
+            try {
+                List<String> whileOpening;
+                try (ThreadStarts starts = ThreadStarts.record()) {
+                    for (int i = 0; i < count; i++) {
+                        peers.add(RawPeer.connect(server.port()));
+                    }
+                    awaitConnections(server, count);
+                    whileOpening = serverThreads(starts.stop());
+                }
+                assertThat(whileOpening).as("server threads started while %d connections opened", count).isEmpty();
+                assertThat(seen).as("requests the processor saw").containsExactly("/health");
+                peers.get(0).send(RawPeer.TEXT, "hi".getBytes(StandardCharsets.UTF_8));
+                assertThat(peers.get(0).readFrame(PATIENCE).text()).isEqualTo("hi");
+            } finally {
+                for (RawPeer peer : peers) {
+                    peer.close();
+                }
             }
         }
     }

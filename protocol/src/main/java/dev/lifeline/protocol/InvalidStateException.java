@@ -5,4 +5,9 @@ public class InvalidStateException extends WebSocketException {
     public InvalidStateException(String message) {
         super(message, null);
     }
+
+    /** For a subtype that says why the call could not go on (an interrupt, say). */
+    protected InvalidStateException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -320,11 +320,6 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         setState(State.CLOSING);
     }
 
-    /** Starts the closing handshake with 1000 and no reason. */
-    public final void sendClose() {
-        sendClose(CloseCode.NORMAL_CLOSURE, "");
-    }
-
     /**
      * Fails the connection (§7.1.7): sends a Close frame with {@code code} if the connection is OPEN, stops
      * processing input, and (server side) closes TCP at once; a client waits for the server to close it. Before

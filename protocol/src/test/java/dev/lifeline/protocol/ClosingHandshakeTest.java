@@ -144,7 +144,7 @@ class ClosingHandshakeTest {
     @EnumSource(Side.class)
     void dataReceivedAfterWeSentCloseIsStillDelivered(Side side) {
         Protocol p = open(side);
-        p.sendClose();
+        p.sendClose(CloseCode.NORMAL_CLOSURE, "");
         assertSent(p, frame(side, 0x88, "03e8"));
         receive(p, frame(peer(side), 0x81, utf8("in flight")) + frame(peer(side), 0x01, utf8("a")));
         receive(p, frame(peer(side), 0x80, utf8("b")));
@@ -226,7 +226,7 @@ class ClosingHandshakeTest {
     @EnumSource(Side.class)
     void eofAfterOurCloseButBeforeThePeersIs1006(Side side) {
         Protocol p = open(side);
-        p.sendClose();
+        p.sendClose(CloseCode.NORMAL_CLOSURE, "");
         p.takeOutbound();
         p.receiveEof();
         assertEvents(p, "Closed 1006");
@@ -251,7 +251,7 @@ class ClosingHandshakeTest {
     @EnumSource(Side.class)
     void failWhileClosingSendsNoSecondCloseFrame(Side side) {
         Protocol p = open(side);
-        p.sendClose();
+        p.sendClose(CloseCode.NORMAL_CLOSURE, "");
         p.takeOutbound();
         p.fail(CloseCode.PROTOCOL_ERROR, "late");
         assertSent(p, eofIfServer(side));
@@ -311,7 +311,7 @@ class ClosingHandshakeTest {
         ByteBuffer empty = ByteBuffer.allocate(0);
         return List.of(() -> p.sendText("x"), () -> p.sendText(empty, true), () -> p.sendBinary(empty, true),
                 () -> p.sendContinuation(empty, true), () -> p.sendPing(empty), () -> p.sendPong(empty),
-                p::sendClose, () -> p.sendClose(CloseCode.GOING_AWAY, "again"));
+                () -> p.sendClose(CloseCode.NORMAL_CLOSURE, ""), () -> p.sendClose(CloseCode.GOING_AWAY, "again"));
     }
 
     private static ConnectionClosedException catchClosed(Executable send) {

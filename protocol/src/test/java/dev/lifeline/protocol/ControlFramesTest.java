@@ -157,7 +157,7 @@ class ControlFramesTest {
     @EnumSource(Side.class)
     void pingReceivedAfterWeSentCloseIsReportedButNotAnswered(Side side) {
         Protocol p = open(side);
-        p.sendClose();
+        p.sendClose(CloseCode.NORMAL_CLOSURE, "");
         assertSent(p, frame(side, 0x88, "03e8"));
         receive(p, frame(peer(side), 0x89, "01"));
         assertEvents(p, "Ping 01");

@@ -93,7 +93,7 @@ class MaskingRulesTest {
         Wire.connect(Wire.client(ProtocolConfig.DEFAULT), server);
         server.sendText("Hello");
         receive(server, "89 80 37fa213d");
-        server.sendClose();
+        server.sendClose(CloseCode.NORMAL_CLOSURE, "");
         assertSent(server, "81 05 " + utf8("Hello") + "8a 00 88 02 03e8");
     }
 

@@ -249,7 +249,7 @@ class OpeningHandshakeFlowTest {
         Protocol p = side == Side.CLIENT ? Wire.client(ProtocolConfig.DEFAULT) : Wire.server(ProtocolConfig.DEFAULT);
         assertThatThrownBy(() -> p.sendText("x")).isInstanceOf(InvalidStateException.class);
         assertThatThrownBy(() -> p.sendBinary(ByteBuffer.allocate(1), true)).isInstanceOf(InvalidStateException.class);
-        assertThatThrownBy(p::sendClose).isInstanceOf(InvalidStateException.class);
+        assertThatThrownBy(() -> p.sendClose(CloseCode.NORMAL_CLOSURE, "")).isInstanceOf(InvalidStateException.class);
         assertSent(p, "");
         assertThat(p.state()).isEqualTo(State.CONNECTING);
     }

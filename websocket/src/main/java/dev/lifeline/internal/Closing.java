@@ -1,5 +1,6 @@
 package dev.lifeline.internal;
 
+import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
@@ -49,7 +50,7 @@ final class Closing {
         try {
             if (protocol.state() == State.OPEN) {
                 protocol.sendClose(code, reason);
-                connection.afterProtocol();
+                connection.afterProtocolLocked();
                 sent = true;
             }
         } finally {
@@ -74,7 +75,7 @@ final class Closing {
         connection.lock.lock();
         try {
             protocol.fail(code, reason);
-            connection.afterProtocol();
+            connection.afterProtocolLocked();
         } finally {
             connection.lock.unlock();
         }
@@ -95,6 +96,7 @@ final class Closing {
      * connection's lock.
      */
     void afterProtocolLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         if (protocol.failureCloseHeld()) {
             if (!connection.answersOwedLocked()) {
                 releaseHeldFailureLocked();
@@ -112,6 +114,7 @@ final class Closing {
      * the violation); the caller writes it. Returns whether it did. Caller holds the connection's lock.
      */
     boolean releaseHeldFailureLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         if (!protocol.failureCloseHeld()) {
             return false;
         }
@@ -119,7 +122,7 @@ final class Closing {
         if (heldFailureTimer != null) {
             heldFailureTimer.cancel(false);
         }
-        connection.afterProtocol();
+        connection.afterProtocolLocked();
         return true;
     }
 
@@ -144,6 +147,7 @@ final class Closing {
 
     /** The connection is CLOSED: no more timeout. Caller holds the connection's lock. */
     void finishedLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         if (closeTimer != null) {
             closeTimer.cancel(false);
         }
@@ -169,6 +173,8 @@ final class Closing {
             closed.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new OperationInterruptedException("interrupted while waiting for the closing handshake; it goes on,"
+                    + " bounded by closeTimeout", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("closed() never completes exceptionally", e);
         }

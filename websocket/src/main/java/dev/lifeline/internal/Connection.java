@@ -1,6 +1,7 @@
 package dev.lifeline.internal;
 
 import dev.lifeline.Message;
+import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketListener;
 import dev.lifeline.WebSocketOptions;
@@ -182,9 +183,9 @@ public final class Connection implements WebSocket {
     private void open() {
         lock.lock();
         try {
-            dispatch(initialEvents);
+            dispatchLocked(initialEvents);
             initialEvents = null;
-            afterProtocol();
+            afterProtocolLocked();
         } finally {
             lock.unlock();
         }
@@ -199,14 +200,17 @@ public final class Connection implements WebSocket {
      * (writing those tells the same). Caller holds {@link #lock}.
      */
     void probeLocked() {
+        assert lock.isHeldByCurrentThread();
         if (isOpenLocked() && outgoing.pendingBytesLocked() == 0) {
+        assert lock.isHeldByCurrentThread();
             protocol.sendPong(ByteBuffer.allocate(0));
-            afterProtocol();
+            afterProtocolLocked();
         }
     }
 
     /** Whether sends were left unwritten for a batch. Caller holds {@link #lock}. */
     boolean writeDeferredLocked() {
+        assert lock.isHeldByCurrentThread();
         return outgoing.deferredLocked();
     }
 
@@ -216,10 +220,11 @@ public final class Connection implements WebSocket {
     }
 
     /** Dispatches the protocol's events and queues its outbound bytes. Caller holds {@link #lock}. */
-    void afterProtocol() {
-        dispatch(protocol.takeEvents());
+    void afterProtocolLocked() {
+        assert lock.isHeldByCurrentThread();
+        dispatchLocked(protocol.takeEvents());
         closing.afterProtocolLocked(); // may release a held Close, which then joins this queueing
-        outgoing.queue(protocol.takeOutbound());
+        outgoing.queueLocked(protocol.takeOutbound());
         changed.signalAll();
     }
 
@@ -229,11 +234,13 @@ public final class Connection implements WebSocket {
      * wait in the inbox, or the receiving thread took one and has not come back for more. Caller holds {@link #lock}.
      */
     boolean answersOwedLocked() {
+        assert lock.isHeldByCurrentThread();
         return deliveries != null ? !deliveries.onReaderThread() || deliveries.owedLocked() : inbox.owedLocked();
     }
 
     /** See {@link Closing#releaseHeldFailureLocked()}. Caller holds {@link #lock}. */
     boolean releaseHeldFailureLocked() {
+        assert lock.isHeldByCurrentThread();
         return closing.releaseHeldFailureLocked();
     }
 
@@ -242,13 +249,14 @@ public final class Connection implements WebSocket {
         closing.releaseHeldFailure();
     }
 
-    private void dispatch(List<Event> events) {
+    private void dispatchLocked(List<Event> events) {
+        assert lock.isHeldByCurrentThread();
         telemetry.received(events);
         for (Event event : events) {
             switch (event) {
-                case Event.Text t -> deliver(new Message.Text(t.text()));
-                case Event.Binary b -> deliver(new Message.Binary(b.data()));
-                case Event.Pong p -> pings.pongReceived(p.payload());
+                case Event.Text t -> deliverLocked(new Message.Text(t.text()));
+                case Event.Binary b -> deliverLocked(new Message.Binary(b.data()));
+                case Event.Pong p -> pings.pongReceivedLocked(p.payload());
                 case Event.Ping p -> log(Level.TRACE, "< PING [" + p.payload().length + " bytes]");
                 case Event.CloseReceived c -> log(Level.DEBUG, "< CLOSE " + c.status()
                         + (protocol.receivedThenSent() ? "; connection is CLOSING" : ""));
@@ -261,11 +269,12 @@ public final class Connection implements WebSocket {
         }
     }
 
-    private void deliver(Message message) {
+    private void deliverLocked(Message message) {
+        assert lock.isHeldByCurrentThread();
         if (deliveries != null) {
             deliveries.addLocked(message);
         } else {
-            inbox.add(message, protocol.state() == State.OPEN);
+            inbox.addLocked(message, protocol.state() == State.OPEN);
         }
     }
 
@@ -292,6 +301,7 @@ public final class Connection implements WebSocket {
 
     /** No more messages can arrive: the peer closed, we failed the connection, or TCP is gone. */
     boolean inputEndedLocked() {
+        assert lock.isHeldByCurrentThread();
         return protocol.state() == State.CLOSED || protocol.closeReceived().isPresent()
                 || protocol.failure().isPresent();
     }
@@ -307,7 +317,8 @@ public final class Connection implements WebSocket {
      * listener: then its sends may wait to be written together, before it next blocks. Caller holds {@link #lock}.
      */
     boolean receivingMoreLocked() {
-        return deliveries != null ? deliveries.onReaderThread() : inbox.moreFor(Thread.currentThread());
+        assert lock.isHeldByCurrentThread();
+        return deliveries != null ? deliveries.onReaderThread() : inbox.moreForLocked(Thread.currentThread());
     }
 
     /** Whether the current thread is the reader calling the listener. */
@@ -407,7 +418,7 @@ public final class Connection implements WebSocket {
             if (!aborted) {
                 aborted = true;
                 protocol.receiveEof(); // TCP is going away: CLOSED now, not when the reader notices
-                dispatch(protocol.takeEvents());
+                dispatchLocked(protocol.takeEvents());
                 protocol.takeOutbound(); // nothing more will be written
                 changed.signalAll();
             }
@@ -438,9 +449,9 @@ public final class Connection implements WebSocket {
         lock.lock();
         try {
             closing.finishedLocked();
-            pings.stop();
+            pings.stopLocked();
             status = closeStatusLocked().orElseThrow();
-            pings.failAll(this::closedExceptionLocked); // built only if needed: it costs a stack trace
+            pings.failAllLocked(this::closedExceptionLocked); // built only if needed: it costs a stack trace
             if (LOG.isLoggable(Level.DEBUG)) {
                 why = closedExceptionLocked().getMessage();
             }
@@ -516,7 +527,10 @@ public final class Connection implements WebSocket {
      * Otherwise it is logged as a warning and the connection closes with 1011 (no details on the wire): true.
      */
     public boolean applicationFailed(String who, Throwable e) {
-        if (e instanceof ConnectionClosedException && state() != State.OPEN) {
+        // an interrupted wait (the server's shutdown interrupts its handlers) on a connection that is over is no
+        // failure of the application either
+        if ((e instanceof ConnectionClosedException || e instanceof OperationInterruptedException)
+                && state() != State.OPEN) {
             log(Level.DEBUG, who + " ended by the connection closing: " + e.getMessage());
             return false;
         }
@@ -527,6 +541,7 @@ public final class Connection implements WebSocket {
 
     /** Records why TCP failed, unless it failed before or the connection was aborted. Caller holds {@link #lock}. */
     void ioFailedLocked(Throwable cause) {
+        assert lock.isHeldByCurrentThread();
         if (ioFailure == null && !aborted) {
             ioFailure = cause;
         }
@@ -570,6 +585,7 @@ public final class Connection implements WebSocket {
     }
 
     private Optional<CloseStatus> closeStatusLocked() {
+        assert lock.isHeldByCurrentThread();
         Optional<CloseStatus> received = protocol.closeReceived();
         if (received.isEmpty() && protocol.state() == State.CLOSED) {
             return Optional.of(new CloseStatus(CloseCode.ABNORMAL_CLOSURE, ""));
@@ -595,10 +611,12 @@ public final class Connection implements WebSocket {
 
     /** Why the connection ended: the peer's protocol violation if there was one, else the I/O failure if any. */
     ConnectionClosedException closedExceptionLocked() {
+        assert lock.isHeldByCurrentThread();
         return protocol.closedException(protocol.failure().<Throwable>map(f -> f).orElse(ioFailure));
     }
 
     boolean isOpenLocked() {
+        assert lock.isHeldByCurrentThread();
         return protocol.state() == State.OPEN && !aborted;
     }
 

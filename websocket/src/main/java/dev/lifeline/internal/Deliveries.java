@@ -31,11 +31,13 @@ final class Deliveries {
 
     /** Keeps a message for the reader to deliver. Caller holds the connection's lock. */
     void addLocked(Message message) {
+        assert connection.lock.isHeldByCurrentThread();
         waiting.add(message);
     }
 
     /** Whether messages wait for the listener, or it is running. Caller holds the connection's lock. */
     boolean owedLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         return running || !waiting.isEmpty() && !failed;
     }
 

@@ -2,6 +2,7 @@ package dev.lifeline.internal;
 
 import dev.lifeline.ConcurrencyException;
 import dev.lifeline.Message;
+import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.ConnectionClosedOkException;
 import java.lang.System.Logger.Level;
@@ -31,7 +32,8 @@ final class Inbox {
     }
 
     /** More than {@code maxQueue} messages, or more than {@code maxQueueBytes}, wait to be taken. */
-    boolean overLimit() {
+    boolean overLimitLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         return messages.size() > options.maxQueue() || bytes > options.maxQueueBytes();
     }
 
@@ -39,7 +41,8 @@ final class Inbox {
      * Adds a message. While the connection is closing the reader must go on reading to find the peer's Close, so
      * then a message that finds the queue full is dropped rather than kept.
      */
-    void add(Message message, boolean open) {
+    void addLocked(Message message, boolean open) {
+        assert connection.lock.isHeldByCurrentThread();
         if (!open && messages.size() >= options.maxQueue()) {
             connection.log(Level.DEBUG, "dropping a message received while closing with a full queue: " + message);
             return;
@@ -49,7 +52,8 @@ final class Inbox {
     }
 
     /** Whether {@code thread} took the last message and more are waiting for it. Caller holds the lock. */
-    boolean moreFor(Thread thread) {
+    boolean moreForLocked(Thread thread) {
+        assert connection.lock.isHeldByCurrentThread();
         return thread == lastReceiver && !messages.isEmpty();
     }
 
@@ -58,6 +62,7 @@ final class Inbox {
      * one has not come back for more. Caller holds the lock.
      */
     boolean owedLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         return !messages.isEmpty() || receiver == null && lastReceiver != null;
     }
 
@@ -66,6 +71,7 @@ final class Inbox {
      *
      * @throws dev.lifeline.protocol.ConnectionClosedException when no message is left and none can come
      * @throws ConcurrencyException when another thread is already waiting
+     * @throws OperationInterruptedException when the thread is interrupted while it waits (no message is taken)
      */
     Optional<Message> take(long timeoutNanos) {
         connection.lock.lock();
@@ -106,7 +112,7 @@ final class Inbox {
                 return Optional.of(message);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new CancelledReceive(e);
+                throw new OperationInterruptedException("interrupted while waiting for a message", e);
             } finally {
                 receiver = null;
             }
@@ -142,12 +148,5 @@ final class Inbox {
                 return m;
             }
         };
-    }
-
-    /** receive() was interrupted. */
-    static final class CancelledReceive extends RuntimeException {
-        CancelledReceive(InterruptedException cause) {
-            super("interrupted while waiting for a message", cause);
-        }
     }
 }

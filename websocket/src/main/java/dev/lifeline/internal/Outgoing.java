@@ -1,5 +1,6 @@
 package dev.lifeline.internal;
 
+import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.Outbound;
 import java.io.IOException;
@@ -18,6 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #writeLock} writes everything queued, so concurrent small sends coalesce into few syscalls and frames
  * never interleave. A write blocked longer than {@code writeTimeout} drops the connection (see
  * {@link #checkWriteTimeout}).
+ *
+ * <p>Two locks, in this order: {@link #writeLock}, then the connection's (see the package documentation). A method
+ * that needs the connection's lock ends in {@code Locked}, one that needs {@link #writeLock} in
+ * {@code HoldingWriteLock}; each asserts it.
  */
 final class Outgoing {
     /** Queued buffers up to this size are copied into one write. */
@@ -66,7 +71,8 @@ final class Outgoing {
     }
 
     /** Queues the protocol's output. Caller holds the connection's lock. */
-    void queue(List<Outbound> items) {
+    void queueLocked(List<Outbound> items) {
+        assert connection.lock.isHeldByCurrentThread();
         for (Outbound item : items) {
             pending.add(item);
             if (item instanceof Outbound.Data data) {
@@ -77,11 +83,13 @@ final class Outgoing {
     }
 
     long pendingBytesLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         return pendingBytes;
     }
 
     /** How many bytes were ever queued: a mark for {@link #written}. Caller holds the connection's lock. */
     long queuedLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         return queuedTotal;
     }
 
@@ -91,6 +99,7 @@ final class Outgoing {
      * or by the watchdog within a tick. Caller holds the connection's lock.
      */
     void deferLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         deferrer = Thread.currentThread();
         deferred = true;
         watch();
@@ -125,6 +134,7 @@ final class Outgoing {
 
     /** Whether frames wait for a deferred write. Caller holds the connection's lock. */
     boolean deferredLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         return deferred;
     }
 
@@ -136,8 +146,11 @@ final class Outgoing {
     /**
      * Outbound backpressure: waits while more than {@code writeLimit} bytes are waiting, at most about
      * {@code writeTimeout} (by then the watchdog has dropped a stuck connection). Caller holds the lock.
+     *
+     * @throws OperationInterruptedException when the thread is interrupted while it waits
      */
-    void awaitRoom(int size) {
+    void awaitRoomLocked(int size) {
+        assert connection.lock.isHeldByCurrentThread();
         long remaining = options.writeTimeout().plusSeconds(1).toNanos();
         while (pendingBytes > 0 && pendingBytes + size > options.writeLimit() && connection.isOpenLocked()
                 && remaining > 0) {
@@ -145,7 +158,8 @@ final class Outgoing {
                 remaining = connection.changed.awaitNanos(remaining);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting to send", e);
+                throw new OperationInterruptedException("interrupted while waiting for room to send; nothing was sent",
+                        e);
             }
         }
     }
@@ -156,15 +170,17 @@ final class Outgoing {
      * writes what was queued before it releases the write lock.
      */
     void flush(boolean wait) {
+        assert !connection.lock.isHeldByCurrentThread() : "writeLock is taken before the connection's lock";
         boolean block = wait;
         while (true) {
             if (block) {
                 writeLock.lock();
+        assert !connection.lock.isHeldByCurrentThread() : "writeLock is taken before the connection's lock";
             } else if (!writeLock.tryLock()) {
                 return;
             }
             try {
-                drain();
+                drainHoldingWriteLock();
             } finally {
                 writeLock.unlock();
             }
@@ -211,7 +227,8 @@ final class Outgoing {
         }
     }
 
-    private void drain() {
+    private void drainHoldingWriteLock() {
+        assert writeLock.isHeldByCurrentThread();
         while (true) {
             List<Outbound> batch;
             connection.lock.lock();
@@ -226,7 +243,7 @@ final class Outgoing {
             } finally {
                 connection.lock.unlock();
             }
-            long written = write(batch);
+            long written = writeHoldingWriteLock(batch);
             connection.lock.lock();
             try {
                 pendingBytes -= written;
@@ -238,7 +255,8 @@ final class Outgoing {
     }
 
     /** Writes a batch, coalescing small buffers; returns the bytes it accounted for (all of them, even on error). */
-    private long write(List<Outbound> batch) {
+    private long writeHoldingWriteLock(List<Outbound> batch) {
+        assert writeLock.isHeldByCurrentThread();
         long total = 0;
         int i = 0;
         try {
@@ -246,7 +264,7 @@ final class Outgoing {
                 Outbound item = batch.get(i);
                 if (item instanceof Outbound.Eof) {
                     i++;
-                    halfClose();
+                    halfCloseHoldingWriteLock();
                     continue;
                 }
                 int end = i;
@@ -318,7 +336,8 @@ final class Outgoing {
     }
 
     /** Our FIN: the protocol asked to half-close (RFC 6455 §7.1.1: the server closes TCP first). */
-    private void halfClose() throws IOException {
+    private void halfCloseHoldingWriteLock() throws IOException {
+        assert writeLock.isHeldByCurrentThread();
         if (eofWritten) {
             return;
         }

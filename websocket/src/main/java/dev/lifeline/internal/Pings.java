@@ -46,6 +46,7 @@ final class Pings {
     }
 
     CompletableFuture<Duration> sendPingLocked(Protocol protocol) {
+        assert connection.lock.isHeldByCurrentThread();
         long id = ++counter;
         protocol.sendPing(ByteBuffer.allocate(8).putLong(0, id));
         CompletableFuture<Duration> future = new CompletableFuture<>();
@@ -53,7 +54,8 @@ final class Pings {
         return future;
     }
 
-    void pongReceived(byte[] payload) {
+    void pongReceivedLocked(byte[] payload) {
+        assert connection.lock.isHeldByCurrentThread();
         long now = System.nanoTime();
         if (payload.length != 8) {
             connection.log(Level.TRACE, "< PONG not answering any ping of ours");
@@ -88,13 +90,14 @@ final class Pings {
     void startKeepalive() {
         connection.lock.lock();
         try {
-            scheduleNext();
+            scheduleNextLocked();
         } finally {
             connection.lock.unlock();
         }
     }
 
-    void stop() {
+    void stopLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         stopped = true;
         if (keepaliveTask != null) {
             keepaliveTask.cancel(false);
@@ -104,7 +107,8 @@ final class Pings {
         }
     }
 
-    void failAll(Supplier<? extends WebSocketException> why) {
+    void failAllLocked(Supplier<? extends WebSocketException> why) {
+        assert connection.lock.isHeldByCurrentThread();
         if (pending.isEmpty()) {
             return;
         }
@@ -122,7 +126,8 @@ final class Pings {
      * unsolicited Pong (RFC 6455 §5.5.3: a unidirectional heartbeat) probes TCP: a write to a connection the peer
      * reset fails, so a dead peer is still found while nobody reads. Caller holds the connection's lock.
      */
-    private void armTimeout(CompletableFuture<Duration> answer) {
+    private void armTimeoutLocked(CompletableFuture<Duration> answer) {
+        assert connection.lock.isHeldByCurrentThread();
         long pausesBefore = reader.pausesLocked();
         timeoutTask = Timers.schedule(() -> {
             connection.lock.lock();
@@ -132,7 +137,7 @@ final class Pings {
                 }
                 // Paused now, or at any moment since the Ping left: the Pong may still sit behind unread data.
                 if (reader.pausedLocked() || reader.pausesLocked() != pausesBefore) {
-                    armTimeout(answer);
+                    armTimeoutLocked(answer);
                     connection.probeLocked();
                     connection.flushIfIdle(); // the probe, or bytes already waiting: either write finds a dead peer
                     return;
@@ -146,7 +151,8 @@ final class Pings {
         }, options.pingTimeout());
     }
 
-    private void scheduleNext() {
+    private void scheduleNextLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         if (!stopped && options.keepalive()) {
             keepaliveTask = Timers.schedule(this::keepalive, options.pingInterval());
         }
@@ -161,8 +167,8 @@ final class Pings {
                 return;
             }
             answer = sendPingLocked(connection.protocol());
-            connection.afterProtocol();
-            armTimeout(answer);
+            connection.afterProtocolLocked();
+            armTimeoutLocked(answer);
         } catch (WebSocketException e) {
             return; // closing: no more keepalive
         } finally {
@@ -173,7 +179,7 @@ final class Pings {
             connection.lock.lock();
             try {
                 timeoutTask.cancel(false);
-                scheduleNext();
+                scheduleNextLocked();
             } finally {
                 connection.lock.unlock();
             }

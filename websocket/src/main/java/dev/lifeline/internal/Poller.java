@@ -256,19 +256,27 @@ final class Poller {
             }
         }
 
-        /** Waits until the socket has room to write or is closed. */
+        /**
+         * Waits until the socket has room to write or is closed. An interrupt does not end the wait (a frame half
+         * written cannot be taken back; {@code writeTimeout} bounds it): it is kept for the caller.
+         */
         private void awaitWritable() throws SocketException {
             writable = false;
             writer = Thread.currentThread();
+            boolean interrupted = false;
             try {
                 if (!arm(SelectionKey.OP_WRITE)) {
                     throw new SocketException("Socket closed");
                 }
                 while (!writable && channel.isOpen()) {
                     LockSupport.parkNanos(this, WAITER_CHECK_NANOS);
+                    interrupted |= Thread.interrupted(); // else parkNanos returns at once: a busy loop
                 }
             } finally {
                 writer = null;
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 
@@ -288,6 +296,7 @@ final class Poller {
         boolean awaitReadable(long deadlineNanos) {
             readableNow = false;
             waitingReader = Thread.currentThread();
+            boolean interrupted = false;
             try {
                 if (!arm(SelectionKey.OP_READ)) {
                     return false;
@@ -295,10 +304,14 @@ final class Poller {
                 long left;
                 while (!readableNow && channel.isOpen() && (left = deadlineNanos - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(this, Math.min(left, WAITER_CHECK_NANOS));
+                    interrupted |= Thread.interrupted(); // kept for the caller; the wait is bounded anyway
                 }
                 return channel.isOpen();
             } finally {
                 waitingReader = null;
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 

@@ -28,10 +28,6 @@ final class ReadBuffer {
     private int smallReads;
 
     /** A heap buffer, for reading from a stream. */
-    ReadBuffer() {
-        this(false);
-    }
-
     /** @param pooled a direct buffer borrowed from the pool, for reading from a channel; else a heap buffer */
     ReadBuffer(boolean pooled) {
         this.pooled = pooled;

@@ -139,7 +139,7 @@ final class Reader {
                     protocol.receiveData(buffer.filled(n));
                     // a violation's held Close may be released by afterProtocol: an answer too
                     answered = protocol.hasOutbound() || protocol.failureCloseHeld();
-                    connection.afterProtocol();
+                    connection.afterProtocolLocked();
                     failureHeld = protocol.failureCloseHeld();
                     if (answered) {
                         answeredUpTo = outgoing.queuedLocked();
@@ -174,7 +174,7 @@ final class Reader {
                 connection.ioFailedLocked(cause);
             }
             protocol.receiveEof();
-            connection.afterProtocol();
+            connection.afterProtocolLocked();
         } finally {
             connection.lock.unlock();
         }
@@ -194,8 +194,8 @@ final class Reader {
         connection.lock.lock();
         try {
             while (!connection.aborted()
-                    && (inboxFull() || !outgoing.written(answeredUpTo - options.writeLimit()))) {
-                boolean full = inboxFull();
+                    && (inboxFullLocked() || !outgoing.written(answeredUpTo - options.writeLimit()))) {
+                boolean full = inboxFullLocked();
                 if (full && !paused) {
                     connection.telemetry.readerPaused();
                 }
@@ -212,17 +212,20 @@ final class Reader {
         }
     }
 
-    private boolean inboxFull() {
-        return protocol.state() == State.OPEN && inbox.overLimit();
+    private boolean inboxFullLocked() {
+        assert connection.lock.isHeldByCurrentThread();
+        return protocol.state() == State.OPEN && inbox.overLimitLocked();
     }
 
     /** Whether the reader is paused by a full inbox (then Pongs wait in TCP too). Caller holds the lock. */
     boolean pausedLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         return paused;
     }
 
     /** A count that changes each time the reader pauses for a full inbox. Caller holds the lock. */
     long pausesLocked() {
+        assert connection.lock.isHeldByCurrentThread();
         return pauses;
     }
 
@@ -231,6 +234,7 @@ final class Reader {
      * wait in TCP and keepalive must not count that against the peer. Caller holds the lock.
      */
     void listenerBusyLocked(boolean busy) {
+        assert connection.lock.isHeldByCurrentThread();
         paused = busy;
         if (busy) {
             pauses++;

@@ -1,6 +1,7 @@
 package dev.lifeline.internal;
 
 import dev.lifeline.Message;
+import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocketMetrics.Kind;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.ConnectionClosedException;
@@ -65,7 +66,7 @@ final class Sender {
     void sendText(CharSequence fragment, boolean last) {
         String text = fragment.toString();
         sendFrame(() -> {
-            boolean continuing = continuing(Opcode.TEXT);
+            boolean continuing = continuingLocked(Opcode.TEXT);
             String whole = pendingHighSurrogate == 0 ? text : pendingHighSurrogate + text;
             char carry = 0;
             if (!last && !whole.isEmpty() && Character.isHighSurrogate(whole.charAt(whole.length() - 1))) {
@@ -86,7 +87,7 @@ final class Sender {
     void sendBinary(ByteBuffer fragment, boolean last) {
         ByteBuffer data = fragment.duplicate();
         sendFrame(() -> {
-            if (continuing(Opcode.BINARY)) {
+            if (continuingLocked(Opcode.BINARY)) {
                 protocol.sendContinuation(data, last);
             } else {
                 protocol.sendBinary(data, last);
@@ -99,7 +100,8 @@ final class Sender {
      * Whether a fragmented {@code kind} message is in progress, so the next fragment is a continuation; throws if
      * a fragmented message of the other kind is. Caller holds the connection's lock.
      */
-    private boolean continuing(Opcode kind) {
+    private boolean continuingLocked(Opcode kind) {
+        assert connection.lock.isHeldByCurrentThread();
         Opcode open = protocol.fragmentedMessage().orElse(null);
         if (open != null && open != kind) {
             throw new InvalidStateException("a fragmented " + open + " message is in progress; finish it first");
@@ -112,19 +114,21 @@ final class Sender {
      * frame is handed to TCP.
      *
      * @throws ConnectionClosedException when the connection is closed, or fails before the frame is written
+     * @throws OperationInterruptedException when the thread is interrupted while it waits for room (nothing is sent),
+     *     or in a blocking write that the interrupt cut short (the connection is lost)
      */
     private void sendFrame(Runnable encode, int size) {
         long start = connection.telemetry.timingSends() ? System.nanoTime() : 0;
         long end;
         connection.lock.lock();
         try {
-            outgoing.awaitRoom(size);
+            outgoing.awaitRoomLocked(size);
             try {
                 encode.run();
             } catch (ConnectionClosedException e) {
                 throw connection.closedExceptionLocked();
             }
-            connection.afterProtocol();
+            connection.afterProtocolLocked();
             end = outgoing.queuedLocked();
             // Replies sent while more received messages wait are written together, before the receiving thread
             // next blocks: one syscall for a batch instead of one per frame.
@@ -139,7 +143,12 @@ final class Sender {
         }
         outgoing.flush(true);
         if (!outgoing.written(end)) {
-            throw connection.closedException().orElseThrow();
+            ConnectionClosedException closed = connection.closedException().orElseThrow();
+            if (Thread.currentThread().isInterrupted()) {
+                // the JDK closes a blocking socket whose virtual thread is interrupted in a write
+                throw new OperationInterruptedException("interrupted while writing; the connection is lost", closed);
+            }
+            throw closed;
         }
         connection.telemetry.sendBlocked(start);
     }
@@ -164,7 +173,7 @@ final class Sender {
                     size = b.data().length;
                 }
             }
-            connection.afterProtocol();
+            connection.afterProtocolLocked();
         } finally {
             connection.lock.unlock();
         }
@@ -178,7 +187,7 @@ final class Sender {
         connection.lock.lock();
         try {
             answer = pings.sendPingLocked(protocol);
-            connection.afterProtocol();
+            connection.afterProtocolLocked();
         } finally {
             connection.lock.unlock();
         }

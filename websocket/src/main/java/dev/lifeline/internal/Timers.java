@@ -63,10 +63,6 @@ final class Timers {
         WATCHED.remove(connection);
     }
 
-    static boolean watching(Connection connection) {
-        return WATCHED.contains(connection);
-    }
-
     private static void watchWrites() {
         long now = System.nanoTime();
         for (Connection connection : WATCHED) {

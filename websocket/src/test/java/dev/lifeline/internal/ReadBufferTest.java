@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReadBufferTest {
     @Test
     void startsSmallAndDoublesAfterEachFullReadUpTo64KiB() {
-        ReadBuffer buffer = new ReadBuffer();
+        ReadBuffer buffer = new ReadBuffer(false);
         assertThat(buffer.capacity()).isEqualTo(512);
         for (int i = 0; i < 20; i++) {
             buffer.adapt(buffer.capacity());
@@ -23,7 +23,7 @@ class ReadBufferTest {
 
     @Test
     void halvesAfterFourReadsThatUsedLessThanAQuarter() {
-        ReadBuffer buffer = new ReadBuffer();
+        ReadBuffer buffer = new ReadBuffer(false);
         buffer.adapt(512);
         buffer.adapt(1024);
         assertThat(buffer.capacity()).isEqualTo(2048);
@@ -37,7 +37,7 @@ class ReadBufferTest {
 
     @Test
     void aMediumReadBreaksTheRunOfSmallOnes() {
-        ReadBuffer buffer = new ReadBuffer();
+        ReadBuffer buffer = new ReadBuffer(false);
         buffer.adapt(512);
         buffer.adapt(100);
         buffer.adapt(100);
@@ -49,7 +49,7 @@ class ReadBufferTest {
 
     @Test
     void neverShrinksBelow512Bytes() {
-        ReadBuffer buffer = new ReadBuffer();
+        ReadBuffer buffer = new ReadBuffer(false);
         for (int i = 0; i < 10; i++) {
             buffer.adapt(1);
         }
@@ -74,7 +74,7 @@ class ReadBufferTest {
 
     @Test
     void aStreamsBufferIsOnTheHeap() throws IOException {
-        ReadBuffer buffer = new ReadBuffer();
+        ReadBuffer buffer = new ReadBuffer(false);
         int n = buffer.read(null, new ByteArrayInputStream(bytes("hi")));
         assertThat(buffer.filled(n).isDirect()).isFalse();
         buffer.release();

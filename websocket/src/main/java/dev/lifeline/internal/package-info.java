@@ -1,0 +1,117 @@
+/**
+ * The connection layer under {@code dev.lifeline}'s API (not exported): sockets, threads, time. The protocol itself
+ * (frames, states, handshakes) is the sans-I/O {@code dev.lifeline.protocol.Protocol}; this package feeds it bytes
+ * and writes its bytes.
+ *
+ * <h2>Who is who</h2>
+ * <ul>
+ *   <li>{@link dev.lifeline.internal.Connection}: one open connection, the owner of its state and its lock; the
+ *       {@code WebSocket} the application holds.</li>
+ *   <li>{@link dev.lifeline.internal.Reader}: where a frame is read (the read loop: read, then under the lock feed
+ *       the protocol and take its events and bytes, then without the lock write and deliver).</li>
+ *   <li>{@link dev.lifeline.internal.Sender} encodes what the application sends; {@link dev.lifeline.internal.Outgoing}
+ *       is where bytes are written (one writer at a time, coalescing).</li>
+ *   <li>{@link dev.lifeline.internal.Inbox} (handler style, {@code receive()}) or
+ *       {@link dev.lifeline.internal.Deliveries} (listener style) hold what arrived for the application.</li>
+ *   <li>{@link dev.lifeline.internal.Closing}: the closing handshake and its bounds;
+ *       {@link dev.lifeline.internal.Pings}: Pings, latency, keepalive.</li>
+ *   <li>{@link dev.lifeline.internal.Opening} and {@link dev.lifeline.internal.Handshakes}: the opening handshake, on
+ *       the server and the client; {@link dev.lifeline.internal.Poller} and {@link dev.lifeline.internal.Timers}: the
+ *       two shared platform threads.</li>
+ * </ul>
+ *
+ * <h2>Threads</h2>
+ * Two platform threads per JVM, shared by every connection, each started on first use:
+ * <ul>
+ *   <li><b>{@code lifeline-poller}</b> ({@link dev.lifeline.internal.Poller}, started by the first server): selects
+ *       over the server channel and every plain (non-TLS) server socket. It accepts, reads opening handshakes as they
+ *       arrive and answers 101 itself when no application code has to run first, starts a connection's reader when
+ *       bytes arrive for an idle one, and wakes threads waiting for room to write. Why: an idle connection and a
+ *       half-sent handshake then hold no thread. What runs there never waits (a 101 that does not fit in TCP's
+ *       buffer, a refusal, a handler: all go to a worker).</li>
+ *   <li><b>{@code lifeline-timers}</b> ({@link dev.lifeline.internal.Timers}): open and close timeouts, keepalive
+ *       Pings and their timeouts, the write watchdog (every 50 ms, only for connections with a write under way or
+ *       deferred), the accept back-off. It never blocks: whatever writes to a socket or runs user callbacks is handed
+ *       to a virtual thread.</li>
+ * </ul>
+ * Virtual threads, each named after what it does and its connection's id:
+ * <ul>
+ *   <li><b>readers</b> ({@code lifeline-reader-ID}, {@link dev.lifeline.internal.Reader}). A blocking socket (every
+ *       client, every TLS connection) has one reader for its whole life, started by
+ *       {@link dev.lifeline.internal.Connection#start()}. A non-blocking one (a plain server socket) has one run per
+ *       burst of input: the poller starts it when bytes arrive, it reads until a read finds nothing and ends. The
+ *       first run of a listener-style server connection is its worker thread
+ *       ({@link dev.lifeline.internal.Connection#startHere}), or, when nothing must happen before the peer's first
+ *       bytes, the poller starts it with them ({@link dev.lifeline.internal.Connection#startIdle}).</li>
+ *   <li><b>server workers</b> ({@code lifeline-conn-ID}, started by {@code WebSocketServer}): a handler for its
+ *       connection's life; a TLS handshake; any part of a plain handshake that may wait or runs application code
+ *       ({@code processRequest}, the rest of a 101, a refusal and its linger).</li>
+ *   <li><b>short-lived writers</b>, so that the thread that queued bytes does not wait on a peer that does not read:
+ *       {@code lifeline-flush-ID} ({@link dev.lifeline.internal.Outgoing#flushIfIdle}: the reader's Pong and Close
+ *       echo, so that it goes on reading; a broadcast's {@code trySend}; a keepalive Ping and a deferred batch from
+ *       the timer thread); {@code lifeline-close-ID} (the Close frame of {@code close()}, which waits on
+ *       {@code closed()} instead, with a bound); {@code lifeline-fail-ID} (the Close of a connection failed for a dead
+ *       peer, given one second; a held violation's Close after {@code closeTimeout}).</li>
+ *   <li><b>hand-offs from the timer thread</b>, which must not block: {@code lifeline-write-timeout-ID} and
+ *       {@code lifeline-close-timeout-ID} drop TCP, {@code lifeline-keepalive-ID} fails a dead peer's connection (both
+ *       run the listener's {@code onClose}); {@code lifeline-pong-N} complete Ping futures off the lock.</li>
+ * </ul>
+ * Application threads call {@code send}, {@code receive}, {@code close}, {@code ping}, {@code abort} and the state
+ * getters, from any thread (one receiver at a time). User code (a handler, a listener, a future's callbacks) never
+ * runs under a lock of this package; {@code WebSocketMetrics} listeners are the one exception, documented there.
+ *
+ * <h2>Locks, and their order</h2>
+ * One idiom: a {@link java.util.concurrent.locks.ReentrantLock} taken with {@code lock(); try { ... } finally {
+ * unlock(); }} (never {@code synchronized}, which pins a virtual thread on JDK 21), waited on through a
+ * {@link java.util.concurrent.locks.Condition} with a bound or an interrupt.
+ * <ol>
+ *   <li><b>{@code ReliableServer}'s and {@code ReliableClient}'s session lock</b> ({@code reliable}'s
+ *       {@code Endpoint.lock}) comes before a connection's: its read loop asks {@code ws.state()} while holding it.
+ *       Nothing here calls back into the reliable layer, so the reverse order never happens.</li>
+ *   <li><b>{@code Outgoing.writeLock}</b> (one per connection): held by the one thread handing bytes to TCP, for as
+ *       long as the write takes. It is taken before the connection's lock (a writer takes that lock briefly, to take
+ *       the queued bytes and count what it wrote), never after: {@code Outgoing.flush} asserts that its caller does
+ *       not hold the connection's lock. The methods that need it end in {@code HoldingWriteLock} and assert it.</li>
+ *   <li><b>{@code Connection.lock}</b> (one per connection, with its condition {@code changed}): guards the
+ *       protocol and everything that moves with it: the inbox or the listener's waiting messages, the bytes queued
+ *       for writing, the reader's pause, the Pings awaiting their Pong, the closing timers, a pending high surrogate.
+ *       Held only for short work that never blocks on I/O: no socket is read or written under it. It is a leaf: no
+ *       other lock is taken while it is held. Every method that must be called with it held ends in {@code Locked}
+ *       and asserts it ({@code assert lock.isHeldByCurrentThread()}; the tests run with {@code -ea}).</li>
+ * </ol>
+ * {@code WebSocketServer} has one more, a leaf taken only while it closes, to wait for the handshakes in flight.
+ *
+ * <h2>A received frame, from the socket to {@code state()} and {@code closed()}</h2>
+ * {@link dev.lifeline.internal.Reader#run}: read into a {@link dev.lifeline.internal.ReadBuffer}; under the lock,
+ * {@code Protocol.receiveData} (the state changes here: a Close makes it CLOSING, or CLOSED if we had sent ours) and
+ * {@link dev.lifeline.internal.Connection#afterProtocolLocked}, which takes the protocol's events (messages to the
+ * inbox, Pongs to {@link dev.lifeline.internal.Pings}), starts the close timer, and queues its bytes (a Close echo);
+ * then, without the lock, the echo goes to a flush thread and the listener gets the messages. When TCP ends the
+ * reader feeds {@code receiveEof} and runs {@link dev.lifeline.internal.Connection#finish}: the socket closes, then
+ * {@code closed()} completes and {@code onClose} runs, on the reader. Thread hand-offs: none on a blocking socket
+ * (its reader is the thread that reads); one on a polled socket (the poller starts the reader: the poller must
+ * never run the protocol or the listener, or one connection would hold up the others).
+ *
+ * <h2>A send, from {@code WebSocket.send} to the socket</h2>
+ * {@code Connection.send} → {@link dev.lifeline.internal.Sender#send(String)}: under the lock
+ * {@link dev.lifeline.internal.Outgoing#awaitRoomLocked} (outbound backpressure), {@code Protocol.sendLent} (the
+ * frame), {@code Connection.afterProtocolLocked} → {@link dev.lifeline.internal.Outgoing#queueLocked}; then, without
+ * the lock, {@link dev.lifeline.internal.Outgoing#flush} takes the write lock and writes everything queued, by
+ * whoever got there first, through {@code Poller.Watch.write} (a polled channel) or the socket's stream (blocking,
+ * TLS). All on the caller's thread; a reply sent while more received messages wait is deferred and written with the
+ * next ones before the receiving thread blocks (batching).
+ *
+ * <h2>Interruption</h2>
+ * An interrupted wait in {@code send} (for room below {@code writeLimit}), {@code receive} (for a message),
+ * {@code close} (for the closing handshake) or a client's opening throws
+ * {@link dev.lifeline.OperationInterruptedException} and leaves the thread's interrupt status set. A write already
+ * handing bytes to TCP is not abandoned midway (that would corrupt the stream): through the poller
+ * ({@code Poller.Watch.write}) it goes on, bounded by {@code writeTimeout}, with the interrupt kept pending; in a
+ * blocking socket's stream the JDK closes the socket of a virtual thread interrupted there, so the connection is
+ * lost and the send throws the same exception with the {@code ConnectionClosedException} as its cause. The
+ * library's own threads are never interrupted by it; the server's {@code close} interrupts the handlers that
+ * outlive its bound, after it dropped their connections.
+ *
+ * <p>Nothing here is API: {@code dev.lifeline} is. Nothing in this package may depend on the reliable layer.
+ */
+package dev.lifeline.internal;
