@@ -1,0 +1,225 @@
+package dev.lifeline.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeline.Backoff;
+import dev.lifeline.Message;
+import dev.lifeline.ReconnectPolicy;
+import dev.lifeline.reliable.ClientJournal;
+import dev.lifeline.reliable.ReliableClient;
+import dev.lifeline.reliable.ReliableServer;
+import dev.lifeline.reliable.SendFuture;
+import dev.lifeline.reliable.SessionStoreException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@link ReliableClient} on a {@link SqliteClientJournal}, in this process: a send is persisted before it is
+ * acknowledged, what the journal holds is what was persisted, one process per journal, and a torn, truncated or
+ * contradictory journal is recovered or refused, never misread. (Killing the client process: ClientCrashTest.)
+ */
+@Timeout(60)
+class ClientJournalTest {
+    private static final Backoff QUICK = new Backoff(Duration.ofMillis(5), Duration.ofMillis(10), 2.0,
+            Duration.ofMillis(100));
+
+    @TempDir
+    Path dir;
+
+    /** A port nothing listens on now (it was free a moment ago). */
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static ReliableClient client(int port, ClientJournal journal) {
+        ReliableClient.Builder b = ReliableClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
+                .options(ChildServer.FAST).reliable(ChildServer.RELIABLE).reconnect(ReconnectPolicy.standard(QUICK));
+        return (journal == null ? b : b.journal(journal)).connect();
+    }
+
+    private static ReliableServer echoServer(int port) throws IOException {
+        return ReliableServer.builder(session -> {
+            for (Message m : session) {
+                session.send(m);
+            }
+        }).options(ChildServer.FAST).reliable(ChildServer.RELIABLE).port(port).start();
+    }
+
+    @Test
+    void aSendIsPersistedWhileNoServerIsThereAndAcknowledgedOnceOneIs() throws Exception {
+        int port = freePort();
+        try (ReliableClient client = client(port, SqliteClientJournal.open(dir))) {
+            List<SendFuture> sent = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                sent.add(client.send("early " + i));
+            }
+            for (SendFuture f : sent) {
+                f.persisted().get(10, TimeUnit.SECONDS);
+                assertThat(f).isNotDone();
+            }
+            try (ReliableServer server = echoServer(port)) {
+                CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+                for (int i = 0; i < 20; i++) {
+                    assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("early " + i));
+                }
+                client.close();
+            }
+        }
+        // closed: the session ended, and the journal forgot it
+        try (SqliteClientJournal journal = SqliteClientJournal.open(dir)) {
+            ClientJournal.Saved saved = journal.load();
+            assertThat(saved.token()).isEmpty();
+            assertThat(saved.state().outbox()).isEmpty();
+            assertThat(saved.state().nextSeq()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withoutAJournalPersistedCompletesWithTheAcknowledgement() throws Exception {
+        int port = freePort();
+        try (ReliableClient client = client(port, null)) {
+            SendFuture f = client.send("only in memory"); // no server yet: nothing can acknowledge it
+            assertThat(f.persisted()).isNotDone();
+            try (ReliableServer server = echoServer(port)) {
+                f.get(10, TimeUnit.SECONDS);
+                assertThat(f.persisted()).isCompleted();
+                client.close();
+            }
+        }
+    }
+
+    /** Sends {@code count} messages on a journal with no server to take them, and leaves them there. */
+    private void persistUnsent(int count, int size) throws Exception {
+        SqliteClientJournal journal = SqliteClientJournal.open(dir);
+        ReliableClient client = client(freePort(), journal);
+        List<SendFuture> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sent.add(client.send("m" + i + " " + "x".repeat(size)));
+        }
+        for (SendFuture f : sent) {
+            f.persisted().get(10, TimeUnit.SECONDS);
+        }
+        journal.close(); // the database closes under the client, as if its process had died
+        client.closed(); // (the client's own later saves fail quietly)
+    }
+
+    @Test
+    void whatWasPersistedIsLoadedAgainInOrder() throws Exception {
+        persistUnsent(50, 10);
+        try (SqliteClientJournal journal = SqliteClientJournal.open(dir)) {
+            ClientJournal.Saved saved = journal.load();
+            assertThat(saved.token()).isEmpty();
+            assertThat(saved.state().outbox()).extracting(s -> s.message())
+                    .containsExactlyElementsOf(range(50, 10));
+            assertThatThrownBy(journal::load).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("in use by a client already");
+        }
+    }
+
+    private static List<Message> range(int count, int size) {
+        List<Message> messages = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            messages.add(Message.text("m" + i + " " + "x".repeat(size)));
+        }
+        return messages;
+    }
+
+    @Test
+    void aSecondJournalOnTheSameDirectoryIsRefusedNamingTheHolder() {
+        try (SqliteClientJournal first = SqliteClientJournal.open(dir)) {
+            assertThatThrownBy(() -> SqliteClientJournal.open(dir))
+                    .isInstanceOf(SessionStoreException.class)
+                    .hasMessageContaining("is in use by another process (pid " + ProcessHandle.current().pid());
+        }
+        SqliteClientJournal.open(dir).close(); // released on close
+    }
+
+    @Test
+    void aTruncatedJournalIsRefusedWithAClearError() throws Exception {
+        persistUnsent(200, 100);
+        Path db = dir.resolve(Database.FILE);
+        long size = Files.size(db);
+        assertThat(size).isGreaterThan(3 * 4096);
+        try (RandomAccessFile f = new RandomAccessFile(db.toFile(), "rw")) {
+            f.setLength(size / 2);
+        }
+        assertThatThrownBy(() -> SqliteClientJournal.open(dir))
+                .isInstanceOf(SessionStoreException.class)
+                .hasMessageContaining("state database " + db + " is damaged");
+    }
+
+    @Test
+    void aTornTailOfTheLogIsDroppedAndTheCommitsBeforeItAreLoaded() throws Exception {
+        Path copy = dir.resolve("copy");
+        Path live = dir.resolve("live");
+        SqliteClientJournal journal = SqliteClientJournal.open(live);
+        ReliableClient client = client(freePort(), journal);
+        for (int i = 0; i < 40; i++) {
+            client.send("m" + i + " " + "x".repeat(10)).persisted().get(10, TimeUnit.SECONDS); // one commit each
+        }
+        // the files as a crash leaves them: the database and its log, with every commit in the log
+        Files.createDirectories(copy);
+        Files.copy(live.resolve(Database.FILE), copy.resolve(Database.FILE));
+        Path wal = copy.resolve(Database.FILE + "-wal");
+        Files.copy(live.resolve(Database.FILE + "-wal"), wal);
+        journal.close();
+        client.closed();
+        try (RandomAccessFile f = new RandomAccessFile(wal.toFile(), "rw")) {
+            f.setLength(f.length() - 100); // the last commit torn in the middle of its frame
+        }
+        try (SqliteClientJournal recovered = SqliteClientJournal.open(copy)) {
+            List<Message> loaded = recovered.load().state().outbox().stream().map(s -> s.message()).toList();
+            assertThat(loaded).hasSizeLessThan(40).hasSizeGreaterThan(0);
+            assertThat(loaded).containsExactlyElementsOf(range(40, 10).subList(0, loaded.size()));
+        }
+    }
+
+    @Test
+    void aJournalWhoseNumbersContradictItsMessagesIsRefused() throws Exception {
+        persistUnsent(5, 1);
+        try (Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + dir.resolve(Database.FILE),
+                new Properties()); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM outbox WHERE seq = 3");
+        }
+        assertThatThrownBy(() -> SqliteClientJournal.open(dir).load())
+                .isInstanceOf(SessionStoreException.class)
+                .hasMessageContaining("is inconsistent (outbox: 4 saved, 5 expected");
+    }
+
+    @Test
+    void aServerStateDirectoryAndAClientJournalRefuseEachOther() throws Exception {
+        Path server = dir.resolve("server");
+        try (ReliableServer s = ReliableServer.builder(session -> {
+            for (Message m : session) {
+                session.send(m);
+            }
+        }).options(ChildServer.FAST).port(0).store(JournalSessionStore.builder(server).build()).start();
+                ReliableClient c = client(s.port(), null)) {
+            c.send("hello").get(10, TimeUnit.SECONDS);
+            s.close(); // stopped first: its session stays on disk
+        }
+        assertThatThrownBy(() -> SqliteClientJournal.open(server))
+                .isInstanceOf(SessionStoreException.class).hasMessageContaining("holds a server's sessions");
+        persistUnsent(1, 1);
+        assertThatThrownBy(() -> JournalSessionStore.builder(dir).build())
+                .isInstanceOf(SessionStoreException.class).hasMessageContaining("is a client's journal");
+    }
+}
