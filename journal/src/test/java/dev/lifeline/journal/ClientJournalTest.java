@@ -10,6 +10,7 @@ import dev.lifeline.reliable.ClientJournal;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.ReliableServer;
 import dev.lifeline.reliable.SendFuture;
+import dev.lifeline.reliable.SessionOutcome;
 import dev.lifeline.reliable.SessionStoreException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -118,7 +120,6 @@ class ClientJournalTest {
             f.persisted().get(10, TimeUnit.SECONDS);
         }
         journal.close(); // the database closes under the client, as if its process had died
-        client.closed(); // (the client's own later saves fail quietly)
     }
 
     @Test
@@ -140,6 +141,51 @@ class ClientJournalTest {
             messages.add(Message.text("m" + i + " " + "x".repeat(size)));
         }
         return messages;
+    }
+
+    @Test
+    void aSessionTheServerNoLongerHasIsReplacedInTheJournalByTheNewOne() throws Exception {
+        int port = freePort();
+        SqliteClientJournal journal = SqliteClientJournal.open(dir);
+        CountDownLatch secondJoined = new CountDownLatch(2);
+        ReliableClient client = ReliableClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
+                .options(ChildServer.FAST).reliable(ChildServer.RELIABLE).reconnect(ReconnectPolicy.standard(QUICK))
+                .journal(journal).listener(new ReliableClient.Listener() {
+                    @Override
+                    public void sessionJoined(SessionOutcome outcome) {
+                        secondJoined.countDown();
+                    }
+                }).connect();
+        try (ReliableServer first = echoServer(port)) {
+            client.send("old").get(10, TimeUnit.SECONDS);
+            assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("old"));
+        }
+        String old = client.token().orElseThrow();
+        try (ReliableServer second = echoServer(port)) { // in memory: it has no session for the old token
+            assertThat(secondJoined.await(20, TimeUnit.SECONDS)).isTrue();
+            List<SendFuture> sent = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                sent.add(client.send("new " + i));
+            }
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+            for (int i = 0; i < 3; i++) {
+                assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("new " + i));
+            }
+            String renewed = client.token().orElseThrow();
+            assertThat(renewed).isNotEqualTo(old);
+            SendFuture answer = client.send("answer"); // while handling "new 2": saved with its consumption
+            assertThat(client.receive(Duration.ZERO)).isEmpty(); // the handling of "new 2" ends: committed
+            answer.persisted().get(10, TimeUnit.SECONDS);
+            journal.close(); // as if the process died here
+            try (SqliteClientJournal reopened = SqliteClientJournal.open(dir)) {
+                ClientJournal.Saved saved = reopened.load();
+                assertThat(saved.token().map(t -> java.util.Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString(t))).contains(renewed);
+                // numbered from 1 in the new session: "new 0" to "new 2" were 1 to 3, "answer" 4
+                assertThat(saved.state().nextSeq()).isEqualTo(5);
+                assertThat(saved.state().consumed()).isEqualTo(3);
+            }
+        }
     }
 
     @Test
@@ -181,7 +227,6 @@ class ClientJournalTest {
         Path wal = copy.resolve(Database.FILE + "-wal");
         Files.copy(live.resolve(Database.FILE + "-wal"), wal);
         journal.close();
-        client.closed();
         try (RandomAccessFile f = new RandomAccessFile(wal.toFile(), "rw")) {
             f.setLength(f.length() - 100); // the last commit torn in the middle of its frame
         }

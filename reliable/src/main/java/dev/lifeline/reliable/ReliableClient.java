@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * change, and a client built again on the same journal (after a crash, a kill, a restart) resumes it, resending
  * what was saved and not acknowledged and handing the application first the messages it had received and not
  * finished handling. The handling of a received message ends when the application asks for the next one (or
- * closes the client): only then is its consumption committed, with the sends made meanwhile.
+ * closes the client): only then is its consumption committed, with the sends made meanwhile (so that thread must
+ * not wait for the persisted stage of those sends before it asks for the next message).
  */
 public final class ReliableClient extends Endpoint {
     private static final AtomicInteger IDS = new AtomicInteger();
