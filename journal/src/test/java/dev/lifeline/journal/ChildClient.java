@@ -127,6 +127,10 @@ final class ChildClient implements AutoCloseable {
         return process.exitValue();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL, and waits for the process to be gone. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -1,9 +1,11 @@
 package dev.lifeline.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeline.Message;
 import dev.lifeline.reliable.ReliableServer;
+import dev.lifeline.reliable.SessionStoreException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * again on the same directory; a last round finishes and closes. Then the server has seen one session (RESUMED
  * after every restart), every message each round persisted exactly once and in order, and an answer to each of its
  * own messages exactly once and in order: the client handed each server message to its application until its
- * handling was committed, never after. {@code -Dlifeline.crash.rounds} sets the rounds killed (default 6),
+ * handling was committed, never after. While a child runs, this process is refused its journal, naming the child's
+ * pid. {@code -Dlifeline.crash.rounds} sets the rounds killed (default 6),
  * {@code -Dlifeline.crash.seed} the random kill moments.
  */
 @Timeout(600)
@@ -67,6 +70,11 @@ class ClientCrashTest {
                     if (last) {
                         assertThat(child.awaitExit(Duration.ofSeconds(120))).isZero();
                     } else {
+                        if (round == 0) { // the journal is the running child's: this process is refused
+                            assertThatThrownBy(() -> SqliteClientJournal.open(journal))
+                                    .isInstanceOf(SessionStoreException.class)
+                                    .hasMessageContaining("in use by another process (pid " + child.pid() + ")");
+                        }
                         // a random moment of the round: connecting, resending, sending, answering, or idle
                         Thread.sleep(random.nextInt(1_200)); // the kill moment itself, not a synchronisation
                         child.kill();

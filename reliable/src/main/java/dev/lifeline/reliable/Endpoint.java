@@ -482,7 +482,10 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         }
     }
 
-    /** Takes over a session another node ran, as its store saved it; its unconsumed messages await the handler. */
+    /**
+     * Takes over a session as its journal saved it (another server node ran it, or an earlier process of this
+     * client); its unconsumed messages await the application.
+     */
     void restore(SessionState state, SessionJournal journal) {
         lock.lock();
         try {
