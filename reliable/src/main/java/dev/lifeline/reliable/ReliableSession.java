@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * is open; it blocks only while the outbox is full, at most {@code sendTimeout}. The future it returns completes
  * when the peer acknowledges the message, and fails with {@link UnacknowledgedException} only when the session
  * ends for good first. Its {@link SendFuture#persisted()} stage completes before, once the message survives a
- * restart of this process: at once when saved in a {@link ClientJournal} (or a server's store), else with the
+ * restart of this process: once saved in a {@link ClientJournal} (or a server's shared store), else with the
  * acknowledgement.
  */
 public interface ReliableSession extends Iterable<Message>, AutoCloseable {
