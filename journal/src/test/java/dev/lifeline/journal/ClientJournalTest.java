@@ -244,9 +244,11 @@ class ClientJournalTest {
                 new Properties()); Statement s = c.createStatement()) {
             s.execute("DELETE FROM outbox WHERE seq = 3");
         }
-        assertThatThrownBy(() -> SqliteClientJournal.open(dir).load())
-                .isInstanceOf(SessionStoreException.class)
-                .hasMessageContaining("is inconsistent (outbox: 4 saved, 5 expected");
+        try (SqliteClientJournal journal = SqliteClientJournal.open(dir)) {
+            assertThatThrownBy(journal::load)
+                    .isInstanceOf(SessionStoreException.class)
+                    .hasMessageContaining("is inconsistent (outbox: 4 saved, 5 expected");
+        }
     }
 
     @Test

@@ -90,7 +90,13 @@ public final class ReliableClient extends Endpoint {
         this.reconnector = config.reconnector(Envelope.SUBPROTOCOL);
         this.journal = config.journal;
         if (journal != null) {
-            ClientJournal.Saved saved = journal.load();
+            ClientJournal.Saved saved;
+            try {
+                saved = journal.load();
+            } catch (RuntimeException e) {
+                journal.close(); // no client will own it
+                throw e;
+            }
             this.token = saved.token().orElse(null);
             restore(saved.state(), journal);
             log(Level.DEBUG, "journal loaded: " + (token == null ? "no session yet" : "session " + encodeToken(token))
@@ -360,7 +366,8 @@ public final class ReliableClient extends Endpoint {
 
         /**
          * Keeps the session in {@code journal}, so that it survives this process (see {@link ClientJournal});
-         * the client loads it when it starts and closes it when the session ends. One client per journal.
+         * the client loads it when it starts (a journal that cannot be loaded is closed, and {@link #connect}
+         * throws its error) and closes it when the session ends. One client per journal.
          */
         public Builder journal(ClientJournal journal) {
             this.journal = Objects.requireNonNull(journal);
