@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link ReliableClient} on a {@link SqliteClientJournal}, in a child JVM that a test kills with SIGKILL:
- * {@code main(directory, port, round, count, finish)}. It sends {@code r<round>-<j>} for j below {@code count}, one
+ * {@code main(directory, port, round, count, finish, fsync)} ({@code fsync}: {@code commit} or the
+ * interval in ms). It sends {@code r<round>-<j>} for j below {@code count}, one
  * a millisecond, printing {@code PERSISTED <message>} when each is persisted; it answers every message it receives
  * with {@code got <message>}, sent while handling it. With {@code finish} it then sends {@code done}, and once it
  * has handled {@code echo:done} closes the session and prints {@code CLOSED}. It prints {@code READY} once built
@@ -46,7 +47,8 @@ final class ChildClient implements AutoCloseable {
         boolean finish = Boolean.parseBoolean(args[4]);
         ReliableClient client = ReliableClient.builder(URI.create("ws://127.0.0.1:" + args[1] + "/"))
                 .options(ChildServer.FAST).reliable(ChildServer.RELIABLE).reconnect(ReconnectPolicy.standard(QUICK))
-                .journal(SqliteClientJournal.open(Path.of(args[0])))
+                .journal(SqliteClientJournal.open(Path.of(args[0]), args[5].equals("commit") ? Duration.ZERO
+                        : Duration.ofMillis(Long.parseLong(args[5]))))
                 .listener(new ReliableClient.Listener() {
                     @Override
                     public void sessionJoined(SessionOutcome outcome) {
@@ -81,12 +83,12 @@ final class ChildClient implements AutoCloseable {
     }
 
     /** Starts a child JVM client on {@code directory} against {@code port}; waits at most 60 s for READY. */
-    static ChildClient start(Path directory, int port, int round, int count, boolean finish, Path log)
-            throws Exception {
+    static ChildClient start(Path directory, int port, int round, int count, boolean finish, String fsync,
+            Path log) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", ChildServer.classPath(),
                 ChildClient.class.getName(), directory.toString(), Integer.toString(port), Integer.toString(round),
-                Integer.toString(count), Boolean.toString(finish))
+                Integer.toString(count), Boolean.toString(finish), fsync)
                 .redirectError(log.toFile()).start();
         ChildClient child = new ChildClient(p);
         Thread.ofVirtual().start(() -> {

@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client process killed: a {@link ChildClient} on a journal directory, sending and answering against a real
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after every restart), every message each round persisted exactly once and in order, and an answer to each of its
  * own messages exactly once and in order: the client handed each server message to its application until its
  * handling was committed, never after. While a child runs, this process is refused its journal, naming the child's
- * pid. {@code -Dlifeline.crash.rounds} sets the rounds killed (default 6),
+ * pid. Under both fsync policies (a kill loses nothing under either). {@code -Dlifeline.crash.rounds} sets the rounds killed (default 6),
  * {@code -Dlifeline.crash.seed} the random kill moments.
  */
 @Timeout(600)
@@ -42,8 +43,9 @@ class ClientCrashTest {
     private final Map<String, List<String>> received = new LinkedHashMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    @Test
-    void aClientKilledAtRandomMomentsResumesItsSessionAndDeliversEachMessageOnceInOrderBothWays()
+    @ParameterizedTest(name = "fsync {0}")
+    @ValueSource(strings = {"commit", "50"})
+    void aClientKilledAtRandomMomentsResumesItsSessionAndDeliversEachMessageOnceInOrderBothWays(String fsync)
             throws Exception {
         System.err.println("ClientCrashTest: " + ROUNDS + " rounds, -Dlifeline.crash.seed=" + SEED);
         Random random = new Random(SEED);
@@ -66,7 +68,7 @@ class ClientCrashTest {
             for (int round = 0; round <= ROUNDS; round++) {
                 boolean last = round == ROUNDS;
                 try (ChildClient child = ChildClient.start(journal, server.port(), round, PER_ROUND, last,
-                        dir.resolve("client-" + round + ".log"))) {
+                        fsync, dir.resolve("client-" + round + ".log"))) {
                     if (last) {
                         assertThat(child.awaitExit(Duration.ofSeconds(120))).isZero();
                     } else {
