@@ -189,6 +189,50 @@ class ClientJournalTest {
     }
 
     @Test
+    void messagesOfALostSessionStillInTheInboxAreHandedBeforeTheNewSessionsOutsideTheJournal() throws Exception {
+        int port = freePort();
+        SqliteClientJournal journal = SqliteClientJournal.open(dir);
+        CountDownLatch joinedTwice = new CountDownLatch(2);
+        ReliableClient client = ReliableClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
+                .options(ChildServer.FAST).reliable(ChildServer.RELIABLE).reconnect(ReconnectPolicy.standard(QUICK))
+                .journal(journal).listener(new ReliableClient.Listener() {
+                    @Override
+                    public void sessionJoined(SessionOutcome outcome) {
+                        joinedTwice.countDown();
+                    }
+                }).connect();
+        CompletableFuture<Void> oldAcknowledged = new CompletableFuture<>();
+        try (ReliableServer first = ReliableServer.builder(session -> {
+            CompletableFuture.allOf(session.send("old 1"), session.send("old 2")).thenRun(() ->
+                    oldAcknowledged.complete(null));
+            for (Message m : session) {
+                session.send(m);
+            }
+        }).options(ChildServer.FAST).reliable(ChildServer.RELIABLE).port(port).start()) {
+            oldAcknowledged.get(10, TimeUnit.SECONDS); // in the client's journal and inbox, not yet handed
+        }
+        try (ReliableServer second = echoServer(port)) { // in memory: NEW
+            assertThat(joinedTwice.await(20, TimeUnit.SECONDS)).isTrue();
+            client.send("new 1");
+            assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("old 1"));
+            assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("old 2"));
+            assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("new 1"));
+            assertThat(client.receive(Duration.ZERO)).isEmpty(); // the handling of "new 1" ends: committed
+            String renewed = client.token().orElseThrow();
+            // the commit is saved before anything after it: a save of no consequence, waited for
+            client.send("after").persisted().get(10, TimeUnit.SECONDS);
+            journal.close(); // as if the process died here
+            try (SqliteClientJournal reopened = SqliteClientJournal.open(dir)) {
+                ClientJournal.Saved saved = reopened.load();
+                assertThat(saved.token().map(t -> java.util.Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString(t))).contains(renewed);
+                assertThat(saved.state().consumed()).isEqualTo(1); // the new session's "new 1" only
+                assertThat(saved.state().nextSeq()).isEqualTo(3);
+            }
+        }
+    }
+
+    @Test
     void aSecondJournalOnTheSameDirectoryIsRefusedNamingTheHolder() {
         try (SqliteClientJournal first = SqliteClientJournal.open(dir)) {
             assertThatThrownBy(() -> SqliteClientJournal.open(dir))
