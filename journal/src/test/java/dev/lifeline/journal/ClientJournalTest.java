@@ -57,6 +57,18 @@ class ClientJournalTest {
         return (journal == null ? b : b.journal(journal)).connect();
     }
 
+    /** A client on {@code journal} that counts {@code joined} down on each session it joins. */
+    private static ReliableClient client(int port, ClientJournal journal, CountDownLatch joined) {
+        return ReliableClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
+                .options(ChildServer.FAST).reliable(ChildServer.RELIABLE).reconnect(ReconnectPolicy.standard(QUICK))
+                .journal(journal).listener(new ReliableClient.Listener() {
+                    @Override
+                    public void sessionJoined(SessionOutcome outcome) {
+                        joined.countDown();
+                    }
+                }).connect();
+    }
+
     private static ReliableServer echoServer(int port) throws IOException {
         return ReliableServer.builder(session -> {
             for (Message m : session) {
@@ -148,14 +160,7 @@ class ClientJournalTest {
         int port = freePort();
         SqliteClientJournal journal = SqliteClientJournal.open(dir);
         CountDownLatch secondJoined = new CountDownLatch(2);
-        ReliableClient client = ReliableClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
-                .options(ChildServer.FAST).reliable(ChildServer.RELIABLE).reconnect(ReconnectPolicy.standard(QUICK))
-                .journal(journal).listener(new ReliableClient.Listener() {
-                    @Override
-                    public void sessionJoined(SessionOutcome outcome) {
-                        secondJoined.countDown();
-                    }
-                }).connect();
+        ReliableClient client = client(port, journal, secondJoined);
         try (ReliableServer first = echoServer(port)) {
             client.send("old").get(10, TimeUnit.SECONDS);
             assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("old"));
@@ -193,14 +198,7 @@ class ClientJournalTest {
         int port = freePort();
         SqliteClientJournal journal = SqliteClientJournal.open(dir);
         CountDownLatch joinedTwice = new CountDownLatch(2);
-        ReliableClient client = ReliableClient.builder(URI.create("ws://127.0.0.1:" + port + "/"))
-                .options(ChildServer.FAST).reliable(ChildServer.RELIABLE).reconnect(ReconnectPolicy.standard(QUICK))
-                .journal(journal).listener(new ReliableClient.Listener() {
-                    @Override
-                    public void sessionJoined(SessionOutcome outcome) {
-                        joinedTwice.countDown();
-                    }
-                }).connect();
+        ReliableClient client = client(port, journal, joinedTwice);
         CompletableFuture<Void> oldAcknowledged = new CompletableFuture<>();
         try (ReliableServer first = ReliableServer.builder(session -> {
             CompletableFuture.allOf(session.send("old 1"), session.send("old 2")).thenRun(() ->
