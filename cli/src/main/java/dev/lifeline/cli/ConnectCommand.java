@@ -5,8 +5,10 @@ import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketClient;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.handshake.HandshakeException;
+import dev.lifeline.journal.SqliteClientJournal;
 import dev.lifeline.reliable.Envelope;
 import dev.lifeline.reliable.ReliableClient;
+import dev.lifeline.reliable.SessionStoreException;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -95,6 +97,13 @@ final class ConnectCommand implements Callable<Integer> {
                     + " they happen.")
     boolean reliable;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "With --reliable: keep the session in an SQLite journal in DIR (created if missing), saved on"
+                    + " every change: started again with the same DIR after a crash or a kill, the command resumes"
+                    + " the session and sends the lines that were not acknowledged, once. Connection failures are"
+                    + " retried from the first one. One process per DIR.")
+    Path stateDir;
+
     @Option(names = "--reconnect",
             description = "Reconnect whenever the connection is lost, to any server (no acknowledgements: a message"
                     + " in flight when it drops is lost). State changes (RECONNECTING, OPEN) print as they happen;"
@@ -114,6 +123,9 @@ final class ConnectCommand implements Callable<Integer> {
         if (reliable && reconnect) {
             throw usage("--reconnect cannot be used with --reliable, which reconnects by itself");
         }
+        if (stateDir != null && !reliable) {
+            throw usage("--state-dir keeps a reliable session: it needs --reliable");
+        }
         boolean terminal = Terminal.interactive();
         PrintStream out = terminal ? System.out
                 : new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
@@ -125,8 +137,18 @@ final class ConnectCommand implements Callable<Integer> {
         BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         if (reliable) {
             ReliableClientSession session = new ReliableClientSession(uri, input, screen, linger, openTimeout);
+            ReliableClient.Builder builder = reliableClient();
+            if (stateDir != null) {
+                try {
+                    builder.journal(SqliteClientJournal.open(stateDir));
+                } catch (SessionStoreException e) {
+                    throw new Problem(ExitCodes.CONNECTION_FAILED, "cannot use the state directory: "
+                            + e.getMessage());
+                }
+                session.retryingFromTheStart();
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(session::interrupt, "lifeline-interrupt"));
-            return session.run(reliableClient());
+            return session.run(builder);
         }
         if (reconnect) {
             ReconnectingClientSession session = new ReconnectingClientSession(uri, input, screen, linger, openTimeout);

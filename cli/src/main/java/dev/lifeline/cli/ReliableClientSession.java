@@ -42,6 +42,8 @@ final class ReliableClientSession implements ReliableClient.Listener {
     private final CountDownLatch done = new CountDownLatch(1);
     private final Replies replies = new Replies();
     private volatile boolean joined;
+    /** With {@code --state-dir}: the first connection is retried too (see {@link #retryingFromTheStart}). */
+    private volatile boolean retryFirst;
     /** Lines sent that expect an answer; written by the input thread only. */
     private long expectedReplies;
     private volatile ReliableClient client;
@@ -64,8 +66,17 @@ final class ReliableClientSession implements ReliableClient.Listener {
      */
     ReconnectPolicy policy() {
         ReconnectPolicy standard = ReconnectPolicy.standard(BACKOFF);
-        return (failure, attempt) -> joined ? standard.decide(failure, attempt)
+        return (failure, attempt) -> joined || retryFirst ? standard.decide(failure, attempt)
                 : ReconnectPolicy.stop("the first connection failed");
+    }
+
+    /**
+     * With a journal ({@code --state-dir}): the first connection is retried like the later ones, for giving up would
+     * end (and forget) the session the journal keeps for the next start. Before {@link #run}.
+     */
+    ReliableClientSession retryingFromTheStart() {
+        retryFirst = true;
+        return this;
     }
 
     /** Connects with {@code builder} (for {@code uri}; this session adds itself as listener and policy) and runs. */

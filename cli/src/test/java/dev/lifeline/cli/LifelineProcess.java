@@ -81,6 +81,14 @@ final class LifelineProcess implements AutoCloseable {
         return endpoint().getPort();
     }
 
+    /** Writes to standard input and leaves it open. */
+    LifelineProcess write(String text) throws IOException {
+        OutputStream in = process.getOutputStream();
+        in.write(text.getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        return this;
+    }
+
     /** Writes to standard input and closes it. */
     LifelineProcess input(String text) throws IOException {
         try (OutputStream in = process.getOutputStream()) {

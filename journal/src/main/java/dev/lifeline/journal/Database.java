@@ -42,7 +42,8 @@ final class Database implements AutoCloseable {
     static final String LOCK = "lock";
     /** {@code PRAGMA application_id} of a Lifeline state database: "LfLn". */
     private static final int APPLICATION_ID = 0x4c664c6e;
-    private static final int SCHEMA_VERSION = 1;
+    /** 2 added the client's table (a version 1 database is upgraded when opened). */
+    private static final int SCHEMA_VERSION = 2;
     private static final int MAX_BATCH = 4096;
     private static final System.Logger LOG = System.getLogger("dev.lifeline.journal");
 
@@ -93,14 +94,17 @@ final class Database implements AutoCloseable {
             c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + file.toAbsolutePath(), new Properties());
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA locking_mode=EXCLUSIVE");
-                boolean created = check(s, file); // before anything changes the file
+                int version = check(s, file); // before anything changes the file
                 String mode = text(s, "PRAGMA journal_mode=WAL");
                 if (!"wal".equalsIgnoreCase(mode)) {
                     throw new SQLException("the database refused WAL mode (" + mode + ")");
                 }
                 s.execute("PRAGMA synchronous=" + (fsyncEvery.isZero() ? "FULL" : "NORMAL"));
-                if (created) {
+                if (version == 0) {
                     create(s);
+                } else if (version == 1) {
+                    s.execute(CLIENT_TABLE);
+                    s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
                 }
             }
             return new Database(file, lock, c, fsyncEvery);
@@ -147,15 +151,15 @@ final class Database implements AutoCloseable {
         }
         closeQuietly(channel);
         throw new SessionStoreException("the state directory " + directory + " is in use by another process (pid "
-                + holder + "): one server per state directory", null);
+                + holder + "): one process per state directory", null);
     }
 
     /**
      * Refuses a damaged database, or one that is not a Lifeline state database, changing nothing.
      *
-     * @return true if the database is new (empty): its tables are to be created
+     * @return the schema version found: 0 if the database is new (empty), its tables to be created
      */
-    private static boolean check(Statement s, Path file) throws SQLException {
+    private static int check(Statement s, Path file) throws SQLException {
         String integrity = text(s, "PRAGMA quick_check");
         if (!"ok".equals(integrity)) {
             throw damaged(file, integrity, null);
@@ -163,21 +167,27 @@ final class Database implements AutoCloseable {
         int application = Integer.parseInt(text(s, "PRAGMA application_id"));
         int tables = Integer.parseInt(text(s, "SELECT count(*) FROM sqlite_schema"));
         if (application == 0 && tables == 0) {
-            return true;
+            return 0;
         }
         if (application != APPLICATION_ID) {
             throw new SessionStoreException(file + " is not a Lifeline state database (application_id "
                     + application + "); refusing to use it", null);
         }
         int version = Integer.parseInt(text(s, "PRAGMA user_version"));
-        if (version != SCHEMA_VERSION) {
+        if (version != SCHEMA_VERSION && version != 1) {
             throw new SessionStoreException(file + " has schema version " + version + ", this Lifeline reads "
                     + SCHEMA_VERSION + "; refusing to use it", null);
         }
-        return false;
+        return version;
     }
 
-    /** The tables: a session's numbers, and its unacknowledged (outbox) and unhandled (inbox) messages. */
+    /** A client's journal: its session's token (the session itself is the row {@code client} of the others). */
+    private static final String CLIENT_TABLE = "CREATE TABLE client (id TEXT PRIMARY KEY, token BLOB) WITHOUT ROWID";
+
+    /**
+     * The tables: a session's numbers, and its unacknowledged (outbox) and unhandled (inbox) messages; a client's
+     * token.
+     */
     private static void create(Statement s) throws SQLException {
         s.execute("PRAGMA application_id=" + APPLICATION_ID);
         s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
@@ -190,6 +200,7 @@ final class Database implements AutoCloseable {
         s.execute("""
                 CREATE TABLE inbox (id TEXT NOT NULL, seq INTEGER NOT NULL, text INTEGER NOT NULL,
                   payload BLOB NOT NULL, PRIMARY KEY (id, seq)) WITHOUT ROWID""");
+        s.execute(CLIENT_TABLE);
     }
 
     private static SessionStoreException damaged(Path file, String detail, Throwable cause) {

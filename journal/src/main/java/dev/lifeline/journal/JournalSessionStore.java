@@ -69,6 +69,11 @@ public final class JournalSessionStore implements SessionStore {
         // the sessions that had a connection when the node stopped: their window starts now
         long now = System.currentTimeMillis();
         try {
+            if (db.call(c -> SqliteClientJournal.count(c, "SELECT (SELECT count(*) FROM client)"
+                    + " + (SELECT count(*) FROM session WHERE id = ?)", SqliteClientJournal.ID)) > 0) {
+                throw new SessionStoreException("the directory " + b.directory + " is a client's journal; a server"
+                        + " needs a state directory of its own", null);
+            }
             db.call(c -> SqliteJournal.update(c, "UPDATE session SET detached_at = ? WHERE detached_at IS NULL",
                     now));
         } catch (SessionStoreException e) {

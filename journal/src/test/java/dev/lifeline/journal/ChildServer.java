@@ -83,7 +83,7 @@ final class ChildServer implements AutoCloseable {
     }
 
     /** This test's classes and every library the test JVM has, module path included, as one class path. */
-    private static String classPath() throws URISyntaxException {
+    static String classPath() throws URISyntaxException {
         List<String> entries = new ArrayList<>();
         entries.add(Path.of(ChildServer.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .toString());

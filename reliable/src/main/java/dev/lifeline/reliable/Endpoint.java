@@ -64,30 +64,30 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     // ------------------------------------------------------------------ sending
 
     @Override
-    public CompletableFuture<Void> send(String text) {
+    public SendFuture send(String text) {
         return send(Message.text(text));
     }
 
     @Override
-    public CompletableFuture<Void> send(byte[] data) {
+    public SendFuture send(byte[] data) {
         return send(Message.binary(data));
     }
 
     @Override
-    public CompletableFuture<Void> send(Message message) {
+    public SendFuture send(Message message) {
         return enqueue(message, options.sendTimeout().toNanos());
     }
 
     @Override
-    public CompletableFuture<Void> trySend(Message message) {
+    public SendFuture trySend(Message message) {
         try {
             return enqueue(message, 0);
         } catch (OutboxFullException | SessionClosedException e) {
-            return CompletableFuture.failedFuture(e);
+            return SendFuture.failed(e);
         }
     }
 
-    private CompletableFuture<Void> enqueue(Message message, long timeoutNanos) {
+    private SendFuture enqueue(Message message, long timeoutNanos) {
         Objects.requireNonNull(message, "message");
         lock.lock();
         try {
@@ -107,7 +107,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
                 }
                 remaining = changed.awaitNanos(remaining);
             }
-            CompletableFuture<Void> future = new CompletableFuture<>();
+            SendFuture future = new SendFuture();
             pending.add(seq.getAsLong(), future);
             options.metrics().outboxDepth(session.outboxSize());
             if (journaling != null) {
@@ -366,18 +366,35 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
      * with {@link UnacknowledgedException} and are returned, in order.
      */
     List<Message> renew(CloseReason reason) {
+        return renew(reason, null);
+    }
+
+    /**
+     * {@link #renew(CloseReason)} for a journaled session: {@code forget} runs under the lock, before any save of
+     * the new session can be made (it asks the journal to forget the old one). The old session's messages still in
+     * the inbox are handed to the application, outside the journal.
+     */
+    List<Message> renew(CloseReason reason, Runnable forget) {
         List<PendingSends.Pending> failed;
         List<Message> messages;
         lock.lock();
         try {
             messages = session.unacknowledged();
             failed = pending.takeAll();
-            session = new Session(options);
+            if (journaling == null) {
+                session = new Session(options);
+            } else {
+                forget.run();
+                session = new Session(options, true);
+                journaling = journaling(journaling.journal(), new SessionState(1, 0, 0, 0, List.of(), List.of()));
+                journaling.handOutside(inbox.size());
+            }
             changed.signalAll();
         } finally {
             lock.unlock();
         }
-        pending.fail(failed, messages, reason);
+        // a restored session's first messages were sent by an earlier process: no future of this one waits for them
+        pending.fail(failed, messages.subList(messages.size() - failed.size(), messages.size()), reason);
         return messages;
     }
 
@@ -465,7 +482,10 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         }
     }
 
-    /** Takes over a session another node ran, as its store saved it; its unconsumed messages await the handler. */
+    /**
+     * Takes over a session as its journal saved it (another server node ran it, or an earlier process of this
+     * client); its unconsumed messages await the application.
+     */
     void restore(SessionState state, SessionJournal journal) {
         lock.lock();
         try {
@@ -477,27 +497,39 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         }
     }
 
+    /** A journaling whose callbacks act only while it is the session's (a renewed session has a new one). */
     private Journaling journaling(SessionJournal journal, SessionState state) {
-        return new Journaling(journal, state, options.inboxMessages(), this::savedThrough,
-                this::receivedSavedThrough, this::saveFailed);
+        Journaling[] self = new Journaling[1];
+        self[0] = new Journaling(journal, state, options.inboxMessages(), seq -> savedThrough(self[0], seq),
+                seq -> receivedSavedThrough(self[0], seq), this::saveFailed);
+        return self[0];
     }
 
     /** The store saved the messages sent through {@code seq}: the writer may transmit them. */
-    private void savedThrough(long seq) {
+    private void savedThrough(Journaling saved, long seq) {
+        List<PendingSends.Pending> persisted;
         lock.lock();
         try {
+            if (journaling != saved) {
+                return;
+            }
             session.savedThrough(seq);
             journaling.committed();
+            persisted = pending.persistedThrough(seq);
             writable.signalAll();
         } finally {
             lock.unlock();
         }
+        pending.persist(persisted);
     }
 
     /** The store saved what was received through {@code seq}: it may be acknowledged and handed on. */
-    private void receivedSavedThrough(long seq) {
+    private void receivedSavedThrough(Journaling saved, long seq) {
         lock.lock();
         try {
+            if (journaling != saved) {
+                return;
+            }
             session.receivedSavedThrough(seq);
             journaling.unsavedThrough(seq).forEach(inbox::add);
             journaling.receivedSaved();

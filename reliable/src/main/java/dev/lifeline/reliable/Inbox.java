@@ -35,6 +35,10 @@ final class Inbox {
         bytes += message.size();
     }
 
+    int size() {
+        return messages.size();
+    }
+
     /** At or beyond its bounds: the session stops reading its connection. */
     boolean isFull() {
         return messages.size() >= options.inboxMessages() || bytes >= options.inboxBytes();

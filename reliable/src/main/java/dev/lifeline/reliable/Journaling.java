@@ -64,7 +64,19 @@ final class Journaling {
         this.receivedSaving = state.received();
     }
 
-    /** A message from the client: saved at once, or with the others that come while a save is under way. */
+    SessionJournal journal() {
+        return journal;
+    }
+
+    /**
+     * The next {@code messages} handed to the application are not in this journal (a renewed session's inbox holds
+     * the old one's): they are handed without being committed.
+     */
+    void handOutside(int messages) {
+        handed -= messages;
+    }
+
+    /** A message from the peer: saved at once, or with the others that come while a save is under way. */
     void received(long seq, Message message) {
         unsaved.add(new SessionState.Saved(seq, message));
         if (!receiving) {
@@ -143,7 +155,7 @@ final class Journaling {
     void handled() {
         if (handler == Thread.currentThread()) {
             handler = null;
-            commit(handed);
+            commit(Math.max(handed, consumedCommitted));
         }
     }
 

@@ -4,7 +4,6 @@ import dev.lifeline.Message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +18,7 @@ final class PendingSends {
     private static final ExecutorService COMPLETIONS = Executors.newVirtualThreadPerTaskExecutor();
 
     /** @param sentNanos when {@code send} was called ({@link System#nanoTime()}), or 0 when nobody measures */
-    record Pending(long seq, CompletableFuture<Void> future, long sentNanos) {
+    record Pending(long seq, SendFuture future, long sentNanos) {
     }
 
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -35,8 +34,33 @@ final class PendingSends {
         this.metrics = metrics;
     }
 
-    void add(long seq, CompletableFuture<Void> future) {
+    /** The highest sequence number whose {@link SendFuture#persisted()} stage was taken out to complete. */
+    private long persisted;
+
+    void add(long seq, SendFuture future) {
         pending.add(new Pending(seq, future, metrics == SessionMetrics.NONE ? 0 : System.nanoTime()));
+    }
+
+    /** Takes out the sends saved through {@code seq} whose persisted stage has not completed, for {@link #persist}. */
+    List<Pending> persistedThrough(long seq) {
+        List<Pending> saved = new ArrayList<>();
+        for (Pending p : pending) {
+            if (p.seq() > seq) {
+                break;
+            }
+            if (p.seq() > persisted) {
+                saved.add(p);
+            }
+        }
+        persisted = Math.max(persisted, seq);
+        return saved;
+    }
+
+    /** Completes the persisted stage of these sends. */
+    void persist(List<Pending> saved) {
+        if (!saved.isEmpty()) {
+            COMPLETIONS.execute(() -> saved.forEach(p -> p.future().persist()));
+        }
     }
 
     /** Takes out the sends acknowledged through {@code ack}, for {@link #complete}. */
@@ -56,6 +80,7 @@ final class PendingSends {
     List<Pending> takeAll() {
         List<Pending> all = new ArrayList<>(pending);
         pending.clear();
+        persisted = 0; // a renewed session numbers from 1 again
         settling.addAndGet(all.size());
         return all;
     }
@@ -72,7 +97,7 @@ final class PendingSends {
                 done.forEach(p -> metrics.acknowledged(now - p.sentNanos()));
             }
             COMPLETIONS.execute(() -> {
-                done.forEach(p -> p.future().complete(null));
+                done.forEach(p -> p.future().acknowledge());
                 settled(done.size());
             });
         }
@@ -84,7 +109,7 @@ final class PendingSends {
             COMPLETIONS.execute(() -> {
                 for (int i = 0; i < failed.size(); i++) {
                     Pending p = failed.get(i);
-                    p.future().completeExceptionally(new UnacknowledgedException(messages.get(i), p.seq(), reason));
+                    p.future().fail(new UnacknowledgedException(messages.get(i), p.seq(), reason));
                 }
                 settled(failed.size());
             });

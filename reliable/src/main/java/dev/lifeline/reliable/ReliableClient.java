@@ -11,13 +11,17 @@ import dev.lifeline.protocol.ProtocolException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,6 +39,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>{@link #state()} goes CONNECTING → OPEN ⇄ RECONNECTING → CLOSED; the {@link Listener} hears every change,
  * and {@link #closed()} completes with the reason. A thread of the client's own connects, reads and reconnects;
  * the listener runs on it, in order, so a listener should be quick.
+ *
+ * <p>With a {@link ClientJournal} ({@link Builder#journal}) the session survives this process: it is saved on every
+ * change, and a client built again on the same journal (after a crash, a kill, a restart) resumes it, resending
+ * what was saved and not acknowledged and handing the application first the messages it had received and not
+ * finished handling. The handling of a received message ends when the application asks for the next one (or
+ * closes the client): only then is its consumption committed, with the sends made meanwhile (so that thread must
+ * not wait for the persisted stage of those sends before it asks for the next message).
  */
 public final class ReliableClient extends Endpoint {
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -69,12 +80,29 @@ public final class ReliableClient extends Endpoint {
     private volatile byte[] token;
     /** Opens connections and counts failures; used on the client's thread only. */
     private final Reconnector reconnector;
+    /** Where the session is saved; null when it lives in memory only. */
+    private final ClientJournal journal;
 
     private ReliableClient(Builder config) {
         super("rc" + IDS.incrementAndGet(), config.reliable);
         this.uri = config.uri();
         this.config = config;
         this.reconnector = config.reconnector(Envelope.SUBPROTOCOL);
+        this.journal = config.journal;
+        if (journal != null) {
+            ClientJournal.Saved saved;
+            try {
+                saved = journal.load();
+            } catch (RuntimeException e) {
+                journal.close(); // no client will own it
+                throw e;
+            }
+            this.token = saved.token().orElse(null);
+            restore(saved.state(), journal);
+            log(Level.DEBUG, "journal loaded: " + (token == null ? "no session yet" : "session " + encodeToken(token))
+                    + ", " + saved.state().outbox().size() + " to resend, " + saved.state().unconsumed().size()
+                    + " to hand again");
+        }
         this.thread = Thread.ofVirtual().name("lifeline-reliable-" + id).unstarted(this::run);
     }
 
@@ -156,7 +184,22 @@ public final class ReliableClient extends Endpoint {
                 }
             }
         }
+        if (journal != null) {
+            forgetJournaled();
+        }
         changeState(State.CLOSED);
+    }
+
+    /** The session has ended: the journal forgets it (unless saving is what failed) and is closed. */
+    private void forgetJournaled() {
+        if (closeReason().orElseThrow().kind() != CloseReason.Kind.STORE_FAILED) {
+            try {
+                awaitSaved(journal.ended());
+            } catch (SessionStoreException e) {
+                log(Level.WARNING, "the journal could not forget the ended session: " + e.getMessage());
+            }
+        }
+        journal.close();
     }
 
     /**
@@ -214,10 +257,20 @@ public final class ReliableClient extends Endpoint {
             }
             attach(ws, welcome.lastReceived(), null);
         } else {
+            byte[] issued = welcome.token();
             if (ours != null) {
-                lost = renew(new CloseReason(CloseReason.Kind.LOST,
-                        "the server no longer had the session; it started a new one", Optional.empty()));
+                CloseReason reason = new CloseReason(CloseReason.Kind.LOST,
+                        "the server no longer had the session; it started a new one", Optional.empty());
+                if (journal == null) {
+                    lost = renew(reason);
+                } else {
+                    List<CompletionStage<Void>> forgot = new ArrayList<>(1);
+                    lost = renew(reason, () -> forgot.add(journal.renewed(issued)));
+                    savedOrEnd(forgot.getFirst());
+                }
                 log(Level.INFO, "session lost; " + lost.size() + " messages were never acknowledged");
+            } else if (journal != null) {
+                savedOrEnd(journal.token(issued)); // before anything is sent in the session: a restart resumes it
             }
             attach(ws, 0, null);
             token = welcome.token();
@@ -225,6 +278,36 @@ public final class ReliableClient extends Endpoint {
         reconnector.reset();
         changeState(State.OPEN);
         config.listener.sessionJoined(new SessionOutcome(welcome.outcome(), encodeToken(welcome.token()), lost));
+    }
+
+    /**
+     * Waits for a save the session cannot go on without; if it fails, the session ends (STORE_FAILED).
+     *
+     * @throws SessionClosedException if it failed
+     */
+    private void savedOrEnd(CompletionStage<Void> save) {
+        try {
+            awaitSaved(save);
+        } catch (SessionStoreException e) {
+            CloseReason reason = new CloseReason(CloseReason.Kind.STORE_FAILED, "the journal failed: "
+                    + e.getMessage(), Optional.empty());
+            end(reason);
+            throw new SessionClosedException(reason);
+        }
+    }
+
+    /** Waits at most 30 s (the disk is stuck) for a save of the journal. */
+    private static void awaitSaved(CompletionStage<Void> save) {
+        try {
+            save.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionStoreException("interrupted while saving", e);
+        } catch (ExecutionException e) {
+            throw new SessionStoreException(String.valueOf(e.getCause().getMessage()), e.getCause());
+        } catch (TimeoutException e) {
+            throw new SessionStoreException("the journal did not save in 30 s", e);
+        }
     }
 
     private void awaitRetry(Duration delay) {
@@ -259,6 +342,7 @@ public final class ReliableClient extends Endpoint {
     public static final class Builder extends Reconnector.Settings<Builder> {
         private ReliableOptions reliable = ReliableOptions.DEFAULT;
         private Listener listener = new Listener() { };
+        private ClientJournal journal;
 
         private Builder(URI uri) {
             super(uri);
@@ -277,6 +361,16 @@ public final class ReliableClient extends Endpoint {
 
         public Builder listener(Listener listener) {
             this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /**
+         * Keeps the session in {@code journal}, so that it survives this process (see {@link ClientJournal});
+         * the client loads it when it starts (a journal that cannot be loaded is closed, and {@link #connect}
+         * throws its error) and closes it when the session ends. One client per journal.
+         */
+        public Builder journal(ClientJournal journal) {
+            this.journal = Objects.requireNonNull(journal);
             return this;
         }
 

@@ -18,7 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Blocking.</b> {@code send} returns as soon as the message is in the outbox, whether or not a connection
  * is open; it blocks only while the outbox is full, at most {@code sendTimeout}. The future it returns completes
  * when the peer acknowledges the message, and fails with {@link UnacknowledgedException} only when the session
- * ends for good first.
+ * ends for good first. Its {@link SendFuture#persisted()} stage completes before, once the message survives a
+ * restart of this process: once saved in a {@link ClientJournal} (or a server's shared store), else with the
+ * acknowledgement.
  */
 public interface ReliableSession extends Iterable<Message>, AutoCloseable {
     /**
@@ -27,20 +29,20 @@ public interface ReliableSession extends Iterable<Message>, AutoCloseable {
      * @throws OutboxFullException if the outbox stayed full for {@code sendTimeout}
      * @throws SessionClosedException if the session has ended
      */
-    CompletableFuture<Void> send(String text);
+    SendFuture send(String text);
 
     /** Sends a binary message. The array is kept (not copied) until acknowledged: do not change it. */
-    CompletableFuture<Void> send(byte[] data);
+    SendFuture send(byte[] data);
 
     /** Sends a text or binary message. */
-    CompletableFuture<Void> send(Message message);
+    SendFuture send(Message message);
 
     /**
      * Sends without waiting: a full outbox (or an ended session) fails the returned future at once with
      * {@link OutboxFullException} (or {@link SessionClosedException}). For broadcasts, where one slow peer must
      * not hold up the others.
      */
-    CompletableFuture<Void> trySend(Message message);
+    SendFuture trySend(Message message);
 
     /**
      * Waits for the next message.

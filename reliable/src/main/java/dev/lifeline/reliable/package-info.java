@@ -9,6 +9,9 @@
  *       and {@link dev.lifeline.reliable.ReliableServer} ({@link dev.lifeline.reliable.SessionStore},
  *       {@link dev.lifeline.reliable.BroadcastHub}) wire sessions to connections and timers; both sides are
  *       {@link dev.lifeline.reliable.ReliableSession}s.</li>
+ *   <li>{@link dev.lifeline.reliable.SessionJournal} and {@link dev.lifeline.reliable.ClientJournal} are the
+ *       contracts of durable sessions (a server's store, a client's journal); their implementations live in other
+ *       modules, this one stays on the JDK.</li>
  * </ul>
  *
  * <p>Depends on the public {@code dev.lifeline} API only; nothing here reaches into the connection layer's
