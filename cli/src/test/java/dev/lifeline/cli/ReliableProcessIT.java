@@ -27,7 +27,8 @@ class ReliableProcessIT {
 
     @Test
     void aPipedSessionSurvivesADroppedConnectionAndEveryLineIsEchoedOnce() throws Exception {
-        try (LifelineProcess client = LifelineProcess.start("connect", "--reliable", server.endpoint().toString())) {
+        try (LifelineProcess client = LifelineProcess.start("connect", "--reliable", "--wait", "30s",
+                server.endpoint().toString())) {
             client.input("one\n{\"lifeline\":\"drop\"}\ntwo\nthree\n");
 
             assertThat(client.exitCode()).as(client.stderr()).isEqualTo(ExitCodes.OK);
