@@ -78,16 +78,23 @@ export class IndexedDbStore {
     const tx = this.db.transaction(STORES, 'readwrite', { durability: this.durability });
     const outbox = tx.objectStore('outbox');
     const saved = tx.objectStore('saved');
-    for (const [kind, a, b] of ops) {
-      if (kind === 'put') outbox.put(b, a);
-      else if (kind === 'trim') outbox.delete(IDBKeyRange.upperBound(a));
-      else if (kind === 'clear') outbox.clear();
-      else if (b === undefined) saved.delete(a);
-      else saved.put(b, a);
+    const completed = done(tx);
+    try {
+      for (const [kind, a, b] of ops) {
+        if (kind === 'put') outbox.put(b, a);
+        else if (kind === 'trim') outbox.delete(IDBKeyRange.upperBound(a));
+        else if (kind === 'clear') outbox.clear();
+        else if (kind !== 'save') throw new TypeError(`not an op: ${kind}`);
+        else if (b === undefined) saved.delete(a);
+        else saved.put(b, a);
+      }
+      if (meta === null) tx.objectStore('meta').delete('session');
+      else tx.objectStore('meta').put(meta, 'session');
+    } catch (e) { // a value that cannot be cloned, a key that is no key: nothing of this commit is kept
+      tx.abort();
+      return completed.catch(() => { throw e; });
     }
-    if (meta === null) tx.objectStore('meta').delete('session');
-    else tx.objectStore('meta').put(meta, 'session');
-    return done(tx);
+    return completed;
   }
 
   /** Deletes everything: the session and the page's saved values. */

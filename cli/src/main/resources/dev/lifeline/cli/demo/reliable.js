@@ -330,7 +330,13 @@ export class ReliableClient {
     const meta = this.state === 'CLOSED' || this.token === null ? null : {
       token: this.token, nextSeq: this.nextSeq, acknowledged: this.acknowledged, received: this.lastReceived,
     };
-    this.store.commit(ops, meta).then(() => {
+    let committed;
+    try {
+      committed = this.store.commit(ops, meta);
+    } catch (error) { // a value IndexedDB cannot clone or key, say
+      committed = Promise.reject(error);
+    }
+    committed.then(() => {
       for (const fn of after) fn();
     }, (error) => this.storageFailed(error));
   }
@@ -404,7 +410,6 @@ export class ReliableClient {
   /** Once the handling of `seq` is stored, it may be acknowledged. */
   handled(seq) {
     const epoch = this.epoch;
-    this.write([]);
     this.after(() => {
       if (epoch !== this.epoch || seq <= this.durable) return;
       this.durable = seq;
