@@ -400,14 +400,14 @@ export class ReliableClient {
       throw new ProtocolError(1002, `gap: seq ${envelope.seq} after ${this.lastReceived}`);
     }
     this.lastReceived = envelope.seq;
-    try {
-      if (this.onmessage) this.onmessage(envelope.payload);
-    } finally {
-      this.handled(envelope.seq); // consume, transform, produce: committed with this run's sends and saves
-    }
+    this.handled(envelope.seq); // consume, transform, produce: committed with this run's sends and saves
+    if (this.onmessage) this.onmessage(envelope.payload);
   }
 
-  /** Once the handling of `seq` is stored, it may be acknowledged. */
+  /**
+   * Once the handling of `seq` is stored (with what the handler, called next in this run, sends and saves), it may
+   * be acknowledged: the handler's sends, which go out after this, carry the acknowledgement.
+   */
   handled(seq) {
     const epoch = this.epoch;
     this.after(() => {
