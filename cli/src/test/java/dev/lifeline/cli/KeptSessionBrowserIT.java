@@ -74,21 +74,28 @@ class KeptSessionBrowserIT {
             assertThat(browser.driver().findElement(By.id("kept")).getText())
                     .isEqualTo("session kept in this browser (IndexedDB): a reload resumes it");
 
-            int rounds = 4;
+            int rounds = 5;
             int perRound = 6;
             List<String> fromObserver = new ArrayList<>();
+            int restoredSends = 0;
             for (int round = 0; round < rounds; round++) {
-                String name = "o" + round;
-                fromObserver.add(name);
-                observer.send(name); // reaches the page around its reload
+                for (int i = 1; i <= 10; i++) { // a burst that reaches the page around its reload
+                    String name = "o" + round + "." + i;
+                    fromObserver.add(name);
+                    observer.send(name);
+                }
                 List<String> texts = IntStream.rangeClosed(round * perRound + 1, (round + 1) * perRound)
                         .mapToObj(n -> "m" + n).toList();
                 ((JavascriptExecutor) browser.driver()).executeAsyncScript(SEND_THEN_RELOAD, texts.toArray());
                 assertThat(awaitNewPage()).isEqualTo("session RESUMED");
+                restoredSends += browser.texts("#log .sent .text").size();
             }
+            System.out.println(restoredSends + " sends of " + rounds * perRound + " were unacknowledged at their"
+                    + " page's reload and resent by the next page");
 
             // typed while disconnected, then reloaded: shown again as pending, then delivered
             browser.await(d -> d.findElements(By.cssSelector("#log .sent:not(.acked)")).isEmpty());
+            browser.awaitText(By.id("received-count"), Integer.toString(rounds * (perRound + 10)));
             browser.click("drop");
             browser.await(d -> "RECONNECTING".equals(browser.driver().findElement(By.id("state")).getText()));
             ((JavascriptExecutor) browser.driver()).executeAsyncScript(SEND_THEN_RELOAD, "away 1", "away 2");
