@@ -137,6 +137,25 @@ class KeptSessionBrowserIT {
     }
 
     @Test
+    void forgettingEndsTheKeptSessionAndDeletesWhatThePageSaved() throws Exception {
+        try (LifelineProcess server = LifelineProcess.serve("--reliable")) {
+            browser.driver().get(server.page().toString());
+            browser.awaitText(By.id("close-info"), "NEW session");
+            browser.send("before forgetting");
+            browser.await(d -> browser.texts("#log .received .text").contains("before forgetting"));
+
+            browser.click("forget");
+            browser.awaitLogLine("event", t -> t.equals("forgot the session kept in this browser"));
+            browser.await(d -> browser.texts("#log .event .text").stream().filter("NEW session"::equals).count() == 2);
+            Eventually.contains(server::stdout, "CLOSED_BY_PEER"); // the page ended the forgotten session (1000)
+
+            browser.driver().navigate().refresh();
+            browser.awaitText(By.id("close-info"), "session RESUMED"); // the new session is kept in its turn
+            assertThat(browser.texts("#log .received .text")).isEmpty();
+        }
+    }
+
+    @Test
     void aReloadAfterTheResumeWindowSaysTheSessionExpiredAndWhatWasNotAcknowledged() throws Exception {
         InMemorySessionStore sessions = new InMemorySessionStore(Duration.ofMillis(200), 100);
         ServerLog log = new ServerLog(new PrintStream(OutputStream.nullOutputStream()), true, Clock.systemUTC());
