@@ -166,6 +166,32 @@ test('a reloaded page resumes with what it stored: HELLO carries the committed r
     await restored[1].acknowledged;
   });
 
+test('a send made before the first WELCOME is kept, and sent in the session a reloaded page starts', async () => {
+  const first = new ManualStore();
+  const before = new ReliableClient('ws://test/', { store: first });
+  await before.connect();
+  before.send('early');
+  await turn();
+  assert.deepEqual(first.commits[0].ops, [['put', 1, 'early']]);
+  assert.deepEqual(first.commits[0].meta, { token: null, nextSeq: 2, acknowledged: 0, received: 0 });
+
+  const store = new ManualStore({ meta: first.commits[0].meta, outbox: [{ seq: 1, payload: 'early' }],
+    saved: new Map() });
+  const client = new ReliableClient('ws://test/', { store });
+  const { restored } = await client.connect();
+  assert.deepEqual(restored.map((r) => r.payload), ['early']);
+  const ws = FakeSocket.last;
+  ws.accept();
+  assert.deepEqual(ws.sent, [hex(encodeHello(0, null))]);
+  let told;
+  client.onstate = (state, info) => { told = info; };
+  ws.receive(welcome(false, 0));
+  await turn();
+  assert.equal(told.replaced, false);
+  await store.complete();
+  assert.deepEqual(ws.sent.slice(1), [hex(encodeData(1, 0, 'early'))]);
+});
+
 test('after the window, NEW tells that the kept session was replaced, rejects its sends and clears the store',
   async () => {
     const store = new ManualStore({

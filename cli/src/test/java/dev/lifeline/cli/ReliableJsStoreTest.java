@@ -16,11 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The write-ahead rules of {@code reliable.js} with a store (docs/reliable.md, "A session kept in the browser"), as a
  * unit test in Node: {@code src/test/js/reliable-store.test.mjs} drives the client with a store whose commits it
- * completes by hand and a WebSocket that records what is sent (nothing goes out before it is stored; a message is
+ * completes by hand and a WebSocket that records what is sent: nothing goes out before it is stored; a message is
  * acknowledged once its handling is stored with the sends and saves made while handling it; a reloaded client resumes
- * from what it stored; NEW after the window rejects the kept sends; a failed commit ends the session). The browser
- * side, IndexedDB itself, is {@link KeptSessionBrowserIT}'s. Needs {@code node} (18 or later; .ci/run installs it)
- * and fails, rather than skips, without it.
+ * from what it stored, sends made before the first WELCOME included; NEW after the window rejects the kept sends; a
+ * failed commit ends the session. The browser side, IndexedDB itself, is {@link KeptSessionBrowserIT}'s. Needs
+ * {@code node} (18 or later; .ci/run installs it) and fails, rather than skips, without it.
  */
 @Timeout(120)
 class ReliableJsStoreTest {
@@ -50,6 +50,6 @@ class ReliableJsStoreTest {
         }
         String tap = new String(out, StandardCharsets.UTF_8);
         assertThat(node.exitValue()).as(tap).isZero();
-        assertThat(tap).contains("# pass 5", "# fail 0");
+        assertThat(tap).contains("# pass 6", "# fail 0");
     }
 }

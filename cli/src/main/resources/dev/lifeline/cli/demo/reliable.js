@@ -327,7 +327,7 @@ export class ReliableClient {
   flush() {
     const { ops, after } = this.batch;
     this.batch = null;
-    const meta = this.state === 'CLOSED' || this.token === null ? null : {
+    const meta = this.state === 'CLOSED' ? null : { // token null: sends made before the first WELCOME
       token: this.token, nextSeq: this.nextSeq, acknowledged: this.acknowledged, received: this.lastReceived,
     };
     let committed;
@@ -440,6 +440,7 @@ export class ReliableClient {
     this.token = token;
     this.joined = true;
     this.failures = 0;
+    this.setState('OPEN', { outcome: resumed ? 'RESUMED' : 'NEW', replaced, unacknowledged });
     const ws = this.ws;
     this.after(() => { // the token is stored: the session may go on
       if (ws !== this.ws || !this.joined) return;
@@ -447,7 +448,6 @@ export class ReliableClient {
       for (const entry of this.outbox) if (entry.stored) this.transmit(entry); // above the server's lastReceived
       if (this.closing && this.outbox.length === 0) this.finishClose();
     });
-    this.setState('OPEN', { outcome: resumed ? 'RESUMED' : 'NEW', replaced, unacknowledged });
   }
 
   acknowledge(ack) {
