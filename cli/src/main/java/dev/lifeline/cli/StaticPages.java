@@ -17,8 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * The plain HTTP side of {@code lifeline serve}, as its {@code processRequest} hook: the demo page and its assets
- * (shipped in the jar, the reliable client {@code reliable.js} and the reconnect policy {@code reconnect.js} among
- * them), {@code /healthz} (with the health of what this node shares with others through Redis, if anything:
+ * (shipped in the jar, the reliable client {@code reliable.js}, the IndexedDB store that keeps its session across
+ * reloads {@code indexeddb-store.js} and the reconnect policy {@code reconnect.js} among them), {@code /healthz} (with the health of what this node shares with others through Redis, if anything:
  * {@code "status":"degraded"} while one is down), 404 and 405 for the rest. A WebSocket handshake for {@code /} goes
  * on to the WebSocket server; one for any other path is answered 404.
  */
@@ -57,6 +57,7 @@ final class StaticPages implements WebSocketServer.RequestProcessor {
                 "/demo.css", new Asset("text/css; charset=utf-8", resource("demo.css")),
                 "/demo.js", new Asset("text/javascript; charset=utf-8", resource("demo.js")),
                 "/reliable.js", new Asset("text/javascript; charset=utf-8", resource("reliable.js")),
+                "/indexeddb-store.js", new Asset("text/javascript; charset=utf-8", resource("indexeddb-store.js")),
                 "/reconnect.js", new Asset("text/javascript; charset=utf-8", resource("reconnect.js")));
     }
 

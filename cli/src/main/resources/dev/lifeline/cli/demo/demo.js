@@ -18,7 +18,14 @@
 // through reliable.js instead: one session across connections. Drop then costs a reconnect and a resume, what is
 // typed meanwhile is queued and sent after the resume, each message arrives once, and a sent message gets its ✓
 // when the server acknowledges it; the round trip shown is from a send to its acknowledgement.
+//
+// The reliable session is kept in this browser (indexeddb-store.js): a reload of the page resumes it (RESUMED), the
+// messages typed before the reload and not acknowledged yet are shown again as pending and sent after the resume,
+// and the received messages shown are saved in the same IndexedDB transaction as their handling, so that each is
+// shown once across reloads. A second tab of the page gets a session of its own, not kept, and says so. "Forget"
+// ends the kept session and deletes it; a reload after the server's resume window says that the session expired.
 import { ReliableClient, SUBPROTOCOL } from './reliable.js';
+import { IndexedDbStore } from './indexeddb-store.js';
 import { decide } from './reconnect.js';
 
 const PING_EVERY_MS = 2000;
@@ -45,6 +52,8 @@ let conn = null;      // plain mode: {socket, opened, sentClose: {code, reason} 
 let retry = null;     // plain mode, while RECONNECTING: {attempt, at, timer}; timer null while the attempt connects
 let failures = 0;     // plain mode: failures in a row since a connection last opened
 let reliable = null;  // the ReliableClient, in reliable mode
+let store;            // reliable mode: where the session is kept in this browser; null when not kept (another tab)
+let shown = [];       // reliable mode, kept: the received messages shown, {text, from}, saved with their handling
 let lastEnded = null; // plain mode: how the last connection that opened ended
 let sessionEnd = '';  // reliable mode: how the session ended
 let pingTimer = null;
@@ -158,6 +167,7 @@ function pongOf(text) {
   }
 }
 
+/** Shows a received message; returns what it showed: {text, from}. */
 function receivedMessage(data) {
   let from;
   if (chat && typeof data === 'string') {
@@ -165,8 +175,10 @@ function receivedMessage(data) {
     from = at >= 0 ? 'you' : 'another client';
     if (at >= 0) mine.splice(0, at + 1);
   }
-  log('received', typeof data === 'string' ? data : `(binary, ${data.byteLength} bytes) ${hex(data)}`, from);
+  const text = typeof data === 'string' ? data : `(binary, ${data.byteLength} bytes) ${hex(data)}`;
+  log('received', text, from);
   $('received-count').textContent = ++received;
+  return { text, from };
 }
 
 // ------------------------------------------------------------------ plain mode
@@ -312,8 +324,24 @@ function sendPlain(text) {
 
 // ------------------------------------------------------------------ reliable mode
 
-function startReliable() {
-  const client = new ReliableClient(url);
+/** The IndexedDB store of this page's session, or null (said on the page) when this tab cannot keep it. */
+async function keepSession() {
+  try {
+    const kept = await IndexedDbStore.open(url);
+    $('kept').textContent = 'session kept in this browser (IndexedDB): a reload resumes it';
+    $('forget').hidden = false;
+    return kept;
+  } catch (e) {
+    $('kept').textContent = `session not kept in this browser: ${e.message}; this tab has a session of its own`;
+    log('event', `this tab's session is not kept: ${e.message}`);
+    return null;
+  }
+}
+
+async function startReliable() {
+  $('kept').hidden = false;
+  if (store === undefined) store = await keepSession();
+  const client = new ReliableClient(url, { store });
   reliable = client;
   $('latency-note').textContent = 'from a send to its acknowledgement';
   $('close-info').textContent = '';
@@ -321,10 +349,12 @@ function startReliable() {
     if (client !== reliable) return;
     showState(state);
     if (state === 'OPEN') {
-      const what = info.outcome === 'RESUMED' ? 'session RESUMED' : 'NEW session';
-      const lost = info.unacknowledged.length;
+      const what = info.outcome === 'RESUMED' ? 'session RESUMED'
+        : info.replaced ? 'session expired: NEW session' : 'NEW session';
+      const lost = info.unacknowledged.filter((payload) => !isControl(payload)).length;
       $('close-info').textContent = what;
-      log('event', what + (lost ? `: the server had lost the session; ${lost} sends were not acknowledged` : ''));
+      log('event', what + (info.replaced ? ': the server no longer had the session (its resume window passed, or it'
+        + ' restarted)' : '') + (lost ? `; ${lost} message${lost === 1 ? ' was' : 's were'} not acknowledged` : ''));
     } else if (state === 'RECONNECTING') {
       const how = describeClose(info);
       $('close-info').textContent = `connection lost: ${how}`;
@@ -336,10 +366,47 @@ function startReliable() {
       log('event', `session is CLOSED: ${sessionEnd}`);
     }
   };
-  client.onmessage = receivedMessage;
+  client.onmessage = (data) => {
+    const line = receivedMessage(data);
+    if (!store) return;
+    shown.push(line);
+    shown = shown.slice(-MAX_LOG_ENTRIES);
+    client.save('received', shown); // one transaction with this message's handling: shown once across reloads
+  };
   showState(client.state);
   log('event', `connecting to ${url} (${SUBPROTOCOL})`);
-  client.connect();
+  const { restored, saved } = await client.connect();
+  if (client !== reliable) return;
+  shown = saved.get('received') || [];
+  if (shown.length) {
+    const list = $('log');
+    const before = Array.from(list.children);
+    for (const line of shown) log('received', line.text, line.from);
+    $('received-count').textContent = received += shown.length;
+    list.append(...before); // what was received before the reload comes first
+  }
+  const typed = restored.filter(({ payload }) => !isControl(payload)); // a Drop, say: not shown as typed
+  for (const { payload, acknowledged } of typed) {
+    const item = log('sent', `${payload} (typed before the reload)`);
+    item.classList.add('kept');
+    if (chat) mine.push(payload);
+    track(item, acknowledged, true);
+  }
+  if (typed.length) log('event', `${typed.length} message${typed.length === 1 ? '' : 's'} typed before the`
+    + ' reload and not acknowledged: sent again once the session is RESUMED');
+}
+
+/** Marks a sent message's line: kept in this browser, then ✓ when acknowledged, or struck out. */
+function track(item, sending, queued) {
+  const start = performance.now();
+  if (sending.persisted && store) sending.persisted.then(() => item.classList.add('kept'));
+  sending.then(() => {
+    item.classList.add('acked');
+    if (!queued) $('latency').textContent = `${(performance.now() - start).toFixed(1)} ms`;
+  }, (error) => {
+    item.classList.add('failed');
+    log('event', `not acknowledged: ${error.message}`);
+  });
 }
 
 function sendReliable(text) {
@@ -351,18 +418,16 @@ function sendReliable(text) {
   const queued = reliable.state !== 'OPEN';
   const item = log('sent', queued ? `${text} (queued until the session is back)` : text);
   if (chat) mine.push(text);
-  const start = performance.now();
-  reliable.send(text).then(() => {
-    item.classList.add('acked');
-    if (!queued) $('latency').textContent = `${(performance.now() - start).toFixed(1)} ms`;
-  }, (error) => {
-    item.classList.add('failed');
-    log('event', `not acknowledged: ${error.message}`);
-  });
+  track(item, reliable.send(text), queued);
   return true;
 }
 
 // ------------------------------------------------------------------ controls
+
+/** A control message for the server (see control()), not a message typed on the page. */
+function isControl(payload) {
+  return typeof payload === 'string' && payload.startsWith('{"lifeline":');
+}
 
 /** Sends a control message to the server, in either mode. */
 function control(message) {
@@ -415,11 +480,11 @@ $('close-request').addEventListener('submit', (event) => {
     + ' the page now sends nothing');
 });
 
-$('reconnect').addEventListener('click', () => {
+$('reconnect').addEventListener('click', async () => {
   if (reliable) {
     if (reliable.state !== 'CLOSED') {
-      reliable.close();
-      log('event', 'ended the session to start a new one');
+      log('event', 'ending the session to start a new one');
+      await reliable.close(); // and the store forgets it, before the next session reads the store
     }
     startReliable();
     return;
@@ -437,6 +502,15 @@ $('reconnect').addEventListener('click', () => {
     failures = 0;
   }
   connect();
+});
+
+$('forget').addEventListener('click', async () => {
+  log('event', 'forgetting the session kept in this browser: ending it, then deleting what is kept');
+  if (reliable.state !== 'CLOSED') await reliable.close();
+  await store.forget();
+  shown = [];
+  log('event', 'forgot the session kept in this browser');
+  startReliable();
 });
 
 $('auto-reconnect').addEventListener('change', (event) => {

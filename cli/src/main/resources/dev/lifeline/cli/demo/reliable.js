@@ -151,61 +151,106 @@ const DEFAULT_BACKOFF = { first: [500, 1500], base: 1000, factor: 2, max: 30000 
 
 /**
  * One reliable session over as many connections as it takes. States: CONNECTING (until the first WELCOME), OPEN,
- * RECONNECTING, CLOSED. onstate(state, info) hears each change: info.outcome is 'NEW' or 'RESUMED' for OPEN,
- * info.code and info.reason tell why a connection ended for RECONNECTING and CLOSED.
+ * RECONNECTING, CLOSED. onstate(state, info) hears each change: info.outcome is 'NEW' or 'RESUMED' for OPEN (and
+ * info.replaced is true when a NEW replaced a session the client held), info.code and info.reason tell why a
+ * connection ended for RECONNECTING and CLOSED.
+ *
+ * With a `store` (an IndexedDbStore, see indexeddb-store.js) the session survives a reload of the page: its token,
+ * both sequence numbers and the unacknowledged sends are written to the store on every change, write-ahead: a send
+ * goes on the wire only once it is stored, a WELCOME's token is stored before anything is sent in the session, and a
+ * received message is acknowledged to the server only once its handling is stored. What one synchronous run of code
+ * writes (a call of onmessage with the sends and save() calls it makes, a click handler's sends) is one transaction.
  */
 export class ReliableClient {
-  constructor(url, { backoff = DEFAULT_BACKOFF, maxOutbox = 1024, ackDelay = 20, closeTimeout = 10000 } = {}) {
+  constructor(url, { backoff = DEFAULT_BACKOFF, maxOutbox = 1024, ackDelay = 20, closeTimeout = 10000,
+    store = null } = {}) {
     this.url = url;
     this.backoff = backoff;
     this.maxOutbox = maxOutbox;
     this.ackDelay = ackDelay;
     this.closeTimeout = closeTimeout;
+    this.store = store;
     this.state = 'CONNECTING';
     this.onmessage = null;
     this.onstate = null;
     this.ws = null;
     this.joined = false;       // WELCOME arrived on the current connection
+    this.flowing = false;      // ... and its writes are stored: stored sends go out as they are stored
     this.token = null;         // the session's token once the server has issued one
-    this.lastReceived = 0;     // the highest seq received in order
+    this.lastReceived = 0;     // the highest seq received in order and handed to onmessage
+    this.durable = 0;          // the highest seq whose handling is stored: what HELLO, DATA and ACK report
+    this.epoch = 0;            // counts the sessions this client replaced (NEW after holding a token)
     this.nextSeq = 1;
     this.acknowledged = 0;     // the highest seq the server acknowledged
-    this.outbox = [];          // {seq, payload, resolve, reject}, unacknowledged, in order
+    this.outbox = [];          // entries ({seq, payload, stored, ...}), unacknowledged, in order
+    this.early = [];           // entries sent before the store was read: numbered once it is
+    this.loading = null;       // connect()'s promise
+    this.loaded = false;       // the store was read (at once without one)
+    this.batch = null;         // writes not yet handed to the store: {ops, after}
     this.failures = 0;         // connections lost in a row since the session was last joined
     this.ackTimer = null;
     this.retryTimer = null;
     this.closing = null;       // the close() in progress: {resolve, timer}
   }
 
-  /** Opens the first connection; sends made before it are queued. */
+  /**
+   * Reads the store (if any), then opens the first connection; sends made before are queued. Resolves with what the
+   * store held: {restored: [{payload, acknowledged}], saved: Map} (restored: the sends of an earlier page that the
+   * server has not acknowledged, resent after the resume; acknowledged is a promise like send()'s).
+   */
   connect() {
-    if (this.ws || this.state === 'CLOSED') return;
-    this.open();
+    if (this.loading) return this.loading;
+    this.loading = (this.store ? this.store.load() : Promise.resolve(null)).then((kept) => {
+      if (this.state === 'CLOSED') return { restored: [], saved: new Map() };
+      const restored = kept ? this.restore(kept) : [];
+      this.loaded = true;
+      for (const entry of this.early.splice(0)) this.enqueue(entry);
+      this.open();
+      return { restored: restored.map((e) => ({ payload: e.payload, acknowledged: e.promise })),
+        saved: kept ? kept.saved : new Map() };
+    }, (error) => {
+      this.storageFailed(error);
+      throw error;
+    });
+    return this.loading;
   }
 
-  /** Sends a string (text) or an ArrayBuffer (binary); resolves when the server acknowledges it. */
+  /**
+   * Sends a string (text) or an ArrayBuffer (binary); resolves when the server acknowledges it. Its `persisted`
+   * promise resolves once it is in the store (at once without one): from then on a reload does not lose it.
+   */
   send(payload) {
     if (this.state === 'CLOSED' || this.closing) {
       return Promise.reject(new UnacknowledgedError('the session is closed'));
     }
-    if (this.outbox.length >= this.maxOutbox) {
-      return Promise.reject(new RangeError(`outbox full: ${this.outbox.length} unacknowledged messages`));
+    if (this.unacknowledged >= this.maxOutbox) {
+      return Promise.reject(new RangeError(`outbox full: ${this.unacknowledged} unacknowledged messages`));
     }
-    return new Promise((resolve, reject) => {
-      const entry = { seq: this.nextSeq++, payload, resolve, reject };
-      this.outbox.push(entry);
-      if (this.joined) this.write(entry);
-    });
+    const entry = this.entry(0, payload, false);
+    if (this.loaded) {
+      this.enqueue(entry);
+    } else {
+      this.early.push(entry); // numbered once the store is read
+    }
+    return entry.promise;
+  }
+
+  /**
+   * Saves a value of the page's own under `key` (undefined deletes it) in the store, in the same transaction as the
+   * rest of this synchronous run: called from onmessage, it is stored if and only if the message's handling is.
+   */
+  save(key, value) {
+    if (this.store) this.write(['save', key, value]);
   }
 
   /** Messages sent and not acknowledged yet. */
   get unacknowledged() {
-    return this.outbox.length;
+    return this.outbox.length + this.early.length;
   }
 
   /**
    * Ends the session: waits (at most closeTimeout) for the server to acknowledge what was sent, then closes with
-   * 1000, which ends the session on the server too. Resolves once CLOSED.
+   * 1000, which ends the session on the server too (and removes it from the store). Resolves once CLOSED.
    */
   close() {
     if (this.state === 'CLOSED') return Promise.resolve();
@@ -220,20 +265,107 @@ export class ReliableClient {
     });
   }
 
+  // -------------------------------------------------------------- sends and the store
+
+  entry(seq, payload, stored) {
+    const entry = { seq, payload, stored, dead: false };
+    entry.promise = new Promise((resolve, reject) => { entry.resolve = resolve; entry.reject = reject; });
+    entry.promise.persisted = new Promise((resolve, reject) => { entry.kept = resolve; entry.unkept = reject; });
+    entry.promise.persisted.catch(() => {}); // its failure is the acknowledgement's too: reported once, there
+    if (stored) entry.kept();
+    return entry;
+  }
+
+  /** Takes over what an earlier page stored; returns the restored sends. */
+  restore({ meta, outbox }) {
+    if (meta) {
+      this.token = meta.token;
+      this.nextSeq = meta.nextSeq;
+      this.acknowledged = meta.acknowledged;
+      this.lastReceived = meta.received;
+      this.durable = meta.received;
+    }
+    const restored = outbox.filter((kept) => kept.seq > this.acknowledged && kept.seq < this.nextSeq)
+      .map((kept) => this.entry(kept.seq, kept.payload, true));
+    this.outbox = restored;
+    return restored;
+  }
+
+  /** Numbers a send, stores it, and puts it on the wire once stored if the session is flowing. */
+  enqueue(entry) {
+    entry.seq = this.nextSeq++;
+    this.outbox.push(entry);
+    this.write(['put', entry.seq, entry.payload]);
+    this.after(() => {
+      if (entry.dead) return;
+      entry.stored = true;
+      entry.kept();
+      if (this.flowing) this.transmit(entry);
+    });
+  }
+
+  /** Adds a write to this run's batch; the batch goes to the store in a microtask, as one transaction. */
+  write(op) {
+    if (!this.store) return;
+    if (this.batch === null) {
+      this.batch = { ops: [], after: [] };
+      queueMicrotask(() => this.flush());
+    }
+    if (op) this.batch.ops.push(op);
+  }
+
+  /** Runs `fn` once every write made so far is stored (at once without a store). */
+  after(fn) {
+    if (!this.store) {
+      fn();
+      return;
+    }
+    this.write(null);
+    this.batch.after.push(fn);
+  }
+
+  flush() {
+    const { ops, after } = this.batch;
+    this.batch = null;
+    const meta = this.state === 'CLOSED' ? null : { // token null: sends made before the first WELCOME
+      token: this.token, nextSeq: this.nextSeq, acknowledged: this.acknowledged, received: this.lastReceived,
+    };
+    let committed;
+    try {
+      committed = this.store.commit(ops, meta);
+    } catch (error) { // a value IndexedDB cannot clone or key, say
+      committed = Promise.reject(error);
+    }
+    committed.then(() => {
+      for (const fn of after) fn();
+    }, (error) => this.storageFailed(error));
+  }
+
+  storageFailed(error) {
+    if (this.state === 'CLOSED') return;
+    const reason = `the store failed: ${error && error.message ? error.message : error}`;
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) ws.close(4011, 'the store failed');
+    this.end(1011, reason);
+  }
+
   // -------------------------------------------------------------- connections
 
   open() {
     const ws = new WebSocket(this.url, SUBPROTOCOL);
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
+    this.retryTimer = null;
     this.joined = false;
+    this.flowing = false;
     ws.onopen = () => {
       if (ws !== this.ws) return;
       if (ws.protocol !== SUBPROTOCOL) {
         this.giveUp(ws, 1002, `the server did not select ${SUBPROTOCOL}`);
         return;
       }
-      ws.send(encodeHello(this.lastReceived, this.token));
+      ws.send(encodeHello(this.durable, this.token));
     };
     ws.onmessage = (event) => {
       if (ws !== this.ws) return;
@@ -268,50 +400,73 @@ export class ReliableClient {
       throw new ProtocolError(1002, `gap: seq ${envelope.seq} after ${this.lastReceived}`);
     }
     this.lastReceived = envelope.seq;
-    if (this.ackTimer === null) this.ackTimer = setTimeout(() => this.sendAck(), this.ackDelay);
+    this.handled(envelope.seq); // consume, transform, produce: committed with this run's sends and saves
     if (this.onmessage) this.onmessage(envelope.payload);
+  }
+
+  /**
+   * Once the handling of `seq` is stored (with what the handler, called next in this run, sends and saves), it may
+   * be acknowledged: the handler's sends, which go out after this, carry the acknowledgement.
+   */
+  handled(seq) {
+    const epoch = this.epoch;
+    this.after(() => {
+      if (epoch !== this.epoch || seq <= this.durable) return;
+      this.durable = seq;
+      if (this.ackTimer === null) this.ackTimer = setTimeout(() => this.sendAck(), this.ackDelay);
+    });
   }
 
   welcome({ resumed, lastReceived, token }) {
     let unacknowledged = [];
+    const replaced = !resumed && this.token !== null;
     if (resumed) {
       if (!this.token) throw new ProtocolError(1002, 'RESUMED without a session to resume');
       if (lastReceived < this.acknowledged) {
         throw new ProtocolError(1002, `the server lost acknowledged messages: ${lastReceived} < ${this.acknowledged}`);
       }
       this.acknowledge(lastReceived);
-    } else if (this.token) {
+    } else if (replaced) {
       // the server no longer has our session: what it never acknowledged is not resent
       unacknowledged = this.outbox.map((entry) => entry.payload);
       this.failAll('the server lost the session (NEW)');
+      this.epoch++;
       this.lastReceived = 0;
+      this.durable = 0;
       this.nextSeq = 1;
       this.acknowledged = 0;
+      this.write(['clear']);
     }
     this.token = token;
     this.joined = true;
     this.failures = 0;
-    this.setState('OPEN', { outcome: resumed ? 'RESUMED' : 'NEW', unacknowledged });
-    for (const entry of this.outbox) this.write(entry); // everything above the server's lastReceived, in order
-    if (this.closing && this.outbox.length === 0) this.finishClose();
+    this.setState('OPEN', { outcome: resumed ? 'RESUMED' : 'NEW', replaced, unacknowledged });
+    const ws = this.ws;
+    this.after(() => { // the token is stored: the session may go on
+      if (ws !== this.ws || !this.joined) return;
+      this.flowing = true;
+      for (const entry of this.outbox) if (entry.stored) this.transmit(entry); // above the server's lastReceived
+      if (this.closing && this.outbox.length === 0) this.finishClose();
+    });
   }
 
   acknowledge(ack) {
     if (ack > this.nextSeq - 1) throw new ProtocolError(1002, `ack ${ack} of a message never sent`);
     if (ack <= this.acknowledged) return;
     this.acknowledged = ack;
+    this.write(['trim', ack]);
     while (this.outbox.length > 0 && this.outbox[0].seq <= ack) this.outbox.shift().resolve();
     if (this.closing && this.outbox.length === 0) this.finishClose();
   }
 
-  write(entry) {
+  transmit(entry) {
     this.cancelAck(); // DATA carries the acknowledgement
-    this.ws.send(encodeData(entry.seq, this.lastReceived, entry.payload));
+    this.ws.send(encodeData(entry.seq, this.durable, entry.payload));
   }
 
   sendAck() {
     this.cancelAck();
-    if (this.joined && this.ws.readyState === WebSocket.OPEN) this.ws.send(encodeAck(this.lastReceived));
+    if (this.joined && this.ws.readyState === WebSocket.OPEN) this.ws.send(encodeAck(this.durable));
   }
 
   cancelAck() {
@@ -321,6 +476,7 @@ export class ReliableClient {
 
   lost(code, reason) {
     this.joined = false;
+    this.flowing = false;
     this.cancelAck();
     if (this.state === 'CLOSED') return;
     if (this.closing || code === 1000 || FATAL_CODES.has(code) || (code >= 3000 && code <= 4999)) {
@@ -360,12 +516,14 @@ export class ReliableClient {
     this.end(1000, 'session closed');
   }
 
+  /** The session is over: its sends fail, and the store forgets it (the page's saved values stay). */
   end(code, reason) {
     if (this.state === 'CLOSED') return;
     clearTimeout(this.retryTimer);
     this.cancelAck();
     this.failAll(`the session ended with ${code}`);
     this.setState('CLOSED', { code, reason });
+    this.write(['clear']);
     if (this.closing) {
       clearTimeout(this.closing.timer);
       this.closing.resolve();
@@ -373,9 +531,13 @@ export class ReliableClient {
   }
 
   failAll(why) {
-    const outbox = this.outbox;
+    const outbox = this.outbox.concat(this.early.splice(0));
     this.outbox = [];
-    for (const entry of outbox) entry.reject(new UnacknowledgedError(why));
+    for (const entry of outbox) {
+      entry.dead = true;
+      entry.unkept(new UnacknowledgedError(why));
+      entry.reject(new UnacknowledgedError(why));
+    }
   }
 
   setState(state, info) {
