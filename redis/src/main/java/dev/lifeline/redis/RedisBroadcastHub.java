@@ -72,6 +72,11 @@ public final class RedisBroadcastHub implements BroadcastHub {
     private final Map<String, Publish> pending = new ConcurrentHashMap<>();
     /** The topics whose logs this node follows now: their subscribers get what is published from now on. */
     private final Set<String> following = ConcurrentHashMap.newKeySet();
+    /**
+     * Per topic, the sessions that subscribed while this node's follower may have been behind the log, and the newest
+     * entry when each did: it gets only what comes after (removed once such an entry reached it).
+     */
+    private final Map<String, Map<ReliableSession, StreamId>> starts = new ConcurrentHashMap<>();
     /** Per topic, the id through which the follower has read or skipped the log. */
     private final Map<String, StreamId> passed = new ConcurrentHashMap<>();
     private final Follower follower;
@@ -99,6 +104,7 @@ public final class RedisBroadcastHub implements BroadcastHub {
     @Override
     public void subscribe(String topic, ReliableSession session) {
         Objects.requireNonNull(session, "session");
+        startAfterNewest(Objects.requireNonNull(topic, "topic"), session);
         topics.compute(Objects.requireNonNull(topic, "topic"), (t, members) -> {
             Set<ReliableSession> set = members != null ? members : ConcurrentHashMap.newKeySet();
             set.add(session);
@@ -117,8 +123,30 @@ public final class RedisBroadcastHub implements BroadcastHub {
         }
     }
 
+    /**
+     * Makes {@code session} start after the topic's newest entry, where this node's follower may not be yet: a session
+     * that moved here from a node that had read further (its client got those entries there, in a session that
+     * ended) must not get them again. Without an answer from Redis, it starts where the follower is.
+     */
+    private void startAfterNewest(String topic, ReliableSession session) {
+        if (!following.contains(topic)) {
+            return; // the follower will start from the newest entry itself
+        }
+        try {
+            log.newest(topic).ifPresent(newest -> starts.computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
+                    .put(session, newest.id()));
+        } catch (RedisUnavailableException e) {
+            LOG.log(Level.INFO, "topic '" + topic + "': " + session + " starts where this node is in the log ("
+                    + e.getMessage() + ")");
+        }
+    }
+
     @Override
     public void unsubscribe(String topic, ReliableSession session) {
+        Map<ReliableSession, StreamId> started = starts.get(topic);
+        if (started != null) {
+            started.remove(session);
+        }
         boolean[] last = {false};
         topics.computeIfPresent(topic, (t, members) -> {
             members.remove(session);
@@ -232,6 +260,7 @@ public final class RedisBroadcastHub implements BroadcastHub {
             }
         }
         topics.clear();
+        starts.clear();
     }
 
     private void failUnread(String origin, Publish publish) {
@@ -248,7 +277,11 @@ public final class RedisBroadcastHub implements BroadcastHub {
         public void deliver(String topic, TopicLog.Entry entry) {
             Publish mine = pending.remove(entry.origin());
             Set<ReliableSession> members = topics.getOrDefault(topic, Set.of());
+            Map<ReliableSession, StreamId> started = starts.get(topic);
             for (ReliableSession session : members) {
+                if (started != null && !started.isEmpty() && before(started, session, entry.id())) {
+                    continue;
+                }
                 CompletableFuture<Void> sent = session.trySend(entry.message());
                 CompletableFuture<Void> publisher = mine == null ? null : mine.futures.get(session);
                 if (publisher != null) {
@@ -276,6 +309,19 @@ public final class RedisBroadcastHub implements BroadcastHub {
                     }
                 });
             }
+        }
+
+        /** Whether {@code id} comes before {@code session}'s start; forgets the start once past it. */
+        private boolean before(Map<ReliableSession, StreamId> started, ReliableSession session, StreamId id) {
+            StreamId start = started.get(session);
+            if (start == null) {
+                return false;
+            }
+            if (id.compareTo(start) <= 0) {
+                return true;
+            }
+            started.remove(session, start);
+            return false;
         }
 
         @Override
