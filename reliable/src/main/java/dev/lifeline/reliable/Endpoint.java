@@ -1,6 +1,7 @@
 package dev.lifeline.reliable;
 
 import dev.lifeline.Message;
+import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocket;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.ConnectionClosedException;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -117,7 +117,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
             return future;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while waiting for room in the outbox");
+            throw new OperationInterruptedException("interrupted while waiting for room in the outbox", e);
         } finally {
             lock.unlock();
         }

@@ -2,11 +2,11 @@ package dev.lifeline.reliable;
 
 import dev.lifeline.ConcurrencyException;
 import dev.lifeline.Message;
+import dev.lifeline.OperationInterruptedException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -79,7 +79,7 @@ final class Inbox {
                 return Optional.of(message);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new CancellationException("interrupted while waiting for a message");
+                throw new OperationInterruptedException("interrupted while waiting for a message", e);
             } finally {
                 receiver = null;
             }
