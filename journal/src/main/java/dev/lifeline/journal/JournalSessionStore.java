@@ -228,18 +228,22 @@ public final class JournalSessionStore implements SessionStore {
      */
     @Override
     public void remove(ServerSession session) {
-        local.remove(session);
         String id = idOf(session.token().orElseThrow());
-        if (!owned.remove(id, session)) {
-            return;
-        }
-        CloseReason.Kind kind = session.closeReason().map(CloseReason::kind).orElse(CloseReason.Kind.CLOSED);
-        if (endedForGood(kind)) {
-            quietly(id, db.submit(c -> delete(c, id)));
-        } else {
-            long now = System.currentTimeMillis();
-            quietly(id, db.submit(c -> SqliteJournal.update(c, "UPDATE session SET detached_at = ? WHERE id = ?"
-                    + " AND detached_at IS NULL", now, id)));
+        try {
+            if (!owned.remove(id, session)) {
+                return;
+            }
+            CloseReason.Kind kind = session.closeReason().map(CloseReason::kind).orElse(CloseReason.Kind.CLOSED);
+            if (endedForGood(kind)) {
+                quietly(id, db.submit(c -> delete(c, id)));
+            } else {
+                long now = System.currentTimeMillis();
+                quietly(id, db.submit(c -> SqliteJournal.update(c, "UPDATE session SET detached_at = ? WHERE id = ?"
+                        + " AND detached_at IS NULL", now, id)));
+            }
+        } finally {
+            // last: a resume that no longer finds the session here reads the disk after the deletion (one queue)
+            local.remove(session);
         }
     }
 

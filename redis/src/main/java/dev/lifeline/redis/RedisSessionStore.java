@@ -80,6 +80,11 @@ public final class RedisSessionStore implements SessionStore {
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
     private final InMemorySessionStore local;
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
+    /**
+     * Sessions that ended for good on this node (their deletion sent), with when: a resume that races the deletion
+     * (on a Redis Cluster it may reach its shard first) must not revive them. Kept one window.
+     */
+    private final Map<String, Long> endedHere = new ConcurrentHashMap<>();
     /** The same, by {@link #sessionId}: for the notifications of mail. */
     private final Map<String, Owned> ownedById = new ConcurrentHashMap<>();
     private final StatefulRedisPubSubConnection<byte[], byte[]> notifications;
@@ -144,6 +149,8 @@ public final class RedisSessionStore implements SessionStore {
         long third = Math.max(1, window.toMillis() / 3);
         timer.scheduleWithFixedDelay(this::probe, 0, b.probeInterval.toMillis(), TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::renewAttached, third, third, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> endedHere.values().removeIf(at -> System.nanoTime() - at
+                > window.toNanos()), third, third, TimeUnit.MILLISECONDS);
     }
 
     /** A store on the Redis at {@code url} ({@link RedisUrls}), with the default resume window of 2 minutes. */
@@ -269,6 +276,9 @@ public final class RedisSessionStore implements SessionStore {
 
     private Optional<ServerSession> claim(String token, ReliableOptions options) {
         SessionKeys keys = SessionKeys.of(token);
+        if (endedHere.containsKey(token)) {
+            return Optional.empty(); // ended here for good, its deletion already sent
+        }
         Owned mine = owned.get(token);
         if (mine != null && mine.session().closeReason().filter(r -> endedForGood(r.kind())).isPresent()) {
             quietly(mine.journal().delete()); // it ended here just now: not to be revived
@@ -382,18 +392,23 @@ public final class RedisSessionStore implements SessionStore {
      */
     @Override
     public void remove(ServerSession session) {
-        local.remove(session);
         String token = session.token().orElseThrow();
-        Owned o = owned.get(token);
-        if (o == null || o.session() != session || !owned.remove(token, o)) {
-            return;
-        }
-        ownedById.remove(o.journal().keys().id(), o);
-        CloseReason.Kind kind = session.closeReason().map(CloseReason::kind).orElse(CloseReason.Kind.CLOSED);
-        if (endedForGood(kind)) {
-            quietly(o.journal().delete());
-        } else if (kind == CloseReason.Kind.SERVER_STOPPED || kind == CloseReason.Kind.EVICTED) {
-            quietly(o.journal().touch()); // for the window, for another node (or this one's next copy)
+        try {
+            Owned o = owned.get(token);
+            if (o == null || o.session() != session || !owned.remove(token, o)) {
+                return;
+            }
+            ownedById.remove(o.journal().keys().id(), o);
+            CloseReason.Kind kind = session.closeReason().map(CloseReason::kind).orElse(CloseReason.Kind.CLOSED);
+            if (endedForGood(kind)) {
+                endedHere.put(token, System.nanoTime());
+                quietly(o.journal().delete());
+            } else if (kind == CloseReason.Kind.SERVER_STOPPED || kind == CloseReason.Kind.EVICTED) {
+                quietly(o.journal().touch()); // for the window, for another node (or this one's next copy)
+            }
+        } finally {
+            // last: a resume that no longer finds the session here claims it after the deletion (one connection)
+            local.remove(session);
         }
     }
 
