@@ -70,12 +70,7 @@ final class ReconnectingClientSession implements ReconnectingWebSocket.Listener 
             reader.join(DRAIN);
             screen.endPrompt();
             int exit = exitCode(reason, opened);
-            String line = closedLine(reason);
-            if (exit == ExitCodes.OK) {
-                screen.status(line);
-            } else {
-                screen.problem(line);
-            }
+            screen.ended(exit, closedLine(reason));
             return exit;
         } finally {
             screen.endPrompt();
@@ -104,11 +99,8 @@ final class ReconnectingClientSession implements ReconnectingWebSocket.Listener 
     static int exitCode(CloseReason reason, boolean everOpened) {
         return switch (reason.kind()) {
             case CLOSED, CLOSED_BY_PEER -> ExitCodes.OK;
-            case GAVE_UP -> everOpened ? ExitCodes.ABNORMAL_CLOSE : switch (reason.failure().orElse(null)) {
-                case Failure.Unreachable u -> ExitCodes.CONNECTION_FAILED;
-                case Failure.Refused r -> ExitCodes.HANDSHAKE_REFUSED;
-                case null, default -> ExitCodes.ABNORMAL_CLOSE;
-            };
+            case GAVE_UP -> everOpened ? ExitCodes.ABNORMAL_CLOSE
+                    : ExitCodes.firstConnectionFailed(reason.failure());
         };
     }
 

@@ -89,12 +89,7 @@ final class ReliableClientSession implements ReliableClient.Listener {
             reader.join(DRAIN);
             screen.endPrompt();
             int exit = exitCode(reason, joined);
-            String line = closedLine(reason);
-            if (exit == ExitCodes.OK) {
-                screen.status(line);
-            } else {
-                screen.problem(line);
-            }
+            screen.ended(exit, closedLine(reason));
             return exit;
         } finally {
             screen.endPrompt();
@@ -123,11 +118,8 @@ final class ReliableClientSession implements ReliableClient.Listener {
     static int exitCode(CloseReason reason, boolean everJoined) {
         return switch (reason.kind()) {
             case CLOSED, CLOSED_BY_PEER -> ExitCodes.OK;
-            default -> everJoined ? ExitCodes.ABNORMAL_CLOSE : switch (reason.failure().orElse(null)) {
-                case Failure.Unreachable u -> ExitCodes.CONNECTION_FAILED;
-                case Failure.Refused r -> ExitCodes.HANDSHAKE_REFUSED;
-                case null, default -> ExitCodes.ABNORMAL_CLOSE;
-            };
+            default -> everJoined ? ExitCodes.ABNORMAL_CLOSE
+                    : ExitCodes.firstConnectionFailed(reason.failure());
         };
     }
 

@@ -82,6 +82,15 @@ final class Screen {
     }
 
     /** A state change or an answer to a command. */
+    /** The line that says how a command ended: a status when it exits 0, else a problem. */
+    void ended(int exit, String line) {
+        if (exit == ExitCodes.OK) {
+            status(line);
+        } else {
+            problem(line);
+        }
+    }
+
     void status(String line) {
         show("= " + line, YELLOW);
     }
