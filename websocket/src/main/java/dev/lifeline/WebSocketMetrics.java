@@ -72,6 +72,13 @@ public interface WebSocketMetrics {
      */
     default void sent(Side side, Kind kind, int messages, long bytes) { }
 
+    /**
+     * A server's {@code broadcast} did not queue its message of {@code bytes} for one connection: more than
+     * {@code writeLimit} bytes were waiting to be written to it (a slow reader), or its application was sending a
+     * fragmented message. Once per connection that missed the message.
+     */
+    default void broadcastDropped(Kind kind, long bytes) { }
+
     /** A Ping of ours (keepalive or {@code ping()}) was answered after {@code roundTrip}. */
     default void pingAnswered(Side side, Duration roundTrip) { }
 

@@ -205,19 +205,16 @@ public final class WebSocketServer implements AutoCloseable {
     }
 
     /**
-     * Sends a message to every open connection without waiting for any of them. A connection whose outgoing
-     * buffer is above {@code writeLimit} (a slow reader) misses this message rather than stall the others.
+     * Sends a message to every open connection without waiting for any of them, encoding its frame once for all the
+     * connections that can share it (those without compression; those compressing without context takeover, with
+     * the same parameters) rather than once per connection. A connection with more than {@code writeLimit} bytes
+     * waiting to be written (a slow reader) misses this message, whole, rather than stall the others; each miss is
+     * counted in {@link WebSocketMetrics#broadcastDropped}. See docs/topics/limits-and-backpressure.md.
      *
      * @return how many connections the message was queued for
      */
     public int broadcast(Message message) {
-        int queued = 0;
-        for (Connection c : connections) {
-            if (c.trySend(message)) {
-                queued++;
-            }
-        }
-        return queued;
+        return dev.lifeline.internal.Broadcast.send(connections, message);
     }
 
     /** Blocks until the server is closed (by {@link #close()} from another thread). */

@@ -54,6 +54,8 @@ public final class LifelineMetrics implements WebSocketMetrics, SessionMetrics {
     private final Counter[] keepaliveFailures = new Counter[SIDES.length];
     private final Counter[] writesStalled = new Counter[SIDES.length];
     private final Counter[] readerPauses = new Counter[SIDES.length];
+    /** By kind: a server's broadcasts. */
+    private final Counter[] broadcastDropped = new Counter[KINDS.length];
     private final Counter sessionsExpired;
     private final Counter expiredUnacknowledged;
     private final Counter resent;
@@ -96,6 +98,11 @@ public final class LifelineMetrics implements WebSocketMetrics, SessionMetrics {
                     "Connections dropped because a write stayed blocked longer than writeTimeout");
             readerPauses[s] = counter("lifeline.reader.pauses", tags, null,
                     "Times a reader stopped reading because maxQueue received messages waited (backpressure)");
+        }
+        for (Kind kind : KINDS) {
+            broadcastDropped[kind.ordinal()] = counter("lifeline.broadcast.dropped",
+                    Tags.of("type", kind.name().toLowerCase(Locale.ROOT)), "messages",
+                    "Broadcast messages a connection missed: a slow reader's outgoing buffer was over writeLimit");
         }
         sessionsExpired = counter("lifeline.sessions.expired", Tags.empty(), null,
                 "Reliable sessions ended because no connection came back within the resume window");
@@ -193,6 +200,11 @@ public final class LifelineMetrics implements WebSocketMetrics, SessionMetrics {
     @Override
     public void readerPaused(Side side) {
         readerPauses[side.ordinal()].increment();
+    }
+
+    @Override
+    public void broadcastDropped(Kind kind, long bytes) {
+        broadcastDropped[kind.ordinal()].increment();
     }
 
     // ------------------------------------------------------------------ SessionMetrics

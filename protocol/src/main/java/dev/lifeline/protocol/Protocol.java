@@ -286,6 +286,47 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         sendData(opcode, payload, true, true);
     }
 
+    /**
+     * Sends a whole message that other connections send too (a broadcast), encoded once for all of them where the
+     * encoding allows it. A server's frames are not masked (RFC 6455 §5.1), so the frame that one connection
+     * encodes serves every connection whose extensions transform the message alike: the bytes {@link #takeOutbound()}
+     * returns are then a view of the frame that {@code message} keeps. An extension that carries state from message
+     * to message (permessage-deflate with context takeover) makes this connection encode it alone, as
+     * {@link #sendBinary} would. The message's payload is read during this call only, never kept.
+     *
+     * @throws IllegalStateException on a client, which masks each frame with a key of its own (§5.3)
+     */
+    public final void sendShared(SharedMessage message) {
+        if (side != Side.SERVER) {
+            throw new IllegalStateException("a client masks each frame with a new key (RFC 6455 §5.3): it cannot "
+                    + "send a frame shared with other connections");
+        }
+        Optional<List<Object>> encoding = messageEncoding();
+        if (encoding.isEmpty()) {
+            sendData(message.opcode(), message.payload(), true, false);
+            return;
+        }
+        checkCanSendMessage(message.opcode());
+        write(message.frame(encoding.get(), () -> FrameEncoder.encode(encodeWhole(message.opcode(),
+                message.payload()), false, 0)));
+    }
+
+    /**
+     * What this connection's encoding of a whole message depends on besides the message (its extensions'
+     * {@link Extension#messageEncoding()}, in order), or empty when an extension keeps state between messages.
+     */
+    private Optional<List<Object>> messageEncoding() {
+        List<Object> keys = new ArrayList<>(extensions.size());
+        for (Extension extension : extensions) {
+            Optional<Object> key = extension.messageEncoding();
+            if (key.isEmpty()) {
+                return Optional.empty();
+            }
+            keys.add(key.get());
+        }
+        return Optional.of(keys);
+    }
+
     /** Sends the next fragment of the message started with {@code sendText} or {@code sendBinary}. */
     public final void sendContinuation(ByteBuffer data, boolean fin) {
         sendData(Opcode.CONTINUATION, data, fin, false);
@@ -461,15 +502,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     }
 
     private void sendData(Opcode opcode, ByteBuffer payload, boolean fin, boolean lent) {
-        checkCanSend();
-        if (opcode == Opcode.CONTINUATION) {
-            if (sending == null) {
-                throw new InvalidStateException("no fragmented message to continue");
-            }
-        } else if (sending != null) {
-            throw new InvalidStateException("cannot start a " + opcode + " message inside a fragmented " + sending
-                    + " message; send its continuation first");
-        }
+        checkCanSendMessage(opcode);
         Frame plain = new Frame(opcode, fin, 0, payload);
         Frame frame = plain;
         for (Extension extension : extensions) {
@@ -487,6 +520,28 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
             return;
         }
         sendFrame(frame);
+    }
+
+    /** Checks that a frame of {@code opcode} may be sent now: OPEN, and continuing a fragmented message or not. */
+    private void checkCanSendMessage(Opcode opcode) {
+        checkCanSend();
+        if (opcode == Opcode.CONTINUATION) {
+            if (sending == null) {
+                throw new InvalidStateException("no fragmented message to continue");
+            }
+        } else if (sending != null) {
+            throw new InvalidStateException("cannot start a " + opcode + " message inside a fragmented " + sending
+                    + " message; send its continuation first");
+        }
+    }
+
+    /** A whole message's frame, transformed by the extensions. */
+    private Frame encodeWhole(Opcode opcode, ByteBuffer payload) {
+        Frame frame = new Frame(opcode, true, 0, payload);
+        for (Extension extension : extensions) {
+            frame = extension.encode(frame, true);
+        }
+        return frame;
     }
 
     private void sendControl(Opcode opcode, ByteBuffer payload) {

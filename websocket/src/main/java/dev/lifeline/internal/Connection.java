@@ -11,6 +11,7 @@ import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.InvalidStateException;
 import dev.lifeline.protocol.Protocol;
+import dev.lifeline.protocol.SharedMessage;
 import dev.lifeline.protocol.State;
 import dev.lifeline.protocol.extension.Extension;
 import dev.lifeline.protocol.handshake.HttpRequest;
@@ -358,14 +359,9 @@ public final class Connection implements WebSocket {
         sender.sendBinary(fragment, last);
     }
 
-    /**
-     * Queues a message unless more than {@code writeLimit} bytes already wait, and writes it from a virtual thread
-     * of its own: for broadcasts, where one slow reader must not stall the others.
-     *
-     * @return false if the message was not queued (slow reader, or not open)
-     */
-    public boolean trySend(Message message) {
-        return sender.trySend(message);
+    /** See {@link Sender#offer}: a broadcast's message, queued unless this peer is slow. */
+    Broadcast.Offer offer(SharedMessage message) {
+        return sender.offer(message);
     }
 
     @Override

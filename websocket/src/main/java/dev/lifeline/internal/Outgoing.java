@@ -53,6 +53,8 @@ final class Outgoing {
     private volatile long writeStarted;
     /** Whether the watchdog watches this connection: while a write is under way or deferred (see {@link #watch}). */
     private volatile boolean watched;
+    /** A thread of {@link #flushIfIdle} was started and has not looked at the queue yet. */
+    private volatile boolean flushStarting;
     /** Only touched while holding {@link #writeLock}. */
     private boolean eofWritten;
     /** The socket's watch when it is non-blocking: writes go through it instead of {@link #out}. */
@@ -191,9 +193,20 @@ final class Outgoing {
         }
     }
 
-    /** Writes what is queued, but only if nobody is writing, from a virtual thread of its own. */
+    /**
+     * Writes what is queued, but only if nobody is writing, from a virtual thread of its own; none is started while
+     * one started before has not begun yet: that one writes what was queued meanwhile (a broadcast in a burst
+     * starts one thread per connection, not one per message).
+     */
     void flushIfIdle() {
-        Thread.ofVirtual().name("lifeline-flush-" + connection.id()).start(() -> flush(false));
+        if (flushStarting) {
+            return;
+        }
+        flushStarting = true;
+        Thread.ofVirtual().name("lifeline-flush-" + connection.id()).start(() -> {
+            flushStarting = false; // before flush looks at the queue, so what is queued after this starts another
+            flush(false);
+        });
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.InvalidStateException;
 import dev.lifeline.protocol.Protocol;
+import dev.lifeline.protocol.SharedMessage;
 import dev.lifeline.protocol.frame.Opcode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -153,33 +154,27 @@ final class Sender {
         connection.telemetry.sendBlocked(start);
     }
 
-    /** See {@link Connection#trySend}. */
-    boolean trySend(Message message) {
-        int size;
+    /**
+     * Queues a broadcast's frame unless more than {@code writeLimit} bytes already wait (a slow reader) or the
+     * application is in the middle of a fragmented message; then lets a flush thread write it, so that the
+     * broadcasting thread never waits for this peer. See {@link Broadcast}.
+     */
+    Broadcast.Offer offer(SharedMessage message) {
         connection.lock.lock();
         try {
-            if (!connection.isOpenLocked() || protocol.fragmentedMessage().isPresent()
-                    || outgoing.pendingBytesLocked() > options.writeLimit()) {
-                return false;
+            if (!connection.isOpenLocked()) {
+                return Broadcast.Offer.NOT_OPEN;
             }
-            switch (message) {
-                case Message.Text t -> {
-                    byte[] utf8 = t.text().getBytes(StandardCharsets.UTF_8);
-                    protocol.sendLent(Opcode.TEXT, ByteBuffer.wrap(utf8)); // ours alone, as in send(String)
-                    size = utf8.length;
-                }
-                case Message.Binary b -> {
-                    protocol.sendBinary(ByteBuffer.wrap(b.data()), true);
-                    size = b.data().length;
-                }
+            if (protocol.fragmentedMessage().isPresent() || outgoing.pendingBytesLocked() > options.writeLimit()) {
+                return Broadcast.Offer.DROPPED;
             }
+            protocol.sendShared(message);
             connection.afterProtocolLocked();
         } finally {
             connection.lock.unlock();
         }
-        connection.telemetry.sent(message instanceof Message.Text ? Kind.TEXT : Kind.BINARY, 1, size);
         outgoing.flushIfIdle();
-        return true;
+        return Broadcast.Offer.QUEUED;
     }
 
     CompletableFuture<Duration> ping() {

@@ -73,6 +73,13 @@ final class Telemetry {
         }
     }
 
+    /** A broadcast message of {@code bytes} was not queued for this connection (see {@link Broadcast}). */
+    void broadcastDropped(Kind kind, long bytes) {
+        if (on) {
+            metrics.broadcastDropped(kind, bytes);
+        }
+    }
+
     /** A text message or fragment: its UTF-8 length is counted only if someone listens. */
     void sentText(int messages, String text) {
         if (on) {

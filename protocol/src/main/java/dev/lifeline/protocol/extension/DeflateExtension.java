@@ -4,6 +4,7 @@ import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.ProtocolException;
 import dev.lifeline.protocol.frame.Frame;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
  * {@code permessage-deflate} on one connection, as negotiated (RFC 7692 §7): outgoing messages through a
@@ -33,6 +34,12 @@ final class DeflateExtension implements Extension {
     @Override
     public Frame encode(Frame frame, boolean firstOfMessage) {
         return sending.encode(frame, firstOfMessage);
+    }
+
+    /** Without context takeover when sending, each message is compressed on its own (RFC 7692 §7.1.1.1). */
+    @Override
+    public Optional<Object> messageEncoding() {
+        return sending.messageEncoding();
     }
 
     @Override

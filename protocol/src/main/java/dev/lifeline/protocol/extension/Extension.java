@@ -2,6 +2,7 @@ package dev.lifeline.protocol.extension;
 
 import dev.lifeline.protocol.frame.Frame;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
  * A negotiated extension, RFC 6455 §9: it may give meaning to RSV bits and transform data messages. One instance
@@ -23,6 +24,16 @@ public interface Extension {
      * @param firstOfMessage true for a TEXT or BINARY frame, false for a CONTINUATION
      */
     Frame encode(Frame frame, boolean firstOfMessage);
+
+    /**
+     * What this extension's transformation of a whole outgoing message depends on, if it depends on nothing else
+     * but the message: two connections whose extensions give equal values encode a message to the same bytes, so a
+     * broadcast encodes it once for both ({@link dev.lifeline.protocol.SharedMessage}). Empty (the default) when the
+     * result depends on this connection's history, e.g. compression that refers to earlier messages.
+     */
+    default Optional<Object> messageEncoding() {
+        return Optional.empty();
+    }
 
     /**
      * Transforms a whole incoming message whose first frame carried {@code rsv}.

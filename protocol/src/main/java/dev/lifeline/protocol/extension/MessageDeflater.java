@@ -2,6 +2,7 @@ package dev.lifeline.protocol.extension;
 
 import dev.lifeline.protocol.frame.Frame;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.zip.Deflater;
 
 /**
@@ -48,6 +49,20 @@ final class MessageDeflater {
 
     int windowBits() {
         return windowBits;
+    }
+
+    /**
+     * What a whole message's compressed form depends on besides the message: without context takeover, the
+     * deflater starts each message empty, so the level, the window and the size threshold decide every byte; with
+     * it, earlier messages do too (empty).
+     */
+    Optional<Object> messageEncoding() {
+        return contextTakeover ? Optional.empty()
+                : Optional.of(new StatelessEncoding(pool.level(), windowBits, minSize));
+    }
+
+    /** The parameters that decide a message's compressed form without context takeover. */
+    private record StatelessEncoding(int level, int windowBits, int minSize) {
     }
 
     /**

@@ -57,6 +57,11 @@ final class ZlibPool {
         }
     }
 
+    /** The compression level of its deflaters. */
+    int level() {
+        return level;
+    }
+
     int idleDeflaters() {
         return deflaters.size();
     }

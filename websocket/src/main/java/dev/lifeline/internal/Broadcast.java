@@ -1,0 +1,68 @@
+package dev.lifeline.internal;
+
+import dev.lifeline.Message;
+import dev.lifeline.WebSocketMetrics.Kind;
+import dev.lifeline.protocol.SharedMessage;
+import java.nio.ByteBuffer;
+
+/**
+ * One message to many server connections ({@code WebSocketServer.broadcast}), at the cost of one encoding rather
+ * than one per connection, and without waiting for any peer.
+ *
+ * <ul>
+ *   <li><b>Encoded once.</b> The message becomes one {@link SharedMessage}: its text is turned into UTF-8 once, and
+ *       its frame is encoded once for the connections without extensions and once for those with permessage-deflate
+ *       without context takeover on the server's side (compressed once: each message is compressed on its own, RFC
+ *       7692 §7.1.1.1). A server does not mask (RFC 6455 §5.1), so every such connection queues a view of the same
+ *       bytes. A connection with context takeover compresses it with its own zlib stream, as a send would.</li>
+ *   <li><b>A slow peer slows nobody.</b> A connection takes the frame only while at most {@code writeLimit} bytes
+ *       wait to be written to it, so its queue holds at most {@code writeLimit} plus one message; a peer that does
+ *       not read misses whole messages (never part of one), each counted in
+ *       {@link dev.lifeline.WebSocketMetrics#broadcastDropped}, and is dropped by the write watchdog after
+ *       {@code writeTimeout}. So is a connection whose application is sending a fragmented message (a frame cannot
+ *       go between its fragments). The writing is left to a flush thread per connection (at most one starting at
+ *       a time, see {@link Outgoing#flushIfIdle}); the broadcasting thread only takes each connection's lock for
+ *       the queueing.</li>
+ * </ul>
+ * Threads: any thread may broadcast; concurrent broadcasts each keep their own order on every connection, and two
+ * broadcasts from one thread arrive in that order on every connection that takes both.
+ */
+public final class Broadcast {
+    /** What became of a broadcast message on one connection. */
+    enum Offer {
+        /** Queued; a flush thread writes it. */
+        QUEUED,
+        /** Not queued: more than {@code writeLimit} bytes wait (a slow reader), or a fragmented send is under way. */
+        DROPPED,
+        /** Not queued: the connection is closing or closed. */
+        NOT_OPEN
+    }
+
+    private Broadcast() {
+    }
+
+    /**
+     * Queues {@code message} for each of {@code connections} that is open and keeping up.
+     *
+     * @return how many connections it was queued for
+     */
+    public static int send(Iterable<Connection> connections, Message message) {
+        SharedMessage shared = switch (message) {
+            case Message.Text t -> SharedMessage.text(t.text());
+            case Message.Binary b -> SharedMessage.binary(ByteBuffer.wrap(b.data()));
+        };
+        Kind kind = message instanceof Message.Text ? Kind.TEXT : Kind.BINARY;
+        int queued = 0;
+        for (Connection c : connections) {
+            switch (c.offer(shared)) {
+                case QUEUED -> {
+                    queued++;
+                    c.telemetry.sent(kind, 1, shared.size());
+                }
+                case DROPPED -> c.telemetry.broadcastDropped(kind, shared.size());
+                case NOT_OPEN -> { }
+            }
+        }
+        return queued;
+    }
+}
