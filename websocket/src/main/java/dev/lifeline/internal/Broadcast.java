@@ -3,6 +3,7 @@ package dev.lifeline.internal;
 import dev.lifeline.Message;
 import dev.lifeline.WebSocketMetrics.Kind;
 import dev.lifeline.protocol.SharedMessage;
+import dev.lifeline.protocol.frame.Opcode;
 import java.nio.ByteBuffer;
 
 /**
@@ -47,19 +48,23 @@ public final class Broadcast {
      * @return how many connections it was queued for
      */
     public static int send(Iterable<Connection> connections, Message message) {
-        SharedMessage shared = switch (message) {
+        return send(connections, switch (message) {
             case Message.Text t -> SharedMessage.text(t.text());
             case Message.Binary b -> SharedMessage.binary(ByteBuffer.wrap(b.data()));
-        };
-        Kind kind = message instanceof Message.Text ? Kind.TEXT : Kind.BINARY;
+        });
+    }
+
+    /** {@link #send(Iterable, Message)} of a message already made shareable. */
+    static int send(Iterable<Connection> connections, SharedMessage message) {
+        Kind kind = message.opcode() == Opcode.TEXT ? Kind.TEXT : Kind.BINARY;
         int queued = 0;
         for (Connection c : connections) {
-            switch (c.offer(shared)) {
+            switch (c.offer(message)) {
                 case QUEUED -> {
                     queued++;
-                    c.telemetry.sent(kind, 1, shared.size());
+                    c.telemetry.sent(kind, 1, message.size());
                 }
-                case DROPPED -> c.telemetry.broadcastDropped(kind, shared.size());
+                case DROPPED -> c.telemetry.broadcastDropped(kind, message.size());
                 case NOT_OPEN -> { }
             }
         }

@@ -359,6 +359,16 @@ public final class Connection implements WebSocket {
         sender.sendBinary(fragment, last);
     }
 
+    /** Bytes queued for this peer and not yet handed to TCP: what a slow reader holds here (a diagnostic). */
+    long pendingBytes() {
+        lock.lock();
+        try {
+            return outgoing.pendingBytesLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** See {@link Sender#offer}: a broadcast's message, queued unless this peer is slow. */
     Broadcast.Offer offer(SharedMessage message) {
         return sender.offer(message);
