@@ -198,7 +198,7 @@ public final class Compare {
         BroadcastLoad.Result r;
         try {
             // steps of the warm-up's length from 10,000 deliveries per second up; the latency phase as long as a run
-            r = BroadcastLoad.run(opened.channels(), new BroadcastLoad.Plan(Scenario.BROADCAST.payload().size(),
+            r = BroadcastLoad.run(opened.channels(), new BroadcastLoad.Plan(options.broadcastSize,
                     Math.max(1, 10_000 / options.subscribers), BroadcastLoad.UNBOUNDED,
                     Duration.ofSeconds(Math.max(1, options.warmup)), Duration.ofSeconds(options.seconds),
                     Duration.ofSeconds(10)));
@@ -209,9 +209,10 @@ public final class Compare {
             fail(metrics, server.id(), rep, r.error());
             return;
         }
-        results.note(String.format(Locale.ROOT, "broadcast, %s, run %d: %,d connections; saturated at %,d msg/s"
-                + " published; %,d deliveries dropped by the server; steps: %s", Report.title(server.id()), rep + 1,
-                r.subscribers(), r.saturationRate(), r.dropped(), String.join("; ", r.steps())));
+        results.note(String.format(Locale.ROOT, "broadcast, %s, run %d: %,d connections, %,d-byte messages; saturated"
+                + " at %,d msg/s published; %,d deliveries dropped by the server; steps: %s", Report.title(server.id()),
+                rep + 1, r.subscribers(), options.broadcastSize, r.saturationRate(), r.dropped(),
+                String.join("; ", r.steps())));
         record(Metric.SERVER_BROADCAST, server.id(), rep, r.deliveriesPerSecond());
         record(Metric.SERVER_BROADCAST_P50, server.id(), rep, r.p50Nanos() / 1000.0);
         record(Metric.SERVER_BROADCAST_P99, server.id(), rep, r.p99Nanos() / 1000.0);
@@ -321,7 +322,7 @@ public final class Compare {
 
     /** Command-line options. */
     record Options(boolean quick, int reps, int seconds, int warmup, int connections, int subscribers,
-            List<Scenario> scenarios,
+            int broadcastSize, List<Scenario> scenarios,
             List<String> servers, List<String> clients, Path out, Path logs, String command) {
 
         static Options parse(String[] args) {
@@ -331,6 +332,7 @@ public final class Compare {
             int warmup = quick ? 1 : 3;
             int connections = Scenario.CONNECTIONS.connections();
             int subscribers = Scenario.BROADCAST.connections();
+            int broadcastSize = Scenario.BROADCAST.payload().size();
             List<Scenario> scenarios = List.of(Scenario.values());
             List<String> servers = List.of("lifeline", "netty", "jetty", "java-websocket", "raw-tcp");
             List<String> clients = new ArrayList<>(Clients.ids());
@@ -347,6 +349,7 @@ public final class Compare {
                     case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                     case "--connections" -> connections = Integer.parseInt(args[++i]);
                     case "--subscribers" -> subscribers = Integer.parseInt(args[++i]);
+                    case "--broadcast-size" -> broadcastSize = Integer.parseInt(args[++i]);
                     case "--scenarios" -> scenarios = list(args[++i]).stream().map(Scenario::of).toList();
                     case "--servers" -> servers = list(args[++i]);
                     case "--clients" -> clients = list(args[++i]);
@@ -354,14 +357,14 @@ public final class Compare {
                     case "--logs" -> logs = Path.of(args[++i]);
                     case "--command" -> command = args[++i];
                     default -> throw new IllegalArgumentException("unknown option " + a + "; options: --quick --reps N"
-                            + " --seconds N --warmup N --connections N --subscribers N --scenarios a,b --servers a,b --clients a,b"
+                            + " --seconds N --warmup N --connections N --subscribers N --broadcast-size N --scenarios a,b --servers a,b --clients a,b"
                             + " --out DIR --logs DIR --command TEXT");
                 }
             }
             servers.forEach(Servers::of);
             clients.stream().filter(c -> !c.equals(GENERATOR)).forEach(Clients::of);
-            return new Options(quick, reps, seconds, warmup, connections, subscribers, scenarios, servers, clients,
-                    out, logs, command);
+            return new Options(quick, reps, seconds, warmup, connections, subscribers, broadcastSize, scenarios,
+                    servers, clients, out, logs, command);
         }
 
         private static List<String> list(String csv) {

@@ -15,7 +15,7 @@ enum Metric {
     SERVER_COMPRESSED(Side.SERVER, "compressed echo (16 × 16 in flight, 1 KiB JSON, deflate)", "msg/s", true),
     SERVER_COMPRESSED_MIB(Side.SERVER, "compressed echo (16 × 16 in flight, 1 KiB JSON, deflate), payload",
             "MiB/s", true),
-    SERVER_BROADCAST(Side.SERVER, "broadcast fan-out at saturation (64 B to every connection)", "deliveries/s",
+    SERVER_BROADCAST(Side.SERVER, "broadcast fan-out at saturation (one message to every connection)", "deliveries/s",
             true),
     SERVER_BROADCAST_P50(Side.SERVER, "broadcast latency p50 at half the saturation rate", "µs", false),
     SERVER_BROADCAST_P99(Side.SERVER, "broadcast latency p99 at half the saturation rate", "µs", false),

@@ -17,16 +17,16 @@ import java.nio.ByteBuffer;
  *       7692 §7.1.1.1). A server does not mask (RFC 6455 §5.1), so every such connection queues a view of the same
  *       bytes. A connection with context takeover compresses it with its own zlib stream, as a send would.</li>
  *   <li><b>A slow peer slows nobody.</b> A connection takes the frame only while at most {@code writeLimit} bytes
- *       wait to be written to it, so its queue holds at most {@code writeLimit} plus one message; a peer that does
+ *       wait to be written to it, so its queue holds at most {@code writeLimit} plus one message. A peer that does
  *       not read misses whole messages (never part of one), each counted in
- *       {@link dev.lifeline.WebSocketMetrics#broadcastDropped}, and is dropped by the write watchdog after
- *       {@code writeTimeout}. So is a connection whose application is sending a fragmented message (a frame cannot
- *       go between its fragments). The writing is left to a flush thread per connection (at most one starting at
- *       a time, see {@link Outgoing#flushIfIdle}); the broadcasting thread only takes each connection's lock for
- *       the queueing.</li>
+ *       {@link dev.lifeline.WebSocketMetrics#broadcastDropped}, until the write watchdog drops it after
+ *       {@code writeTimeout}. A connection whose application is sending a fragmented message misses the message
+ *       too, counted alike (a frame cannot go between its fragments). The writing is left to a flush thread per
+ *       connection (at most one starting at a time, see {@link Outgoing#flushIfIdle}); the broadcasting thread
+ *       only takes each connection's lock, briefly, to queue the frame.</li>
  * </ul>
- * Threads: any thread may broadcast; concurrent broadcasts each keep their own order on every connection, and two
- * broadcasts from one thread arrive in that order on every connection that takes both.
+ * Threads: any thread may broadcast. Broadcasts made one after the other arrive in that order on every connection
+ * that takes them; two made at once from different threads may arrive in either order, not the same everywhere.
  */
 public final class Broadcast {
     /** What became of a broadcast message on one connection. */

@@ -10,7 +10,8 @@
  *   <li>{@link dev.lifeline.internal.Reader}: where a frame is read (the read loop: read, then under the lock feed
  *       the protocol and take its events and bytes, then without the lock write and deliver).</li>
  *   <li>{@link dev.lifeline.internal.Sender} encodes what the application sends; {@link dev.lifeline.internal.Outgoing}
- *       is where bytes are written (one writer at a time, coalescing).</li>
+ *       is where bytes are written (one writer at a time, coalescing); {@link dev.lifeline.internal.Broadcast} queues
+ *       one message, encoded once, for many connections.</li>
  *   <li>{@link dev.lifeline.internal.Inbox} (handler style, {@code receive()}) or
  *       {@link dev.lifeline.internal.Deliveries} (listener style) hold what arrived for the application.</li>
  *   <li>{@link dev.lifeline.internal.Closing}: the closing handshake and its bounds;
@@ -47,9 +48,10 @@
  *       connection's life; a TLS handshake; any part of a plain handshake that may wait or runs application code
  *       ({@code processRequest}, the rest of a 101, a refusal and its linger).</li>
  *   <li><b>short-lived writers</b>, so that the thread that queued bytes does not wait on a peer that does not read:
- *       {@code lifeline-flush-ID} ({@link dev.lifeline.internal.Outgoing#flushIfIdle}: the reader's Pong and Close
- *       echo, so that it goes on reading; a broadcast's {@code trySend}; a keepalive Ping and a deferred batch from
- *       the timer thread); {@code lifeline-close-ID} (the Close frame of {@code close()}, which waits on
+ *       {@code lifeline-flush-ID} ({@link dev.lifeline.internal.Outgoing#flushIfIdle}, one starting at a time: the
+ *       reader's Pong and Close echo, so that it goes on reading; a broadcast's frame
+ *       ({@link dev.lifeline.internal.Broadcast}); a keepalive Ping and a deferred batch from the timer thread);
+ *       {@code lifeline-close-ID} (the Close frame of {@code close()}, which waits on
  *       {@code closed()} instead, with a bound); {@code lifeline-fail-ID} (the Close of a connection failed for a dead
  *       peer, given one second; a held violation's Close after {@code closeTimeout}).</li>
  *   <li><b>hand-offs from the timer thread</b>, which must not block: {@code lifeline-write-timeout-ID} and

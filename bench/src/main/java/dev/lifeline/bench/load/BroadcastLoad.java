@@ -12,7 +12,7 @@ import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
 /**
- * The broadcast fan-out scenario's load: one of the open connections publishes text messages, and the server under
+ * The broadcast fan-out scenario's load: one of the open connections publishes text messages (32 bytes to 64 KiB), and the server under
  * test (in its broadcast mode) sends each to every connection, the publisher's included; this generator reads them
  * all on one selector and checks each connection's messages arrive in publishing order.
  *
@@ -32,11 +32,13 @@ public final class BroadcastLoad {
     private static final int DIGITS = 16;
     /** How far the deliveries may trail the publications at the end of a step before it counts as saturated. */
     private static final double KEPT_UP = 0.9;
+    /** The largest message: a server frame's length in 16 bits. */
+    public static final int MAX_SIZE = 0xFFFF;
     /** A ramp that no server ends before: far beyond what one core publishes. */
     public static final int UNBOUNDED = 1 << 24;
 
     /**
-     * @param size message size in bytes (at least 32)
+     * @param size message size in bytes, 32 to 65,535 (a server frame with a 7- or 16-bit length, RFC 6455 §5.2)
      * @param firstRate messages per second of the first step
      * @param lastRate the ramp's last step, should no server saturate before ({@link #UNBOUNDED} in the bench)
      * @param step how long each step of the ramp publishes
@@ -45,8 +47,8 @@ public final class BroadcastLoad {
      */
     public record Plan(int size, int firstRate, int lastRate, Duration step, Duration latency, Duration drain) {
         public Plan {
-            if (size < 2 * DIGITS || size > 125) {
-                throw new IllegalArgumentException("message size " + size + " not within 32..125 bytes");
+            if (size < 2 * DIGITS || size > MAX_SIZE) {
+                throw new IllegalArgumentException("message size " + size + " not within 32.." + MAX_SIZE + " bytes");
             }
         }
     }
@@ -269,24 +271,47 @@ public final class BroadcastLoad {
         return v;
     }
 
+    /**
+     * The length of the frame at {@code at} in {@code b}, header included (RFC 6455 §5.2: a 7-bit length, or 126 and
+     * a 16-bit one), or -1 if fewer than its header's bytes are there. A 64-bit length is an error here.
+     */
+    private int frameLength(ByteBuffer b, int at, int available) {
+        if (available < 2) {
+            return -1;
+        }
+        int length = b.get(at + 1) & 0x7F;
+        if (length < 126) {
+            return 2 + length;
+        }
+        if (length == 127) {
+            error = "unexpected frame from the server: a 64-bit length";
+            return -1;
+        }
+        return available < 4 ? -1 : 4 + ((b.get(at + 2) & 0xFF) << 8 | (b.get(at + 3) & 0xFF));
+    }
+
     /** One connection's reading: the server's frames (unmasked, RFC 6455 §5.1), split anywhere across reads. */
     private final class Subscriber {
         /** Bytes of an incomplete frame kept from the previous read. */
-        private final ByteBuffer partial = ByteBuffer.allocate(2 + 8 + 125);
-        private final byte[] message = new byte[125];
+        private final ByteBuffer partial = ByteBuffer.allocate(4 + plan.size());
+        private final byte[] message = new byte[plan.size()];
         private long last;
 
         void feed(ByteBuffer bytes) {
             while (bytes.hasRemaining() && error.isEmpty()) {
-                if (partial.position() > 0 || bytes.remaining() < 2) {
-                    int want = partial.position() < 2 ? 2 : 2 + (partial.get(1) & 0x7F);
-                    while (partial.position() < want && bytes.hasRemaining()) {
+                if (partial.position() > 0) {
+                    int total;
+                    while ((total = frameLength(partial, 0, partial.position())) < 0 && bytes.hasRemaining()
+                            && error.isEmpty()) {
                         partial.put(bytes.get());
-                        if (partial.position() == 2) {
-                            want = 2 + (partial.get(1) & 0x7F);
-                        }
                     }
-                    if (partial.position() < want) {
+                    if (total < 0 || !fits(total)) {
+                        return; // the rest of the header comes with a later read, or an error was set
+                    }
+                    int take = Math.min(bytes.remaining(), total - partial.position());
+                    partial.put(bytes.slice(bytes.position(), take));
+                    bytes.position(bytes.position() + take);
+                    if (partial.position() < total) {
                         return; // the rest comes with a later read
                     }
                     partial.flip();
@@ -294,22 +319,37 @@ public final class BroadcastLoad {
                     partial.clear();
                     continue;
                 }
-                int length = bytes.get(bytes.position() + 1) & 0x7F;
-                if (bytes.remaining() < 2 + length) {
-                    partial.put(bytes);
+                int total = frameLength(bytes, bytes.position(), bytes.remaining());
+                if (total < 0 || bytes.remaining() < total) {
+                    if (error.isEmpty() && (total < 0 || fits(total))) {
+                        partial.put(bytes);
+                    }
                     return;
                 }
                 frame(bytes);
             }
         }
 
-        /** Takes one whole frame, of a length under 126, from {@code b}. */
+        /** Whether a frame of {@code total} bytes can be one of ours; sets the error if not. */
+        private boolean fits(int total) {
+            if (total > partial.capacity()) {
+                error = "unexpected frame from the server: " + total + " bytes";
+                return false;
+            }
+            return true;
+        }
+
+        /** Takes one whole frame, of a 7- or 16-bit length, from {@code b}. */
         private void frame(ByteBuffer b) {
             int b0 = b.get() & 0xFF;
             int b1 = b.get() & 0xFF;
             int length = b1 & 0x7F;
+            if (length == 126) {
+                length = (b.get() & 0xFF) << 8 | (b.get() & 0xFF);
+            }
             if (b0 != 0x81 || (b1 & 0x80) != 0 || length != plan.size()) {
-                error = String.format(Locale.ROOT, "unexpected frame from the server: %02x %02x", b0, b1);
+                error = String.format(Locale.ROOT, "unexpected frame from the server: %02x %02x, %d bytes", b0, b1,
+                        length);
                 return;
             }
             b.get(message, 0, length);

@@ -24,7 +24,10 @@ final class LifelineEcho implements EchoServer {
         this.server = server;
     }
 
-    /** {@link WebSocketServer#broadcast}: a connection whose outgoing buffer is over its write limit misses it. */
+    /**
+     * {@link WebSocketServer#broadcast}: each message encoded once for every connection; a connection whose outgoing
+     * buffer is over its write limit misses it (counted by the load as dropped).
+     */
     static LifelineEcho broadcasting() throws IOException {
         AtomicReference<WebSocketServer> self = new AtomicReference<>();
         WebSocketServer server = WebSocketServer.builder((ws, m) -> self.get().broadcast(m))

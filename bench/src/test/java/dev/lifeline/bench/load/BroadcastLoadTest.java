@@ -26,17 +26,37 @@ class BroadcastLoadTest {
     @ParameterizedTest
     @EnumSource(value = Servers.class, names = {"LIFELINE", "NETTY", "JETTY", "JAVA_WEBSOCKET"})
     void everyConnectionGetsEveryMessageInOrder(Servers which) throws Exception {
+        everyConnectionGetsEveryMessageInOrder(which, SHORT);
+    }
+
+    /** 4 KiB messages: server frames with a 16-bit length (RFC 6455 §5.2), split anywhere across reads. */
+    @ParameterizedTest
+    @EnumSource(value = Servers.class, names = {"LIFELINE", "NETTY", "JETTY", "JAVA_WEBSOCKET"})
+    void everyConnectionGetsEveryLargerMessageInOrder(Servers which) throws Exception {
+        everyConnectionGetsEveryMessageInOrder(which, new BroadcastLoad.Plan(4096, SHORT.firstRate(),
+                SHORT.lastRate(), SHORT.step(), SHORT.latency(), SHORT.drain()));
+    }
+
+    private static void everyConnectionGetsEveryMessageInOrder(Servers which, BroadcastLoad.Plan plan)
+            throws Exception {
         assertThat(which.broadcasts()).isTrue();
         try (EchoServer server = which.startBroadcasting()) {
-            BroadcastLoad.Result result = run(server, 20, SHORT);
+            BroadcastLoad.Result result = run(server, 20, plan);
 
             assertThat(result.error()).isEmpty();
             assertThat(result.subscribers()).isEqualTo(20);
             assertThat(result.steps()).isNotEmpty();
-            assertThat(result.deliveriesPerSecond()).isPositive();
+            assertThat(result.deliveriesPerSecond()).as("steps: %s", result.steps()).isPositive();
             assertThat(result.saturationRate()).isGreaterThanOrEqualTo(50);
             assertThat(result.p99Nanos()).isGreaterThanOrEqualTo(result.p50Nanos()).isPositive();
         }
+    }
+
+    @Test
+    void aMessageLargerThanA16BitLengthIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BroadcastLoad.Plan(BroadcastLoad.MAX_SIZE + 1,
+                50, 50, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(500)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65535");
     }
 
     @Test
