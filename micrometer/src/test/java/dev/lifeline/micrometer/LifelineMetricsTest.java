@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -119,6 +120,31 @@ class LifelineMetricsTest {
                 .isEqualTo(1);
         assertThat(registry.find("lifeline.connections.closed").counters()).hasSize(1);
         assertThat(count("lifeline.messages.received", "side", "server", "type", "binary")).isZero();
+    }
+
+    /** A connection in the middle of a fragmented message cannot take a broadcast's frame: it misses it, counted. */
+    @Test
+    void aBroadcastThatAConnectionMissesCountsAsDropped() throws Exception {
+        CountDownLatch fragmentSent = new CountDownLatch(1);
+        CountDownLatch broadcastDone = new CountDownLatch(1);
+        try (WebSocketServer server = WebSocketServer.builder(ws -> {
+            ws.sendText("first half, ", false);
+            fragmentSent.countDown();
+            broadcastDone.await();
+            ws.sendText("second half", true);
+            ws.forEach(ws::send);
+        }).options(options).start();
+                WebSocket ws = WebSocketClient.connect(uri(server.port()))) {
+            assertThat(fragmentSent.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.broadcast(Message.text("news"))).as("queued for nobody").isZero();
+            broadcastDone.countDown();
+            assertThat(ws.receive()).isEqualTo(Message.text("first half, second half"));
+            assertThat(server.broadcast(Message.binary(new byte[3]))).isEqualTo(1);
+            assertThat(ws.receive()).isEqualTo(Message.binary(new byte[3]));
+        }
+        assertThat(count("lifeline.broadcast.dropped", "type", "text")).isEqualTo(1);
+        assertThat(count("lifeline.broadcast.dropped", "type", "binary")).isZero();
+        assertThat(count("lifeline.messages.sent", "side", "server", "type", "binary")).isEqualTo(1);
     }
 
     @Test

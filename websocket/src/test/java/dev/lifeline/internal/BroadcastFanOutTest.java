@@ -66,24 +66,24 @@ class BroadcastFanOutTest {
     void everySubscriberOfEveryKindReceivesEveryMessageIntactAndInOrder() throws Exception {
         int messages = 240;
         int window = 12; // at most 12 x 20 KiB in flight per subscriber: below writeLimit, so nobody misses any
-        WebSocketOptions server = TAKEOVER.withWriteLimit(1 << 20).withMaxMessageSize(1 << 20);
+        WebSocketOptions serverOptions = TAKEOVER.withWriteLimit(1 << 20).withMaxMessageSize(1 << 20);
         HttpClient http = HttpClient.newHttpClient();
         List<java.net.http.WebSocket> jdk = new ArrayList<>();
-        try (WebSocketServer ws = WebSocketServer.builder(c -> c.closed().join()).options(server).start()) {
+        try (WebSocketServer server = WebSocketServer.builder(c -> c.closed().join()).options(serverOptions).start()) {
             List<Subscriber> subscribers = new ArrayList<>();
             List<WebSocket> ours = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                ours.add(subscribe(ws, FRUGAL, "frugal", subscribers));
-                ours.add(subscribe(ws, TAKEOVER, "takeover", subscribers));
-                ours.add(subscribe(ws, PLAIN, "plain", subscribers));
+                ours.add(subscribe(server, FRUGAL, "frugal", subscribers));
+                ours.add(subscribe(server, TAKEOVER, "takeover", subscribers));
+                ours.add(subscribe(server, PLAIN, "plain", subscribers));
             }
             for (int i = 0; i < 4; i++) {
                 Subscriber s = new Subscriber("java.net.http");
                 subscribers.add(s);
-                jdk.add(http.newWebSocketBuilder().buildAsync(uri(ws), new JdkSubscriber(s))
+                jdk.add(http.newWebSocketBuilder().buildAsync(uri(server), new JdkSubscriber(s))
                         .get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
             }
-            awaitConnections(ws, subscribers.size());
+            awaitConnections(server, subscribers.size());
 
             List<Message> sent = new ArrayList<>();
             for (int seq = 0; seq < messages; seq++) {
@@ -91,10 +91,10 @@ class BroadcastFanOutTest {
                 sent.add(m);
                 if (seq % 30 == 5) { // a binary one (seq % 3 == 2)
                     SharedMessage shared = SharedMessage.binary(ByteBuffer.wrap(((Message.Binary) m).data()));
-                    assertThat(Broadcast.send(connections(ws), shared)).isEqualTo(subscribers.size());
+                    assertThat(Broadcast.send(connections(server), shared)).isEqualTo(subscribers.size());
                     assertThat(shared.encodings()).as("one frame for the plain, one for the frugal").isEqualTo(2);
                 } else {
-                    assertThat(ws.broadcast(m)).as("queued for every subscriber").isEqualTo(subscribers.size());
+                    assertThat(server.broadcast(m)).as("queued for every subscriber").isEqualTo(subscribers.size());
                 }
                 if (seq % window == window - 1) {
                     awaitReceived(subscribers, seq + 1);
@@ -133,13 +133,13 @@ class BroadcastFanOutTest {
             }
         };
         WebSocketOptions options = TAKEOVER.withWriteLimit(writeLimit).withMetrics(counting);
-        try (WebSocketServer ws = WebSocketServer.builder(c -> c.closed().join()).options(options).start();
-                RawPeer slow = RawPeer.connect(ws.port())) {
+        try (WebSocketServer server = WebSocketServer.builder(c -> c.closed().join()).options(options).start();
+                RawPeer slow = RawPeer.connect(server.port())) {
             List<Subscriber> fast = new ArrayList<>();
-            List<WebSocket> ours = List.of(subscribe(ws, FRUGAL, "frugal", fast), subscribe(ws, PLAIN, "plain", fast),
-                    subscribe(ws, TAKEOVER, "takeover", fast));
-            awaitConnections(ws, fast.size() + 1);
-            Connection slowOnServer = connections(ws).stream()
+            List<WebSocket> ours = List.of(subscribe(server, FRUGAL, "frugal", fast), subscribe(server, PLAIN, "plain", fast),
+                    subscribe(server, TAKEOVER, "takeover", fast));
+            awaitConnections(server, fast.size() + 1);
+            Connection slowOnServer = connections(server).stream()
                     .filter(c -> c.remoteAddress().getPort() == slow.socket().getLocalPort()).findFirst().orElseThrow();
 
             List<Integer> queuedForSlow = new ArrayList<>();
@@ -147,7 +147,7 @@ class BroadcastFanOutTest {
             for (int seq = 0; seq < messages; seq++) {
                 byte[] data = new byte[size];
                 ByteBuffer.wrap(data).putInt(0, seq);
-                int queued = ws.broadcast(Message.binary(data));
+                int queued = server.broadcast(Message.binary(data));
                 assertThat(queued).isBetween(fast.size(), fast.size() + 1);
                 if (queued > fast.size()) {
                     queuedForSlow.add(seq);
