@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * {@link Protocol#sendShared}: its frame is encoded once per distinct encoding among those connections, not once per
  * connection. Connections without extensions share one frame; so do those with permessage-deflate without context
  * takeover on the server's side and the same level, window and minimum size, since each message is then compressed
- * on its own (RFC 7692 §7.1.1.1); each connection writes a view of the same bytes, which nobody writes into.
+ * on its own (RFC 7692 §7.1.1.1); each connection writes a view of the same bytes, which nobody writes into (the
+ * views are plain heap buffers, not read-only ones, so that a writer can hand their array to the socket).
  *
  * <p>Not thread-safe: one thread hands it to the connections (each under its own lock), one after the other.
  */
