@@ -77,6 +77,31 @@ public enum Servers {
         };
     }
 
+    /** Whether this server has a mode with keepalive on ({@link #startKeepingAlive}). */
+    public boolean keepsAlive() {
+        return switch (this) {
+            case LIFELINE, NETTY, JAVA_WEBSOCKET -> true;
+            case LIFELINE_METRICS, JETTY, RAW_TCP, FIXED -> false;
+        };
+    }
+
+    /**
+     * Starts this server's echo on 127.0.0.1, port 0, with keepalive on as its project ships it (Lifeline: a Ping
+     * every 20 s; Java-WebSocket: every 60 s) or as its users write it (Netty, which has none of its own: an idle
+     * handler, every 20 s).
+     *
+     * @throws UnsupportedOperationException if it has no such mode ({@link #keepsAlive()})
+     */
+    public EchoServer startKeepingAlive() throws Exception {
+        return switch (this) {
+            case LIFELINE -> LifelineEcho.keepingAlive();
+            case NETTY -> NettyEcho.keepingAlive();
+            case JAVA_WEBSOCKET -> JavaWebSocketEcho.keepingAlive();
+            case LIFELINE_METRICS, JETTY, RAW_TCP, FIXED -> throw new UnsupportedOperationException(id
+                    + " has no keepalive mode");
+        };
+    }
+
     public static Servers of(String id) {
         return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no server named " + id + "; one of " + ids()));
