@@ -114,13 +114,17 @@ public final class Compare {
             }
             return;
         }
-        List<String> args = switch (scenario) {
-            case COMPRESSED -> List.of(server.id(), EchoMain.DEFLATE);
-            case BROADCAST -> List.of(server.id(), EchoMain.BROADCAST);
-            case HELD -> List.of(server.id(), EchoMain.KEEPALIVE);
-            default -> List.of(server.id());
+        List<String> mode = switch (scenario) {
+            case COMPRESSED -> List.of(EchoMain.DEFLATE);
+            case BROADCAST -> List.of(EchoMain.BROADCAST);
+            case HELD -> List.of(EchoMain.KEEPALIVE);
+            default -> List.of();
         };
-        try (Jvm jvm = Jvm.start(pinned ? SERVER_CORE : -1, EchoMain.class, args, SERVER_OPTS, log)) {
+        int core = pinned ? SERVER_CORE : -1;
+        List<String> args = new ArrayList<>(List.of(server.id()));
+        args.addAll(mode);
+        try (Jvm jvm = server.node() ? Jvm.startNode(core, mode, log)
+                : Jvm.start(core, EchoMain.class, args, SERVER_OPTS, log)) {
             int port = Integer.parseInt(jvm.await("READY ", START_TIMEOUT).trim());
             Target target = server.raw() ? Target.rawTcp(port) : Target.webSocket(port);
             if (scenario.deflate()) {
@@ -375,7 +379,11 @@ public final class Compare {
             int hold = quick ? 30 : 180;
             List<Scenario> scenarios = java.util.Arrays.stream(Scenario.values()).filter(s -> s != Scenario.HELD)
                     .toList();
-            List<String> servers = List.of("lifeline", "netty", "jetty", "java-websocket", "raw-tcp");
+            List<String> servers = new ArrayList<>(List.of("lifeline", "netty", "jetty", "java-websocket"));
+            if (Jvm.nodeScript().isPresent()) {
+                servers.add(Servers.NODE_WS.id()); // bench/run installs its ws package when Node is there
+            }
+            servers.add("raw-tcp");
             List<String> clients = new ArrayList<>(Clients.ids());
             clients.add(GENERATOR);
             Path out = Path.of("bench", "results");

@@ -30,6 +30,7 @@ final class Report {
             case "netty" -> "Netty";
             case "jetty" -> "Jetty";
             case "java-websocket" -> "Java-WebSocket";
+            case "node-ws" -> "Node's ws";
             case "raw-tcp" -> "raw TCP";
             case "jdk" -> "JDK";
             case "okhttp" -> "OkHttp";

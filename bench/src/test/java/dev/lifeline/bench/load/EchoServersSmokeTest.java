@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class EchoServersSmokeTest {
 
     @ParameterizedTest
-    @EnumSource(Servers.class)
+    @EnumSource(value = Servers.class, mode = EnumSource.Mode.EXCLUDE, names = "NODE_WS") // in NodeEchoTest
     void echoesSmallTextAndLargeBinaryMessages(Servers which) throws Exception {
         try (EchoServer server = which.start()) {
             Target target = which.raw() ? Target.rawTcp(server.port()) : Target.webSocket(server.port());
