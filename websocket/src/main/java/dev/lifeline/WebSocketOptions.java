@@ -9,7 +9,7 @@ import java.util.Objects;
 
 /**
  * Timeouts, limits and extensions of a connection; the same for clients and servers. Start from {@link #DEFAULT}
- * and change what you need: {@code WebSocketOptions.DEFAULT.withPingInterval(Duration.ofSeconds(5))}.
+ * and change what you need: {@code WebSocketOptions.DEFAULT.withKeepalive(Duration.ofSeconds(5), Duration.ofSeconds(5))}.
  *
  * @param openTimeout bound on TCP connect + TLS + opening handshake (client), and on receiving the handshake
  *        request (server); 10 s

@@ -7,6 +7,7 @@ import dev.lifeline.bench.load.Connector;
 import dev.lifeline.bench.load.Connector.Opened;
 import dev.lifeline.bench.load.Connector.Target;
 import dev.lifeline.bench.load.EchoLoad;
+import dev.lifeline.bench.load.HeldConnections;
 import dev.lifeline.bench.load.IdleConnections;
 import dev.lifeline.bench.load.LoadResult;
 import dev.lifeline.bench.load.Scenario;
@@ -34,6 +35,8 @@ public final class Compare {
     private static final int SERVER_CORE = 0;
     private static final int CLIENT_CORE = 1;
     private static final String GENERATOR = "generator";
+    /** Descriptors left for everything but the held connections (jars, the selector, the server's own). */
+    private static final int DESCRIPTORS_SPARE = 1_000;
     /** Flags for the servers under test only, from {@code BENCH_SERVER_OPTS} (e.g. a JFR recording). */
     private static final List<String> SERVER_OPTS = List.of(System.getenv().getOrDefault("BENCH_SERVER_OPTS", "")
             .trim().split("\\s+")).stream().filter(f -> !f.isEmpty()).toList();
@@ -103,43 +106,32 @@ public final class Compare {
 
     private void serverRun(Servers server, Scenario scenario, int rep) {
         Path log = options.logs.resolve("server-" + server.id() + ".log");
-        if (scenario == Scenario.BROADCAST && !server.broadcasts()) {
+        if (scenario == Scenario.BROADCAST && !server.broadcasts()
+                || scenario == Scenario.HELD && !server.keepsAlive()) {
             for (Metric m : metricsOf(scenario, Metric.Side.SERVER)) {
-                results.notApplicable(m, server.id(), "no broadcast mode");
+                results.notApplicable(m, server.id(), scenario == Scenario.HELD ? "no keepalive"
+                        : "no broadcast mode");
             }
             return;
         }
-        List<String> args = scenario.deflate() ? List.of(server.id(), EchoMain.DEFLATE)
-                : scenario == Scenario.BROADCAST ? List.of(server.id(), EchoMain.BROADCAST) : List.of(server.id());
-        try (Jvm jvm = Jvm.start(pinned ? SERVER_CORE : -1, EchoMain.class, args, SERVER_OPTS, log)) {
+        List<String> mode = switch (scenario) {
+            case COMPRESSED -> List.of(EchoMain.DEFLATE);
+            case BROADCAST -> List.of(EchoMain.BROADCAST);
+            case HELD -> List.of(EchoMain.KEEPALIVE);
+            default -> List.of();
+        };
+        int core = pinned ? SERVER_CORE : -1;
+        List<String> args = new ArrayList<>(List.of(server.id()));
+        args.addAll(mode);
+        try (Jvm jvm = server.node() ? Jvm.startNode(core, mode, log)
+                : Jvm.start(core, EchoMain.class, args, SERVER_OPTS, log)) {
             int port = Integer.parseInt(jvm.await("READY ", START_TIMEOUT).trim());
             Target target = server.raw() ? Target.rawTcp(port) : Target.webSocket(port);
             if (scenario.deflate()) {
                 target = target.deflating();
             }
             if (scenario == Scenario.CONNECTIONS) {
-                IdleConnections.Result r = IdleConnections.run(target, options.connections,
-                        new IdleConnections.ServerProbe() {
-                            @Override
-                            public IdleConnections.Memory memory() throws IOException {
-                                jvm.send("stats");
-                                String[] f = jvm.await("STATS ", START_TIMEOUT).trim().split(" ");
-                                return new IdleConnections.Memory(Long.parseLong(f[0]), Long.parseLong(f[1]));
-                            }
-
-                            @Override
-                            public long compileMillis() throws IOException {
-                                jvm.send("jit");
-                                return Long.parseLong(jvm.await("JIT ", START_TIMEOUT).trim());
-                            }
-
-                            @Override
-                            public IdleConnections.Cpu cpu() throws IOException {
-                                jvm.send("cpu");
-                                String[] f = jvm.await("CPU ", START_TIMEOUT).trim().split(" ");
-                                return new IdleConnections.Cpu(Long.parseLong(f[0]), Long.parseLong(f[1]));
-                            }
-                        });
+                IdleConnections.Result r = IdleConnections.run(target, options.connections, probe(jvm));
                 if (r.ok()) {
                     results.note(String.format(Locale.ROOT, "connections, %s, run %d: warm-up of %,d handshakes; %s;"
                             + " the JIT then compiled for %,d ms while the %,d measured connections opened",
@@ -162,6 +154,10 @@ public final class Compare {
                 broadcast(server, target, rep);
                 return;
             }
+            if (scenario == Scenario.HELD) {
+                held(server, target, probe(jvm), rep);
+                return;
+            }
             LoadResult r = generate(target, scenario);
             switch (scenario) {
                 case LATENCY -> {
@@ -178,7 +174,7 @@ public final class Compare {
                     result(Metric.SERVER_COMPRESSED, server.id(), rep, r);
                     result(Metric.SERVER_COMPRESSED_MIB, server.id(), rep, r);
                 }
-                case CONNECTIONS, BROADCAST -> throw new IllegalStateException("handled above");
+                case CONNECTIONS, BROADCAST, HELD -> throw new IllegalStateException("handled above");
             }
         } catch (Connector.NotNegotiated e) {
             for (Metric m : metricsOf(scenario, Metric.Side.SERVER)) {
@@ -189,6 +185,53 @@ public final class Compare {
         } catch (IOException | RuntimeException e) {
             fail(metricsOf(scenario, Metric.Side.SERVER), server.id(), rep, describe(e));
         }
+    }
+
+    /** Asks the server in {@code jvm} about itself, over its standard input and output ({@link EchoMain}). */
+    private static IdleConnections.ServerProbe probe(Jvm jvm) {
+        return new IdleConnections.ServerProbe() {
+            @Override
+            public IdleConnections.Memory memory() throws IOException {
+                jvm.send("stats");
+                String[] f = jvm.await("STATS ", START_TIMEOUT).trim().split(" ");
+                return new IdleConnections.Memory(Long.parseLong(f[0]), Long.parseLong(f[1]));
+            }
+
+            @Override
+            public long compileMillis() throws IOException {
+                jvm.send("jit");
+                return Long.parseLong(jvm.await("JIT ", START_TIMEOUT).trim());
+            }
+
+            @Override
+            public IdleConnections.Cpu cpu() throws IOException {
+                jvm.send("cpu");
+                String[] f = jvm.await("CPU ", START_TIMEOUT).trim().split(" ");
+                return new IdleConnections.Cpu(Long.parseLong(f[0]), Long.parseLong(f[1]));
+            }
+        };
+    }
+
+    /**
+     * The held-connections scenario against {@code server}, started with keepalive on: as many connections as asked,
+     * or as this process's descriptor limit allows (the server's is the same: {@code bench/run} starts both).
+     */
+    private void held(Servers server, Target target, IdleConnections.ServerProbe probe, int rep) {
+        int count = (int) Math.min(options.held, Machine.maxDescriptors() - DESCRIPTORS_SPARE);
+        HeldConnections.Result r = HeldConnections.run(target, count, Duration.ofSeconds(options.hold), probe);
+        if (!r.ok()) {
+            fail(metricsOf(Scenario.HELD, Metric.Side.SERVER), server.id(), rep, r.error());
+            return;
+        }
+        results.note(String.format(Locale.ROOT, "held, %s, run %d: %,d connections%s held %d s; %,d Pings answered"
+                + " (%,d connections pinged)", Report.title(server.id()), rep + 1, r.connections(),
+                count < options.held ? " (of " + String.format(Locale.ROOT, "%,d", options.held)
+                        + " asked: the descriptor limit is " + String.format(Locale.ROOT, "%,d",
+                                Machine.maxDescriptors()) + ")" : "",
+                r.held().toSeconds(), r.pings(), r.pinged()));
+        record(Metric.SERVER_HELD_RSS, server.id(), rep, r.rssPerConnection() / 1024);
+        record(Metric.SERVER_HELD_HEAP, server.id(), rep, r.heapPerConnection() / 1024);
+        record(Metric.SERVER_HELD_CPU, server.id(), rep, 100 * r.idleCpu());
     }
 
     /** The broadcast scenario against {@code server}, started in its broadcast mode. */
@@ -308,6 +351,7 @@ public final class Compare {
             case COMPRESSED -> List.of(Metric.SERVER_COMPRESSED, Metric.SERVER_COMPRESSED_MIB);
             case BROADCAST -> List.of(Metric.SERVER_BROADCAST, Metric.SERVER_BROADCAST_P50,
                     Metric.SERVER_BROADCAST_P99);
+            case HELD -> List.of(Metric.SERVER_HELD_RSS, Metric.SERVER_HELD_HEAP, Metric.SERVER_HELD_CPU);
         };
     }
 
@@ -322,7 +366,7 @@ public final class Compare {
 
     /** Command-line options. */
     record Options(boolean quick, int reps, int seconds, int warmup, int connections, int subscribers,
-            int broadcastSize, List<Scenario> scenarios,
+            int broadcastSize, int held, int hold, List<Scenario> scenarios,
             List<String> servers, List<String> clients, Path out, Path logs, String command) {
 
         static Options parse(String[] args) {
@@ -333,8 +377,15 @@ public final class Compare {
             int connections = Scenario.CONNECTIONS.connections();
             int subscribers = Scenario.BROADCAST.connections();
             int broadcastSize = Scenario.BROADCAST.payload().size();
-            List<Scenario> scenarios = List.of(Scenario.values());
-            List<String> servers = List.of("lifeline", "netty", "jetty", "java-websocket", "raw-tcp");
+            int held = Scenario.HELD.connections();
+            int hold = quick ? 30 : 180;
+            List<Scenario> scenarios = java.util.Arrays.stream(Scenario.values()).filter(s -> s != Scenario.HELD)
+                    .toList();
+            List<String> servers = new ArrayList<>(List.of("lifeline", "netty", "jetty", "java-websocket"));
+            if (Jvm.nodeScript().isPresent()) {
+                servers.add(Servers.NODE_WS.id()); // bench/run installs its ws package when Node is there
+            }
+            servers.add("raw-tcp");
             List<String> clients = new ArrayList<>(Clients.ids());
             clients.add(GENERATOR);
             Path out = Path.of("bench", "results");
@@ -350,6 +401,8 @@ public final class Compare {
                     case "--connections" -> connections = Integer.parseInt(args[++i]);
                     case "--subscribers" -> subscribers = Integer.parseInt(args[++i]);
                     case "--broadcast-size" -> broadcastSize = Integer.parseInt(args[++i]);
+                    case "--held" -> held = Integer.parseInt(args[++i]);
+                    case "--hold" -> hold = Integer.parseInt(args[++i]);
                     case "--scenarios" -> scenarios = list(args[++i]).stream().map(Scenario::of).toList();
                     case "--servers" -> servers = list(args[++i]);
                     case "--clients" -> clients = list(args[++i]);
@@ -357,14 +410,15 @@ public final class Compare {
                     case "--logs" -> logs = Path.of(args[++i]);
                     case "--command" -> command = args[++i];
                     default -> throw new IllegalArgumentException("unknown option " + a + "; options: --quick --reps N"
-                            + " --seconds N --warmup N --connections N --subscribers N --broadcast-size N --scenarios a,b --servers a,b --clients a,b"
+                            + " --seconds N --warmup N --connections N --subscribers N --broadcast-size N --held N"
+                            + " --hold SECONDS --scenarios a,b --servers a,b --clients a,b"
                             + " --out DIR --logs DIR --command TEXT");
                 }
             }
             servers.forEach(Servers::of);
             clients.stream().filter(c -> !c.equals(GENERATOR)).forEach(Clients::of);
-            return new Options(quick, reps, seconds, warmup, connections, subscribers, broadcastSize, scenarios,
-                    servers, clients, out, logs, command);
+            return new Options(quick, reps, seconds, warmup, connections, subscribers, broadcastSize, held, hold,
+                    scenarios, servers, clients, out, logs, command);
         }
 
         private static List<String> list(String csv) {

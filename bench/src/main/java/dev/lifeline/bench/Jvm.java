@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A child JVM of the harness (a server or a client under test): the same Java, class path and memory/GC flags as
  * ours ({@link #FLAGS}, set once by the run script), pinned to one core with {@code taskset} when the machine has
- * it. Talks over stdin and stdout lines; stderr goes to a log file.
+ * it. Talks over stdin and stdout lines; stderr goes to a log file. Node's ws, the one server under test that is no
+ * JVM, runs the same way and holds the same conversation ({@link #startNode}).
  */
 final class Jvm implements AutoCloseable {
     /** Flags of every JVM in a comparison: this JVM's own {@code -X} and {@code -XX} flags. */
@@ -74,6 +75,35 @@ final class Jvm implements AutoCloseable {
         command.addAll(args);
         return new Jvm(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start());
+    }
+
+    /**
+     * Starts Node's ws server under test ({@code bench/node/echo.mjs}, its collector exposed so that {@code stats}
+     * can collect first) with {@code args}, on {@code core} (or anywhere when it is negative).
+     *
+     * @throws IOException if the script or its {@code ws} package is missing, or {@code node} cannot start
+     */
+    static Jvm startNode(int core, List<String> args, Path log) throws IOException {
+        Path script = nodeScript().orElseThrow(() -> new IOException("no bench/node/echo.mjs with its ws package:"
+                + " run npm ci in bench/node"));
+        List<String> command = new ArrayList<>();
+        if (core >= 0) {
+            command.addAll(List.of("taskset", "-c", Integer.toString(core)));
+        }
+        command.addAll(List.of("node", "--expose-gc", script.toString()));
+        command.addAll(args);
+        return new Jvm(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start());
+    }
+
+    /**
+     * Node's echo script, from the repository's root (where {@code bench/run} runs) or from the bench module's
+     * (where its tests run), if its {@code ws} package is installed.
+     */
+    static java.util.Optional<Path> nodeScript() {
+        return java.util.stream.Stream.of(Path.of("bench", "node"), Path.of("node"))
+                .filter(dir -> java.nio.file.Files.isRegularFile(dir.resolve("node_modules/ws/package.json")))
+                .map(dir -> dir.resolve("echo.mjs").toAbsolutePath()).findFirst();
     }
 
     /** The next line that starts with {@code prefix} (others are skipped), without the prefix. */

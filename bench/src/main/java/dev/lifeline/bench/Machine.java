@@ -31,6 +31,13 @@ final class Machine {
         }
     }
 
+    /** This process's limit on open file descriptors ({@code ulimit -n}); {@link Long#MAX_VALUE} if unknown. */
+    static long maxDescriptors() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount()
+                        : Long.MAX_VALUE;
+    }
+
     /** The 1, 5 and 15 minute load averages. */
     static String loadAverage() {
         try {

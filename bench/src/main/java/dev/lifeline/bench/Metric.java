@@ -19,6 +19,10 @@ enum Metric {
             true),
     SERVER_BROADCAST_P50(Side.SERVER, "broadcast latency p50 at half the saturation rate", "µs", false),
     SERVER_BROADCAST_P99(Side.SERVER, "broadcast latency p99 at half the saturation rate", "µs", false),
+    SERVER_HELD_RSS(Side.SERVER, "held connections, keepalive on: RSS per connection", "KiB", false),
+    SERVER_HELD_HEAP(Side.SERVER, "held connections, keepalive on: heap per connection", "KiB", false),
+    SERVER_HELD_CPU(Side.SERVER, "held connections, keepalive on: server CPU while idle (JIT left out)",
+            "% of a core", false),
     CLIENT_SMALL(Side.CLIENT, "small messages (64 × 16 in flight, 64 B)", "msg/s", true),
     CLIENT_LARGE(Side.CLIENT, "large messages (1 MiB, 4 in flight)", "MiB/s", true);
 

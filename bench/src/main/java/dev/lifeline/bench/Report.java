@@ -30,6 +30,7 @@ final class Report {
             case "netty" -> "Netty";
             case "jetty" -> "Jetty";
             case "java-websocket" -> "Java-WebSocket";
+            case "node-ws" -> "Node's ws";
             case "raw-tcp" -> "raw TCP";
             case "jdk" -> "JDK";
             case "okhttp" -> "OkHttp";
@@ -125,6 +126,12 @@ final class Report {
                     Metric.SERVER_BROADCAST, 1.5, true));
             rows.add(bestPeer("server, broadcast latency p99: ≤ the best peer's (issue 18)",
                     Metric.SERVER_BROADCAST_P99, 1.0, false));
+        }
+        if (results.median(Metric.SERVER_HELD_RSS, LIFELINE).isPresent()) {
+            rows.add(absolute("server, held connections: ≤ 3 KiB RSS per connection (issue 18)",
+                    Metric.SERVER_HELD_RSS, 3.0));
+            rows.add(absolute("server, held connections: idle CPU < 5 % of a core (issue 18)",
+                    Metric.SERVER_HELD_CPU, 5.0));
         }
         if (servers.contains(MEASURED)) {
             rows.add(target("server, small messages with metrics: ≥ 0.95 × without (issue 17)", Metric.SERVER_SMALL,

@@ -8,12 +8,9 @@ import dev.lifeline.ReconnectingWebSocket.CloseReason;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.ReconnectingException;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code lifeline connect --reconnect}: one {@link ReconnectingWebSocket} to any server, reconnected whenever its
@@ -26,31 +23,24 @@ import java.util.concurrent.TimeUnit;
  * ({@value #QUEUE_MESSAGES} lines) and go out once reconnected, at most once. From a pipe, at the end of the input
  * the client waits, at most {@code linger}, for as many replies as lines were sent, then closes with 1000.
  */
-final class ReconnectingClientSession implements ReconnectingWebSocket.Listener {
+final class ReconnectingClientSession implements ReconnectingWebSocket.Listener, LineLoop.Client {
     static final int QUEUE_MESSAGES = 1024;
     private static final long QUEUE_BYTES = 4L << 20;
-    private static final Duration DRAIN = Duration.ofSeconds(5);
     /** Bounds the wait for the first connection (itself bounded by the open timeout) before reading the input. */
     private static final Duration FIRST_OPEN = Duration.ofMinutes(5);
 
     private final URI uri;
-    private final BufferedReader input;
     private final Screen screen;
-    private final Duration linger;
     private final Duration openTimeout;
-    private final CountDownLatch done = new CountDownLatch(1);
-    private final Replies replies = new Replies();
+    private final LineLoop loop;
     private volatile boolean opened;
-    /** Lines sent that expect an answer; written by the input thread only. */
-    private long expectedReplies;
     private volatile ReconnectingWebSocket client;
 
     ReconnectingClientSession(URI uri, BufferedReader input, Screen screen, Duration linger, Duration openTimeout) {
         this.uri = uri;
-        this.input = input;
         this.screen = screen;
-        this.linger = linger;
         this.openTimeout = openTimeout;
+        this.loop = new LineLoop(input, screen, linger, this);
     }
 
     /** Before a first connection opened, stops at the first failure; afterwards, the standard policy. */
@@ -63,32 +53,17 @@ final class ReconnectingClientSession implements ReconnectingWebSocket.Listener 
     /** Connects with {@code builder} (this session adds itself as listener and policy, and a queue) and runs. */
     int run(ReconnectingWebSocket.Builder builder) throws InterruptedException {
         client = builder.listener(this).reconnect(policy()).queue(QUEUE_MESSAGES, QUEUE_BYTES).connect();
-        Thread reader = Thread.ofVirtual().name("lifeline-connect-reader").start(this::printMessages);
-        Thread.ofPlatform().daemon().name("lifeline-connect-input").start(this::readInput);
-        try {
-            CloseReason reason = client.closed().join();
-            reader.join(DRAIN);
-            screen.endPrompt();
+        return loop.run(client.closed(), reason -> {
             int exit = exitCode(reason, opened);
             screen.ended(exit, closedLine(reason));
             return exit;
-        } finally {
-            screen.endPrompt();
-            done.countDown();
-        }
+        });
     }
 
     /** Ctrl-C: closes with 1000 and gives {@link #run} time to report. */
     void interrupt() {
-        ReconnectingWebSocket connecting = client;
-        if (connecting == null) {
-            return;
-        }
-        connecting.close();
-        try {
-            done.await(DRAIN.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (client != null) {
+            loop.interrupt();
         }
     }
 
@@ -147,63 +122,41 @@ final class ReconnectingClientSession implements ReconnectingWebSocket.Listener 
         return Optional.ofNullable(client);
     }
 
-    private void printMessages() {
-        try {
-            for (Message message : client) {
-                screen.incoming(message);
-                replies.arrived();
-            }
-        } catch (ConnectionClosedException e) {
-            // run() reports how the client ended
-        } finally {
-            replies.end();
-        }
+    @Override
+    public Iterable<Message> messages() {
+        return client;
     }
 
-    private void readInput() {
-        try {
-            if (!client.awaitOpen(FIRST_OPEN)) {
-                return; // the first connection failed; run() reports it
-            }
-            screen.prompt();
-            for (String line = input.readLine(); line != null; line = input.readLine()) {
-                screen.lineEntered();
-                if (!screen.terminal()) {
-                    send(line);
-                } else if (!execute(ClientCommand.parse(line))) {
-                    return;
-                }
-                screen.prompt();
-            }
-            screen.endPrompt();
-            if (!screen.terminal()) {
-                replies.await(expectedReplies, linger);
-            }
-            client.close();
-        } catch (IOException e) {
-            screen.problem("cannot read the input: " + e.getMessage());
-            client.close();
-        } catch (ConnectionClosedException e) {
-            // the client is closed; run() reports how
-        } catch (InterruptedException e) {
-            client.close();
-        }
+    @Override
+    public Class<ConnectionClosedException> ended() {
+        return ConnectionClosedException.class;
     }
 
-    private void send(String line) {
+    /** Waits for the first connection: lines are read once it opened, never if it failed. */
+    @Override
+    public boolean ready() throws InterruptedException {
+        return client.awaitOpen(FIRST_OPEN);
+    }
+
+    /** Queued while reconnecting; not sent when the queue is full. */
+    @Override
+    public boolean send(String line) {
         try {
             client.send(line);
+            return true;
         } catch (ReconnectingException e) {
             screen.problem("not sent: " + e.getMessage()); // the queue is full
-            return;
-        }
-        if (!(ControlMessage.parse(line).orElse(null) instanceof ControlMessage.Drop)) {
-            expectedReplies++;
+            return false;
         }
     }
 
-    /** Carries out a command typed at a terminal; false when the input is done with (the client is closing). */
-    private boolean execute(ClientCommand command) {
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    @Override
+    public boolean execute(ClientCommand command) {
         switch (command) {
             case ClientCommand.Send message -> send(message.text());
             case ClientCommand.Ping ping -> {

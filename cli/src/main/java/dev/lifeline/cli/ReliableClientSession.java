@@ -9,13 +9,10 @@ import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.SessionClosedException;
 import dev.lifeline.reliable.SessionOutcome;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code lifeline connect --reliable}: one reliable session ({@link ReliableClient}) across as many connections as
@@ -28,24 +25,18 @@ import java.util.concurrent.TimeUnit;
  * many messages have come back as lines were sent (a {@code {"lifeline":"drop"}} line expects no answer), then ends
  * the session with 1000, which waits (bounded) for every line to be acknowledged.
  */
-final class ReliableClientSession implements ReliableClient.Listener {
+final class ReliableClientSession implements ReliableClient.Listener, LineLoop.Client {
     /** Reconnect at once or within 1 s, then after 1 s, 2 s, 4 s ... up to 30 s, each jittered. */
     static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 2.0,
             Duration.ofSeconds(30));
-    private static final Duration DRAIN = Duration.ofSeconds(5);
 
     private final URI uri;
-    private final BufferedReader input;
     private final Screen screen;
-    private final Duration linger;
     private final Duration openTimeout;
-    private final CountDownLatch done = new CountDownLatch(1);
-    private final Replies replies = new Replies();
+    private final LineLoop loop;
     private volatile boolean joined;
     /** With {@code --state-dir}: the first connection is retried too (see {@link #retryingFromTheStart}). */
     private volatile boolean retryFirst;
-    /** Lines sent that expect an answer; written by the input thread only. */
-    private long expectedReplies;
     private volatile ReliableClient client;
 
     /**
@@ -54,10 +45,9 @@ final class ReliableClientSession implements ReliableClient.Listener {
      */
     ReliableClientSession(URI uri, BufferedReader input, Screen screen, Duration linger, Duration openTimeout) {
         this.uri = uri;
-        this.input = input;
         this.screen = screen;
-        this.linger = linger;
         this.openTimeout = openTimeout;
+        this.loop = new LineLoop(input, screen, linger, this);
     }
 
     /**
@@ -82,32 +72,17 @@ final class ReliableClientSession implements ReliableClient.Listener {
     /** Connects with {@code builder} (for {@code uri}; this session adds itself as listener and policy) and runs. */
     int run(ReliableClient.Builder builder) throws InterruptedException {
         client = builder.listener(this).reconnect(policy()).connect();
-        Thread reader = Thread.ofVirtual().name("lifeline-connect-reader").start(this::printMessages);
-        Thread.ofPlatform().daemon().name("lifeline-connect-input").start(this::readInput);
-        try {
-            CloseReason reason = client.closed().join();
-            reader.join(DRAIN);
-            screen.endPrompt();
+        return loop.run(client.closed(), reason -> {
             int exit = exitCode(reason, joined);
             screen.ended(exit, closedLine(reason));
             return exit;
-        } finally {
-            screen.endPrompt();
-            done.countDown();
-        }
+        });
     }
 
-    /** Ctrl-C: ends the session (waiting for acknowledgements, bounded) and gives {@link #run()} time to report. */
+    /** Ctrl-C: ends the session (waiting for acknowledgements, bounded) and gives {@link #run} time to report. */
     void interrupt() {
-        ReliableClient connecting = client;
-        if (connecting == null) {
-            return;
-        }
-        connecting.close();
-        try {
-            done.await(DRAIN.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (client != null) {
+            loop.interrupt();
         }
     }
 
@@ -164,54 +139,31 @@ final class ReliableClientSession implements ReliableClient.Listener {
         }
     }
 
-    private void printMessages() {
-        try {
-            for (Message message : client) {
-                screen.incoming(message);
-                replies.arrived();
-            }
-        } catch (SessionClosedException e) {
-            // run() reports how the session ended
-        } finally {
-            replies.end();
-        }
+    @Override
+    public Iterable<Message> messages() {
+        return client;
     }
 
-    private void readInput() {
-        try {
-            screen.prompt();
-            for (String line = input.readLine(); line != null; line = input.readLine()) {
-                screen.lineEntered();
-                if (!screen.terminal()) {
-                    send(line);
-                } else if (!execute(ClientCommand.parse(line))) {
-                    return;
-                }
-                screen.prompt();
-            }
-            screen.endPrompt();
-            if (!screen.terminal()) {
-                replies.await(expectedReplies, linger);
-            }
-            client.close();
-        } catch (IOException e) {
-            screen.problem("cannot read the input: " + e.getMessage());
-            client.close();
-        } catch (SessionClosedException e) {
-            // the session is over; run() reports how
-        }
+    @Override
+    public Class<SessionClosedException> ended() {
+        return SessionClosedException.class;
     }
 
-    private void send(String line) {
-        boolean answered = !(ControlMessage.parse(line).orElse(null) instanceof ControlMessage.Drop);
-        if (answered) {
-            expectedReplies++;
-        }
+    /** Each line goes to the session's outbox, acknowledged and resent after a reconnect if need be. */
+    @Override
+    public boolean send(String line) {
         client.send(line);
+        return true;
     }
 
-    /** Carries out a command typed at a terminal; false when the input is done with (the session is closing). */
-    private boolean execute(ClientCommand command) {
+    /** Ends the session with 1000, which waits (bounded) for every line to be acknowledged. */
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    @Override
+    public boolean execute(ClientCommand command) {
         switch (command) {
             case ClientCommand.Send message -> send(message.text());
             case ClientCommand.Close close -> { // a session always ends with 1000

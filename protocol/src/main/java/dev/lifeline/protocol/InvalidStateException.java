@@ -1,6 +1,10 @@
 package dev.lifeline.protocol;
 
-/** The API was used at the wrong moment (e.g. sending before the handshake completed); nothing was sent. */
+/**
+ * The API was used at the wrong moment (e.g. sending before the handshake completed), and nothing was sent. A subtype
+ * that says why a call could not go on (an interrupt, say) says what it had done by then: an interrupted close had
+ * already sent its Close frame.
+ */
 public class InvalidStateException extends WebSocketException {
     public InvalidStateException(String message) {
         super(message, null);

@@ -20,7 +20,9 @@ import java.util.concurrent.ScheduledFuture;
  * Pings, Pongs, latency and keepalive. A Pong answers its Ping and every earlier one (RFC 6455 §5.5.3 lets a peer
  * answer only the most recent). Keepalive sends a Ping every {@code pingInterval} and fails the connection with
  * 1011 "keepalive ping timeout" when no Pong comes within {@code pingTimeout}. Futures complete on virtual
- * threads, never under the connection's lock. All methods but {@link #latency()} run under that lock.
+ * threads, never under the connection's lock. All methods but {@link #latency()} run under that lock. A keepalive
+ * Ping has no future: its answer cancels the timeout and schedules the next one right where the Pong is handled
+ * (on the connection's reading thread), so that an idle connection's keepalive costs no thread of its own.
  */
 final class Pings {
     private static final ExecutorService COMPLETIONS =
@@ -35,7 +37,10 @@ final class Pings {
     private boolean stopped;
     private ScheduledFuture<?> keepaliveTask;
     private ScheduledFuture<?> timeoutTask;
+    /** The keepalive Ping waiting for its Pong, or 0. */
+    private long keepaliveId;
 
+    /** A Ping sent: {@code future} is null for a keepalive Ping, which nobody waits for. */
     private record Pending(CompletableFuture<Duration> future, long sentNanos) {
     }
 
@@ -46,12 +51,18 @@ final class Pings {
     }
 
     CompletableFuture<Duration> sendPingLocked(Protocol protocol) {
+        CompletableFuture<Duration> future = new CompletableFuture<>();
+        sendLocked(protocol, future);
+        return future;
+    }
+
+    /** Sends a Ping whose Pong completes {@code future} (null for a keepalive Ping); returns its id. */
+    private long sendLocked(Protocol protocol, CompletableFuture<Duration> future) {
         assert connection.lock.isHeldByCurrentThread();
         long id = ++counter;
         protocol.sendPing(ByteBuffer.allocate(8).putLong(0, id));
-        CompletableFuture<Duration> future = new CompletableFuture<>();
         pending.put(id, new Pending(future, System.nanoTime()));
-        return future;
+        return id;
     }
 
     void pongReceivedLocked(byte[] payload) {
@@ -76,7 +87,13 @@ final class Pings {
                 connection.telemetry.pingAnswered(rtt);
                 connection.log(Level.TRACE, "< PONG after " + rtt.toNanos() / 1000 + " µs");
             }
-            entry.getValue().future().completeAsync(() -> rtt, COMPLETIONS);
+            if (entry.getKey() == keepaliveId) {
+                keepaliveAnsweredLocked();
+            }
+            CompletableFuture<Duration> future = entry.getValue().future();
+            if (future != null) {
+                future.completeAsync(() -> rtt, COMPLETIONS);
+            }
             if (answered) {
                 return;
             }
@@ -114,7 +131,9 @@ final class Pings {
         }
         WebSocketException cause = why.get();
         for (Pending p : pending.values()) {
-            COMPLETIONS.execute(() -> p.future().completeExceptionally(cause));
+            if (p.future() != null) {
+                COMPLETIONS.execute(() -> p.future().completeExceptionally(cause));
+            }
         }
         pending.clear();
     }
@@ -126,18 +145,18 @@ final class Pings {
      * unsolicited Pong (RFC 6455 §5.5.3: a unidirectional heartbeat) probes TCP: a write to a connection the peer
      * reset fails, so a dead peer is still found while nobody reads. Caller holds the connection's lock.
      */
-    private void armTimeoutLocked(CompletableFuture<Duration> answer) {
+    private void armTimeoutLocked(long id) {
         assert connection.lock.isHeldByCurrentThread();
         long pausesBefore = reader.pausesLocked();
         timeoutTask = Timers.schedule(() -> {
             connection.lock.lock();
             try {
-                if (answer.isDone() || stopped) {
-                    return;
+                if (keepaliveId != id || stopped) {
+                    return; // answered
                 }
                 // Paused now, or at any moment since the Ping left: the Pong may still sit behind unread data.
                 if (reader.pausedLocked() || reader.pausesLocked() != pausesBefore) {
-                    armTimeoutLocked(answer);
+                    armTimeoutLocked(id);
                     connection.probeLocked();
                     connection.flushIfIdle(); // the probe, or bytes already waiting: either write finds a dead peer
                     return;
@@ -160,29 +179,27 @@ final class Pings {
 
     /** Runs on the timer thread: queue a Ping, let a virtual thread write it, and arm the timeout. */
     private void keepalive() {
-        CompletableFuture<Duration> answer;
         connection.lock.lock();
         try {
             if (stopped || !connection.isOpenLocked()) {
                 return;
             }
-            answer = sendPingLocked(connection.protocol());
+            keepaliveId = sendLocked(connection.protocol(), null);
             connection.afterProtocolLocked();
-            armTimeoutLocked(answer);
+            armTimeoutLocked(keepaliveId);
         } catch (WebSocketException e) {
             return; // closing: no more keepalive
         } finally {
             connection.lock.unlock();
         }
         connection.flushIfIdle();
-        answer.thenRun(() -> {
-            connection.lock.lock();
-            try {
-                timeoutTask.cancel(false);
-                scheduleNextLocked();
-            } finally {
-                connection.lock.unlock();
-            }
-        });
+    }
+
+    /** The keepalive Ping was answered (by its Pong or a later one): no timeout, the next Ping in an interval. */
+    private void keepaliveAnsweredLocked() {
+        assert connection.lock.isHeldByCurrentThread();
+        keepaliveId = 0;
+        timeoutTask.cancel(false);
+        scheduleNextLocked();
     }
 }

@@ -26,7 +26,7 @@ import java.util.List;
  * apart where the rate cannot.
  */
 public final class IdleConnections {
-    private static final int WINDOW = 64;
+    static final int WINDOW = 64;
     /** Connections open at once during the warm-up. */
     private static final int WARM_UP_ROUND = 500;
     static final int WARM_UP_FACTOR = 5;
@@ -34,14 +34,27 @@ public final class IdleConnections {
     static final Duration QUIET = Duration.ofSeconds(1);
     static final Duration QUIET_BOUND = Duration.ofSeconds(20);
     private static final Duration JIT_POLL = Duration.ofMillis(100);
-    private static final Duration TIMEOUT = Duration.ofSeconds(180);
+    static final Duration TIMEOUT = Duration.ofSeconds(180);
 
     /** The server's memory: heap in use and resident set size, in bytes, after a full GC. */
     public record Memory(long heapUsed, long rss) {
+        /** Resident set growth since {@code before}, per connection of {@code count}, in bytes. */
+        double rssPerConnection(Memory before, int count) {
+            return (rss - before.rss) / (double) count;
+        }
+
+        /** Heap growth since {@code before}, per connection of {@code count}, in bytes. */
+        double heapPerConnection(Memory before, int count) {
+            return (heapUsed - before.heapUsed) / (double) count;
+        }
     }
 
     /** The CPU time the server's process has used so far, and its JIT compilers' share of it, in nanoseconds. */
     public record Cpu(long processNanos, long compilerNanos) {
+        /** The process's CPU time since {@code before}, its JIT compilers' left out. */
+        long ownNanosSince(Cpu before) {
+            return (processNanos - before.processNanos) - (compilerNanos - before.compilerNanos);
+        }
     }
 
     /** Asks the server about itself. */
@@ -90,18 +103,7 @@ public final class IdleConnections {
 
     static Result run(Target target, int count, ServerProbe probe, Duration quiet, Duration quietBound) {
         try {
-            int warmed = 0;
-            while (warmed < WARM_UP_FACTOR * count) {
-                int round = Math.min(WARM_UP_ROUND, count);
-                Opened warm = Connector.open(target, round, WINDOW, TIMEOUT);
-                LoadResult warmEcho = EchoLoad.run(warm.channels(),
-                        EchoLoad.Plan.counted(Scenario.CONNECTIONS, target.raw(), 1));
-                warm.abort();
-                if (!warmEcho.ok()) {
-                    return Result.failed("warm-up: " + warmEcho.error());
-                }
-                warmed += round;
-            }
+            int warmed = warmUp(target, count);
             boolean jitQuiet = awaitQuietJit(probe, quiet, quietBound);
             Thread.sleep(500); // lets the server notice the closed connections before the baseline
             Memory before = probe.memory();
@@ -112,8 +114,7 @@ public final class IdleConnections {
             try {
                 List<Double> coresBusy = CoreLoad.sample().busySince(coresBefore);
                 Cpu cpuAfter = probe.cpu();
-                double cpuPerConnection = ((cpuAfter.processNanos() - cpuBefore.processNanos())
-                        - (cpuAfter.compilerNanos() - cpuBefore.compilerNanos())) / (double) count;
+                double cpuPerConnection = cpuAfter.ownNanosSince(cpuBefore) / (double) count;
                 long burstCompileMillis = probe.compileMillis() - compiledBefore;
                 Memory after = probe.memory();
                 LoadResult alive = EchoLoad.run(opened.channels(),
@@ -121,8 +122,8 @@ public final class IdleConnections {
                 if (!alive.ok()) {
                     return Result.failed("after opening " + count + " connections: " + alive.error());
                 }
-                return new Result(opened.perSecond(), (after.rss() - before.rss()) / (double) count,
-                        (after.heapUsed() - before.heapUsed()) / (double) count, warmed, jitQuiet,
+                return new Result(opened.perSecond(), after.rssPerConnection(before, count),
+                        after.heapPerConnection(before, count), warmed, jitQuiet,
                         burstCompileMillis, cpuPerConnection, coresBusy, null);
             } finally {
                 opened.abort();
@@ -135,8 +136,30 @@ public final class IdleConnections {
         }
     }
 
+    /**
+     * Opens and closes {@value #WARM_UP_FACTOR} times {@code count} connections, a few hundred at a time, each echoing
+     * once; returns how many.
+     *
+     * @throws EchoException if an echo fails
+     */
+    static int warmUp(Target target, int count) throws IOException {
+        int warmed = 0;
+        while (warmed < WARM_UP_FACTOR * count) {
+            int round = Math.min(WARM_UP_ROUND, count);
+            Opened warm = Connector.open(target, round, WINDOW, TIMEOUT);
+            LoadResult warmEcho = EchoLoad.run(warm.channels(),
+                    EchoLoad.Plan.counted(Scenario.CONNECTIONS, target.raw(), 1));
+            warm.abort();
+            if (!warmEcho.ok()) {
+                throw new EchoException("warm-up: " + warmEcho.error());
+            }
+            warmed += round;
+        }
+        return warmed;
+    }
+
     /** Waits until the server's JIT has done nothing for {@code quiet}, or {@code bound} passed (then false). */
-    private static boolean awaitQuietJit(ServerProbe probe, Duration quiet, Duration bound)
+    static boolean awaitQuietJit(ServerProbe probe, Duration quiet, Duration bound)
             throws IOException, InterruptedException {
         long start = System.nanoTime();
         long compiled = probe.compileMillis();

@@ -25,7 +25,13 @@ public enum Scenario {
      * publishing 64-byte text messages at rising rates: deliveries per second at saturation, then the
      * publish-to-receive latency at half that rate.
      */
-    BROADCAST(10_000, 1, 64, true);
+    BROADCAST(10_000, 1, 64, true),
+    /**
+     * 100,000 connections (or as many as the descriptor limit allows) held idle for minutes against servers with
+     * keepalive on ({@link HeldConnections}): memory per connection and the server's CPU while idle; then one echo
+     * on each. Not in a default run (it takes minutes per server): asked for by name.
+     */
+    HELD(100_000, 1, 64, true);
 
     private final int connections;
     private final int inFlight;

@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Runs one echo server in its own JVM ({@code EchoMain <server> [deflate|broadcast]}, the second argument to accept
- * permessage-deflate or to start the server's broadcast mode instead of its echo), driven by the harness over stdin and stdout: prints {@code READY <port>},
+ * Runs one echo server in its own JVM ({@code EchoMain <server> [deflate|broadcast|keepalive]}, the second argument to
+ * accept permessage-deflate, to start the server's broadcast mode instead of its echo, or its echo with keepalive
+ * on), driven by the harness over stdin and stdout: prints {@code READY <port>},
  * answers {@code stats} with {@code STATS <heap used> <resident set>} (bytes, after a full GC), {@code jit} with
  * {@code JIT <milliseconds the JIT compilers have worked so far>}, {@code cpu} with
  * {@code CPU <CPU time of the process> <CPU time of its JIT compiler threads>} (nanoseconds; the second at the
@@ -30,19 +31,26 @@ public final class EchoMain {
     public static final String DEFLATE = "deflate";
     /** The other optional second argument: the server's broadcast mode ({@link Servers#startBroadcasting}). */
     public static final String BROADCAST = "broadcast";
+    /** The third: the echo with keepalive on ({@link Servers#startKeepingAlive}). */
+    public static final String KEEPALIVE = "keepalive";
 
     private EchoMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || args.length > 2 || args.length == 2 && !List.of(DEFLATE, BROADCAST).contains(args[1])) {
-            System.err.println("usage: EchoMain <" + String.join("|", Servers.ids()) + "> [" + DEFLATE + "|"
-                    + BROADCAST + "]");
+        List<String> modes = List.of(DEFLATE, BROADCAST, KEEPALIVE);
+        if (args.length < 1 || args.length > 2 || args.length == 2 && !modes.contains(args[1])) {
+            System.err.println("usage: EchoMain <" + String.join("|", Servers.ids()) + "> [" + String.join("|", modes)
+                    + "]");
             System.exit(2);
         }
         Servers chosen = Servers.of(args[0]);
-        EchoServer server = args.length == 2 && args[1].equals(BROADCAST) ? chosen.startBroadcasting()
-                : chosen.start(args.length == 2);
+        String mode = args.length == 2 ? args[1] : "";
+        EchoServer server = switch (mode) {
+            case BROADCAST -> chosen.startBroadcasting();
+            case KEEPALIVE -> chosen.startKeepingAlive();
+            default -> chosen.start(mode.equals(DEFLATE));
+        };
         System.out.println("READY " + server.port());
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         String line;

@@ -13,8 +13,8 @@ import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
 
 /**
- * Java-WebSocket's echo: its default server, with its lost-connection pings off like every server here; compressing,
- * its draft carries its {@code PerMessageDeflateExtension} (which always negotiates no context takeover).
+ * Java-WebSocket's echo: its default server, with its lost-connection pings off like every server here (but in
+ * {@link #keepingAlive}); compressing, its draft carries its {@code PerMessageDeflateExtension} (which always negotiates no context takeover).
  */
 final class JavaWebSocketEcho implements EchoServer {
     private final CountDownLatch started = new CountDownLatch(1);
@@ -23,22 +23,29 @@ final class JavaWebSocketEcho implements EchoServer {
     private final boolean broadcast;
 
     JavaWebSocketEcho(boolean deflate) throws InterruptedException {
-        this(deflate, false);
+        this(deflate, false, false);
+    }
+
+    /** With its lost-connection check as it ships: a Ping every 60 s, the connection closed if none was answered. */
+    static JavaWebSocketEcho keepingAlive() throws InterruptedException {
+        return new JavaWebSocketEcho(false, false, true);
     }
 
     /** Its own {@code broadcast(String)}, which encodes the frame once for all connections. */
     static JavaWebSocketEcho broadcasting() throws InterruptedException {
-        return new JavaWebSocketEcho(false, true);
+        return new JavaWebSocketEcho(false, true, false);
     }
 
-    private JavaWebSocketEcho(boolean deflate, boolean broadcast) throws InterruptedException {
+    private JavaWebSocketEcho(boolean deflate, boolean broadcast, boolean keepalive) throws InterruptedException {
         this.broadcast = broadcast;
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", 0);
         server = deflate ? new Echo(address, List.of(new Draft_6455(new PerMessageDeflateExtension())))
                 : new Echo(address, null);
         server.setReuseAddr(true);
         server.setTcpNoDelay(true);
-        server.setConnectionLostTimeout(0);
+        if (!keepalive) {
+            server.setConnectionLostTimeout(0);
+        }
         server.start();
         if (!started.await(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("Java-WebSocket did not start within 10 s");

@@ -36,6 +36,12 @@ final class LifelineEcho implements EchoServer {
         return new LifelineEcho(server);
     }
 
+    /** The echo with keepalive as it ships: a Ping after 20 s without one, the connection failed after 20 s more. */
+    static LifelineEcho keepingAlive() throws IOException {
+        return new LifelineEcho(WebSocketServer.builder((ws, m) -> ws.send(m))
+                .options(WebSocketOptions.DEFAULT.withMaxMessageSize(MAX_MESSAGE).withBatchedReplies(true)).start());
+    }
+
     LifelineEcho(boolean deflate, boolean measured) throws IOException {
         WebSocketOptions options = WebSocketOptions.DEFAULT.withoutKeepalive().withMaxMessageSize(MAX_MESSAGE)
                 .withBatchedReplies(true);

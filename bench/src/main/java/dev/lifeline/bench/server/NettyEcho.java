@@ -19,15 +19,20 @@ import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Netty's echo as its examples write it, on the NIO transport (the native epoll jar of this Netty version is not
@@ -35,12 +40,22 @@ import java.net.InetSocketAddress;
  * flushed once per read batch. Compressing, its permessage-deflate handler accepts no context takeover.
  */
 final class NettyEcho implements EchoServer {
+    private static final int PING_SECONDS = 20;
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     private final Channel channel;
 
     NettyEcho(boolean deflate) throws InterruptedException {
-        this(deflate, new Echo());
+        this(deflate, new Echo(), false);
+    }
+
+    /**
+     * With keepalive as Netty's users write it (Netty's WebSocket handler sends no Pings of its own): an
+     * {@link IdleStateHandler} that sends a Ping after {@value #PING_SECONDS} s without writing and closes the
+     * connection after twice that without reading (a Pong counts).
+     */
+    static NettyEcho keepingAlive() throws InterruptedException {
+        return new NettyEcho(false, new Echo(), true);
     }
 
     /**
@@ -49,10 +64,10 @@ final class NettyEcho implements EchoServer {
      * channel's outbound queue unbounded).
      */
     static NettyEcho broadcasting() throws InterruptedException {
-        return new NettyEcho(false, new Broadcast());
+        return new NettyEcho(false, new Broadcast(), false);
     }
 
-    private NettyEcho(boolean deflate, ChannelHandler echo) throws InterruptedException {
+    private NettyEcho(boolean deflate, ChannelHandler echo, boolean keepalive) throws InterruptedException {
         channel = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -67,6 +82,11 @@ final class NettyEcho implements EchoServer {
                                         .newBuilder().websocketPath("/").maxFramePayloadLength(MAX_MESSAGE)
                                         .allowExtensions(deflate).build()),
                                 new WebSocketFrameAggregator(MAX_MESSAGE), echo);
+                        if (keepalive) {
+                            ch.pipeline().addFirst(new IdleStateHandler(2 * PING_SECONDS, PING_SECONDS, 0,
+                                    TimeUnit.SECONDS));
+                            ch.pipeline().addLast(new Keepalive());
+                        }
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();
@@ -113,6 +133,22 @@ final class NettyEcho implements EchoServer {
             } else {
                 ReferenceCountUtil.release(msg);
             }
+        }
+    }
+
+    /** Pings after {@link IdleStateHandler}'s writer idle event, closes after its reader idle event. */
+    @Sharable
+    private static final class Keepalive extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof IdleStateEvent idle) {
+                if (idle.state() == IdleState.WRITER_IDLE) {
+                    ctx.writeAndFlush(new PingWebSocketFrame());
+                } else if (idle.state() == IdleState.READER_IDLE) {
+                    ctx.close();
+                }
+            }
+            super.userEventTriggered(ctx, event);
         }
     }
 

@@ -14,7 +14,12 @@ public enum Servers {
     /** Raw TCP echo of the same bytes: the physical reference. */
     RAW_TCP("raw-tcp"),
     /** A minimal WebSocket echo on one selector: the fixed fast server for the client comparison. */
-    FIXED("fixed-ws");
+    FIXED("fixed-ws"),
+    /**
+     * Node's ws, run by Node from {@code bench/node/echo.mjs} in all its modes, not in a JVM: {@link #start} and the
+     * other starters refuse it ({@link #node()}).
+     */
+    NODE_WS("node-ws");
 
     private final String id;
 
@@ -28,6 +33,11 @@ public enum Servers {
 
     public boolean raw() {
         return this == RAW_TCP;
+    }
+
+    /** Whether this server runs in Node, not in a JVM ({@code bench/node/echo.mjs}). */
+    public boolean node() {
+        return this == NODE_WS;
     }
 
     /** Starts this server on 127.0.0.1, port 0, without compression. */
@@ -49,13 +59,14 @@ public enum Servers {
             case JAVA_WEBSOCKET -> new JavaWebSocketEcho(deflate);
             case RAW_TCP -> new RawTcpEcho();
             case FIXED -> new FixedWebSocketEcho();
+            case NODE_WS -> throw inNode();
         };
     }
 
     /** Whether this server has a broadcast mode ({@link #startBroadcasting}). */
     public boolean broadcasts() {
         return switch (this) {
-            case LIFELINE, NETTY, JETTY, JAVA_WEBSOCKET -> true;
+            case LIFELINE, NETTY, JETTY, JAVA_WEBSOCKET, NODE_WS -> true;
             case LIFELINE_METRICS, RAW_TCP, FIXED -> false;
         };
     }
@@ -74,7 +85,38 @@ public enum Servers {
             case JAVA_WEBSOCKET -> JavaWebSocketEcho.broadcasting();
             case LIFELINE_METRICS, RAW_TCP, FIXED -> throw new UnsupportedOperationException(id + " has no broadcast"
                     + " mode");
+            case NODE_WS -> throw inNode();
         };
+    }
+
+    /** Whether this server has a mode with keepalive on ({@link #startKeepingAlive}). */
+    public boolean keepsAlive() {
+        return switch (this) {
+            case LIFELINE, NETTY, JAVA_WEBSOCKET, NODE_WS -> true;
+            case LIFELINE_METRICS, JETTY, RAW_TCP, FIXED -> false;
+        };
+    }
+
+    /**
+     * Starts this server's echo on 127.0.0.1, port 0, with keepalive on as its project ships it (Lifeline: a Ping
+     * every 20 s; Java-WebSocket: every 60 s) or as its users write it (Netty, which has none of its own: an idle
+     * handler, every 20 s).
+     *
+     * @throws UnsupportedOperationException if it has no such mode ({@link #keepsAlive()})
+     */
+    public EchoServer startKeepingAlive() throws Exception {
+        return switch (this) {
+            case LIFELINE -> LifelineEcho.keepingAlive();
+            case NETTY -> NettyEcho.keepingAlive();
+            case JAVA_WEBSOCKET -> JavaWebSocketEcho.keepingAlive();
+            case LIFELINE_METRICS, JETTY, RAW_TCP, FIXED -> throw new UnsupportedOperationException(id
+                    + " has no keepalive mode");
+            case NODE_WS -> throw inNode();
+        };
+    }
+
+    private UnsupportedOperationException inNode() {
+        return new UnsupportedOperationException(id + " runs in Node (bench/node/echo.mjs), not in this JVM");
     }
 
     public static Servers of(String id) {
