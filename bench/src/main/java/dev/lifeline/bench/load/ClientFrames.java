@@ -30,6 +30,16 @@ final class ClientFrames {
         return b.clear().limit(0);
     }
 
+    /** One masked frame (FIN set) of {@code opcode} with {@code payload}, ready to write. */
+    static ByteBuffer frame(int opcode, byte[] payload) {
+        ByteBuffer frame = ByteBuffer.allocate(length(payload.length));
+        putHeader(frame, 0x80 | opcode, payload.length);
+        for (int i = 0; i < payload.length; i++) {
+            frame.put((byte) (payload[i] ^ EchoLoad.MASK_KEY >>> 8 * (3 - i % 4)));
+        }
+        return frame.flip();
+    }
+
     /** Puts the header of a masked frame: {@code b0} (FIN, RSV, opcode), the length, {@link EchoLoad#MASK_KEY}. */
     static void putHeader(ByteBuffer b, int b0, int size) {
         b.put((byte) b0);

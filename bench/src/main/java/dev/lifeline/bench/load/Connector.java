@@ -169,6 +169,8 @@ public final class Connector {
         final String key;
         ByteBuffer request;
         final ByteBuffer response = ByteBuffer.allocate(MAX_HEAD);
+        /** Pings after the 101 response answered so far (a response may take several reads). */
+        int pongsSent;
 
         Attempt(SocketChannel channel, Target target, SplittableRandom random) {
             this.channel = channel;
@@ -222,10 +224,36 @@ public final class Connector {
                 }
                 return false;
             }
-            if (end + 4 != head.length()) {
-                throw new EchoException("server sent data right after its 101 response");
-            }
             checkResponse(head.substring(0, end));
+            return pingsAnswered(end + 4);
+        }
+
+        /**
+         * After the 101 response, a server with keepalive may already have sent a Ping (Java-WebSocket does, when
+         * its periodic check comes during the handshake): each is answered with its Pong at once, as a client
+         * would; anything else is an error. False while a Ping is still arriving.
+         */
+        private boolean pingsAnswered(int from) throws IOException {
+            byte[] in = response.array();
+            int frames = 0;
+            for (int p = from; p < response.position(); frames++) {
+                int length = response.position() - p < 2 ? 0 : in[p + 1] & 0xFF;
+                if (response.position() - p >= 2 && ((in[p] & 0xFF) != 0x89 || length > 125)) {
+                    throw new EchoException("server sent data right after its 101 response");
+                }
+                if (response.position() - p < 2 + length) {
+                    return false;
+                }
+                if (frames >= pongsSent) {
+                    ByteBuffer pong = ClientFrames.frame(0xA, Arrays.copyOfRange(in, p + 2, p + 2 + length));
+                    channel.write(pong);
+                    if (pong.hasRemaining()) { // a new connection's send buffer is empty: not seen, but checked
+                        throw new EchoException("TCP took only part of a Pong after the 101 response");
+                    }
+                    pongsSent++;
+                }
+                p += 2 + length;
+            }
             return true;
         }
 

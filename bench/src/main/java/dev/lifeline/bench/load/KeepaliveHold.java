@@ -178,12 +178,7 @@ public final class KeepaliveHold {
 
         /** Queues one masked frame (RFC 6455 §5.3) with {@link EchoLoad#MASK_KEY} and writes what TCP takes. */
         private void send(int opcode, byte[] payload) throws IOException {
-            ByteBuffer frame = ByteBuffer.allocate(ClientFrames.length(payload.length));
-            ClientFrames.putHeader(frame, 0x80 | opcode, payload.length);
-            for (int i = 0; i < payload.length; i++) {
-                frame.put((byte) (payload[i] ^ EchoLoad.MASK_KEY >>> 8 * (3 - i % 4)));
-            }
-            frame.flip();
+            ByteBuffer frame = ClientFrames.frame(opcode, payload);
             if (out != null && out.hasRemaining()) {
                 ByteBuffer joined = ByteBuffer.allocate(out.remaining() + frame.remaining());
                 out = joined.put(out).put(frame).flip();
