@@ -12,6 +12,8 @@ final class Report {
     static final String LIFELINE = "lifeline";
     /** Lifeline's echo with the Micrometer binding on (issue 17), when it takes part. */
     static final String MEASURED = "lifeline-metrics";
+    /** {@code lifeline serve} (issue 18), when it takes part. */
+    static final String SERVE = "lifeline-serve";
 
     private final Results results;
     private final List<String> servers;
@@ -27,6 +29,7 @@ final class Report {
         return switch (subject) {
             case "lifeline" -> "Lifeline";
             case MEASURED -> "Lifeline with metrics";
+            case SERVE -> "lifeline serve";
             case "netty" -> "Netty";
             case "jetty" -> "Jetty";
             case "java-websocket" -> "Java-WebSocket";
@@ -45,7 +48,7 @@ final class Report {
 
     List<String> peers(Metric.Side side) {
         return subjects(side).stream().filter(s -> !s.equals(LIFELINE) && !s.equals(MEASURED)
-                && !s.equals(side.reference)).toList();
+                && !s.equals(SERVE) && !s.equals(side.reference)).toList();
     }
 
     String markdown(List<String> header) {
@@ -131,6 +134,12 @@ final class Report {
                     MEASURED, LIFELINE, 0.95, true));
             rows.add(target("server, latency p99 with metrics: ≤ 1.05 × without (issue 17)", Metric.SERVER_P99,
                     MEASURED, LIFELINE, 1.05, false));
+        }
+        if (servers.contains(SERVE)) {
+            rows.add(target("lifeline serve, small messages: ≥ 0.8 × the library's echo (issue 18)",
+                    Metric.SERVER_SMALL, SERVE, LIFELINE, 0.8, true));
+            rows.add(target("lifeline serve, idle: ≤ 1.2 × the library's RSS per connection (issue 18)",
+                    Metric.SERVER_RSS, SERVE, LIFELINE, 1.2, false));
         }
         md.append("\n## Targets (issue 5)\n\n| target | measured | met |\n|---|---:|:---:|\n");
         for (String[] r : rows) {
