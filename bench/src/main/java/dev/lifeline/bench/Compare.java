@@ -55,11 +55,22 @@ public final class Compare {
         Files.createDirectories(options.logs);
         String loadBefore = Machine.loadAverage();
         LocalDateTime started = LocalDateTime.now();
+        SessionScenarios sessions = sessionScenarios();
         for (int rep = 0; rep < options.reps; rep++) {
             if (!options.servers.isEmpty()) {
                 for (Scenario s : options.scenarios) {
+                    if (s == Scenario.RELIABLE) {
+                        if (options.servers.contains(Report.LIFELINE)) {
+                            sessions.reliable(rep); // Lifeline's own plain and reliable echoes
+                        }
+                        continue;
+                    }
                     for (String server : rotate(options.servers, rep)) {
-                        serverRun(Servers.of(server), s, rep);
+                        if (s == Scenario.CLOSE) {
+                            sessions.close(server, rep);
+                        } else {
+                            serverRun(Servers.of(server), s, rep);
+                        }
                     }
                 }
             }
@@ -178,7 +189,7 @@ public final class Compare {
                     result(Metric.SERVER_COMPRESSED, server.id(), rep, r);
                     result(Metric.SERVER_COMPRESSED_MIB, server.id(), rep, r);
                 }
-                case CONNECTIONS, BROADCAST -> throw new IllegalStateException("handled above");
+                case CONNECTIONS, BROADCAST, RELIABLE, CLOSE -> throw new IllegalStateException("handled above");
             }
         } catch (Connector.NotNegotiated e) {
             for (Metric m : metricsOf(scenario, Metric.Side.SERVER)) {
@@ -189,6 +200,28 @@ public final class Compare {
         } catch (IOException | RuntimeException e) {
             fail(metricsOf(scenario, Metric.Side.SERVER), server.id(), rep, describe(e));
         }
+    }
+
+    /** The scenarios of issue 18 that run outside the load generator, recording here. */
+    private SessionScenarios sessionScenarios() {
+        SessionScenarios.Sink sink = new SessionScenarios.Sink() {
+            @Override
+            public void record(Metric metric, String subject, int rep, double value) {
+                Compare.this.record(metric, subject, rep, value);
+            }
+
+            @Override
+            public void fail(List<Metric> metrics, String subject, int rep, String error) {
+                Compare.this.fail(metrics, subject, rep, error);
+            }
+
+            @Override
+            public void notApplicable(Metric metric, String subject, String reason) {
+                results.notApplicable(metric, subject, reason);
+            }
+        };
+        return new SessionScenarios(sink, pinned ? SERVER_CORE : -1, options.logs,
+                Duration.ofSeconds(options.warmup), Duration.ofSeconds(options.seconds), options.quick ? 200 : 1000);
     }
 
     /** The broadcast scenario against {@code server}, started in its broadcast mode. */
@@ -307,6 +340,8 @@ public final class Compare {
             case COMPRESSED -> List.of(Metric.SERVER_COMPRESSED, Metric.SERVER_COMPRESSED_MIB);
             case BROADCAST -> List.of(Metric.SERVER_BROADCAST, Metric.SERVER_BROADCAST_P50,
                     Metric.SERVER_BROADCAST_P99);
+            case RELIABLE -> SessionScenarios.RELIABLE;
+            case CLOSE -> SessionScenarios.CLOSE;
         };
     }
 
