@@ -220,7 +220,7 @@ public final class Compare {
                 results.notApplicable(metric, subject, reason);
             }
         };
-        return new SessionScenarios(sink, pinned ? SERVER_CORE : -1, options.logs,
+        return new SessionScenarios(sink, pinned ? SERVER_CORE : -1, SERVER_OPTS, options.logs,
                 Duration.ofSeconds(options.warmup), Duration.ofSeconds(options.seconds), options.quick ? 200 : 1000);
     }
 

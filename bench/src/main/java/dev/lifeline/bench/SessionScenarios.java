@@ -41,6 +41,7 @@ final class SessionScenarios {
 
     private final Sink sink;
     private final int serverCore;
+    private final List<String> serverOpts;
     private final Path logs;
     private final Duration warmup;
     private final Duration measure;
@@ -48,11 +49,14 @@ final class SessionScenarios {
 
     /**
      * @param serverCore the core of the servers' JVMs, or -1 to leave them unpinned
+     * @param serverOpts flags added to the servers' JVMs ({@code BENCH_SERVER_OPTS})
      * @param closes connections closed of each kind (and as many again to warm up) in {@link Scenario#CLOSE}
      */
-    SessionScenarios(Sink sink, int serverCore, Path logs, Duration warmup, Duration measure, int closes) {
+    SessionScenarios(Sink sink, int serverCore, List<String> serverOpts, Path logs, Duration warmup,
+            Duration measure, int closes) {
         this.sink = sink;
         this.serverCore = serverCore;
+        this.serverOpts = serverOpts;
         this.logs = logs;
         this.warmup = warmup;
         this.measure = measure;
@@ -83,7 +87,7 @@ final class SessionScenarios {
     private Optional<Answers> answers(AckedLoad.Kind kind, Class<?> main, List<String> args, int rep) {
         Scenario s = Scenario.RELIABLE;
         String name = kind.name().toLowerCase(Locale.ROOT);
-        try (Jvm server = Jvm.start(serverCore, main, args, List.of(), logs.resolve("server-" + name + "-echo.log"))) {
+        try (Jvm server = Jvm.start(serverCore, main, args, serverOpts, logs.resolve("server-" + name + "-echo.log"))) {
             URI uri = URI.create("ws://127.0.0.1:" + Integer.parseInt(server.await("READY ", START_TIMEOUT).trim())
                     + "/");
             LoadResult many = AckedLoad.run(kind, uri, new AckedLoad.Plan(s.connections(), s.inFlight(),
@@ -107,7 +111,7 @@ final class SessionScenarios {
             return;
         }
         List<String> args = List.of(id, Integer.toString(closes));
-        try (Jvm jvm = Jvm.start(serverCore, CloseDetection.class, args, List.of(),
+        try (Jvm jvm = Jvm.start(serverCore, CloseDetection.class, args, serverOpts,
                 logs.resolve("close-" + id + ".log"))) {
             Duration bound = START_TIMEOUT.plusMinutes(2);
             for (String kind : List.of("CLOSE", "RESET")) {
