@@ -58,11 +58,22 @@ public final class Compare {
         Files.createDirectories(options.logs);
         String loadBefore = Machine.loadAverage();
         LocalDateTime started = LocalDateTime.now();
+        SessionScenarios sessions = sessionScenarios();
         for (int rep = 0; rep < options.reps; rep++) {
             if (!options.servers.isEmpty()) {
                 for (Scenario s : options.scenarios) {
+                    if (s == Scenario.RELIABLE) {
+                        if (options.servers.contains(Report.LIFELINE)) {
+                            sessions.reliable(rep); // Lifeline's own plain and reliable echoes
+                        }
+                        continue;
+                    }
                     for (String server : rotate(options.servers, rep)) {
-                        serverRun(Servers.of(server), s, rep);
+                        if (s == Scenario.CLOSE) {
+                            sessions.close(server, rep);
+                        } else {
+                            serverRun(Servers.of(server), s, rep);
+                        }
                     }
                 }
             }
@@ -174,7 +185,7 @@ public final class Compare {
                     result(Metric.SERVER_COMPRESSED, server.id(), rep, r);
                     result(Metric.SERVER_COMPRESSED_MIB, server.id(), rep, r);
                 }
-                case CONNECTIONS, BROADCAST, HELD -> throw new IllegalStateException("handled above");
+                case CONNECTIONS, BROADCAST, HELD, RELIABLE, CLOSE -> throw new IllegalStateException("handled above");
             }
         } catch (Connector.NotNegotiated e) {
             for (Metric m : metricsOf(scenario, Metric.Side.SERVER)) {
@@ -232,6 +243,28 @@ public final class Compare {
         record(Metric.SERVER_HELD_RSS, server.id(), rep, r.rssPerConnection() / 1024);
         record(Metric.SERVER_HELD_HEAP, server.id(), rep, r.heapPerConnection() / 1024);
         record(Metric.SERVER_HELD_CPU, server.id(), rep, 100 * r.idleCpu());
+    }
+
+    /** The scenarios of issue 18 that run outside the load generator, recording here. */
+    private SessionScenarios sessionScenarios() {
+        SessionScenarios.Sink sink = new SessionScenarios.Sink() {
+            @Override
+            public void record(Metric metric, String subject, int rep, double value) {
+                Compare.this.record(metric, subject, rep, value);
+            }
+
+            @Override
+            public void fail(List<Metric> metrics, String subject, int rep, String error) {
+                Compare.this.fail(metrics, subject, rep, error);
+            }
+
+            @Override
+            public void notApplicable(Metric metric, String subject, String reason) {
+                results.notApplicable(metric, subject, reason);
+            }
+        };
+        return new SessionScenarios(sink, pinned ? SERVER_CORE : -1, SERVER_OPTS, options.logs,
+                Duration.ofSeconds(options.warmup), Duration.ofSeconds(options.seconds), options.quick ? 200 : 1000);
     }
 
     /** The broadcast scenario against {@code server}, started in its broadcast mode. */
@@ -352,6 +385,8 @@ public final class Compare {
             case BROADCAST -> List.of(Metric.SERVER_BROADCAST, Metric.SERVER_BROADCAST_P50,
                     Metric.SERVER_BROADCAST_P99);
             case HELD -> List.of(Metric.SERVER_HELD_RSS, Metric.SERVER_HELD_HEAP, Metric.SERVER_HELD_CPU);
+            case RELIABLE -> SessionScenarios.RELIABLE;
+            case CLOSE -> SessionScenarios.CLOSE;
         };
     }
 

@@ -12,6 +12,8 @@ final class Report {
     static final String LIFELINE = "lifeline";
     /** Lifeline's echo with the Micrometer binding on (issue 17), when it takes part. */
     static final String MEASURED = "lifeline-metrics";
+    /** {@code lifeline serve} (issue 18), when it takes part. */
+    static final String SERVE = "lifeline-serve";
 
     private final Results results;
     private final List<String> servers;
@@ -27,6 +29,7 @@ final class Report {
         return switch (subject) {
             case "lifeline" -> "Lifeline";
             case MEASURED -> "Lifeline with metrics";
+            case SERVE -> "lifeline serve";
             case "netty" -> "Netty";
             case "jetty" -> "Jetty";
             case "java-websocket" -> "Java-WebSocket";
@@ -46,7 +49,7 @@ final class Report {
 
     List<String> peers(Metric.Side side) {
         return subjects(side).stream().filter(s -> !s.equals(LIFELINE) && !s.equals(MEASURED)
-                && !s.equals(side.reference)).toList();
+                && !s.equals(SERVE) && !s.equals(side.reference)).toList();
     }
 
     String markdown(List<String> header) {
@@ -139,6 +142,21 @@ final class Report {
             rows.add(target("server, latency p99 with metrics: ≤ 1.05 × without (issue 17)", Metric.SERVER_P99,
                     MEASURED, LIFELINE, 1.05, false));
         }
+        if (results.median(Metric.SERVER_RELIABLE_ACKED, LIFELINE).isPresent()) {
+            rows.add(ratio("reliable layer: acknowledged ≥ 0.6 × plain echo (issue 18)",
+                    Metric.SERVER_RELIABLE_ACKED, Metric.SERVER_PLAIN_ECHOED, 0.6));
+            rows.add(absolute("reliable layer: acknowledgement p99 < 1 ms (issue 18)", Metric.SERVER_RELIABLE_ACK_P99,
+                    1000));
+        }
+        if (results.median(Metric.SERVER_CLOSE_P99, LIFELINE).isPresent()) {
+            rows.add(absolute("close detection: p99 < 1 ms (issue 18)", Metric.SERVER_CLOSE_P99, 1000));
+        }
+        if (servers.contains(SERVE)) {
+            rows.add(target("lifeline serve, small messages: ≥ 0.8 × the library's echo (issue 18)",
+                    Metric.SERVER_SMALL, SERVE, LIFELINE, 0.8, true));
+            rows.add(target("lifeline serve, idle: ≤ 1.2 × the library's RSS per connection (issue 18)",
+                    Metric.SERVER_RSS, SERVE, LIFELINE, 1.2, false));
+        }
         md.append("\n## Targets (issue 5)\n\n| target | measured | met |\n|---|---:|:---:|\n");
         for (String[] r : rows) {
             md.append("| ").append(r[0]).append(" | ").append(r[1]).append(" | ").append(r[2]).append(" |\n");
@@ -159,6 +177,17 @@ final class Report {
         double r = l.getAsDouble() / o.getAsDouble();
         boolean met = atLeast ? r >= factor : r <= factor;
         return new String[] {name, String.format(Locale.ROOT, "%.2f ×", r), met ? "yes" : "**no**"};
+    }
+
+    /** Lifeline's median of {@code m} over its median of {@code base}, at least {@code factor}. */
+    private String[] ratio(String name, Metric m, Metric base, double factor) {
+        OptionalDouble l = results.median(m, LIFELINE);
+        OptionalDouble b = results.median(base, LIFELINE);
+        if (l.isEmpty() || b.isEmpty() || b.getAsDouble() == 0) {
+            return new String[] {name, "no figure", "—"};
+        }
+        double r = l.getAsDouble() / b.getAsDouble();
+        return new String[] {name, String.format(Locale.ROOT, "%.2f ×", r), r >= factor ? "yes" : "**no**"};
     }
 
     private String[] absolute(String name, Metric m, double limit) {

@@ -2,21 +2,37 @@ package dev.lifeline.cli;
 
 import dev.lifeline.Message;
 import dev.lifeline.WebSocket;
-import dev.lifeline.WebSocketServer;
+import dev.lifeline.WebSocketListener;
+import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedException;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The handler of {@code lifeline serve}: echoes each message to its sender, or hands it to the chat in chat mode (which
- * broadcasts it to every client of this server, or of every node sharing a Redis), and answers the
- * {@link ControlMessage}s itself. Runs once per connection on its own virtual thread.
+ * The listener of {@code lifeline serve}: echoes each message to its sender, or hands it to the chat in chat mode
+ * (which broadcasts it to every client of this server, or of every node sharing a Redis), and answers the
+ * {@link ControlMessage}s itself.
+ *
+ * <p>It is a {@link WebSocketListener}, not a handler: a connection's reader calls it, so that an echo needs no
+ * hand-off to a thread of its own and goes out with the other replies to the same read in one write, and an idle
+ * connection holds no thread. Threads: {@link #onOpen} and {@link #onMessage} of one connection run one at a time on
+ * its reader (successive calls maybe on different virtual threads); {@link #onClose} on the thread that closed it.
+ * What is kept per connection (when it opened, messages received) lives in {@link #open} while it is open.
  */
-final class Relay implements WebSocketServer.Handler {
+final class Relay implements WebSocketListener {
     private final Mode mode;
     private final ServerLog log;
     private final Consumer<Message> chat;
+    private final Map<WebSocket, Tally> open = new ConcurrentHashMap<>();
+
+    /** What the closing line tells of a connection. One writer at a time: the connection's reader. */
+    private static final class Tally {
+        final long openedNanos = System.nanoTime();
+        /** Volatile: successive reads of a connection may run on different threads, and its close on another. */
+        volatile long messages;
+    }
 
     /** @param chat where chat mode sends each message (it logs what it sends); called from connection threads */
     Relay(Mode mode, ServerLog log, Consumer<Message> chat) {
@@ -26,20 +42,36 @@ final class Relay implements WebSocketServer.Handler {
     }
 
     @Override
-    public void handle(WebSocket ws) {
-        long opened = System.nanoTime();
-        AtomicLong messages = new AtomicLong();
+    public void onOpen(WebSocket ws) {
+        open.put(ws, new Tally());
         log.opened(ws);
-        ws.closed().whenComplete((status, ignored) ->
-                log.closed(ws, Duration.ofNanos(System.nanoTime() - opened), messages.get()));
+        if (ws.closed().isDone()) {
+            closed(ws); // it closed meanwhile (the server closing), maybe before onClose could find its tally
+        }
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, Message message) {
+        Tally tally = open.get(ws);
+        tally.messages = tally.messages + 1; // one writer: this connection's reader
+        log.received();
         try {
-            for (Message message : ws) {
-                messages.incrementAndGet();
-                log.received();
-                handle(ws, message);
-            }
+            handle(ws, message);
         } catch (ConnectionClosedException e) {
             // how it closed is in the log line written when the connection is CLOSED
+        }
+    }
+
+    @Override
+    public void onClose(WebSocket ws, CloseStatus status) {
+        closed(ws);
+    }
+
+    /** Prints the closing line once: whoever takes the tally, onClose or an onOpen that found it closed. */
+    private void closed(WebSocket ws) {
+        Tally tally = open.remove(ws);
+        if (tally != null) {
+            log.closed(ws, Duration.ofNanos(System.nanoTime() - tally.openedNanos), tally.messages);
         }
     }
 

@@ -27,6 +27,18 @@ public enum Scenario {
      */
     BROADCAST(10_000, 1, 64, true),
     /**
+     * The reliable layer's cost (issue 18, {@code dev.lifeline.bench.reliable.AckedLoad}): Lifeline's clients send
+     * 64-byte text messages, 16 connections with 16 unanswered each, to an echo over plain WebSocket and to a reliable
+     * echo over reliable sessions: echoed against acknowledged messages per second; then one connection, one message
+     * at a time, for the latency of the answer.
+     */
+    RELIABLE(16, 16, 64, true),
+    /**
+     * Close detection (issue 18, {@code dev.lifeline.bench.closing.CloseDetection}): connections ended one at a time
+     * by a Close frame, then by a TCP reset; from the moment it leaves the peer to the server library's callback.
+     */
+    CLOSE(1_000, 1, 64, true),
+    /**
      * 100,000 connections (or as many as the descriptor limit allows) held idle for minutes against servers with
      * keepalive on ({@link HeldConnections}): memory per connection and the server's CPU while idle; then one echo
      * on each. Not in a default run (it takes minutes per server): asked for by name.

@@ -8,6 +8,8 @@ public enum Servers {
     LIFELINE("lifeline"),
     /** Lifeline's echo with its metrics bound to a Prometheus registry: the cost of measuring, against LIFELINE. */
     LIFELINE_METRICS("lifeline-metrics"),
+    /** {@code lifeline serve}, the command line's echo server, against LIFELINE: the cost of what it adds. */
+    LIFELINE_SERVE("lifeline-serve"),
     NETTY("netty"),
     JETTY("jetty"),
     JAVA_WEBSOCKET("java-websocket"),
@@ -54,6 +56,7 @@ public enum Servers {
         return switch (this) {
             case LIFELINE -> new LifelineEcho(deflate, false);
             case LIFELINE_METRICS -> new LifelineEcho(deflate, true);
+            case LIFELINE_SERVE -> new LifelineServe(deflate);
             case NETTY -> new NettyEcho(deflate);
             case JETTY -> new JettyEcho();
             case JAVA_WEBSOCKET -> new JavaWebSocketEcho(deflate);
@@ -67,7 +70,7 @@ public enum Servers {
     public boolean broadcasts() {
         return switch (this) {
             case LIFELINE, NETTY, JETTY, JAVA_WEBSOCKET, NODE_WS -> true;
-            case LIFELINE_METRICS, RAW_TCP, FIXED -> false;
+            case LIFELINE_METRICS, LIFELINE_SERVE, RAW_TCP, FIXED -> false;
         };
     }
 
@@ -83,7 +86,7 @@ public enum Servers {
             case NETTY -> NettyEcho.broadcasting();
             case JETTY -> JettyEcho.broadcasting();
             case JAVA_WEBSOCKET -> JavaWebSocketEcho.broadcasting();
-            case LIFELINE_METRICS, RAW_TCP, FIXED -> throw new UnsupportedOperationException(id + " has no broadcast"
+            case LIFELINE_METRICS, LIFELINE_SERVE, RAW_TCP, FIXED -> throw new UnsupportedOperationException(id + " has no broadcast"
                     + " mode");
             case NODE_WS -> throw inNode();
         };
@@ -93,7 +96,7 @@ public enum Servers {
     public boolean keepsAlive() {
         return switch (this) {
             case LIFELINE, NETTY, JAVA_WEBSOCKET, NODE_WS -> true;
-            case LIFELINE_METRICS, JETTY, RAW_TCP, FIXED -> false;
+            case LIFELINE_METRICS, LIFELINE_SERVE, JETTY, RAW_TCP, FIXED -> false;
         };
     }
 
@@ -109,7 +112,7 @@ public enum Servers {
             case LIFELINE -> LifelineEcho.keepingAlive();
             case NETTY -> NettyEcho.keepingAlive();
             case JAVA_WEBSOCKET -> JavaWebSocketEcho.keepingAlive();
-            case LIFELINE_METRICS, JETTY, RAW_TCP, FIXED -> throw new UnsupportedOperationException(id
+            case LIFELINE_METRICS, LIFELINE_SERVE, JETTY, RAW_TCP, FIXED -> throw new UnsupportedOperationException(id
                     + " has no keepalive mode");
             case NODE_WS -> throw inNode();
         };
