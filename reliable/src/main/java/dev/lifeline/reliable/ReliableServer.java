@@ -354,7 +354,12 @@ public final class ReliableServer implements AutoCloseable {
             return this;
         }
 
-        /** Answers plain HTTP before the handshake (health checks, 401/403); see {@link WebSocketServer}. */
+        /**
+         * Answers plain HTTP before the handshake (health checks, 401/403); see {@link WebSocketServer}. None by
+         * default. One that sees handshakes sends each to a thread of its own before its 101; one for
+         * {@link WebSocketServer.RequestProcessor#plainHttpOnly plain HTTP only} leaves them to the server's
+         * selecting thread (the subprotocol and the store's health are checked there without one).
+         */
         public Builder processRequest(WebSocketServer.RequestProcessor processor) {
             this.processRequest = Objects.requireNonNull(processor);
             return this;
