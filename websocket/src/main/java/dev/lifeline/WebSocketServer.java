@@ -259,6 +259,7 @@ public final class WebSocketServer implements AutoCloseable {
          * Refuses a handshake that offers none of the {@link #subprotocols} with 400, naming them. Checked by the
          * server itself, before the origin: without TLS, valid handshakes are still answered by the selecting
          * thread (no thread per handshake), which a {@link #processRequest} that sees handshakes would cost.
+         * {@link #start()} throws {@code IllegalArgumentException} if the server speaks no subprotocol.
          */
         public Builder requireSubprotocol() {
             this.subprotocolRequired = true;
