@@ -1,6 +1,7 @@
 package dev.lifeline.internal;
 
 import dev.lifeline.OperationInterruptedException;
+import dev.lifeline.WebSocketListener;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.ProtocolConfig;
@@ -41,6 +42,8 @@ public final class Acceptor {
     private final ServerConfig config;
     /** The protocol's share of the options, the same for every connection. */
     private final ProtocolConfig protocolConfig;
+    /** In the listener style, the listener as every connection takes it; null in the handler style. */
+    private final WebSocketListener listener;
     /** The open connections, the server's registry (a connection leaves it once CLOSED). */
     private final Set<Connection> connections;
     /** What every connection does once CLOSED: leave {@link #connections}. */
@@ -67,6 +70,7 @@ public final class Acceptor {
     public Acceptor(ServerConfig config, Set<Connection> connections) throws IOException {
         this.config = config;
         this.protocolConfig = config.options().protocolConfig();
+        this.listener = config.listenerStyle() ? config.connectionListener() : null;
         this.connections = connections;
         this.forget = connections::remove;
         this.slots = new Semaphore(config.maxHandshakes());
@@ -244,7 +248,7 @@ public final class Acceptor {
         if (config.listenerStyle() && !config.listenerOpens() && connection.quiet()) {
             connections.add(connection);
             if (!closing) {
-                connection.startIdle(config.connectionListener());
+                connection.startIdle(listener);
                 return;
             }
         }
@@ -253,21 +257,21 @@ public final class Acceptor {
 
     /**
      * On a worker, the rest of its life: the handler style's handler, or the listener style's first reader run
-     * ({@link dev.lifeline.WebSocketListener#onOpen} first). A close() that came meanwhile closes it with 1001.
+     * ({@link WebSocketListener#onOpen} first). A close() that came meanwhile closes it with 1001.
      */
     void serve(Connection connection) {
         connections.add(connection);
         Thread.currentThread().setName("lifeline-conn-" + connection.id()); // it was named after the peer
         if (config.listenerStyle()) {
             if (closing || config.sslContext().isPresent()) {
-                connection.start(config.connectionListener()); // from now on its reader calls the listener
+                connection.start(listener); // from now on its reader calls the listener
                 if (closing) {
                     connection.close(CloseCode.GOING_AWAY, "server shutting down");
                 }
             } else {
                 // This thread reads first, until there is nothing to read; a close() from now on finds the
                 // connection among the open ones and closes it with 1001.
-                connection.startHere(config.connectionListener());
+                connection.startHere(listener);
             }
             return;
         }
