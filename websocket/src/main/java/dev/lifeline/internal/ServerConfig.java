@@ -97,6 +97,11 @@ public record ServerConfig(WebSocketServer.Handler handler, MessageListener list
 
     /** The first of {@link #subprotocols} (ours, in order of preference) that the client offered. */
     Optional<String> selectSubprotocol(List<String> offered) {
-        return subprotocols.stream().filter(offered::contains).findFirst();
+        for (String supported : subprotocols) {
+            if (offered.contains(supported)) {
+                return Optional.of(supported);
+            }
+        }
+        return Optional.empty();
     }
 }
