@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class HandshakeSlotTest {
     private static final WebSocketOptions OPTIONS = WebSocketOptions.DEFAULT.withoutKeepalive()
-            .withOpenTimeout(Duration.ofSeconds(2));
+            .withOpenTimeout(Duration.ofSeconds(5)); // long enough for a holder to outlast the next handshake
     private static final String HANDSHAKE = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
             + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
 
