@@ -14,9 +14,11 @@ import dev.lifeline.protocol.CloseStatus;
  * }</pre>
  *
  * <p>What runs where. {@link #onOpen} and {@link #onMessage} run on the connection's reader (a virtual thread),
- * one call at a time and in order. A server's connection without TLS holds no thread while its peer is quiet: its
- * reader is started anew when bytes arrive (and, for a listener without {@link #onOpen}, it first starts with the
- * peer's first bytes: opening takes no thread), so successive calls may come from different virtual threads (keep
+ * one call at a time and in order. A server calls {@link #onOpen} as soon as the connection is open, on a virtual
+ * thread that then reads until nothing is left; a server given a {@link MessageListener} that is no
+ * {@code WebSocketListener} (a lambda) has no opening to call, and its connections (without TLS) take no thread until
+ * their peer's first bytes. A server's connection without TLS holds no thread while its peer is quiet: its reader is
+ * started anew when bytes arrive, so successive calls may come from different virtual threads (keep
  * per-connection state in the listener or an attribute of yours, not in a thread local). While a call runs,
  * nothing more is read from that connection: a slow listener holds its peer back
  * through TCP, as a full inbox does, and keepalive allows for it. Sends made by the listener are written together
@@ -31,12 +33,13 @@ import dev.lifeline.protocol.CloseStatus;
  * the wire) and the exception is logged, as when a handler throws.
  */
 @FunctionalInterface
-public interface WebSocketListener {
-    /** The connection is OPEN; called once, before any message. */
+public interface WebSocketListener extends MessageListener {
+    /** The connection is OPEN; called once, before any message, as soon as the connection opens. */
     default void onOpen(WebSocket ws) throws Exception {
     }
 
     /** A whole message arrived. */
+    @Override
     void onMessage(WebSocket ws, Message message) throws Exception;
 
     /**

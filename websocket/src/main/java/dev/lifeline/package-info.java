@@ -1,7 +1,8 @@
 /**
  * The Lifeline API: {@link dev.lifeline.WebSocket} (one connection, whose state is true whether or not anyone
  * reads), {@link dev.lifeline.WebSocketClient} and {@link dev.lifeline.WebSocketServer} to open them,
- * {@link dev.lifeline.WebSocketOptions}, the listener style ({@link dev.lifeline.WebSocketListener}), and
+ * {@link dev.lifeline.WebSocketOptions}, the listener style ({@link dev.lifeline.WebSocketListener}, or a
+ * {@link dev.lifeline.MessageListener} for messages only), and
  * {@link dev.lifeline.ReconnectingWebSocket} with the reconnect policy it shares with the reliable layer.
  *
  * <h2>What runs where</h2>

@@ -3,6 +3,7 @@ package dev.lifeline;
 import static dev.lifeline.Peers.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.protocol.handshake.Headers;
 import dev.lifeline.protocol.handshake.HttpResponse;
 import dev.lifeline.testing.RawPeer;
 import dev.lifeline.testing.ThreadStarts;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -46,14 +48,7 @@ class HandshakeOnPollerTest {
                 .start()) {
             List<RawPeer> peers = new ArrayList<>();
             try {
-                List<String> whileOpening;
-                try (ThreadStarts starts = ThreadStarts.record()) {
-                    for (int i = 0; i < count; i++) {
-                        peers.add(RawPeer.connect(server.port())); // returns once the 101 is read
-                    }
-                    awaitConnections(server, count);
-                    whileOpening = serverThreads(starts.stop());
-                }
+                List<String> whileOpening = threadsWhileOpening(server, count, "", peers);
                 assertThat(whileOpening).as("server threads started while %d connections opened", count).isEmpty();
 
                 List<String> whileEchoing;
@@ -130,14 +125,7 @@ class HandshakeOnPollerTest {
             assertThat(health).startsWith("HTTP/1.1 200 ").endsWith("ok");
             List<RawPeer> peers = new ArrayList<>();
             try {
-                List<String> whileOpening;
-                try (ThreadStarts starts = ThreadStarts.record()) {
-                    for (int i = 0; i < count; i++) {
-                        peers.add(RawPeer.connect(server.port()));
-                    }
-                    awaitConnections(server, count);
-                    whileOpening = serverThreads(starts.stop());
-                }
+                List<String> whileOpening = threadsWhileOpening(server, count, "", peers);
                 assertThat(whileOpening).as("server threads started while %d connections opened", count).isEmpty();
                 assertThat(seen).as("requests the processor saw").containsExactly("/health");
                 peers.get(0).send(RawPeer.TEXT, "hi".getBytes(StandardCharsets.UTF_8));
@@ -147,6 +135,41 @@ class HandshakeOnPollerTest {
                     peer.close();
                 }
             }
+        }
+    }
+
+    @Test
+    void theServersOwnChecksKeepValidHandshakesOnTheSelectingThreadAndRefuseTheOthers() throws Exception {
+        int count = 10;
+        AtomicBoolean down = new AtomicBoolean();
+        try (WebSocketServer server = WebSocketServer.builder((ws, message) -> ws.send(message)).options(QUIET)
+                .subprotocols("chat").requireSubprotocol()
+                .unavailableWhile(down::get, HttpResponse.of(503, "down", Headers.of("Retry-After", "1")))
+                .allowedOrigins(Set.of("https://good.example"), true)
+                .start()) {
+            List<RawPeer> peers = new ArrayList<>();
+            try {
+                List<String> whileOpening = threadsWhileOpening(server, count,
+                        "Sec-WebSocket-Protocol: chat\r\nOrigin: https://good.example\r\n", peers);
+                assertThat(whileOpening).as("server threads started while %d connections opened", count).isEmpty();
+                assertThat(peers.get(0).head()).contains("Sec-WebSocket-Protocol: chat");
+            } finally {
+                for (RawPeer peer : peers) {
+                    peer.close();
+                }
+            }
+            String handshake = "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+            assertThat(RawPeer.exchange(server.port(), handshake + "\r\n", PATIENCE)).startsWith("HTTP/1.1 400 ")
+                    .endsWith("this endpoint speaks the WebSocket subprotocol chat; offer it in "
+                            + "Sec-WebSocket-Protocol");
+            assertThat(RawPeer.exchange(server.port(), handshake + "Sec-WebSocket-Protocol: chat\r\n"
+                    + "Origin: https://bad.example\r\n\r\n", PATIENCE)).startsWith("HTTP/1.1 403 ");
+            down.set(true);
+            assertThat(RawPeer.exchange(server.port(), handshake + "Sec-WebSocket-Protocol: chat\r\n\r\n", PATIENCE))
+                    .startsWith("HTTP/1.1 503 ").contains("Retry-After: 1\r\n").endsWith("down");
+            assertThat(RawPeer.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", PATIENCE))
+                    .as("plain HTTP is no handshake: not refused as unavailable").startsWith("HTTP/1.1 426 ");
         }
     }
 
@@ -194,6 +217,21 @@ class HandshakeOnPollerTest {
             head.append((char) in.readUnsignedByte());
         }
         return head.toString();
+    }
+
+    /**
+     * Opens {@code count} connections (their requests with the header lines {@code headers}) into {@code peers};
+     * returns the names of the server threads started meanwhile.
+     */
+    private static List<String> threadsWhileOpening(WebSocketServer server, int count, String headers,
+            List<RawPeer> peers) throws Exception {
+        try (ThreadStarts starts = ThreadStarts.record()) {
+            for (int i = 0; i < count; i++) {
+                peers.add(RawPeer.connect(server.port(), headers)); // returns once the 101 is read
+            }
+            awaitConnections(server, count);
+            return serverThreads(starts.stop());
+        }
     }
 
     private static List<String> serverThreads(List<String> started) {

@@ -60,7 +60,7 @@ class IdleReaderTest {
         final BlockingQueue<Thread> threads = new LinkedBlockingQueue<>();
         final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
 
-        WebSocketListener echoing() {
+        MessageListener echoing() {
             return (ws, message) -> {
                 threads.add(Thread.currentThread());
                 ws.send(message);

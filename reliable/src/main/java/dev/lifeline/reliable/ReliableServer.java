@@ -8,7 +8,6 @@ import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.ProtocolException;
 import dev.lifeline.protocol.handshake.Headers;
-import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -68,10 +67,15 @@ public final class ReliableServer implements AutoCloseable {
         WebSocketServer.Builder b = WebSocketServer.builder(this::serve).host(config.host).port(config.port)
                 .options(config.options);
         config.configure.accept(b);
-        WebSocketServer.RequestProcessor user = config.processRequest;
-        this.server = b.subprotocols(Envelope.SUBPROTOCOL)
-                .processRequest(request -> user.process(request).or(() -> requireSubprotocol(request))
-                        .or(() -> storeUnavailable(request)))
+        if (config.processRequest != null) {
+            b.processRequest(config.processRequest);
+        }
+        // Checked by the server itself, after the application's processRequest if it sees handshakes: valid
+        // handshakes stay on its selecting thread (a processRequest doing these checks would send every one to a
+        // thread of its own).
+        this.server = b.subprotocols(Envelope.SUBPROTOCOL).requireSubprotocol()
+                .unavailableWhile(() -> !store.healthy(), HttpResponse.of(503,
+                        "the session store is unavailable; try again shortly", Headers.of("Retry-After", "1")))
                 .start();
     }
 
@@ -133,25 +137,6 @@ public final class ReliableServer implements AutoCloseable {
         for (ServerSession session : List.copyOf(sessions)) {
             session.terminate(reason, code);
         }
-    }
-
-    /** A WebSocket handshake that does not offer our subprotocol gets 400; anything else goes on as usual. */
-    private static Optional<HttpResponse> requireSubprotocol(HttpRequest request) {
-        if (!request.headers().containsToken("Upgrade", "websocket")
-                || request.headers().tokens("Sec-WebSocket-Protocol").contains(Envelope.SUBPROTOCOL)) {
-            return Optional.empty();
-        }
-        return Optional.of(HttpResponse.of(400, "this endpoint speaks the WebSocket subprotocol "
-                + Envelope.SUBPROTOCOL + "; offer it in Sec-WebSocket-Protocol"));
-    }
-
-    /** While the store cannot take sessions, handshakes get 503 with Retry-After (RFC 9110 §15.6.4). */
-    private Optional<HttpResponse> storeUnavailable(HttpRequest request) {
-        if (!request.headers().containsToken("Upgrade", "websocket") || store.healthy()) {
-            return Optional.empty();
-        }
-        return Optional.of(HttpResponse.of(503, "the session store is unavailable; try again shortly",
-                Headers.of("Retry-After", "1")));
     }
 
     // ------------------------------------------------------------------ one connection
@@ -315,7 +300,8 @@ public final class ReliableServer implements AutoCloseable {
         private int capacity = InMemorySessionStore.DEFAULT_CAPACITY;
         private SessionStore store;
         private BroadcastHub hub;
-        private WebSocketServer.RequestProcessor processRequest = request -> Optional.empty();
+        /** Null: none. */
+        private WebSocketServer.RequestProcessor processRequest;
         private Consumer<WebSocketServer.Builder> configure = b -> { };
 
         private Builder(Handler handler) {
@@ -368,7 +354,12 @@ public final class ReliableServer implements AutoCloseable {
             return this;
         }
 
-        /** Answers plain HTTP before the handshake (health checks, 401/403); see {@link WebSocketServer}. */
+        /**
+         * Answers plain HTTP before the handshake (health checks, 401/403); see {@link WebSocketServer}. None by
+         * default. One that sees handshakes sends each to a thread of its own before its 101; one for
+         * {@link WebSocketServer.RequestProcessor#plainHttpOnly plain HTTP only} leaves them to the server's
+         * selecting thread (the subprotocol and the store's health are checked there without one).
+         */
         public Builder processRequest(WebSocketServer.RequestProcessor processor) {
             this.processRequest = Objects.requireNonNull(processor);
             return this;

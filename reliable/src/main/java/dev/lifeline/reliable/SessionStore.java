@@ -61,7 +61,10 @@ public interface SessionStore extends AutoCloseable {
         return false;
     }
 
-    /** Whether the store can take new sessions now; while not, the server answers handshakes with 503. */
+    /**
+     * Whether the store can take new sessions now; while not, the server answers handshakes with 503. Asked for every
+     * handshake, by the server's selecting thread without TLS: it must return at once (a flag, not a round trip).
+     */
     default boolean healthy() {
         return true;
     }

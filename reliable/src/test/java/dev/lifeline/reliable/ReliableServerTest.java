@@ -2,17 +2,25 @@ package dev.lifeline.reliable;
 
 import static dev.lifeline.reliable.Loopback.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.lifeline.Failure;
+import dev.lifeline.WebSocketClient;
+import dev.lifeline.WebSocketServer;
 import dev.lifeline.protocol.CloseCode;
+import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -86,6 +94,83 @@ class ReliableServerTest {
                 .start()) {
             assertThat(plainGet(server.port(), "/health")).startsWith("HTTP/1.1 200").endsWith("ok");
             assertThat(plainGet(server.port(), "/")).startsWith("HTTP/1.1 426");
+        }
+    }
+
+    /**
+     * The subprotocol and the store's health are checked by the underlying server itself, not by a
+     * {@code processRequest} that sees every handshake (which would send each to a thread of its own, off the
+     * server's selecting thread): a processor of plain HTTP only sees no handshake, and the refusals stay the same.
+     */
+    @Test
+    void handshakesAreCheckedWithoutAProcessorThatSeesThemAndRefusedAsBefore() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicBoolean healthy = new AtomicBoolean(true);
+        InMemorySessionStore sessions = new InMemorySessionStore(Duration.ofMinutes(1), 100);
+        SessionStore store = new SessionStore() {
+            @Override
+            public boolean add(ServerSession session) {
+                return sessions.add(session);
+            }
+
+            @Override
+            public Optional<ServerSession> find(String token) {
+                return sessions.find(token);
+            }
+
+            @Override
+            public void detached(ServerSession session) {
+                sessions.detached(session);
+            }
+
+            @Override
+            public void remove(ServerSession session) {
+                sessions.remove(session);
+            }
+
+            @Override
+            public int size() {
+                return sessions.size();
+            }
+
+            @Override
+            public boolean healthy() {
+                return healthy.get();
+            }
+
+            @Override
+            public void close() {
+                sessions.close();
+            }
+        };
+        try (ReliableServer server = Loopback.server(Loopback.ECHO).store(store)
+                .processRequest(WebSocketServer.RequestProcessor.plainHttpOnly(request -> {
+                    seen.add(request.target());
+                    return request.target().equals("/health") ? Optional.of(HttpResponse.of(200, "ok"))
+                            : Optional.empty();
+                })).start()) {
+            assertThat(plainGet(server.port(), "/health")).startsWith("HTTP/1.1 200").endsWith("ok");
+            try (ReliableClient client = Loopback.client(server.port()).connect()) {
+                client.send("hi").get(5, TimeUnit.SECONDS);
+            }
+            assertThat(seen).as("requests the processor saw").containsExactly("/health");
+
+            HandshakeException plain = catchThrowableOfType(HandshakeException.class,
+                    () -> WebSocketClient.connect(Loopback.uri(server.port())));
+            assertThat(plain.status()).isEqualTo(400);
+            assertThat(plain.response().orElseThrow().bodyText()).isEqualTo("this endpoint speaks the WebSocket "
+                    + "subprotocol " + Envelope.SUBPROTOCOL + "; offer it in Sec-WebSocket-Protocol");
+
+            healthy.set(false);
+            HandshakeException unavailable = catchThrowableOfType(HandshakeException.class,
+                    () -> WebSocketClient.builder().subprotocols(Envelope.SUBPROTOCOL).build()
+                            .open(Loopback.uri(server.port())));
+            assertThat(unavailable.status()).isEqualTo(503);
+            assertThat(unavailable.headers().first("Retry-After")).contains("1");
+            assertThat(unavailable.response().orElseThrow().bodyText())
+                    .isEqualTo("the session store is unavailable; try again shortly");
+            assertThat(plainGet(server.port(), "/health")).as("plain HTTP still served").startsWith("HTTP/1.1 200");
+            assertThat(seen).containsExactly("/health", "/health");
         }
     }
 

@@ -140,7 +140,7 @@ public final class Connection implements WebSocket {
      * thread per connection opened by a thread with nothing else to do. A blocking socket's reader never returns
      * before the connection is finished.
      */
-    public void startHere(WebSocketListener listener) {
+    void startHere(WebSocketListener listener) {
         deliveries = new Deliveries(this, reader, listener);
         open();
         pings.startKeepalive();
@@ -150,10 +150,10 @@ public final class Connection implements WebSocket {
     /**
      * Like {@link #start(WebSocketListener)}, with no thread at all: the reader's first run starts when the peer's
      * first bytes arrive. For a caller that must not block or run the listener (the poller's thread), hence only
-     * for a non-blocking socket, a listener whose {@link WebSocketListener#onOpen} does nothing (it would run
-     * late), and a {@link #quiet} connection.
+     * for a non-blocking socket, a server's {@code MessageListener} (no {@link WebSocketListener#onOpen} of its own:
+     * one would run late), and a {@link #quiet} connection.
      */
-    public void startIdle(WebSocketListener listener) {
+    void startIdle(WebSocketListener listener) {
         deliveries = new Deliveries(this, reader, listener);
         open();
         pings.startKeepalive();
@@ -164,7 +164,7 @@ public final class Connection implements WebSocket {
      * Before the start: whether what came with the opening handshake is only the handshake, no message, Ping or
      * Close that the reader would have to deliver or answer at once.
      */
-    public boolean quiet() {
+    boolean quiet() {
         for (Event event : initialEvents) {
             if (!(event instanceof Event.RequestReceived || event instanceof Event.HandshakeCompleted)) {
                 return false;

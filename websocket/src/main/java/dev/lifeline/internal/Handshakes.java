@@ -39,7 +39,7 @@ public final class Handshakes {
      * The peer of an accepted socket as people write it, {@code 127.0.0.1:40312} or {@code [::1]:40312} (no
      * leading {@code /}): what the server's logs call a handshake before it is a connection with an id.
      */
-    public static String peer(Socket socket) {
+    static String peer(Socket socket) {
         return address(socket.getInetAddress(), socket.getPort());
     }
 
@@ -114,7 +114,7 @@ public final class Handshakes {
     }
 
     /** Half-closes: our FIN (or, for a TLS socket that cannot half-close, a full close). */
-    public static void shutdownOutput(Socket socket) {
+    static void shutdownOutput(Socket socket) {
         try {
             socket.shutdownOutput();
         } catch (IOException | UnsupportedOperationException e) {
@@ -123,7 +123,7 @@ public final class Handshakes {
     }
 
     /** Makes a read blocked on this socket return the end of the stream. */
-    public static void shutdownInput(Socket socket) {
+    static void shutdownInput(Socket socket) {
         try {
             socket.shutdownInput();
         } catch (IOException e) {

@@ -6,33 +6,29 @@ import dev.lifeline.protocol.Outbound;
 import dev.lifeline.protocol.ServerProtocol;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
-import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The server's side of one opening handshake, from the accepted socket to the open {@link Connection} or the plain
- * HTTP answer that refuses it. A plain TCP socket is non-blocking and under the {@link Poller}'s watch from its
- * accept on ({@link #watched}): the poller's thread reads the request as it arrives ({@link #whenReadable}), so a
- * client that has not sent all of it yet holds no thread, and may answer it there too, as long as nothing waits: a
+ * The I/O of one server opening handshake ({@link OpeningHandshake} holds its state), from the accepted socket to
+ * the open {@link Connection} or the plain HTTP answer that refuses it. A plain TCP socket is non-blocking and under
+ * the {@link Poller}'s watch from its accept on ({@link #watched}): the poller's thread reads the request as it
+ * arrives ({@link #whenReadable}), so a client that has not sent all of it yet holds no thread, and may answer it
+ * there too, as long as nothing waits: a
  * 101 that does not fit in TCP's buffer at once is finished by a thread that may wait ({@link #tryWriteOutbound}).
  * The connection keeps the same watch. A TLS socket stays blocking ({@link #blocking}) and is read with a deadline
  * ({@link #read}).
  */
-public final class Opening {
+final class Opening {
     /** How long a refused client may keep sending before we close anyway. */
     private static final Duration LINGER = Duration.ofSeconds(1);
     private static final int LINGER_BYTES = 64 * 1024;
@@ -44,13 +40,11 @@ public final class Opening {
     private final Poller.Watch watch;
     /** Reads of a watched socket borrow a pooled buffer; null for a blocking socket. */
     private final ReadBuffer buffer;
-    private final AtomicBoolean settled = new AtomicBoolean();
     /**
      * Output {@link #tryWriteOutbound} took from the protocol and could not write at once; set before the thread
      * that writes it ({@link #writeOutbound}) is started.
      */
     private List<Outbound> unwritten = List.of();
-    private volatile ScheduledFuture<?> timeout;
 
     private Opening(Socket socket, Socket tcp, ServerProtocol protocol, Poller.Watch watch) {
         this.socket = socket;
@@ -60,20 +54,8 @@ public final class Opening {
         this.buffer = watch == null ? null : new ReadBuffer(true);
     }
 
-    /**
-     * Accepts {@code server}'s connections with no thread waiting in accept: {@code onAccepted} runs on the poller's
-     * thread for each one and must not block. A failed accept pauses accepting for {@code backoff}.
-     *
-     * @return what stops accepting and closes {@code server} (close it no other way: the poller would hold on to
-     *     its port until its next wake-up)
-     */
-    public static Closeable acceptOn(ServerSocketChannel server, Consumer<SocketChannel> onAccepted,
-            Duration backoff) throws IOException {
-        return Poller.accept(server, onAccepted, backoff);
-    }
-
     /** A plain TCP socket (a server's, from its channel): from now on non-blocking, under the poller's watch. */
-    public static Opening watched(Socket tcp, ServerProtocol protocol) throws IOException {
+    static Opening watched(Socket tcp, ServerProtocol protocol) throws IOException {
         return new Opening(tcp, tcp, protocol, Poller.watch(tcp.getChannel()));
     }
 
@@ -82,54 +64,25 @@ public final class Opening {
      *
      * @param protocol null when the socket is only to be answered (a refusal before anything was read)
      */
-    public static Opening blocking(Socket socket, Socket tcp, ServerProtocol protocol) {
+    static Opening blocking(Socket socket, Socket tcp, ServerProtocol protocol) {
         return new Opening(socket, tcp, protocol, null);
     }
 
-    public Socket socket() {
+    Socket socket() {
         return socket;
     }
 
     /** The TCP socket under {@link #socket()} (the same one without TLS). */
-    public Socket tcp() {
+    Socket tcp() {
         return tcp;
     }
 
-    public ServerProtocol protocol() {
+    ServerProtocol protocol() {
         return protocol;
     }
 
-    /**
-     * After {@code delay}, unless the handshake was {@link #settle settled} first: runs {@code onExpired} on the timer
-     * thread (it must not block), then closes the socket. In that order, so that what {@code onExpired} releases (a
-     * handshake slot) is free by the time the client sees the close.
-     */
-    public void expireAfter(Duration delay, Runnable onExpired) {
-        timeout = Timers.schedule(() -> {
-            if (settle()) {
-                onExpired.run();
-                closeQuietly();
-            }
-        }, delay);
-    }
-
-    /**
-     * True the first time only: the handshake is over (answered, opened, failed or expired), and whoever settled it
-     * releases what it held. Cancels the expiry.
-     */
-    public boolean settle() {
-        if (!settled.compareAndSet(false, true)) {
-            return false;
-        }
-        ScheduledFuture<?> t = timeout;
-        if (t != null) {
-            t.cancel(false);
-        }
-        return true;
-    }
-
     /** A blocking socket: reads until the protocol reports the handshake event (see {@link Handshakes}). */
-    public List<Event> read(long deadlineNanos) throws IOException {
+    List<Event> read(long deadlineNanos) throws IOException {
         return Handshakes.readHandshake(socket, socket.getInputStream(), protocol, deadlineNanos);
     }
 
@@ -140,7 +93,7 @@ public final class Opening {
      *
      * @throws EOFException when the client closed first
      */
-    public List<Event> readAvailable() throws IOException {
+    List<Event> readAvailable() throws IOException {
         while (true) {
             int n = buffer.read(watch.channel(), null);
             if (n <= 0) {
@@ -167,7 +120,7 @@ public final class Opening {
      * A watched socket: has {@code step} run when more arrives (it runs on the poller's thread and must not wait).
      * The caller must do nothing with the socket afterwards. False if the socket is closed.
      */
-    public boolean whenReadable(Runnable step) {
+    boolean whenReadable(Runnable step) {
         watch.onReadable(step);
         return watch.whenReadable();
     }
@@ -176,7 +129,7 @@ public final class Opening {
      * Writes the protocol's pending output (the 101, or the answer that refuses the handshake), after what
      * {@link #tryWriteOutbound} left.
      */
-    public void writeOutbound() throws IOException {
+    void writeOutbound() throws IOException {
         if (watch == null) {
             Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
             return;
@@ -196,7 +149,7 @@ public final class Opening {
      * A watched socket, on a thread that must not wait (the poller's): writes what fits of the protocol's pending
      * output. False if some did not fit in TCP's buffer: then {@link #writeOutbound} writes the rest.
      */
-    public boolean tryWriteOutbound() throws IOException {
+    boolean tryWriteOutbound() throws IOException {
         List<Outbound> items = protocol.takeOutbound();
         for (int i = 0; i < items.size(); i++) {
             switch (items.get(i)) {
@@ -218,7 +171,7 @@ public final class Opening {
      * {@link #LINGER_BYTES}. Closing with unread input at once would send a reset, which can destroy the response
      * before the client reads it.
      */
-    public void answerAndClose(HttpResponse response) throws IOException {
+    void answerAndClose(HttpResponse response) throws IOException {
         try {
             if (watch == null) {
                 socket.getOutputStream().write(response.toBytes());
@@ -258,14 +211,14 @@ public final class Opening {
     }
 
     /** After {@link #writeOutbound} wrote the 101: the open connection, over this socket and its watch. */
-    public Connection open(String id, WebSocketOptions options, HttpRequest request, HttpResponse response,
+    Connection open(String id, WebSocketOptions options, HttpRequest request, HttpResponse response,
             Optional<String> subprotocol, List<Event> events, Consumer<Connection> onClosed) throws IOException {
         InputStream in = watch == null ? socket.getInputStream() : null;
         return new Connection(id, socket, tcp, in, watch, protocol, options, request, response, subprotocol, events,
                 onClosed);
     }
 
-    public void closeQuietly() {
+    void closeQuietly() {
         Handshakes.closeQuietly(tcp);
         Handshakes.closeQuietly(socket);
         if (watch != null) {

@@ -16,7 +16,7 @@ public final class OpeningTelemetry {
     /** When each socket in flight was accepted ({@link System#nanoTime()}). */
     private final Map<Socket, Long> acceptedAt = new ConcurrentHashMap<>();
 
-    public OpeningTelemetry(WebSocketMetrics metrics) {
+    OpeningTelemetry(WebSocketMetrics metrics) {
         this.metrics = metrics;
     }
 
@@ -24,7 +24,7 @@ public final class OpeningTelemetry {
      * A socket was accepted: its handshake is in flight. Its start is noted only if someone will want the handshake's
      * duration (the listener, or a recording of {@code ConnectionOpened}).
      */
-    public void started(Socket tcp) {
+    void started(Socket tcp) {
         if (metrics != WebSocketMetrics.NONE || new Events.ConnectionOpened().isEnabled()) {
             acceptedAt.put(tcp, System.nanoTime());
         }
@@ -32,13 +32,13 @@ public final class OpeningTelemetry {
     }
 
     /** The handshake of {@code tcp}, {@link #started} before, is no longer in flight. Once per socket. */
-    public void ended(Socket tcp) {
+    void ended(Socket tcp) {
         acceptedAt.remove(tcp);
         metrics.handshakeEnded();
     }
 
     /** The server answered {@code response} instead of 101; an error status counts as a refusal. */
-    public void answered(String id, HttpResponse response) {
+    void answered(String id, HttpResponse response) {
         if (response.status() < 400) {
             return; // a page served instead (a health check, a redirect): not a refusal
         }
@@ -56,7 +56,7 @@ public final class OpeningTelemetry {
      * The connection accepted on {@code tcp} is open (its 101 written). Its handshake counts as taking no time if its
      * start was not noted (a recording that began during it).
      */
-    public void opened(Connection connection, Socket tcp) {
+    void opened(Connection connection, Socket tcp) {
         Long start = acceptedAt.get(tcp);
         connection.telemetry.opened(start == null ? System.nanoTime() : start,
                 String.valueOf(connection.remoteAddress()));

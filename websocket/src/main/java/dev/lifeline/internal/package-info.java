@@ -16,9 +16,14 @@
  *       {@link dev.lifeline.internal.Deliveries} (listener style) hold what arrived for the application.</li>
  *   <li>{@link dev.lifeline.internal.Closing}: the closing handshake and its bounds;
  *       {@link dev.lifeline.internal.Pings}: Pings, latency, keepalive.</li>
- *   <li>{@link dev.lifeline.internal.Opening} and {@link dev.lifeline.internal.Handshakes}: the opening handshake, on
- *       the server and the client; {@link dev.lifeline.internal.Poller} and {@link dev.lifeline.internal.Timers}: the
- *       two shared platform threads.</li>
+ *   <li>{@link dev.lifeline.internal.Acceptor}: what runs a {@code WebSocketServer} (a facade over it): the listening
+ *       socket, the opening handshakes in flight and their slots, the workers, what an open connection is handed
+ *       to, the server's close; it reads only its immutable {@link dev.lifeline.internal.ServerConfig}.</li>
+ *   <li>{@link dev.lifeline.internal.OpeningHandshake}: one server opening handshake, a state machine (below);
+ *       {@link dev.lifeline.internal.Opening} is its socket I/O; {@link dev.lifeline.internal.Handshakes} helps the
+ *       client's handshake too.</li>
+ *   <li>{@link dev.lifeline.internal.Poller} and {@link dev.lifeline.internal.Timers}: the two shared platform
+ *       threads.</li>
  * </ul>
  *
  * <h2>Threads</h2>
@@ -42,11 +47,14 @@
  *       {@link dev.lifeline.internal.Connection#start()}. A non-blocking one (a plain server socket) has one run per
  *       burst of input: the poller starts it when bytes arrive, it reads until a read finds nothing and ends. The
  *       first run of a listener-style server connection is its worker thread
- *       ({@link dev.lifeline.internal.Connection#startHere}), or, when nothing must happen before the peer's first
- *       bytes, the poller starts it with them ({@link dev.lifeline.internal.Connection#startIdle}).</li>
- *   <li><b>server workers</b> ({@code lifeline-conn-ID}, started by {@code WebSocketServer}): a handler for its
- *       connection's life; a TLS handshake; any part of a plain handshake that may wait or runs application code
- *       ({@code processRequest}, the rest of a 101, a refusal and its linger).</li>
+ *       ({@link dev.lifeline.internal.Connection#startHere}: a {@code WebSocketListener}, whose {@code onOpen} runs
+ *       there first), or, for a {@code MessageListener} (no {@code onOpen}) with nothing to deliver yet, the poller
+ *       starts it with the peer's first bytes ({@link dev.lifeline.internal.Connection#startIdle}). The type the
+ *       application gave decides, never which methods it overrides.</li>
+ *   <li><b>server workers</b> ({@code lifeline-conn-PEER}, renamed {@code lifeline-conn-ID} once open; started by
+ *       {@link dev.lifeline.internal.Acceptor#startWorker}): a handler for its connection's life; a TLS handshake;
+ *       any part of a plain handshake that may wait or runs application code ({@code processRequest}, the rest of a
+ *       101, a refusal and its linger, a failure).</li>
  *   <li><b>short-lived writers</b>, so that the thread that queued bytes does not wait on a peer that does not read:
  *       {@code lifeline-flush-ID} ({@link dev.lifeline.internal.Outgoing#flushIfIdle}, one starting at a time: the
  *       reader's Pong and Close echo, so that it goes on reading; a broadcast's frame
@@ -81,7 +89,40 @@
  *       other lock is taken while it is held. Every method that must be called with it held ends in {@code Locked}
  *       and asserts it ({@code assert lock.isHeldByCurrentThread()}; the tests run with {@code -ea}).</li>
  * </ol>
- * {@code WebSocketServer} has one more, a leaf taken only while it closes, to wait for the handshakes in flight.
+ * {@link dev.lifeline.internal.Acceptor} has one more, a leaf taken only while the server closes, to wait for the
+ * handshakes in flight. A handshake's phase needs no lock: it is one atomic reference (see below).
+ *
+ * <h2>The opening handshake on the server</h2>
+ * {@link dev.lifeline.internal.OpeningHandshake}, one per accepted socket, a phase and one method per event, the same
+ * for the three paths (a plain socket read by the poller, a TLS socket read by a worker, a socket refused for want of
+ * a slot):
+ * <table>
+ *   <caption>Phases, events and their threads</caption>
+ *   <tr><th>phase</th><th>event (method)</th><th>thread</th></tr>
+ *   <tr><td>(none)</td><td>accepted: a slot taken or not, in the order of arrival</td><td>poller</td></tr>
+ *   <tr><td>READING</td><td>bytes arrived ({@code bytesArrived}), until the request is all there</td><td>poller
+ *       (plain); the worker, after TLS, with blocking reads and a deadline ({@code readOverTls})</td></tr>
+ *   <tr><td>DECIDING</td><td>request complete ({@code requestComplete}): 101 at once if nothing of the
+ *       application's runs first and no refusal applies (subprotocol, availability, origin), else {@code decide}
+ *       (processRequest, then the protocol's and the server's refusals)</td><td>poller; worker for
+ *       {@code decide}</td></tr>
+ *   <tr><td>UPGRADING</td><td>upgrade accepted ({@code upgradeAccepted}), 101 written ({@code responseWritten}:
+ *       the connection exists); {@code close()} no longer answers it 503 but finds the connection open</td>
+ *       <td>poller if the 101 fits in TCP's buffer, else a worker</td></tr>
+ *   <tr><td>REFUSING</td><td>upgrade refused ({@code refuse}): the answer, a half-close and a linger of at most a
+ *       second</td><td>worker</td></tr>
+ *   <tr><td>ENDED</td><td>reached by {@code end()} once: after the 101 or the refusal, on a failure
+ *       ({@code failed}: 503 if the server is closing, else a close), or on the open timeout ({@code timedOut},
+ *       plain sockets; TLS reads carry the deadline)</td><td>whichever thread got there first: the timer's
+ *       {@code timedOut} races the driving thread, and the compare-and-set decides</td></tr>
+ * </table>
+ * The slot is released in {@code end()} only, by the caller whose compare-and-set reached ENDED: exactly once. On a
+ * failure or a timeout it is released before the socket is closed (a client that sees the close may come back at
+ * once); then the handshake leaves the server's set in flight ({@code Acceptor.ended}, which {@code close()} waits
+ * for). The server's {@code close()} calls {@code serverClosing} on each handshake in flight: one still READING or
+ * DECIDING gets its input shut, which wakes its read, and {@code failed} answers it 503. Once open, a connection goes
+ * to {@code Acceptor.serve} on the same worker (handler; a listener's first reader run), or, opened by the poller for
+ * a message listener, waits for its first bytes with no thread ({@code Acceptor.openedOnPoller}).
  *
  * <h2>A received frame, from the socket to {@code state()} and {@code closed()}</h2>
  * {@link dev.lifeline.internal.Reader#run}: read into a {@link dev.lifeline.internal.ReadBuffer}; under the lock,

@@ -72,6 +72,14 @@ public final class RawPeer implements AutoCloseable {
 
     /** Connects to {@code ws://127.0.0.1:port/} and completes the opening handshake as a client. */
     public static RawPeer connect(int port) throws IOException {
+        return connect(port, "");
+    }
+
+    /**
+     * {@link #connect(int)} with more header lines in the request, each ending in CRLF (say
+     * {@code "Sec-WebSocket-Protocol: chat\r\n"}).
+     */
+    public static RawPeer connect(int port, String headers) throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(5_000);
@@ -79,7 +87,8 @@ public final class RawPeer implements AutoCloseable {
         ThreadLocalRandom.current().nextBytes(key);
         String encodedKey = Base64.getEncoder().encodeToString(key);
         socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + encodedKey + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + encodedKey + "\r\nSec-WebSocket-Version: 13\r\n"
+                + headers + "\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         String response = readHead(in);
