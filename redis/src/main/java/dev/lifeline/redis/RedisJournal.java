@@ -13,6 +13,7 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.function.IntConsumer;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -46,7 +47,14 @@ final class RedisJournal implements SessionJournal {
 
     @Override
     public CompletionStage<Void> received(long firstSeq, List<Message> messages) {
-        List<byte[]> args = new ArrayList<>(1 + 2 * messages.size());
+        return received(firstSeq, messages, OptionalLong.empty());
+    }
+
+    /** One script: the messages and the acknowledgement. */
+    @Override
+    public CompletionStage<Void> received(long firstSeq, List<Message> messages, OptionalLong ack) {
+        List<byte[]> args = new ArrayList<>(2 + 2 * messages.size());
+        args.add(number(ack.orElse(0)));
         args.add(number(firstSeq));
         for (Message m : messages) {
             args.add(kind(m));
@@ -55,13 +63,20 @@ final class RedisJournal implements SessionJournal {
         return replicated(save(RedisScripts.RECEIVED, args));
     }
 
-    /**
-     * Commits; the sends that came from the mailbox ({@link #takingMail}) are its first entries, removed from it in
-     * the same step.
-     */
     @Override
     public CompletionStage<Void> commit(long consumedBefore, long consumed, long firstSeq, List<Message> sends) {
-        List<byte[]> args = new ArrayList<>(4 + 2 * sends.size());
+        return commit(consumedBefore, consumed, firstSeq, sends, OptionalLong.empty());
+    }
+
+    /**
+     * One script: the commit and the acknowledgement; the sends that came from the mailbox ({@link #takingMail})
+     * are its first entries, removed from it in the same step.
+     */
+    @Override
+    public CompletionStage<Void> commit(long consumedBefore, long consumed, long firstSeq, List<Message> sends,
+            OptionalLong ack) {
+        List<byte[]> args = new ArrayList<>(5 + 2 * sends.size());
+        args.add(number(ack.orElse(0)));
         args.add(number(consumedBefore));
         args.add(number(consumed));
         args.add(number(firstSeq));

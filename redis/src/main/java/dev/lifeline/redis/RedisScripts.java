@@ -20,9 +20,12 @@ final class RedisScripts {
     private RedisScripts() {
     }
 
-    /** ARGV: epoch, owner, window in ms. */
+    /**
+     * ARGV: epoch, owner, window in ms, and (from ARGV[4] on, per script) the rest. Reads the session's numbers in
+     * one step: {@code h0} is {epoch, owner, acked, recv, used, next}.
+     */
     private static final String FENCE = """
-            local h0 = redis.call('HMGET', KEYS[1], 'epoch', 'owner')
+            local h0 = redis.call('HMGET', KEYS[1], 'epoch', 'owner', 'acked', 'recv', 'used', 'next')
             if h0[1] ~= ARGV[1] or h0[2] ~= ARGV[2] then
               return redis.error_reply('FENCED session owned by ' .. tostring(h0[2]) .. ' at epoch '
                 .. tostring(h0[1]) .. ', not ' .. ARGV[2] .. ' at ' .. ARGV[1])
@@ -31,6 +34,21 @@ final class RedisScripts {
 
     private static final String TOUCH = """
             for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+            """;
+
+    /**
+     * ARGV[4] is the client's acknowledgement ("0" for none new): if above the saved one, adds {@code acked} to the
+     * hash fields the script sets and trims the outbox.
+     */
+    private static final String ACK = """
+            local function acknowledge(fields)
+              local a = tonumber(ARGV[4])
+              if a > tonumber(h0[3]) then
+                fields[#fields + 1] = 'acked'
+                fields[#fields + 1] = ARGV[4]
+                redis.call('XTRIM', KEYS[2], 'MINID', string.format('%d-0', a + 1))
+              end
+            end
             """;
 
     /** ARGV: owner, window. 1 if created, 0 if a session with this key exists (the token was drawn twice). */
@@ -56,54 +74,60 @@ final class RedisScripts {
             return {tostring(e), 1, h[3], h[4], h[5], h[6]}
             """);
 
-    /** ARGV: epoch, owner, window, first seq, then kind and payload of each: messages received from the client. */
-    static final byte[] RECEIVED = bytes(FENCE + """
-            local r = tonumber(redis.call('HGET', KEYS[1], 'recv'))
-            local seq = tonumber(ARGV[4])
-            if seq + (#ARGV - 4) / 2 - 1 <= r then return 0 end
+    /**
+     * ARGV: epoch, owner, window, ack, first seq, then kind and payload of each: messages received from the client
+     * (and the client's acknowledgement).
+     */
+    static final byte[] RECEIVED = bytes(FENCE + ACK + """
+            local r = tonumber(h0[4])
+            local seq = tonumber(ARGV[5])
+            if seq + (#ARGV - 5) / 2 - 1 <= r then return 0 end
             if seq ~= r + 1 then
-              return redis.error_reply('GAP saved received ' .. r .. ', saving from ' .. ARGV[4])
+              return redis.error_reply('GAP saved received ' .. r .. ', saving from ' .. ARGV[5])
             end
-            for i = 5, #ARGV, 2 do
+            for i = 6, #ARGV, 2 do
               redis.call('XADD', KEYS[3], string.format('%d-0', seq), ARGV[i], ARGV[i + 1])
               seq = seq + 1
             end
-            redis.call('HSET', KEYS[1], 'recv', string.format('%d', seq - 1))
+            local fields = {'recv', string.format('%d', seq - 1)}
+            acknowledge(fields)
+            redis.call('HSET', KEYS[1], unpack(fields))
             """ + TOUCH + "return 1\n");
 
     /**
-     * ARGV: epoch, owner, window, consumed before, consumed, first seq, mailbox entries taken, then kind and
-     * payload of each send: the handling of the received messages through "consumed" and the sends it made
-     * (among them the first entries of the mailbox), in one step.
+     * ARGV: epoch, owner, window, ack, consumed before, consumed, first seq, mailbox entries taken, then kind and
+     * payload of each send: the handling of the received messages through "consumed" and the sends it made (among
+     * them the first entries of the mailbox), and the client's acknowledgement, in one step.
      */
-    static final byte[] COMMIT = bytes(FENCE + """
-            local h = redis.call('HMGET', KEYS[1], 'used', 'next')
-            local sends = (#ARGV - 7) / 2
-            local after = string.format('%d', tonumber(ARGV[6]) + sends)
-            if h[1] == ARGV[5] and h[2] == after and (ARGV[5] ~= ARGV[4] or sends > 0) then return 0 end
-            if h[1] ~= ARGV[4] or h[2] ~= ARGV[6] then
-              return redis.error_reply('GAP saved consumed ' .. h[1] .. ' and next ' .. h[2] .. ', commit expects '
-                .. ARGV[4] .. ' and ' .. ARGV[6])
+    static final byte[] COMMIT = bytes(FENCE + ACK + """
+            local sends = (#ARGV - 8) / 2
+            local after = string.format('%d', tonumber(ARGV[7]) + sends)
+            if h0[5] == ARGV[6] and h0[6] == after and (ARGV[6] ~= ARGV[5] or sends > 0) then return 0 end
+            if h0[5] ~= ARGV[5] or h0[6] ~= ARGV[7] then
+              return redis.error_reply('GAP saved consumed ' .. h0[5] .. ' and next ' .. h0[6] .. ', commit expects '
+                .. ARGV[5] .. ' and ' .. ARGV[7])
             end
-            if ARGV[5] ~= ARGV[4] then
-              redis.call('HSET', KEYS[1], 'used', ARGV[5])
-              redis.call('XTRIM', KEYS[3], 'MINID', string.format('%d-0', tonumber(ARGV[5]) + 1))
+            local fields = {'next', after}
+            if ARGV[6] ~= ARGV[5] then
+              fields[3] = 'used'
+              fields[4] = ARGV[6]
+              redis.call('XTRIM', KEYS[3], 'MINID', string.format('%d-0', tonumber(ARGV[6]) + 1))
             end
-            if ARGV[7] ~= '0' then redis.call('LTRIM', KEYS[4], ARGV[7], -1) end
-            local seq = tonumber(ARGV[6])
-            for i = 8, #ARGV, 2 do
+            if ARGV[8] ~= '0' then redis.call('LTRIM', KEYS[4], ARGV[8], -1) end
+            local seq = tonumber(ARGV[7])
+            for i = 9, #ARGV, 2 do
               redis.call('XADD', KEYS[2], string.format('%d-0', seq), ARGV[i], ARGV[i + 1])
               seq = seq + 1
             end
-            redis.call('HSET', KEYS[1], 'next', after)
+            acknowledge(fields)
+            redis.call('HSET', KEYS[1], unpack(fields))
             """ + TOUCH + "return 1\n");
 
     /** ARGV: epoch, owner, window, ack: the client acknowledged the server's messages through ack. */
-    static final byte[] ACKNOWLEDGED = bytes(FENCE + """
-            if tonumber(ARGV[4]) > tonumber(redis.call('HGET', KEYS[1], 'acked')) then
-              redis.call('HSET', KEYS[1], 'acked', ARGV[4])
-              redis.call('XTRIM', KEYS[2], 'MINID', string.format('%d-0', tonumber(ARGV[4]) + 1))
-            end
+    static final byte[] ACKNOWLEDGED = bytes(FENCE + ACK + """
+            local fields = {}
+            acknowledge(fields)
+            if #fields > 0 then redis.call('HSET', KEYS[1], unpack(fields)) end
             """ + TOUCH + "return 1\n");
 
     /** ARGV: epoch, owner, window: renews the TTL (a session attached here, or left for the window). */

@@ -208,6 +208,8 @@ class RedisNodesTest {
                 SwitchProxy proxy = new SwitchProxy(a.port());
                 ReliableClient client = Nodes.client(proxy.port()).listener(recorder).connect()) {
             client.send("before").get(10, TimeUnit.SECONDS);
+            // its echo: A has committed its handling (the acknowledgement comes once it is saved, before that)
+            assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("before"));
             ServerSession onA = a.sessions().iterator().next();
             assertThat(storeB.resume(client.token().orElseThrow(), Nodes.RELIABLE)).isPresent();
             proxy.target(b.port());

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -29,6 +30,8 @@ final class Journaling {
     private long nextCommitted;
     /** The thread handling message {@link #handed}, until it commits; null when none is being handled. */
     private Thread handler;
+    /** The peer's highest acknowledgement, and the highest one put in a save. */
+    private long acknowledgedWanted;
     private long acknowledgedSaved;
     /** A save of received messages is under way, through this sequence number. */
     private boolean receiving;
@@ -61,6 +64,7 @@ final class Journaling {
         this.consumedCommitted = state.consumed();
         this.nextCommitted = state.nextSeq();
         this.acknowledgedSaved = state.acknowledged();
+        this.acknowledgedWanted = acknowledgedSaved;
         this.receivedSaving = state.received();
     }
 
@@ -88,6 +92,7 @@ final class Journaling {
     void receivedSaved() {
         receiving = false;
         saveReceived();
+        saveAcknowledgedAlone();
     }
 
     /** Saves every received message not yet being saved, in one step (group commit). */
@@ -105,7 +110,7 @@ final class Journaling {
         long last = first + batch.size() - 1;
         receiving = true;
         receivedSaving = last;
-        journal.received(first, batch).whenComplete((v, e) -> {
+        journal.received(first, batch, acknowledgement()).whenComplete((v, e) -> {
             if (e == null) {
                 receivedSavedThrough.accept(last);
             } else {
@@ -126,15 +131,39 @@ final class Journaling {
         return unsaved.size() >= maxUnsaved;
     }
 
+    /**
+     * The peer acknowledged through {@code ack}: saved with the next save of received messages or commit if one is
+     * under way or coming (a received message waits to be handed or is being handled), else at once on its own.
+     * At one message in flight, the acknowledgement on a DATA thus rides on the commit of that message's handling.
+     */
     void acknowledged(long ack) {
-        if (ack > acknowledgedSaved) {
-            acknowledgedSaved = ack;
-            journal.acknowledged(ack).whenComplete((v, e) -> {
-                if (e != null) {
-                    saveFailed.accept(e);
-                }
-            });
+        if (ack > acknowledgedWanted) {
+            acknowledgedWanted = ack;
+            saveAcknowledgedAlone();
         }
+    }
+
+    /** Saves the acknowledgement on its own if it is new and no save that would carry it is under way or coming. */
+    private void saveAcknowledgedAlone() {
+        if (acknowledgedWanted <= acknowledgedSaved || receiving || committing || handler != null
+                || receivedSaving > handed) {
+            return;
+        }
+        acknowledgedSaved = acknowledgedWanted;
+        journal.acknowledged(acknowledgedSaved).whenComplete((v, e) -> {
+            if (e != null) {
+                saveFailed.accept(e);
+            }
+        });
+    }
+
+    /** The acknowledgement for the save about to be issued, if it has one not saved yet. */
+    private OptionalLong acknowledgement() {
+        if (acknowledgedWanted <= acknowledgedSaved) {
+            return OptionalLong.empty();
+        }
+        acknowledgedSaved = acknowledgedWanted;
+        return OptionalLong.of(acknowledgedSaved);
     }
 
     /** A send was numbered: committed at once, or with the message being handled. */
@@ -156,6 +185,7 @@ final class Journaling {
         if (handler == Thread.currentThread()) {
             handler = null;
             commit(Math.max(handed, consumedCommitted));
+            saveAcknowledgedAlone(); // if nothing was committed
         }
     }
 
@@ -185,6 +215,7 @@ final class Journaling {
             wantedSends = 0;
             issue(consumed, sends);
         }
+        saveAcknowledgedAlone();
     }
 
     /** Commits the consumption through {@code consumed} and the first {@code count} uncommitted sends. */
@@ -197,7 +228,7 @@ final class Journaling {
         taken.clear();
         long last = nextCommitted + sends.size() - 1;
         committing = true;
-        journal.commit(consumedCommitted, consumed, nextCommitted, sends).whenComplete((v, e) -> {
+        journal.commit(consumedCommitted, consumed, nextCommitted, sends, acknowledgement()).whenComplete((v, e) -> {
             if (e == null) {
                 savedThrough.accept(last);
             } else {

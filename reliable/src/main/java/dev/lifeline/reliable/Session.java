@@ -23,7 +23,8 @@ import java.util.OptionalLong;
  *
  * <p>A session kept in a shared {@link SessionStore} is <em>journaled</em>: what it sends may be transmitted only once
  * the store has saved it ({@link #savedThrough}), and what it receives may be acknowledged only once the store has
- * saved it ({@link #receivedSavedThrough}). An unjournaled session (the default) has both at once.
+ * saved it ({@link #receivedSavedThrough}), and is then due at once (the save grouped what it covers). An unjournaled
+ * session (the default) has both at once.
  *
  * <p>Not thread-safe: its owner serialises calls (one lock per session).
  */
@@ -181,6 +182,11 @@ public final class Session {
         }
         if (!attached || acknowledgeable() == ackSent) {
             return new AckSchedule.None();
+        }
+        if (journaled) {
+            // the store's save already grouped these and took its round trip: waiting longer for DATA to carry the
+            // acknowledgement would only delay the peer's send futures
+            return new AckSchedule.Now();
         }
         long due = firstUnackedAt + options.ackDelay().toNanos();
         if (acknowledgeable() - ackSent >= options.ackEvery() || nowNanos - due >= 0) {

@@ -2,6 +2,7 @@ package dev.lifeline.reliable;
 
 import dev.lifeline.Message;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -21,6 +22,11 @@ import java.util.concurrent.CompletionStage;
  * step that it was consumed and the messages sent while handling it; only then are those messages transmitted. A
  * node that dies in between leaves the message unconsumed and its answers unsaved: the node that resumes the
  * session hands it to its handler again.
+ *
+ * <p><b>Acknowledgements ride along.</b> The peer's acknowledgement is saved with the next {@link #received} or
+ * {@link #commit} when one is due (the overloads that take one), and on its own ({@link #acknowledged}) only when
+ * none is: it only lets the store forget messages, so it may lag behind, never go first. A store that can save
+ * several things in one step overrides those overloads; by default they make the saves one after the other.
  */
 public interface SessionJournal {
     /**
@@ -28,6 +34,13 @@ public interface SessionJournal {
      * one. (While a save is under way, the messages that arrive meanwhile wait and are saved together after it.)
      */
     CompletionStage<Void> received(long firstSeq, List<Message> messages);
+
+    /**
+     * {@link #received}, then {@link #acknowledged} if {@code ack} is present: in one step where the store can.
+     */
+    default CompletionStage<Void> received(long firstSeq, List<Message> messages, OptionalLong ack) {
+        return withAck(received(firstSeq, messages), ack);
+    }
 
     /**
      * Saves, atomically, that the received messages through {@code consumed} were handled (unchanged if equal to
@@ -39,6 +52,16 @@ public interface SessionJournal {
      */
     CompletionStage<Void> commit(long consumedBefore, long consumed, long firstSeq, List<Message> sends);
 
+    /** {@link #commit}, then {@link #acknowledged} if {@code ack} is present: in one step where the store can. */
+    default CompletionStage<Void> commit(long consumedBefore, long consumed, long firstSeq, List<Message> sends,
+            OptionalLong ack) {
+        return withAck(commit(consumedBefore, consumed, firstSeq, sends), ack);
+    }
+
     /** Saves that the client acknowledged the server's messages through {@code ack}; the store may forget them. */
     CompletionStage<Void> acknowledged(long ack);
+
+    private CompletionStage<Void> withAck(CompletionStage<Void> save, OptionalLong ack) {
+        return ack.isEmpty() ? save : save.thenCombine(acknowledged(ack.getAsLong()), (a, b) -> null);
+    }
 }

@@ -8,6 +8,7 @@ import dev.lifeline.reliable.ReliableServer;
 import dev.lifeline.reliable.SessionStore;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,10 @@ import org.HdrHistogram.Histogram;
  * connection with the others: not a round trip a thread waits for), with the commands they run. Each client keeps
  * a bounded number of sends unacknowledged and reads every echo. Then the memory an idle session takes in Redis:
  * {@code used_memory} before and after that many sessions each exchanged one message and went quiet.
+ *
+ * <p>It also prints the CPU time a message cost: this JVM's (servers and clients), plus Redis's ({@code INFO cpu})
+ * for the Redis store. Unlike the rates, that hardly depends on what else runs on the machine; on a machine whose
+ * cores are all busy with the run, the ratio of the rates tends to the inverse ratio of these costs.
  *
  * <p>Usage: {@code StoreBench <redis-url> [clients=6] [messages per client=20000] [in flight per client=256]
  * [payload bytes=64] [idle sessions=1000]}. Use a Redis of its own (it is not flushed, but its counters are read).
@@ -53,8 +58,8 @@ public final class StoreBench {
         int idle = args.length > 5 ? Integer.parseInt(args[5]) : 1_000;
         System.out.printf("%d clients x %d messages of %d bytes, %d in flight each%n", clients, messages, bytes,
                 inFlight);
-        System.out.printf("%-7s %-6s %12s %10s %10s %18s %18s%n", "nodes", "store", "acked msg/s", "p50 ms",
-                "p99 ms", "Redis scripts/msg", "(commands in them)");
+        System.out.printf("%-7s %-6s %12s %10s %10s %18s %18s %14s%n", "nodes", "store", "acked msg/s", "p50 ms",
+                "p99 ms", "Redis scripts/msg", "(commands in them)", "CPU us/msg");
         run(1, "warm-up", InMemorySessionStore::new, null, clients, Math.max(1, messages / 4), inFlight, bytes);
         for (int nodes : NODES) {
             run(nodes, "memory", InMemorySessionStore::new, null, clients, messages, inFlight, bytes);
@@ -70,8 +75,11 @@ public final class StoreBench {
             int messages, int inFlight, int bytes) throws Exception {
         Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
         long[] before = redisUrl == null ? null : redisCommands(redisUrl);
+        double redisCpuBefore = redisUrl == null ? 0 : redisCpuSeconds(redisUrl);
+        long cpuBefore = processCpuNanos();
         List<ReliableServer> servers = new ArrayList<>();
         long elapsed;
+        long cpu;
         try {
             for (int n = 0; n < nodes; n++) {
                 servers.add(echo(store.get()));
@@ -95,6 +103,7 @@ public final class StoreBench {
                 t.join(Duration.ofMinutes(10));
             }
             elapsed = System.nanoTime() - start;
+            cpu = processCpuNanos() - cpuBefore;
             for (ReliableClient client : connected) {
                 client.close();
             }
@@ -104,13 +113,16 @@ public final class StoreBench {
         long total = (long) clients * messages;
         String scripts = "-";
         String commands = "-";
+        String cpuPerMessage = String.format("%.1f", cpu / 1e3 / total);
         if (redisUrl != null) {
             long[] after = redisCommands(redisUrl);
             scripts = String.format("%.2f", (after[0] - before[0]) / (double) total);
             commands = String.format("(%.2f)", (after[1] - before[1]) / (double) total);
+            cpuPerMessage += String.format(" + %.1f", (redisCpuSeconds(redisUrl) - redisCpuBefore) * 1e6 / total);
         }
-        System.out.printf("%-7d %-6s %12.0f %10.2f %10.2f %18s %18s%n", nodes, name, total / (elapsed / 1e9),
-                latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, scripts, commands);
+        System.out.printf("%-7d %-6s %12.0f %10.2f %10.2f %18s %18s %14s%n", nodes, name, total / (elapsed / 1e9),
+                latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, scripts, commands,
+                cpuPerMessage);
     }
 
     private static ReliableServer echo(SessionStore store) throws Exception {
@@ -167,6 +179,18 @@ public final class StoreBench {
                 clients.forEach(ReliableClient::close); // before the server: each closes at once, acknowledged
             }
         }
+    }
+
+    /** The CPU time this JVM (servers and clients) has used, in nanoseconds. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** The CPU time Redis has used since it started ({@code INFO cpu}: its main thread and the others), in seconds. */
+    private static double redisCpuSeconds(String url) {
+        return info(url, "cpu").lines().filter(l -> l.startsWith("used_cpu_sys:") || l.startsWith("used_cpu_user:"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(':') + 1).strip())).sum();
     }
 
     private static long usedMemory(String url) {
