@@ -203,7 +203,6 @@ public final class Connection implements WebSocket {
     void probeLocked() {
         assert lock.isHeldByCurrentThread();
         if (isOpenLocked() && outgoing.pendingBytesLocked() == 0) {
-        assert lock.isHeldByCurrentThread();
             protocol.sendPong(ByteBuffer.allocate(0));
             afterProtocolLocked();
         }

@@ -177,7 +177,6 @@ final class Outgoing {
         while (true) {
             if (block) {
                 writeLock.lock();
-        assert !connection.lock.isHeldByCurrentThread() : "writeLock is taken before the connection's lock";
             } else if (!writeLock.tryLock()) {
                 return;
             }
