@@ -50,9 +50,7 @@ public final class HeldConnections {
     static Result run(Target target, int count, Duration hold, ServerProbe probe, Duration quiet,
             Duration quietBound) {
         try {
-            IdleConnections.warmUp(target, count);
-            IdleConnections.awaitQuietJit(probe, quiet, quietBound);
-            Thread.sleep(500); // lets the server notice the closed connections before the baseline
+            IdleConnections.settle(target, count, probe, quiet, quietBound);
             Memory before = probe.memory();
             Opened opened = Connector.open(target, count, IdleConnections.WINDOW, IdleConnections.TIMEOUT);
             try {

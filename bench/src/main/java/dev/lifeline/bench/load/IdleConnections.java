@@ -103,9 +103,7 @@ public final class IdleConnections {
 
     static Result run(Target target, int count, ServerProbe probe, Duration quiet, Duration quietBound) {
         try {
-            int warmed = warmUp(target, count);
-            boolean jitQuiet = awaitQuietJit(probe, quiet, quietBound);
-            Thread.sleep(500); // lets the server notice the closed connections before the baseline
+            Settled settled = settle(target, count, probe, quiet, quietBound);
             Memory before = probe.memory();
             long compiledBefore = probe.compileMillis();
             Cpu cpuBefore = probe.cpu();
@@ -123,7 +121,7 @@ public final class IdleConnections {
                     return Result.failed("after opening " + count + " connections: " + alive.error());
                 }
                 return new Result(opened.perSecond(), after.rssPerConnection(before, count),
-                        after.heapPerConnection(before, count), warmed, jitQuiet,
+                        after.heapPerConnection(before, count), settled.warmed(), settled.jitQuiet(),
                         burstCompileMillis, cpuPerConnection, coresBusy, null);
             } finally {
                 opened.abort();
@@ -136,13 +134,29 @@ public final class IdleConnections {
         }
     }
 
+    /** What {@link #settle} did: connections warmed up with, and whether the JIT was quiet before the baseline. */
+    record Settled(int warmed, boolean jitQuiet) {
+    }
+
+    /**
+     * Brings the server to the steady state its baseline is taken in: {@link #warmUp}, then
+     * {@link #awaitQuietJit}, then half a second for the server to notice the warm-up's connections closed.
+     */
+    static Settled settle(Target target, int count, ServerProbe probe, Duration quiet, Duration quietBound)
+            throws IOException, InterruptedException {
+        int warmed = warmUp(target, count);
+        boolean jitQuiet = awaitQuietJit(probe, quiet, quietBound);
+        Thread.sleep(500);
+        return new Settled(warmed, jitQuiet);
+    }
+
     /**
      * Opens and closes {@value #WARM_UP_FACTOR} times {@code count} connections, a few hundred at a time, each echoing
      * once; returns how many.
      *
      * @throws EchoException if an echo fails
      */
-    static int warmUp(Target target, int count) throws IOException {
+    private static int warmUp(Target target, int count) throws IOException {
         int warmed = 0;
         while (warmed < WARM_UP_FACTOR * count) {
             int round = Math.min(WARM_UP_ROUND, count);
@@ -159,7 +173,7 @@ public final class IdleConnections {
     }
 
     /** Waits until the server's JIT has done nothing for {@code quiet}, or {@code bound} passed (then false). */
-    static boolean awaitQuietJit(ServerProbe probe, Duration quiet, Duration bound)
+    private static boolean awaitQuietJit(ServerProbe probe, Duration quiet, Duration bound)
             throws IOException, InterruptedException {
         long start = System.nanoTime();
         long compiled = probe.compileMillis();
