@@ -37,6 +37,8 @@ enum Metric {
     SERVER_CLOSE_P99(Side.SERVER, "close detection: Close frame sent to the server's callback, p99", "µs", false),
     SERVER_RESET_P50(Side.SERVER, "close detection: TCP reset to the server's callback, p50", "µs", false),
     SERVER_RESET_P99(Side.SERVER, "close detection: TCP reset to the server's callback, p99", "µs", false),
+    SERVER_CLOSE_MISSED(Side.SERVER, "close detection: Close frames not reported within 5 s", "connections", false),
+    SERVER_RESET_MISSED(Side.SERVER, "close detection: TCP resets not reported within 5 s", "connections", false),
     CLIENT_SMALL(Side.CLIENT, "small messages (64 × 16 in flight, 64 B)", "msg/s", true),
     CLIENT_LARGE(Side.CLIENT, "large messages (1 MiB, 4 in flight)", "MiB/s", true);
 

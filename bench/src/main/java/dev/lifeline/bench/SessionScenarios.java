@@ -37,7 +37,7 @@ final class SessionScenarios {
     static final List<Metric> RELIABLE = List.of(Metric.SERVER_PLAIN_ECHOED, Metric.SERVER_RELIABLE_ACKED,
             Metric.SERVER_PLAIN_P99, Metric.SERVER_RELIABLE_ACK_P50, Metric.SERVER_RELIABLE_ACK_P99);
     static final List<Metric> CLOSE = List.of(Metric.SERVER_CLOSE_P50, Metric.SERVER_CLOSE_P99,
-            Metric.SERVER_RESET_P50, Metric.SERVER_RESET_P99);
+            Metric.SERVER_CLOSE_MISSED, Metric.SERVER_RESET_P50, Metric.SERVER_RESET_P99, Metric.SERVER_RESET_MISSED);
 
     private final Sink sink;
     private final int serverCore;
@@ -120,8 +120,8 @@ final class SessionScenarios {
                     line = jvm.await("", bound); // something else on standard output
                 }
                 String[] f = line.split(" ");
-                if (!f[0].equals(kind) || f.length != 3) {
-                    sink.fail(kind.equals("CLOSE") ? CLOSE : CLOSE.subList(2, 4), id, rep,
+                if (!f[0].equals(kind) || f.length != 4) {
+                    sink.fail(kind.equals("CLOSE") ? CLOSE.subList(0, 3) : CLOSE.subList(3, 6), id, rep,
                             line.startsWith("ERROR ") ? line.substring(6) : "unreadable line: " + line);
                     continue;
                 }
@@ -130,6 +130,8 @@ final class SessionScenarios {
                         Long.parseLong(f[1]) / 1000.0);
                 sink.record(frame ? Metric.SERVER_CLOSE_P99 : Metric.SERVER_RESET_P99, id, rep,
                         Long.parseLong(f[2]) / 1000.0);
+                sink.record(frame ? Metric.SERVER_CLOSE_MISSED : Metric.SERVER_RESET_MISSED, id, rep,
+                        Long.parseLong(f[3]));
             }
         } catch (IOException | RuntimeException e) {
             sink.fail(CLOSE, id, rep, e.toString());

@@ -11,8 +11,10 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -25,16 +27,18 @@ import org.HdrHistogram.Histogram;
  * the write of its Close frame (or the close that resets), the server's callback as its first act. Connections are
  * opened first (the load generator's handshake); then each is closed alone, and the next only once the server has
  * reported the last, so no close waits behind another. Every report is checked to be that connection's (its peer
- * address); a missing or foreign one fails the run.
+ * address); a foreign one fails the run. A connection whose close is not reported within {@link #REPORT} is counted
+ * as missed and the run goes on with the next (a library that misses a reset now and then is a finding, measured
+ * like the others); a report that comes later for a missed connection is set aside.
  *
  * <p>After a Close frame, the peer behaves as RFC 6455 §7.1.1 asks of a client: it waits (at most {@link #LINGER})
  * for the server to close TCP, then closes its own side. {@code CloseDetection <server> <closes per kind>} in a JVM
- * of its own prints {@code CLOSE <p50 ns> <p99 ns>} and {@code RESET <p50 ns> <p99 ns>}, or {@code ERROR <why>},
- * after as many closes of each kind again as a warm-up.
+ * of its own prints {@code CLOSE <p50 ns> <p99 ns> <missed>} and {@code RESET <p50 ns> <p99 ns> <missed>}, or
+ * {@code ERROR <why>}, after as many closes of each kind again as a warm-up.
  */
 public final class CloseDetection {
-    /** How long a server has to report a close before the run fails. */
-    private static final Duration REPORT = Duration.ofSeconds(5);
+    /** How long a server has to report a close before it counts as missed. */
+    static final Duration REPORT = Duration.ofSeconds(5);
     /** How long the peer waits for the server to close TCP after the closing handshake. */
     private static final Duration LINGER = Duration.ofSeconds(1);
     /** A masked Close frame: FIN + opcode 8, 2 payload bytes (1000) masked with the key 0 (RFC 6455 §5.5.1). */
@@ -48,15 +52,21 @@ public final class CloseDetection {
         RESET
     }
 
-    /** Percentiles of one kind of close, or why there are none. */
-    public record Result(How how, int closes, long p50Nanos, long p99Nanos, String error) {
+    /**
+     * Percentiles of one kind of close over the {@code closes} reported, with how many connections' closes were
+     * {@code missed} (not reported in time); or why there are none.
+     */
+    public record Result(How how, int closes, int missed, long p50Nanos, long p99Nanos, String error) {
         public boolean ok() {
             return error == null;
         }
 
-        /** One line for the harness: {@code CLOSE p50 p99}, {@code RESET p50 p99} or {@code ERROR why}. */
+        /**
+         * One line for the harness: {@code CLOSE p50 p99 missed}, {@code RESET p50 p99 missed} or
+         * {@code ERROR why}.
+         */
         public String toLine() {
-            return ok() ? (how == How.CLOSE_FRAME ? "CLOSE " : "RESET ") + p50Nanos + " " + p99Nanos
+            return ok() ? (how == How.CLOSE_FRAME ? "CLOSE " : "RESET ") + p50Nanos + " " + p99Nanos + " " + missed
                     : "ERROR " + error.replace('\n', ' ');
         }
     }
@@ -65,6 +75,8 @@ public final class CloseDetection {
     }
 
     private final BlockingQueue<Report> reports = new LinkedBlockingQueue<>();
+    /** The peers of every connection counted missed so far, in any run: their late reports are set aside. */
+    private final Set<SocketAddress> missedPeers = new HashSet<>();
 
     /** For the server's callback: a connection from {@code peer} is over, now. Thread-safe. */
     void closed(SocketAddress peer) {
@@ -73,18 +85,30 @@ public final class CloseDetection {
 
     /** Opens {@code closes} connections to the server on {@code port}, and ends each in turn {@code how}. */
     Result run(int port, How how, int closes) throws IOException, InterruptedException {
+        return run(port, how, closes, REPORT);
+    }
+
+    /** Like {@link #run(int, How, int)}, counting a close as missed when not reported within {@code within}. */
+    Result run(int port, How how, int closes, Duration within) throws IOException, InterruptedException {
         Opened opened = Connector.open(Target.webSocket(port), closes, 64, Duration.ofSeconds(60));
         Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         List<SocketChannel> channels = opened.channels();
+        int missed = 0;
         try {
             for (int i = 0; i < channels.size(); i++) {
                 SocketChannel ch = channels.get(i);
                 ch.configureBlocking(true);
                 SocketAddress local = ch.getLocalAddress();
                 long left = end(ch, how);
-                Report r = reports.poll(REPORT.toNanos(), TimeUnit.NANOSECONDS);
+                long deadline = left + within.toNanos();
+                Report r;
+                do {
+                    r = reports.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } while (r != null && !local.equals(r.peer()) && missedPeers.contains(r.peer())); // a late one
                 if (r == null) {
-                    return failed(how, "connection " + i + " from " + local + ": no close reported within " + REPORT);
+                    missedPeers.add(local);
+                    missed++;
+                    continue;
                 }
                 if (!local.equals(r.peer())) {
                     return failed(how, "connection " + i + " from " + local + ": the close reported was " + r.peer()
@@ -95,10 +119,16 @@ public final class CloseDetection {
         } finally {
             opened.abort();
         }
+        reports.removeIf(r -> missedPeers.contains(r.peer()));
         if (!reports.isEmpty()) {
             return failed(how, reports.size() + " closes reported more than the peer made, first " + reports.peek());
         }
-        return new Result(how, closes, latency.getValueAtPercentile(50), latency.getValueAtPercentile(99), null);
+        int reported = closes - missed;
+        if (reported == 0) {
+            return failed(how, "none of " + closes + " closes reported within " + within);
+        }
+        return new Result(how, reported, missed, latency.getValueAtPercentile(50),
+                latency.getValueAtPercentile(99), null);
     }
 
     /** Ends the connection; returns when the Close frame or the reset left, by {@link System#nanoTime()}. */
@@ -126,7 +156,7 @@ public final class CloseDetection {
     }
 
     private static Result failed(How how, String error) {
-        return new Result(how, 0, 0, 0, error);
+        return new Result(how, 0, 0, 0, 0, error);
     }
 
     /** Whether the comparison's server of this name takes part ({@link ClosingServers}). */
