@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The close-detection scenario, small, against every server library: each close reported is reported by the
  * library's callback for that very connection, and a report from another connection fails the run. Lifeline reports
  * every one; a peer library may miss one now and then (Java-WebSocket misses about one reset in 300 under load:
- * its {@code onClose} never comes while its lost-connection check is off), which the scenario counts as missed
+ * its {@code onClose} does not come within 5 s while its lost-connection check is off), which the scenario counts as missed
  * instead of failing, since that is what it measures.
  */
 @Timeout(120)
