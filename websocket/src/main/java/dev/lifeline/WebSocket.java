@@ -86,6 +86,14 @@ public interface WebSocket extends Iterable<Message>, AutoCloseable {
     /** The round-trip time of the last answered Ping (keepalive or {@link #ping()}); zero before any. */
     Duration latency();
 
+    /**
+     * Bytes of frames queued for the peer and not yet handed to TCP (the browser API's {@code bufferedAmount}): what
+     * a peer that reads slowly makes this side hold, at most about {@code writeLimit} plus one frame, since sends
+     * beyond that wait and a broadcast skips the connection ({@link WebSocketServer#broadcast}). A snapshot: it may
+     * change as soon as it is read.
+     */
+    long queuedBytes();
+
     /** Closes with 1000 and waits for the closing handshake, at most {@code closeTimeout}, then drops TCP. */
     @Override
     void close();

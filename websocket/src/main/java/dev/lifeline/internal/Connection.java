@@ -358,8 +358,8 @@ public final class Connection implements WebSocket {
         sender.sendBinary(fragment, last);
     }
 
-    /** Bytes queued for this peer and not yet handed to TCP: what a slow reader holds here (a diagnostic). */
-    long pendingBytes() {
+    @Override
+    public long queuedBytes() {
         lock.lock();
         try {
             return outgoing.pendingBytesLocked();

@@ -152,7 +152,7 @@ class BroadcastFanOutTest {
                 if (queued > fast.size()) {
                     queuedForSlow.add(seq);
                 }
-                mostHeldForSlow = Math.max(mostHeldForSlow, slowOnServer.pendingBytes());
+                mostHeldForSlow = Math.max(mostHeldForSlow, slowOnServer.queuedBytes());
                 if (seq % 4 == 3) {
                     awaitReceived(fast, seq + 1);
                 }
