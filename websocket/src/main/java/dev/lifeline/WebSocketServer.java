@@ -203,6 +203,7 @@ public final class WebSocketServer implements AutoCloseable {
         private SSLContext sslContext;
         private int maxHandshakes = 256;
         private boolean closeOnShutdown;
+        private String path;
 
         private Builder(Handler handler, MessageListener listener) {
             this.handler = handler;
@@ -243,6 +244,18 @@ public final class WebSocketServer implements AutoCloseable {
         public Builder allowedOrigins(Set<String> origins, boolean allowMissing) {
             this.allowedOrigins = Set.copyOf(origins);
             this.allowMissingOrigin = allowMissing;
+            return this;
+        }
+
+        /**
+         * Accepts WebSocket handshakes only at this path (the request target's, without its query: see
+         * {@link dev.lifeline.protocol.handshake.HttpRequest#path()}); a valid handshake at another path is answered
+         * 404, naming the endpoint, before any other check. Any path by default. Checked by the server itself, so
+         * that a {@link #processRequest} serving pages on the same port can be {@link RequestProcessor#plainHttpOnly
+         * plain HTTP only}, and valid handshakes stay on the selecting thread.
+         */
+        public Builder path(String path) {
+            this.path = Objects.requireNonNull(path, "path");
             return this;
         }
 
@@ -302,7 +315,7 @@ public final class WebSocketServer implements AutoCloseable {
             return new WebSocketServer(new ServerConfig(handler, listener, host, port, backlog, options,
                     Optional.ofNullable(processRequest), Optional.ofNullable(allowedOrigins), allowMissingOrigin,
                     subprotocols, subprotocolRequired, Optional.ofNullable(unavailable),
-                    Optional.ofNullable(sslContext), maxHandshakes, closeOnShutdown));
+                    Optional.ofNullable(sslContext), maxHandshakes, closeOnShutdown, Optional.ofNullable(path)));
         }
     }
 }

@@ -115,6 +115,7 @@ class HandshakeOnPollerTest {
         int count = 10;
         List<String> seen = new CopyOnWriteArrayList<>();
         try (WebSocketServer server = WebSocketServer.builder((ws, message) -> ws.send(message)).options(QUIET)
+                .path("/")
                 .processRequest(WebSocketServer.RequestProcessor.plainHttpOnly(request -> {
                     seen.add(request.target());
                     return request.target().equals("/health") ? Optional.of(HttpResponse.of(200, "ok"))
@@ -123,11 +124,20 @@ class HandshakeOnPollerTest {
                 .start()) {
             String health = RawPeer.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", PATIENCE);
             assertThat(health).startsWith("HTTP/1.1 200 ").endsWith("ok");
+            String offeringH2c = RawPeer.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\n"
+                    + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n"
+                    + "\r\n", PATIENCE);
+            assertThat(offeringH2c).as("a plain request offering h2c, as the JDK's HttpClient sends it")
+                    .startsWith("HTTP/1.1 200 ").endsWith("ok");
+            String elsewhere = RawPeer.exchange(server.port(), "GET /chat HTTP/1.1\r\nHost: x\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n", PATIENCE);
+            assertThat(elsewhere).startsWith("HTTP/1.1 404 ").endsWith("no WebSocket endpoint at /chat; connect to /");
             List<RawPeer> peers = new ArrayList<>();
             try {
                 List<String> whileOpening = threadsWhileOpening(server, count, "", peers);
                 assertThat(whileOpening).as("server threads started while %d connections opened", count).isEmpty();
-                assertThat(seen).as("requests the processor saw").containsExactly("/health");
+                assertThat(seen).as("requests the processor saw").containsExactly("/health", "/health");
                 peers.get(0).send(RawPeer.TEXT, "hi".getBytes(StandardCharsets.UTF_8));
                 assertThat(peers.get(0).readFrame(PATIENCE).text()).isEqualTo("hi");
             } finally {

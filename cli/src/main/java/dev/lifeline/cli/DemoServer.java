@@ -115,6 +115,7 @@ final class DemoServer implements AutoCloseable {
                 .host(host)
                 .port(port)
                 .options(options)
+                .path(StaticPages.ENDPOINT)
                 .processRequest(metrics.around(new StaticPages(mode, false, () -> started.join().connections().size(),
                         () -> redis.map(r -> Map.of("redis", r.ping())).orElse(Map.of()))));
         configure.accept(builder);
@@ -158,7 +159,7 @@ final class DemoServer implements AutoCloseable {
                 .processRequest(metrics.around(new StaticPages(mode, true, () -> (int) started.join().sessions()
                         .stream().filter(s -> s.connection().isPresent()).count(),
                         () -> health(redis, sharedHub, redisStore))))
-                .configure(configure);
+                .configure(b -> configure.accept(b.path(StaticPages.ENDPOINT)));
         store.ifPresent(builder::store);
         ReliableServer server;
         try {

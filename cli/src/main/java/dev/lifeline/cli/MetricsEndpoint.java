@@ -45,17 +45,20 @@ final class MetricsEndpoint {
         return metrics.map(ReliableOptions.DEFAULT::withMetrics).orElse(ReliableOptions.DEFAULT);
     }
 
-    /** Answers {@code GET /metrics} (and HEAD) itself, and leaves every other request to {@code pages}. */
+    /**
+     * Answers {@code GET /metrics} (and HEAD) itself, and leaves every other request to {@code pages}: for plain
+     * HTTP only, so that WebSocket handshakes stay on the server's selecting thread (the server's own
+     * {@link WebSocketServer.Builder#path} answers 404 to those at another path).
+     */
     WebSocketServer.RequestProcessor around(WebSocketServer.RequestProcessor pages) {
-        return registry.<WebSocketServer.RequestProcessor>map(r -> request -> scrape(r, request)
-                .or(() -> pages.process(request))).orElse(pages);
+        return WebSocketServer.RequestProcessor.plainHttpOnly(registry.<WebSocketServer.RequestProcessor>map(
+                r -> request -> scrape(r, request).or(() -> pages.process(request))).orElse(pages));
     }
 
     private static Optional<HttpResponse> scrape(PrometheusMeterRegistry registry, HttpRequest request) {
         boolean head = request.method().equals("HEAD");
-        if (!StaticPages.path(request.target()).equals(PATH) || request.headers().contains("Upgrade")
-                || !head && !request.method().equals("GET")) {
-            return Optional.empty(); // a WebSocket handshake or another method: answered by the pages (404, 405)
+        if (!request.path().equals(PATH) || !head && !request.method().equals("GET")) {
+            return Optional.empty(); // another method: answered by the pages (405)
         }
         HttpResponse response = HttpResponse.of(200, head ? "" : registry.scrape(),
                 Headers.of("Content-Type", CONTENT_TYPE, "Cache-Control", "no-store"));

@@ -8,7 +8,6 @@ import dev.lifeline.redis.RedisHealth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -63,12 +62,7 @@ final class StaticPages implements WebSocketServer.RequestProcessor {
 
     @Override
     public Optional<HttpResponse> process(HttpRequest request) {
-        String path = path(request.target());
-        if (request.headers().contains("Upgrade")) {
-            return path.equals(ENDPOINT) ? Optional.empty()
-                    : Optional.of(HttpResponse.of(404, "no WebSocket endpoint at " + path + "; connect to "
-                            + ENDPOINT));
-        }
+        String path = request.path();
         boolean head = request.method().equals("HEAD");
         if (!head && !request.method().equals("GET")) {
             return Optional.of(HttpResponse.of(405, request.method() + " is not allowed here",
@@ -125,21 +119,6 @@ final class StaticPages implements WebSocketServer.RequestProcessor {
 
     private static HttpResponse withoutBody(HttpResponse response) {
         return new HttpResponse(response.status(), response.reason(), response.headers(), new byte[0]);
-    }
-
-    /** The path of an origin-form ({@code /a?b}) or absolute-form ({@code http://h/a?b}) request target. */
-    static String path(String target) {
-        String path = target;
-        if (!target.startsWith("/")) {
-            try {
-                path = URI.create(target).getRawPath();
-            } catch (IllegalArgumentException e) {
-                return target; // no such page: answered 404
-            }
-        }
-        int query = path == null ? -1 : path.indexOf('?');
-        path = query < 0 ? path : path.substring(0, query);
-        return path == null || path.isEmpty() ? "/" : path;
     }
 
     private static String resource(String name) {

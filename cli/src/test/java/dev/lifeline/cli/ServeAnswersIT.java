@@ -81,6 +81,25 @@ class ServeAnswersIT {
         assertThat(exchange("GET / HTTP/1.1\r\nHost: a\r\n\r\n")).contains("<title>Lifeline demo</title>");
     }
 
+    /** The endpoint is at /: a handshake elsewhere is told where, by the server before any page is looked at. */
+    @Test
+    void aHandshakeAtAnotherPathIs404NamingTheEndpoint() throws Exception {
+        String answer = exchange("GET /chat?room=1 HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 404 Not Found\r\n").endsWith("no WebSocket endpoint at /chat; connect to /");
+    }
+
+    /** The JDK's HttpClient offers h2c on a plain GET (these headers): the health check answers it, not a 400. */
+    @Test
+    void aHealthCheckOfferingH2cGetsItsAnswer() throws Exception {
+        String answer = exchange("GET /healthz HTTP/1.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                + "Content-Length: 0\r\nHost: 127.0.0.1\r\nHTTP2-Settings: AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA\r\n"
+                + "Upgrade: h2c\r\nUser-Agent: Java-http-client/25\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 200 OK\r\n").contains("{\"status\":\"ok\"");
+    }
+
     @Test
     void onlyTheAllowedOriginsPagesMayConnect() throws Exception {
         WebSocketClient elsewhere = WebSocketClient.builder().header("Origin", "https://elsewhere.example").build();

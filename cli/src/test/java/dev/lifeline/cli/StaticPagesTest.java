@@ -81,18 +81,10 @@ class StaticPagesTest {
     }
 
     @Test
-    void aWebSocketHandshakeForTheRootGoesOnToTheServer() {
-        HttpRequest upgrade = new HttpRequest("GET", "/?room=1", Headers.of("Host", "h", "Upgrade", "websocket"));
+    void aPlainRequestOfferingAnotherProtocolIsServed() {
+        HttpRequest h2c = new HttpRequest("GET", "/healthz", Headers.of("Host", "h", "Connection",
+                "Upgrade, HTTP2-Settings", "Upgrade", "h2c", "HTTP2-Settings", "AAMAAABkAAQCAAAAAAIAAAAA"));
 
-        assertThat(pages.process(upgrade)).isEmpty();
-    }
-
-    @Test
-    void aWebSocketHandshakeForAnotherPathIs404() {
-        HttpRequest upgrade = new HttpRequest("GET", "/chat", Headers.of("Host", "h", "Upgrade", "websocket"));
-
-        HttpResponse refusal = pages.process(upgrade).orElseThrow();
-        assertThat(refusal.status()).isEqualTo(404);
-        assertThat(refusal.bodyText()).isEqualTo("no WebSocket endpoint at /chat; connect to /");
+        assertThat(pages.process(h2c).orElseThrow().status()).isEqualTo(200);
     }
 }

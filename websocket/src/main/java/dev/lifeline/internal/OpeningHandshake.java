@@ -259,14 +259,16 @@ final class OpeningHandshake {
     }
 
     /**
-     * Whether a request is meant as a WebSocket handshake, valid or not: it asks to upgrade to WebSocket or carries
-     * a key. A broken one is answered with what is wrong with it (400, 426), never with the application's page for
-     * that path, which would leave its client guessing.
+     * Whether a request is meant as a WebSocket handshake, valid or not: it asks to upgrade to WebSocket, carries a
+     * key, or says {@code Connection: Upgrade} with no {@code Upgrade} of anything else. A broken one is answered with
+     * what is wrong with it (400, 426), never with the application's page for that path, which would leave its client
+     * guessing. A plain request offering another protocol ({@code Upgrade: h2c}, as the JDK's {@code HttpClient}
+     * sends by default) is plain HTTP: the server may ignore the offer (RFC 9110 §7.8).
      */
-    private static boolean attemptsHandshake(HttpRequest request) {
+    static boolean attemptsHandshake(HttpRequest request) {
         Headers headers = request.headers();
-        return headers.containsToken("Connection", "Upgrade") || headers.containsToken("Upgrade", "websocket")
-                || headers.contains("Sec-WebSocket-Key");
+        return headers.containsToken("Upgrade", "websocket") || headers.contains("Sec-WebSocket-Key")
+                || headers.containsToken("Connection", "Upgrade") && !headers.contains("Upgrade");
     }
 
     private Optional<HttpResponse> processRequest(HttpRequest request) {

@@ -26,12 +26,13 @@ import javax.net.ssl.SSLContext;
  * @param subprotocolRequired whether a handshake that offers none of {@code subprotocols} is refused (400)
  * @param unavailable while its condition holds, valid handshakes get its answer; empty: always available
  * @param sslContext the context for {@code wss://}; empty: plain {@code ws://}
+ * @param path the only path at which handshakes are accepted; empty: any
  */
 public record ServerConfig(WebSocketServer.Handler handler, MessageListener listener, String host, int port,
         int backlog, WebSocketOptions options, Optional<WebSocketServer.RequestProcessor> processRequest,
         Optional<Set<String>> allowedOrigins, boolean allowMissingOrigin, List<String> subprotocols,
         boolean subprotocolRequired, Optional<Unavailable> unavailable, Optional<SSLContext> sslContext,
-        int maxHandshakes, boolean closeOnShutdown) {
+        int maxHandshakes, boolean closeOnShutdown, Optional<String> path) {
 
     /**
      * Valid handshakes are answered {@code answer} while {@code condition} holds (a dependency is down). The condition
@@ -48,6 +49,9 @@ public record ServerConfig(WebSocketServer.Handler handler, MessageListener list
         subprotocols = List.copyOf(subprotocols);
         if (subprotocolRequired && subprotocols.isEmpty()) {
             throw new IllegalArgumentException("a subprotocol is required, but the server speaks none");
+        }
+        if (path.isPresent() && !path.get().startsWith("/")) {
+            throw new IllegalArgumentException("path " + path.get() + " does not start with /");
         }
     }
 
@@ -75,11 +79,15 @@ public record ServerConfig(WebSocketServer.Handler handler, MessageListener list
     }
 
     /**
-     * The server's own answer to a valid handshake instead of 101, if any, in this order: 400 without a required
-     * subprotocol, the answer of {@link #unavailable} while its condition holds, 403 from an origin not allowed.
-     * Never waits (the poller's thread asks it).
+     * The server's own answer to a valid handshake instead of 101, if any, in this order: 404 at another path than
+     * {@link #path}, 400 without a required subprotocol, the answer of {@link #unavailable} while its condition
+     * holds, 403 from an origin not allowed. Never waits (the poller's thread asks it).
      */
     Optional<HttpResponse> refusal(ServerHandshake.Offer offer) {
+        String at = offer.request().path();
+        if (path.isPresent() && !path.get().equals(at)) {
+            return Optional.of(HttpResponse.of(404, "no WebSocket endpoint at " + at + "; connect to " + path.get()));
+        }
         if (subprotocolRequired && offer.subprotocols().stream().noneMatch(subprotocols::contains)) {
             return Optional.of(HttpResponse.of(400, "this endpoint speaks the WebSocket "
                     + (subprotocols.size() == 1 ? "subprotocol " : "subprotocols ") + String.join(", ", subprotocols)

@@ -1,5 +1,6 @@
 package dev.lifeline.protocol.handshake;
 
+import java.net.URI;
 import java.util.Objects;
 
 /**
@@ -44,6 +45,28 @@ public record HttpRequest(String method, String target, Headers headers, String 
     /** An HTTP/1.1 request. */
     public HttpRequest(String method, String target, Headers headers) {
         this(method, target, headers, HTTP_1_1);
+    }
+
+    /**
+     * The path of the request target, without its query: {@code /chat} for {@code /chat?room=1} (origin form) and
+     * for {@code ws://host/chat?room=1} (absolute form, RFC 9112 §3.2.2); {@code /} for an empty one. A target that is
+     * no URI is returned whole, matching no path.
+     */
+    public String path() {
+        String path = target;
+        if (!target.startsWith("/")) {
+            try {
+                path = URI.create(target).getRawPath();
+            } catch (IllegalArgumentException e) {
+                return target;
+            }
+            if (path == null) {
+                return target;
+            }
+        }
+        int query = path.indexOf('?');
+        path = query < 0 ? path : path.substring(0, query);
+        return path.isEmpty() ? "/" : path;
     }
 
     /** The exact wire bytes: request line, header fields and the blank line, each ended by CRLF. */

@@ -20,6 +20,22 @@ class HttpMessageTest {
     }
 
     @Test
+    void thePathIsTheTargetsWithoutItsQueryInOriginOrAbsoluteForm() {
+        assertThat(path("/chat?room=1")).isEqualTo("/chat");
+        assertThat(path("/")).isEqualTo("/");
+        assertThat(path("/?x")).isEqualTo("/");
+        assertThat(path("/a/b/")).isEqualTo("/a/b/");
+        assertThat(path("ws://example.com/chat?room=1")).isEqualTo("/chat");
+        assertThat(path("http://example.com")).isEqualTo("/");
+        assertThat(path("http://exa mple")).as("no URI: whole").isEqualTo("http://exa mple".replace(' ', '%'));
+        assertThat(path("mailto:a@b")).as("no path: whole").isEqualTo("mailto:a@b");
+    }
+
+    private static String path(String target) {
+        return new HttpRequest("GET", target.replace(' ', '%'), Headers.of("Host", "x")).path();
+    }
+
+    @Test
     void responseWithoutBodyHasNoContentLength() {
         HttpResponse response = new HttpResponse(101, "Switching Protocols", Headers.of("Upgrade", "websocket"),
                 new byte[0]);
