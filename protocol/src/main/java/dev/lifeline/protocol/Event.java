@@ -86,7 +86,7 @@ public sealed interface Event {
     record Closed(Optional<CloseStatus> sent, Optional<CloseStatus> received, boolean receivedThenSent)
             implements Event {
         /** How the connection ended, as the exception a late send gets (built on each call: it has a stack trace). */
-        public ConnectionClosedException status() {
+        public ConnectionClosedException exception() {
             return ConnectionClosedException.of(sent, received, receivedThenSent, null);
         }
     }

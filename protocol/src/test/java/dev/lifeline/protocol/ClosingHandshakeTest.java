@@ -56,7 +56,7 @@ class ClosingHandshakeTest {
         assertSent(p, frame(side, 0x88, "") + eofIfServer(side));
         p.receiveEof();
         assertThat(p.takeEvents()).singleElement().isInstanceOfSatisfying(Event.Closed.class,
-                closed -> assertThat(closed.status()).isInstanceOf(ConnectionClosedOkException.class));
+                closed -> assertThat(closed.exception()).isInstanceOf(ConnectionClosedOkException.class));
     }
 
     @ParameterizedTest
@@ -80,11 +80,11 @@ class ClosingHandshakeTest {
         assertSent(p, side == SERVER ? "" : "EOF");
         List<Event> events = p.takeEvents();
         assertThat(events).singleElement().isInstanceOfSatisfying(Event.Closed.class, closed -> {
-            assertThat(closed.status()).isInstanceOf(ConnectionClosedOkException.class);
-            assertThat(closed.status().sent()).contains(CloseStatus.of(1000, "bye"));
-            assertThat(closed.status().received()).contains(CloseStatus.of(1000, ""));
-            assertThat(closed.status().receivedThenSent()).isFalse();
-            assertThat(closed.status().code()).isEqualTo(CloseCode.NORMAL_CLOSURE);
+            assertThat(closed.exception()).isInstanceOf(ConnectionClosedOkException.class);
+            assertThat(closed.exception().sent()).contains(CloseStatus.of(1000, "bye"));
+            assertThat(closed.exception().received()).contains(CloseStatus.of(1000, ""));
+            assertThat(closed.exception().receivedThenSent()).isFalse();
+            assertThat(closed.exception().code()).isEqualTo(CloseCode.NORMAL_CLOSURE);
         });
     }
 
@@ -210,10 +210,10 @@ class ClosingHandshakeTest {
         p.receiveEof();
         assertThat(p.state()).isEqualTo(State.CLOSED);
         assertThat(p.takeEvents()).singleElement().isInstanceOfSatisfying(Event.Closed.class, closed -> {
-            assertThat(closed.status()).isInstanceOf(ConnectionClosedErrorException.class);
-            assertThat(closed.status().code().value()).isEqualTo(1006);
-            assertThat(closed.status().sent()).isEmpty();
-            assertThat(closed.status().received()).isEmpty();
+            assertThat(closed.exception()).isInstanceOf(ConnectionClosedErrorException.class);
+            assertThat(closed.exception().code().value()).isEqualTo(1006);
+            assertThat(closed.exception().sent()).isEmpty();
+            assertThat(closed.exception().received()).isEmpty();
         });
         assertSent(p, "EOF");
         assertThat(catchClosed(() -> p.sendText("x")).code().value()).isEqualTo(1006);

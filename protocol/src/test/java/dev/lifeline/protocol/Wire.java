@@ -256,7 +256,7 @@ final class Wire {
             case Event.Pong e -> "Pong " + shown(e.payload());
             case Event.CloseReceived e -> "CloseReceived " + e.status();
             case Event.Failed e -> "Failed " + e.cause().closeCode().value();
-            case Event.Closed e -> "Closed " + e.status().code().value();
+            case Event.Closed e -> "Closed " + e.exception().code().value();
         };
     }
 

@@ -22,7 +22,7 @@ import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
- * A {@link Session} wired to one connection after another: the lock that serialises it, its {@link Inbox} and
+ * A {@link Session} wired to one connection after another: the lock that serialises it, its {@link SessionInbox} and
  * {@link PendingSends}, a writer thread per connection and the read loop. What differs between client and server
  * (the resume handshake, reconnecting, expiry) lives in the subclasses.
  *
@@ -45,7 +45,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
 
     private Session session;
     private final PendingSends pending;
-    private final Inbox inbox;
+    private final SessionInbox inbox;
     private WebSocket current;
     private CloseReason ended;
     private long detachedAt = System.nanoTime();
@@ -56,7 +56,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     Endpoint(String id, ReliableOptions options) {
         this.id = id;
         this.options = Objects.requireNonNull(options, "options");
-        this.inbox = new Inbox(lock, changed, options);
+        this.inbox = new SessionInbox(lock, changed, options);
         this.session = new Session(options);
         this.pending = new PendingSends(this::signalChanged, options.metrics());
     }
@@ -169,7 +169,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
 
     @Override
     public Iterator<Message> iterator() {
-        return Inbox.untilClosed(this::receive);
+        return SessionInbox.untilClosed(this::receive);
     }
 
     // ------------------------------------------------------------------ state

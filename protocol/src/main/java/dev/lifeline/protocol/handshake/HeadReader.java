@@ -15,8 +15,8 @@ import java.util.Arrays;
  */
 final class HeadReader {
 
-    /** Which side reads: decides the nouns in messages and the statuses of failures. */
-    enum Side {
+    /** Which head is read (by which side): decides the nouns in messages and the statuses of failures. */
+    enum Head {
         /** The server reads a request and answers failures with 400, 414 or 431. */
         REQUEST("request line", "request header line", "request", 400, 414, 431),
         /** The client reads a response; there is no status to answer, so failures carry 0. */
@@ -29,7 +29,7 @@ final class HeadReader {
         final int startLineTooLong;
         final int headTooLarge;
 
-        Side(String startLine, String headerLine, String message, int malformed, int startLineTooLong,
+        Head(String startLine, String headerLine, String message, int malformed, int startLineTooLong,
                 int headTooLarge) {
             this.startLine = startLine;
             this.headerLine = headerLine;
@@ -43,15 +43,15 @@ final class HeadReader {
     private static final int INITIAL_CAPACITY = 256;
 
     private final HeadLimits limits;
-    private final Side side;
+    private final Head head;
     private byte[] line = new byte[0];
     private int lineLength;
     private int headLength;
     private int lines;
 
-    HeadReader(HeadLimits limits, Side side) {
+    HeadReader(HeadLimits limits, Head head) {
         this.limits = limits;
-        this.side = side;
+        this.head = head;
     }
 
     /**
@@ -80,30 +80,30 @@ final class HeadReader {
         headLength += taken;
 
         if (lineLength > max + 1 || lineLength == max + 1 && line[max] != '\r') {
-            throw new HandshakeException(start ? side.startLineTooLong : side.headTooLarge,
-                    (start ? side.startLine : side.headerLine) + " exceeds the limit of " + max + " bytes");
+            throw new HandshakeException(start ? head.startLineTooLong : head.headTooLarge,
+                    (start ? head.startLine : head.headerLine) + " exceeds the limit of " + max + " bytes");
         }
         if (headLength > limits.maxHead()) {
-            throw new HandshakeException(side.headTooLarge,
-                    side.message + " head exceeds the limit of " + limits.maxHead() + " bytes");
+            throw new HandshakeException(head.headTooLarge,
+                    head.message + " head exceeds the limit of " + limits.maxHead() + " bytes");
         }
         if (!complete) {
             return null;
         }
         if (lineLength == 0 || line[lineLength - 1] != '\r') {
-            throw malformed((start ? side.startLine : side.headerLine) + " ends with a bare LF instead of CRLF");
+            throw malformed((start ? head.startLine : head.headerLine) + " ends with a bare LF instead of CRLF");
         }
         String text = new String(line, 0, lineLength - 1, StandardCharsets.ISO_8859_1);
         lineLength = 0;
         lines++;
         int cr = text.indexOf('\r');
         if (cr >= 0) {
-            throw malformed((start ? side.startLine : side.headerLine) + " holds a CR not followed by LF at index "
+            throw malformed((start ? head.startLine : head.headerLine) + " holds a CR not followed by LF at index "
                     + cr);
         }
         if (!start && !text.isEmpty() && lines - 1 > limits.maxHeaders()) {
-            throw new HandshakeException(side.headTooLarge,
-                    side.message + " has more than " + limits.maxHeaders() + " header lines");
+            throw new HandshakeException(head.headTooLarge,
+                    head.message + " has more than " + limits.maxHeaders() + " header lines");
         }
         return text;
     }
@@ -122,7 +122,7 @@ final class HeadReader {
     }
 
     HandshakeException malformed(String message) {
-        return new HandshakeException(side.malformed, message);
+        return new HandshakeException(head.malformed, message);
     }
 
     /** Bytes held for the current line: what a test checks to see that memory stays bounded. */

@@ -39,7 +39,7 @@ public final class RequestParser {
     private HandshakeException failure;
 
     public RequestParser(HeadLimits limits) {
-        this.reader = new HeadReader(Objects.requireNonNull(limits, "limits"), HeadReader.Side.REQUEST);
+        this.reader = new HeadReader(Objects.requireNonNull(limits, "limits"), HeadReader.Head.REQUEST);
     }
 
     /**

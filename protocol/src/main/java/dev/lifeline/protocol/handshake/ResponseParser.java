@@ -40,7 +40,7 @@ public final class ResponseParser {
     private HandshakeException failure;
 
     public ResponseParser(HeadLimits limits) {
-        this.reader = new HeadReader(Objects.requireNonNull(limits, "limits"), HeadReader.Side.RESPONSE);
+        this.reader = new HeadReader(Objects.requireNonNull(limits, "limits"), HeadReader.Head.RESPONSE);
     }
 
     /**

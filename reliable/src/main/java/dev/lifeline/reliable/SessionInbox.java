@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * Received messages waiting for the application, bounded by count and bytes, read by one thread at a time.
  * Guarded by its session's lock: {@link #add} and {@link #isFull} run with it held, {@link #take} takes it.
  */
-final class Inbox {
+final class SessionInbox {
     private final ReentrantLock lock;
     private final Condition changed;
     private final ReliableOptions options;
@@ -24,7 +24,7 @@ final class Inbox {
     private Thread receiver;
 
     /** @param changed the session's condition, signalled when a message arrives or the session ends */
-    Inbox(ReentrantLock lock, Condition changed, ReliableOptions options) {
+    SessionInbox(ReentrantLock lock, Condition changed, ReliableOptions options) {
         this.lock = lock;
         this.changed = changed;
         this.options = options;
