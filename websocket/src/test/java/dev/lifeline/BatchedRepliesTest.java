@@ -55,10 +55,9 @@ class BatchedRepliesTest {
             Thread.sleep(200); // both are in the server's inbox now
             Message first = pair.server().receive();
             pair.server().send(first); // "second" waits, so this reply is deferred
-            long start = System.nanoTime();
+            // the server's thread receives nothing more: only the deferred flush can write the reply
             Optional<Message> reply = pair.client().receive(Duration.ofSeconds(2));
             assertThat(reply).contains(Message.text("first"));
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
             pair.client().close();
         }
     }

@@ -83,12 +83,11 @@ class ListenerTest {
         WebSocketOptions slowClose = WebSocketOptions.DEFAULT.withCloseTimeout(Duration.ofSeconds(20));
         try (WebSocketServer server = WebSocketServer.builder((ws, message) -> ws.close(CloseCode.NORMAL_CLOSURE,
                 "as asked")).options(slowClose).start(); WebSocket client = connect(server)) {
-            long start = System.nanoTime();
             client.send("close, please");
 
+            // PATIENCE (5 s) is a quarter of the close timeout: done within it, it did not wait for itself
             CloseStatus status = client.closed().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
             assertThat(status).isEqualTo(new CloseStatus(CloseCode.NORMAL_CLOSURE, "as asked"));
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             long deadline = System.nanoTime() + PATIENCE.toNanos();
             while (!server.connections().isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(10);
