@@ -52,6 +52,53 @@ class BroadcastLoadTest {
         }
     }
 
+    /**
+     * The latency pass: one warm-up step then the latency phase, at a rate given (fractional: the common rate of 10,000
+     * subscribers is a few messages a second), every delivery checked and timed.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Servers.class, names = {"LIFELINE", "NETTY"})
+    void atAGivenRateEveryDeliveryIsCheckedAndTimed(Servers which) throws Exception {
+        try (EchoServer server = which.startBroadcasting()) {
+            Opened opened = Connector.open(Target.webSocket(server.port()), 20, 8, Duration.ofSeconds(10));
+            BroadcastLoad.Latency result;
+            try {
+                result = BroadcastLoad.latencyAt(opened.channels(), SHORT, 37.5);
+            } finally {
+                opened.abort();
+            }
+
+            assertThat(result.error()).isEmpty();
+            assertThat(result.subscribers()).isEqualTo(20);
+            assertThat(result.messagesPerSecond()).isEqualTo(37.5);
+            assertThat(result.phase().text()).startsWith("37.50 msg/s: ");
+            assertThat(result.p99Nanos()).isGreaterThanOrEqualTo(result.p50Nanos()).isPositive();
+        }
+    }
+
+    @Test
+    void aRateOfNothingIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BroadcastLoad.latencyAt(
+                java.util.List.of(java.nio.channels.SocketChannel.open()), SHORT, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rate 0.0");
+    }
+
+    @Test
+    void anEchoFailsTheLatencyPassToo() throws Exception {
+        try (EchoServer server = Servers.LIFELINE.start()) {
+            Opened opened = Connector.open(Target.webSocket(server.port()), 3, 8, Duration.ofSeconds(10));
+            try {
+                BroadcastLoad.Latency result = BroadcastLoad.latencyAt(opened.channels(), new BroadcastLoad.Plan(64,
+                        1, 1, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(500)), 50);
+
+                assertThat(result.ok()).isFalse();
+                assertThat(result.error()).contains("deliveries missing");
+            } finally {
+                opened.abort();
+            }
+        }
+    }
+
     @Test
     void aMessageLargerThanA16BitLengthIsRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BroadcastLoad.Plan(BroadcastLoad.MAX_SIZE + 1,
