@@ -76,12 +76,16 @@ final class BroadcastScenario {
     }
 
     /**
-     * The common rate of a run: half the lowest median of {@link Metric#SERVER_BROADCAST} among {@code servers}
-     * (those without a figure, having no broadcast mode or an error, left out); empty when none has one.
+     * The common rate of a run: half the lowest median of {@link Metric#SERVER_BROADCAST} among the servers under
+     * test (those without a figure, having no broadcast mode or an error, left out; the raw TCP reference too, which
+     * is no server under test); empty when none has one.
      */
     static Optional<CommonRate> commonRate(Results results, List<String> servers) {
         Map.Entry<String, Double> slowest = null;
         for (String s : servers) {
+            if (s.equals(Metric.Side.SERVER.reference)) {
+                continue;
+            }
             OptionalDouble m = results.median(Metric.SERVER_BROADCAST, s);
             if (m.isPresent() && m.getAsDouble() > 0 && (slowest == null || m.getAsDouble() < slowest.getValue())) {
                 slowest = Map.entry(s, m.getAsDouble());

@@ -13,9 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The broadcast scenario against every server with a broadcast mode, small: every published message reaches every
- * connection, in order; and against an echo (which answers the publisher alone), the missing deliveries are an
- * error, not a figure.
+ * The broadcast scenario against every server with a broadcast mode (the raw TCP reference too), small: every
+ * published message reaches every connection, in order; and against an echo (which answers the publisher alone),
+ * the missing deliveries are an error, not a figure.
  */
 @Timeout(120)
 class BroadcastLoadTest {
@@ -24,14 +24,14 @@ class BroadcastLoadTest {
             Duration.ofMillis(200), Duration.ofSeconds(5));
 
     @ParameterizedTest
-    @EnumSource(value = Servers.class, names = {"LIFELINE", "NETTY", "JETTY", "JAVA_WEBSOCKET"})
+    @EnumSource(value = Servers.class, names = {"LIFELINE", "NETTY", "JETTY", "JAVA_WEBSOCKET", "RAW_TCP"})
     void everyConnectionGetsEveryMessageInOrder(Servers which) throws Exception {
         everyConnectionGetsEveryMessageInOrder(which, SHORT);
     }
 
     /** 4 KiB messages: server frames with a 16-bit length (RFC 6455 §5.2), split anywhere across reads. */
     @ParameterizedTest
-    @EnumSource(value = Servers.class, names = {"LIFELINE", "NETTY", "JETTY", "JAVA_WEBSOCKET"})
+    @EnumSource(value = Servers.class, names = {"LIFELINE", "NETTY", "JETTY", "JAVA_WEBSOCKET", "RAW_TCP"})
     void everyConnectionGetsEveryLargerMessageInOrder(Servers which) throws Exception {
         everyConnectionGetsEveryMessageInOrder(which, new BroadcastLoad.Plan(4096, SHORT.firstRate(),
                 SHORT.lastRate(), SHORT.step(), SHORT.latency(), SHORT.drain()));
@@ -41,7 +41,7 @@ class BroadcastLoadTest {
             throws Exception {
         assertThat(which.broadcasts()).isTrue();
         try (EchoServer server = which.startBroadcasting()) {
-            BroadcastLoad.Result result = run(server, 20, plan);
+            BroadcastLoad.Result result = run(server, which.raw(), 20, plan);
 
             assertThat(result.error()).isEmpty();
             assertThat(result.subscribers()).isEqualTo(20);
@@ -57,10 +57,10 @@ class BroadcastLoadTest {
      * subscribers is a few messages a second), every delivery checked and timed.
      */
     @ParameterizedTest
-    @EnumSource(value = Servers.class, names = {"LIFELINE", "NETTY"})
+    @EnumSource(value = Servers.class, names = {"LIFELINE", "NETTY", "RAW_TCP"})
     void atAGivenRateEveryDeliveryIsCheckedAndTimed(Servers which) throws Exception {
         try (EchoServer server = which.startBroadcasting()) {
-            Opened opened = Connector.open(Target.webSocket(server.port()), 20, 8, Duration.ofSeconds(10));
+            Opened opened = Connector.open(target(server, which.raw()), 20, 8, Duration.ofSeconds(10));
             BroadcastLoad.Latency result;
             try {
                 result = BroadcastLoad.latencyAt(opened.channels(), SHORT, 37.5);
@@ -109,7 +109,7 @@ class BroadcastLoadTest {
     @Test
     void anEchoIsNoBroadcastAndFailsTheRun() throws Exception {
         try (EchoServer server = Servers.LIFELINE.start()) {
-            BroadcastLoad.Result result = run(server, 3, new BroadcastLoad.Plan(64, 50, 50, Duration.ofMillis(100),
+            BroadcastLoad.Result result = run(server, false, 3, new BroadcastLoad.Plan(64, 50, 50, Duration.ofMillis(100),
                     Duration.ofMillis(100), Duration.ofMillis(500)));
 
             assertThat(result.ok()).isFalse();
@@ -117,9 +117,14 @@ class BroadcastLoadTest {
         }
     }
 
-    private static BroadcastLoad.Result run(EchoServer server, int connections, BroadcastLoad.Plan plan)
+    /** The raw TCP reference has no handshake: it writes the opening request back. */
+    private static Target target(EchoServer server, boolean raw) {
+        return raw ? Target.rawTcp(server.port()) : Target.webSocket(server.port());
+    }
+
+    private static BroadcastLoad.Result run(EchoServer server, boolean raw, int connections, BroadcastLoad.Plan plan)
             throws Exception {
-        Opened opened = Connector.open(Target.webSocket(server.port()), connections, 8, Duration.ofSeconds(10));
+        Opened opened = Connector.open(target(server, raw), connections, 8, Duration.ofSeconds(10));
         try {
             return BroadcastLoad.run(opened.channels(), plan);
         } finally {
