@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,10 +11,12 @@ import java.util.List;
  * The physical reference of the broadcast scenario, the least a broadcasting server can do: on one selector thread,
  * each connection's opening request is written back unchanged (as {@link RawTcpEcho} does: the generator's raw
  * target expects that, and no handshake), then each frame a connection sends is unmasked (RFC 6455 §5.3), encoded
- * once as a server frame and written to every open connection, the sender's included. Nothing else is checked: a
- * frame with a 64-bit length closes its connection. A connection's unwritten frames wait in its own queue, without
- * bound, as Netty's, Jetty's and Java-WebSocket's broadcasts do. The generator's figures against it are its own
- * floor: what it measures when the server costs next to nothing.
+ * once as a server frame and appended to every open connection's output, the sender's included; once all that one
+ * read brought is taken, each connection's output goes out in one write (frames published close together share a
+ * write, as Lifeline's writers and Netty's flush do). Nothing else is checked: a frame with a 64-bit length closes
+ * its connection. Output TCP did not take waits in the connection's buffer, without bound, as Netty's, Jetty's and
+ * Java-WebSocket's broadcasts do. The generator's figures against it are its own floor: what it measures when the
+ * server costs next to nothing.
  */
 final class RawTcpBroadcast extends SelectorServer {
     private static final int BUFFER = 256 * 1024;
@@ -24,6 +25,8 @@ final class RawTcpBroadcast extends SelectorServer {
     private final ByteBuffer shared = ByteBuffer.allocate(BUFFER);
     /** Every connection accepted and not closed; only the selector's thread uses it. */
     private final List<Peer> peers = new ArrayList<>();
+    /** The connections given output since the last writes; only the selector's thread uses it. */
+    private final List<Peer> written = new ArrayList<>();
 
     RawTcpBroadcast() throws IOException {
         super("raw-tcp-broadcast");
@@ -48,11 +51,12 @@ final class RawTcpBroadcast extends SelectorServer {
         private boolean open;
         /** The bytes of an incomplete request or frame, kept from the previous read; empty array if none. */
         private byte[] kept = new byte[0];
-        private final ArrayDeque<ByteBuffer> unwritten = new ArrayDeque<>();
+        /** Output not written yet, from 0 to its position. */
+        private ByteBuffer out = ByteBuffer.allocate(0);
 
         @Override
         public int service(SocketChannel ch) throws IOException {
-            flush();
+            write();
             shared.clear();
             shared.put(kept);
             int n = ch.read(shared);
@@ -61,13 +65,21 @@ final class RawTcpBroadcast extends SelectorServer {
                 return 0;
             }
             shared.flip();
-            if (!consume(shared)) {
+            boolean keep = consume(shared);
+            kept = new byte[shared.remaining()];
+            shared.get(kept);
+            for (Peer p : written) {
+                if (p != this) {
+                    p.write();
+                }
+            }
+            written.clear();
+            write();
+            if (!keep) {
                 peers.remove(this);
                 return 0;
             }
-            kept = new byte[shared.remaining()];
-            shared.get(kept);
-            return SelectionKey.OP_READ | (unwritten.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+            return SelectionKey.OP_READ | (out.position() == 0 ? 0 : SelectionKey.OP_WRITE);
         }
 
         /** Takes the request and whole frames from {@code in}, leaving an incomplete one; false to close. */
@@ -121,30 +133,31 @@ final class RawTcpBroadcast extends SelectorServer {
             return true;
         }
 
-        /** Writes what TCP takes of {@code bytes} now, queues the rest and waits to write it. */
+        /** Appends {@code bytes} to the output, written once the read that brought them is taken. */
         private void send(ByteBuffer bytes) {
-            try {
-                if (unwritten.isEmpty()) {
-                    ((SocketChannel) key.channel()).write(bytes);
-                }
-                if (bytes.hasRemaining()) {
-                    unwritten.add(bytes);
-                    key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
-                }
-            } catch (IOException | RuntimeException e) {
-                peers.remove(this); // closed meanwhile: its own key's turn closes the channel
-                unwritten.clear();
+            if (out.remaining() < bytes.remaining()) {
+                ByteBuffer larger = ByteBuffer.allocate(Math.max(2 * out.capacity(), out.position()
+                        + bytes.remaining() + 1024));
+                out = larger.put(out.flip());
             }
+            if (out.position() == 0) {
+                written.add(this);
+            }
+            out.put(bytes);
         }
 
-        private void flush() throws IOException {
-            SocketChannel ch = (SocketChannel) key.channel();
-            while (!unwritten.isEmpty()) {
-                ch.write(unwritten.peek());
-                if (unwritten.peek().hasRemaining()) {
-                    return;
-                }
-                unwritten.poll();
+        /** Writes what TCP takes of the output, and waits to write the rest. */
+        private void write() {
+            if (out.position() == 0) {
+                return;
+            }
+            try {
+                ((SocketChannel) key.channel()).write(out.flip());
+                out.compact();
+                key.interestOps(SelectionKey.OP_READ | (out.position() == 0 ? 0 : SelectionKey.OP_WRITE));
+            } catch (IOException | RuntimeException e) {
+                peers.remove(this); // closed meanwhile: its own key's turn closes the channel
+                out.clear();
             }
         }
     }
