@@ -109,7 +109,8 @@ public final class BroadcastLoad {
     private final ByteBuffer frame;
     private final byte[] payload;
     private final Histogram latency = new Histogram(Duration.ofSeconds(60).toNanos(), 3);
-    private boolean recordLatency;
+    /** The first message whose deliveries' latency is recorded: none until a latency phase starts. */
+    private long recordFrom = Long.MAX_VALUE;
     private long published;
     private long delivered;
     private long dropped;
@@ -179,7 +180,7 @@ public final class BroadcastLoad {
         int n = subscribers.length;
         publishFor(rate, plan.step());
         boolean warmedUp = awaitDrained(plan.drain());
-        recordLatency = true;
+        recordFrom = published + 1; // a warm-up message still arriving is not in the figure
         long deliveredBefore = delivered;
         CoreLoad before = CoreLoad.sample();
         long start = System.nanoTime();
@@ -235,7 +236,7 @@ public final class BroadcastLoad {
         if (!error.isEmpty()) {
             return Result.failed(n, error);
         }
-        recordLatency = true;
+        recordFrom = published + 1; // nor one of the ramp's backlog
         publishFor(best / n / 2, plan.latency());
         awaitDrained(plan.drain());
         String failure = error.isEmpty() ? missing() : error;
@@ -440,7 +441,7 @@ public final class BroadcastLoad {
             dropped += seq - last - 1;
             last = seq;
             delivered++;
-            if (recordLatency) {
+            if (seq >= recordFrom) {
                 latency.recordValue(Math.max(0, System.nanoTime() - sentAt));
             }
         }
