@@ -28,8 +28,8 @@ import java.util.Optional;
  * driven by our load generator in this JVM (which the script pins to core 1); then every client library in its own
  * JVM on core 1 against the fixed fast server on core 0. Repetitions are interleaved (each repetition runs every
  * subject, in a rotated order) and the report gives medians; the broadcast scenario's latency pass runs after
- * every repetition of its saturation pass ({@link BroadcastScenario}). Writes {@code <out>/<date>.md} and {@code .svg} and
- * prints the markdown.
+ * every repetition of its saturation pass ({@link BroadcastScenario}). Writes {@code <out>/<date>.md} and
+ * {@code .svg} and prints the markdown.
  */
 public final class Compare {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);

@@ -109,8 +109,8 @@ class BroadcastLoadTest {
     @Test
     void anEchoIsNoBroadcastAndFailsTheRun() throws Exception {
         try (EchoServer server = Servers.LIFELINE.start()) {
-            BroadcastLoad.Result result = run(server, false, 3, new BroadcastLoad.Plan(64, 50, 50, Duration.ofMillis(100),
-                    Duration.ofMillis(100), Duration.ofMillis(500)));
+            BroadcastLoad.Result result = run(server, false, 3, new BroadcastLoad.Plan(64, 50, 50,
+                    Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(500)));
 
             assertThat(result.ok()).isFalse();
             assertThat(result.error()).contains("deliveries missing");
