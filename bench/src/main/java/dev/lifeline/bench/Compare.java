@@ -2,7 +2,6 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.client.ClientMain;
 import dev.lifeline.bench.client.Clients;
-import dev.lifeline.bench.load.BroadcastLoad;
 import dev.lifeline.bench.load.Connector;
 import dev.lifeline.bench.load.Connector.Opened;
 import dev.lifeline.bench.load.Connector.Target;
@@ -22,13 +21,15 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The side-by-side comparison, run by {@code ./bench/run}: every server under test in its own JVM on core 0,
  * driven by our load generator in this JVM (which the script pins to core 1); then every client library in its own
  * JVM on core 1 against the fixed fast server on core 0. Repetitions are interleaved (each repetition runs every
- * subject, in a rotated order) and the report gives medians. Writes {@code <out>/<date>.md} and {@code .svg} and
- * prints the markdown.
+ * subject, in a rotated order) and the report gives medians; the broadcast scenario's latency pass runs after
+ * every repetition of its saturation pass ({@link BroadcastScenario}). Writes {@code <out>/<date>.md} and
+ * {@code .svg} and prints the markdown.
  */
 public final class Compare {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -58,7 +59,13 @@ public final class Compare {
         Files.createDirectories(options.logs);
         String loadBefore = Machine.loadAverage();
         LocalDateTime started = LocalDateTime.now();
-        SessionScenarios sessions = sessionScenarios();
+        SessionScenarios.Sink sink = sink();
+        SessionScenarios sessions = new SessionScenarios(sink, pinned ? SERVER_CORE : -1, SERVER_OPTS, options.logs,
+                Duration.ofSeconds(options.warmup), Duration.ofSeconds(options.seconds), options.quick ? 200 : 1000);
+        // steps of the warm-up's length; the latency phases as long as a run
+        BroadcastScenario broadcast = new BroadcastScenario(sink, this::coresBusy, options.subscribers,
+                options.broadcastSize, Duration.ofSeconds(Math.max(1, options.warmup)),
+                Duration.ofSeconds(options.seconds));
         for (int rep = 0; rep < options.reps; rep++) {
             if (!options.servers.isEmpty()) {
                 for (Scenario s : options.scenarios) {
@@ -72,7 +79,7 @@ public final class Compare {
                         if (s == Scenario.CLOSE) {
                             sessions.close(server, rep);
                         } else {
-                            serverRun(Servers.of(server), s, rep);
+                            serverRun(Servers.of(server), s, rep, broadcast, Optional.empty());
                         }
                     }
                 }
@@ -85,6 +92,9 @@ public final class Compare {
                     clientRun(client, s, rep);
                 }
             }
+        }
+        if (options.scenarios.contains(Scenario.BROADCAST)) {
+            broadcastLatency(broadcast);
         }
         List<String> serverSubjects = options.servers;
         List<String> clientSubjects = options.clients;
@@ -115,11 +125,39 @@ public final class Compare {
         System.out.println("written: " + options.out.resolve(name + ".md") + " and .svg");
     }
 
-    private void serverRun(Servers server, Scenario scenario, int rep) {
+    /**
+     * The broadcast scenario's latency pass: every server (every repetition, interleaved) at the common rate of the
+     * saturation pass's figures, or an error for each if none has one.
+     */
+    private void broadcastLatency(BroadcastScenario broadcast) {
+        Optional<BroadcastScenario.CommonRate> rate = BroadcastScenario.commonRate(results, options.servers);
+        rate.ifPresent(r -> results.note(String.format(Locale.ROOT, "broadcast latency: every server at %,.2f msg/s"
+                + " published to %,d connections, %s", r.messagesPerSecond(options.subscribers), options.subscribers,
+                r.describe())));
+        for (int rep = 0; rep < options.reps; rep++) {
+            for (String server : rotate(options.servers, rep)) {
+                if (rate.isPresent()) {
+                    serverRun(Servers.of(server), Scenario.BROADCAST, rep, broadcast, rate);
+                } else if (Servers.of(server).broadcasts()) {
+                    fail(BroadcastScenario.COMMON, server, rep, "no server had a saturation figure to take the"
+                            + " common rate from");
+                }
+            }
+        }
+    }
+
+    /**
+     * One server's run of {@code scenario}, in a JVM of its own; for the broadcast scenario, its saturation pass, or
+     * its latency pass when {@code commonRate} is given.
+     */
+    private void serverRun(Servers server, Scenario scenario, int rep, BroadcastScenario broadcast,
+            Optional<BroadcastScenario.CommonRate> commonRate) {
+        List<Metric> metrics = scenario != Scenario.BROADCAST ? metricsOf(scenario, Metric.Side.SERVER)
+                : commonRate.isPresent() ? BroadcastScenario.COMMON : BroadcastScenario.SATURATION;
         Path log = options.logs.resolve("server-" + server.id() + ".log");
         if (scenario == Scenario.BROADCAST && !server.broadcasts()
                 || scenario == Scenario.HELD && !server.keepsAlive()) {
-            for (Metric m : metricsOf(scenario, Metric.Side.SERVER)) {
+            for (Metric m : metrics) {
                 results.notApplicable(m, server.id(), scenario == Scenario.HELD ? "no keepalive"
                         : "no broadcast mode");
             }
@@ -162,7 +200,11 @@ public final class Compare {
                 return;
             }
             if (scenario == Scenario.BROADCAST) {
-                broadcast(server, target, rep);
+                if (commonRate.isPresent()) {
+                    broadcast.latency(server.id(), target, rep, commonRate.get());
+                } else {
+                    broadcast.saturation(server.id(), target, rep);
+                }
                 return;
             }
             if (scenario == Scenario.HELD) {
@@ -194,7 +236,7 @@ public final class Compare {
             System.out.printf(Locale.ROOT, "rep %d/%d  server %-42s %-15s n/a: %s%n", rep + 1, options.reps,
                     Metric.SERVER_COMPRESSED.title, Report.title(server.id()), e.getMessage());
         } catch (IOException | RuntimeException e) {
-            fail(metricsOf(scenario, Metric.Side.SERVER), server.id(), rep, describe(e));
+            fail(metrics, server.id(), rep, describe(e));
         }
     }
 
@@ -245,9 +287,9 @@ public final class Compare {
         record(Metric.SERVER_HELD_CPU, server.id(), rep, 100 * r.idleCpu());
     }
 
-    /** The scenarios of issue 18 that run outside the load generator, recording here. */
-    private SessionScenarios sessionScenarios() {
-        SessionScenarios.Sink sink = new SessionScenarios.Sink() {
+    /** Where the scenarios that run outside this class record. */
+    private SessionScenarios.Sink sink() {
+        return new SessionScenarios.Sink() {
             @Override
             public void record(Metric metric, String subject, int rep, double value) {
                 Compare.this.record(metric, subject, rep, value);
@@ -262,36 +304,12 @@ public final class Compare {
             public void notApplicable(Metric metric, String subject, String reason) {
                 results.notApplicable(metric, subject, reason);
             }
-        };
-        return new SessionScenarios(sink, pinned ? SERVER_CORE : -1, SERVER_OPTS, options.logs,
-                Duration.ofSeconds(options.warmup), Duration.ofSeconds(options.seconds), options.quick ? 200 : 1000);
-    }
 
-    /** The broadcast scenario against {@code server}, started in its broadcast mode. */
-    private void broadcast(Servers server, Target target, int rep) throws IOException {
-        List<Metric> metrics = metricsOf(Scenario.BROADCAST, Metric.Side.SERVER);
-        Opened opened = Connector.open(target, options.subscribers, 64, START_TIMEOUT);
-        BroadcastLoad.Result r;
-        try {
-            // steps of the warm-up's length from 10,000 deliveries per second up; the latency phase as long as a run
-            r = BroadcastLoad.run(opened.channels(), new BroadcastLoad.Plan(options.broadcastSize,
-                    Math.max(1, 10_000 / options.subscribers), BroadcastLoad.UNBOUNDED,
-                    Duration.ofSeconds(Math.max(1, options.warmup)), Duration.ofSeconds(options.seconds),
-                    Duration.ofSeconds(10)));
-        } finally {
-            opened.abort();
-        }
-        if (!r.ok()) {
-            fail(metrics, server.id(), rep, r.error());
-            return;
-        }
-        results.note(String.format(Locale.ROOT, "broadcast, %s, run %d: %,d connections, %,d-byte messages; saturated"
-                + " at %,d msg/s published; %,d deliveries dropped by the server; steps: %s", Report.title(server.id()),
-                rep + 1, r.subscribers(), options.broadcastSize, r.saturationRate(), r.dropped(),
-                String.join("; ", r.steps())));
-        record(Metric.SERVER_BROADCAST, server.id(), rep, r.deliveriesPerSecond());
-        record(Metric.SERVER_BROADCAST_P50, server.id(), rep, r.p50Nanos() / 1000.0);
-        record(Metric.SERVER_BROADCAST_P99, server.id(), rep, r.p99Nanos() / 1000.0);
+            @Override
+            public void note(String note) {
+                results.note(note);
+            }
+        };
     }
 
     private LoadResult generate(Target target, Scenario scenario) throws IOException {
@@ -382,8 +400,7 @@ public final class Compare {
             case CONNECTIONS -> List.of(Metric.SERVER_RSS, Metric.SERVER_HEAP, Metric.SERVER_CONNECT,
                     Metric.SERVER_CONNECT_CPU);
             case COMPRESSED -> List.of(Metric.SERVER_COMPRESSED, Metric.SERVER_COMPRESSED_MIB);
-            case BROADCAST -> List.of(Metric.SERVER_BROADCAST, Metric.SERVER_BROADCAST_P50,
-                    Metric.SERVER_BROADCAST_P99);
+            case BROADCAST -> BroadcastScenario.SATURATION;
             case HELD -> List.of(Metric.SERVER_HELD_RSS, Metric.SERVER_HELD_HEAP, Metric.SERVER_HELD_CPU);
             case RELIABLE -> SessionScenarios.RELIABLE;
             case CLOSE -> SessionScenarios.CLOSE;

@@ -17,8 +17,12 @@ enum Metric {
             "MiB/s", true),
     SERVER_BROADCAST(Side.SERVER, "broadcast fan-out at saturation (one message to every connection)", "deliveries/s",
             true),
-    SERVER_BROADCAST_P50(Side.SERVER, "broadcast latency p50 at half the saturation rate", "µs", false),
-    SERVER_BROADCAST_P99(Side.SERVER, "broadcast latency p99 at half the saturation rate", "µs", false),
+    SERVER_BROADCAST_P50(Side.SERVER, "broadcast latency p50 at the common rate (half the slowest server's"
+            + " saturation)", "µs", false),
+    SERVER_BROADCAST_P99(Side.SERVER, "broadcast latency p99 at the common rate (half the slowest server's"
+            + " saturation)", "µs", false),
+    SERVER_BROADCAST_OWN_P50(Side.SERVER, "broadcast latency p50 at half its own saturation rate", "µs", false),
+    SERVER_BROADCAST_OWN_P99(Side.SERVER, "broadcast latency p99 at half its own saturation rate", "µs", false),
     SERVER_HELD_RSS(Side.SERVER, "held connections, keepalive on: RSS per connection", "KiB", false),
     SERVER_HELD_HEAP(Side.SERVER, "held connections, keepalive on: heap per connection", "KiB", false),
     SERVER_HELD_CPU(Side.SERVER, "held connections, keepalive on: server CPU while idle (JIT left out)",

@@ -32,6 +32,9 @@ final class SessionScenarios {
         void fail(List<Metric> metrics, String subject, int rep, String error);
 
         void notApplicable(Metric metric, String subject, String reason);
+
+        /** Something worth knowing about how a figure was taken, for the report. */
+        void note(String note);
     }
 
     static final List<Metric> RELIABLE = List.of(Metric.SERVER_PLAIN_ECHOED, Metric.SERVER_RELIABLE_ACKED,

@@ -22,7 +22,13 @@ import org.HdrHistogram.Histogram;
  * subscribers, or a server skips messages for some subscriber (its bounded queue was full): the best step's
  * deliveries per second are the saturation figure. Then, after the backlog has drained, messages are published at
  * half the rate that figure means per subscriber, and every delivery's publish-to-receive time goes into the
- * latency histogram.
+ * latency histogram ({@link #run}). {@link #latencyAt} publishes at a rate given instead (the comparison's common
+ * rate, the same for every server): a warm-up of one step's length, then the latency phase.
+ *
+ * <p>Latency is from the instant the publisher's frame is built, just before it is written, to the instant this
+ * generator has read and checked each delivery: it includes the generator's own reading of the connections one
+ * after another on one thread, the same for every server. Each step and the latency phase sample how busy each
+ * core was ({@link CoreLoad}), which tells whether the generator's core, not the server's, was the limit.
  *
  * <p>A subscriber that gets a message out of order, twice, or not a message of ours is an error, never a figure. A
  * message a server skipped for a subscriber (a later one arrived first) is counted as dropped.
@@ -42,7 +48,7 @@ public final class BroadcastLoad {
      * @param firstRate messages per second of the first step
      * @param lastRate the ramp's last step, should no server saturate before ({@link #UNBOUNDED} in the bench)
      * @param step how long each step of the ramp publishes
-     * @param latency how long the latency phase publishes at half the saturation rate
+     * @param latency how long the latency phase publishes (at half the saturation rate, or the rate given)
      * @param drain how long to wait for what was published to arrive, after the ramp and at the end
      */
     public record Plan(int size, int firstRate, int lastRate, Duration step, Duration latency, Duration drain) {
@@ -62,13 +68,36 @@ public final class BroadcastLoad {
      * @param dropped deliveries a server skipped (for subscribers it found too slow), over the whole run
      */
     public record Result(int subscribers, double deliveriesPerSecond, int saturationRate, long p50Nanos,
-            long p99Nanos, long dropped, List<String> steps, String error) {
+            long p99Nanos, long dropped, List<Step> steps, String error) {
         public boolean ok() {
             return error.isEmpty();
         }
 
         static Result failed(int subscribers, String error) {
             return new Result(subscribers, 0, 0, 0, 0, 0, List.of(), error);
+        }
+    }
+
+    /**
+     * One step of the ramp, or the latency phase.
+     *
+     * @param text what it published and what arrived
+     * @param coresBusy each core's busy share (0 to 1) meanwhile, in the order of {@code /proc/stat}; empty if unknown
+     */
+    public record Step(String text, List<Double> coresBusy) {
+    }
+
+    /**
+     * What {@link #latencyAt} measured; {@code error} is empty when every delivery was checked.
+     *
+     * @param messagesPerSecond the rate published
+     * @param deliveriesPerSecond deliveries received per second during the latency phase
+     * @param phase the latency phase, with the cores' busy shares
+     */
+    public record Latency(int subscribers, double messagesPerSecond, double deliveriesPerSecond, long p50Nanos,
+            long p99Nanos, long dropped, Step phase, String error) {
+        public boolean ok() {
+            return error.isEmpty();
         }
     }
 
@@ -80,7 +109,8 @@ public final class BroadcastLoad {
     private final ByteBuffer frame;
     private final byte[] payload;
     private final Histogram latency = new Histogram(Duration.ofSeconds(60).toNanos(), 3);
-    private boolean recordLatency;
+    /** The first message whose deliveries' latency is recorded: none until a latency phase starts. */
+    private long recordFrom = Long.MAX_VALUE;
     private long published;
     private long delivered;
     private long dropped;
@@ -106,29 +136,82 @@ public final class BroadcastLoad {
      * mode; the first one publishes). Leaves the channels open.
      */
     public static Result run(List<SocketChannel> channels, Plan plan) throws IOException {
-        if (channels.isEmpty()) {
-            throw new IllegalArgumentException("no connections");
-        }
-        BroadcastLoad load = new BroadcastLoad(channels, plan);
+        BroadcastLoad load = open(channels, plan);
         try {
             return load.run();
         } finally {
-            load.selector.close();
-            for (SocketChannel ch : channels) {
-                ch.configureBlocking(true); // the caller may use them again, or abort them
-            }
+            load.close();
         }
+    }
+
+    /**
+     * Publishes at {@code messagesPerSecond} over {@code channels} (as {@link #run}'s) for one step of the plan, not
+     * recorded, waits for it to arrive, then for the plan's latency phase, recording every delivery's latency.
+     * Leaves the channels open.
+     */
+    public static Latency latencyAt(List<SocketChannel> channels, Plan plan, double messagesPerSecond)
+            throws IOException {
+        if (!(messagesPerSecond > 0)) {
+            throw new IllegalArgumentException("rate " + messagesPerSecond + " msg/s");
+        }
+        BroadcastLoad load = open(channels, plan);
+        try {
+            return load.latencyAt(messagesPerSecond);
+        } finally {
+            load.close();
+        }
+    }
+
+    private static BroadcastLoad open(List<SocketChannel> channels, Plan plan) throws IOException {
+        if (channels.isEmpty()) {
+            throw new IllegalArgumentException("no connections");
+        }
+        return new BroadcastLoad(channels, plan);
+    }
+
+    private void close() throws IOException {
+        selector.close();
+        for (SocketChannel ch : channels) {
+            ch.configureBlocking(true); // the caller may use them again, or abort them
+        }
+    }
+
+    private Latency latencyAt(double rate) throws IOException {
+        int n = subscribers.length;
+        publishFor(rate, plan.step());
+        boolean warmedUp = awaitDrained(plan.drain());
+        recordFrom = published + 1; // a warm-up message still arriving is not in the figure
+        long deliveredBefore = delivered;
+        CoreLoad before = CoreLoad.sample();
+        long start = System.nanoTime();
+        publishFor(rate, plan.latency());
+        double perSecond = (delivered - deliveredBefore) / ((System.nanoTime() - start) / 1e9);
+        Step phase = new Step(String.format(Locale.ROOT, "%,.2f msg/s: %,.0f deliveries/s%s", rate, perSecond,
+                warmedUp ? "" : " (the warm-up had not drained " + plan.drain() + " after it)"),
+                CoreLoad.sample().busySince(before));
+        awaitDrained(plan.drain());
+        String failure = error.isEmpty() ? missing() : error;
+        return new Latency(n, rate, failure.isEmpty() ? perSecond : 0, latency.getValueAtPercentile(50),
+                latency.getValueAtPercentile(99), dropped, phase, failure);
+    }
+
+    /** The deliveries neither received nor skipped by the server after the drain, as an error, or "". */
+    private String missing() {
+        long missing = published * subscribers.length - delivered - dropped;
+        return missing > 0 ? String.format(Locale.ROOT, "%,d deliveries missing %s after the end", missing,
+                plan.drain()) : "";
     }
 
     private Result run() throws IOException {
         int n = subscribers.length;
-        List<String> steps = new ArrayList<>();
+        List<Step> steps = new ArrayList<>();
         double best = 0;
         int bestRate = 0;
         for (int rate = plan.firstRate(); error.isEmpty() && rate <= plan.lastRate(); rate *= 2) {
             long publishedBefore = published;
             long deliveredBefore = delivered;
             long droppedBefore = dropped;
+            CoreLoad before = CoreLoad.sample();
             long start = System.nanoTime();
             publishFor(rate, plan.step());
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -136,9 +219,9 @@ public final class BroadcastLoad {
             long got = delivered - deliveredBefore;
             double perSecond = got / seconds;
             boolean skipped = dropped > droppedBefore;
-            steps.add(String.format(Locale.ROOT, "%,d msg/s: %,.0f deliveries/s (%.0f %% of %,d)%s", rate, perSecond,
-                    100.0 * got / Math.max(1, expected), expected, skipped ? ", " + (dropped - droppedBefore)
-                            + " dropped" : ""));
+            steps.add(new Step(String.format(Locale.ROOT, "%,d msg/s: %,.0f deliveries/s (%.0f %% of %,d)%s", rate,
+                    perSecond, 100.0 * got / Math.max(1, expected), expected, skipped ? ", "
+                            + (dropped - droppedBefore) + " dropped" : ""), CoreLoad.sample().busySince(before)));
             if (perSecond > best) {
                 best = perSecond;
                 bestRate = rate;
@@ -148,28 +231,24 @@ public final class BroadcastLoad {
             }
         }
         if (!awaitDrained(plan.drain())) {
-            steps.add("the backlog had not drained " + plan.drain() + " after the ramp");
+            steps.add(new Step("the backlog had not drained " + plan.drain() + " after the ramp", List.of()));
         }
         if (!error.isEmpty()) {
             return Result.failed(n, error);
         }
-        recordLatency = true;
-        publishFor(Math.max(1, (int) (best / n / 2)), plan.latency());
+        recordFrom = published + 1; // nor one of the ramp's backlog
+        publishFor(best / n / 2, plan.latency());
         awaitDrained(plan.drain());
-        if (!error.isEmpty()) {
-            return Result.failed(n, error);
-        }
-        long missing = published * n - delivered - dropped;
-        if (missing > 0) {
-            return Result.failed(n, String.format(Locale.ROOT, "%,d deliveries missing %s after the end",
-                    missing, plan.drain()));
+        String failure = error.isEmpty() ? missing() : error;
+        if (!failure.isEmpty()) {
+            return Result.failed(n, failure);
         }
         return new Result(n, best, bestRate, latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
                 dropped, steps, "");
     }
 
     /** Publishes at {@code rate} messages per second for {@code duration}, reading whatever arrives meanwhile. */
-    private void publishFor(int rate, Duration duration) throws IOException {
+    private void publishFor(double rate, Duration duration) throws IOException {
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         long sent = 0;
@@ -362,7 +441,7 @@ public final class BroadcastLoad {
             dropped += seq - last - 1;
             last = seq;
             delivered++;
-            if (recordLatency) {
+            if (seq >= recordFrom) {
                 latency.recordValue(Math.max(0, System.nanoTime() - sentAt));
             }
         }

@@ -34,6 +34,10 @@ abstract class SelectorServer implements EchoServer {
 
     abstract Connection accepted();
 
+    /** Called on the selector's thread once an accepted connection is registered, before it is first serviced. */
+    void registered(SelectionKey key) {
+    }
+
     @Override
     public int port() {
         return listener.socket().getLocalPort();
@@ -75,7 +79,7 @@ abstract class SelectorServer implements EchoServer {
         while ((ch = listener.accept()) != null) {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            ch.register(selector, SelectionKey.OP_READ, accepted());
+            registered(ch.register(selector, SelectionKey.OP_READ, accepted()));
         }
     }
 

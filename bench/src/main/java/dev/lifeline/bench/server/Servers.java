@@ -69,14 +69,15 @@ public enum Servers {
     /** Whether this server has a broadcast mode ({@link #startBroadcasting}). */
     public boolean broadcasts() {
         return switch (this) {
-            case LIFELINE, NETTY, JETTY, JAVA_WEBSOCKET, NODE_WS -> true;
-            case LIFELINE_METRICS, LIFELINE_SERVE, RAW_TCP, FIXED -> false;
+            case LIFELINE, NETTY, JETTY, JAVA_WEBSOCKET, NODE_WS, RAW_TCP -> true;
+            case LIFELINE_METRICS, LIFELINE_SERVE, FIXED -> false;
         };
     }
 
     /**
      * Starts this server on 127.0.0.1, port 0, in its broadcast mode: each message received is sent to every open
-     * connection (the sender's included), the way the project's documentation or examples write a broadcast.
+     * connection (the sender's included), the way the project's documentation or examples write a broadcast; the raw
+     * TCP reference, the least a server can do ({@link RawTcpBroadcast}).
      *
      * @throws UnsupportedOperationException if it has none ({@link #broadcasts()})
      */
@@ -86,7 +87,8 @@ public enum Servers {
             case NETTY -> NettyEcho.broadcasting();
             case JETTY -> JettyEcho.broadcasting();
             case JAVA_WEBSOCKET -> JavaWebSocketEcho.broadcasting();
-            case LIFELINE_METRICS, LIFELINE_SERVE, RAW_TCP, FIXED -> throw new UnsupportedOperationException(id + " has no broadcast"
+            case RAW_TCP -> new RawTcpBroadcast();
+            case LIFELINE_METRICS, LIFELINE_SERVE, FIXED -> throw new UnsupportedOperationException(id + " has no broadcast"
                     + " mode");
             case NODE_WS -> throw inNode();
         };
