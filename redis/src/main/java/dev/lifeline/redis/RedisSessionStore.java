@@ -238,7 +238,7 @@ public final class RedisSessionStore implements SessionStore {
         String token = session.token().orElseThrow();
         SessionKeys keys = SessionKeys.of(token);
         Object created = await(commands.eval(RedisScripts.CREATE, ScriptOutputType.INTEGER, keys.all(),
-                SessionKeys.bytes(node), RedisJournal.number(window.toMillis())));
+                SessionKeys.bytes(node), RedisJournal.number(1), RedisJournal.number(window.toMillis())));
         if (!Long.valueOf(1).equals(created)) {
             return false; // a token drawn twice: refused, the client tries again
         }
