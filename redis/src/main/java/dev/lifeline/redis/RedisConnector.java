@@ -15,6 +15,8 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
@@ -58,6 +60,8 @@ public final class RedisConnector implements AutoCloseable {
     private final List<RedisURI> seeds;
     private final Duration timeout;
     private final Optional<Path> trusted;
+    /** One I/O thread and one computation thread for all of this connector's connections (see the constructor). */
+    private final ClientResources resources;
     private final AbstractRedisClient client;
     private final StatefulConnection<String, byte[]> connection;
     private final RedisClusterAsyncCommands<String, byte[]> commands;
@@ -71,13 +75,18 @@ public final class RedisConnector implements AutoCloseable {
         SslOptions ssl = trusted.map(pem -> SslOptions.builder().jdkSslProvider().trustManager(pem.toFile()).build())
                 .orElseGet(() -> SslOptions.builder().jdkSslProvider().build());
         seeds.forEach(seed -> seed.setTimeout(timeout));
+        // Lettuce's default is a thread per core for I/O and as many for its own tasks. Every save is written to
+        // the event loop of its connection and completed there, so each extra loop is one more thread to wake on
+        // a machine whose cores the server's readers and writers already keep busy; one loop serves the shared
+        // connection, the store's and the hub's, and pub/sub (StoreBench: docs/topics/redis-sessions.md).
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
         if (seeds.size() == 1) {
-            RedisClient single = RedisClient.create(seeds.get(0));
+            RedisClient single = RedisClient.create(resources, seeds.get(0));
             single.setOptions(ClientOptions.builder().timeoutOptions(timeouts).sslOptions(ssl)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
             this.client = single;
         } else {
-            RedisClusterClient cluster = RedisClusterClient.create(seeds);
+            RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
             // connections to the shards open lazily, on a slot's first command: that command must wait for it, so
             // commands wait while disconnected, in a bounded queue, and fail after the timeout
             cluster.setOptions(ClusterClientOptions.builder().timeoutOptions(timeouts).sslOptions(ssl)
@@ -94,6 +103,7 @@ public final class RedisConnector implements AutoCloseable {
             this.commands = shared.commands();
         } catch (RuntimeException e) {
             client.shutdown(Duration.ZERO, timeout);
+            resources.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
             throw unreachable(e);
         }
     }
@@ -250,6 +260,7 @@ public final class RedisConnector implements AutoCloseable {
     public void close() {
         connection.close();
         client.shutdown(Duration.ZERO, timeout);
+        resources.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS); // not the client's: it was given them
     }
 
     @Override

@@ -119,7 +119,7 @@ final class RedisJournal implements SessionJournal {
         return save(RedisScripts.ACKNOWLEDGED, List.of(number(ack)));
     }
 
-    /** Renews the keys' TTL to the resume window (fenced). */
+    /** Renews the keys' TTL if the hash has less than the resume window left (fenced; see {@link RedisScripts}). */
     CompletionStage<Void> touch() {
         return save(RedisScripts.TOUCH_OWNED, List.of());
     }

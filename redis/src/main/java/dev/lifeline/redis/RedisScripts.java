@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * fence: the session's {@code epoch} and {@code owner} must still be the caller's, else it fails with
  * {@code FENCED} and changes nothing. Every save also checks that it follows the previous one (else {@code GAP}),
  * is idempotent when replayed after it applied (Lettuce resends commands in flight over a lost connection), and
- * renews the keys' TTL to the resume window.
+ * keeps the keys for at least the resume window (renewed with some slack, see {@code RENEW}).
  *
  * <p>Hash fields: {@code epoch}, {@code owner} (node id), {@code next} (the server's next sequence number),
  * {@code acked} (the client's acknowledgement), {@code recv} (last received from the client), {@code used} (last
@@ -32,9 +32,24 @@ final class RedisScripts {
             end
             """;
 
-    private static final String TOUCH = """
-            for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+    /**
+     * The keys' TTL, renewed with some slack: to the window plus a second (a third of the window if that is less),
+     * and only when the hash has less than the window left. A session thus stays for at least the window after its
+     * last save (at most the slack more), and a busy session's saves renew it about once a second: one
+     * {@code PTTL} per save instead of a {@code PEXPIRE} per key. The streams exist from the session's creation
+     * (empty), and the mailbox gets this TTL when a message is put in it, so no key outlives the hash by less.
+     */
+    private static final String RENEW = """
+            local function renew(always)
+              local w = tonumber(ARGV[3])
+              if always or redis.call('PTTL', KEYS[1]) <= w then
+                local ttl = w + math.min(1000, math.floor(w / 3))
+                for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ttl) end
+              end
+            end
             """;
+
+    private static final String TOUCH = "renew(false)\n";
 
     /**
      * ARGV[4] is the client's acknowledgement ("0" for none new): if above the saved one, adds {@code acked} to the
@@ -51,12 +66,18 @@ final class RedisScripts {
             end
             """;
 
-    /** ARGV: owner, window. 1 if created, 0 if a session with this key exists (the token was drawn twice). */
-    static final byte[] CREATE = bytes("""
+    /**
+     * ARGV: owner, the epoch ("1"), window. 1 if created, 0 if a session with this key exists (the token was drawn
+     * twice). The two streams are created empty (an entry {@code 0-1} added and trimmed at once), so that they
+     * have their TTL before the first save writes to them.
+     */
+    static final byte[] CREATE = bytes(RENEW + """
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            redis.call('HSET', KEYS[1], 'epoch', '1', 'owner', ARGV[1], 'next', '1', 'acked', '0', 'recv', '0',
+            redis.call('HSET', KEYS[1], 'epoch', ARGV[2], 'owner', ARGV[1], 'next', '1', 'acked', '0', 'recv', '0',
               'used', '0')
-            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            redis.call('XADD', KEYS[2], 'MAXLEN', '0', '0-1', 'b', '')
+            redis.call('XADD', KEYS[3], 'MAXLEN', '0', '0-1', 'b', '')
+            renew(true)
             return 1
             """);
 
@@ -64,10 +85,10 @@ final class RedisScripts {
      * ARGV: owner, the epoch the caller holds ("0" for none), window. Nil if the session does not exist; {epoch, 0}
      * if the caller owns it already at that epoch; else takes it over: {epoch + 1, 1, next, acked, recv, used}.
      */
-    static final byte[] CLAIM = bytes("""
+    static final byte[] CLAIM = bytes(RENEW + """
             local h = redis.call('HMGET', KEYS[1], 'epoch', 'owner', 'next', 'acked', 'recv', 'used')
             if not h[1] then return false end
-            for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+            renew(true)
             if h[2] == ARGV[1] and h[1] == ARGV[2] then return {h[1], 0} end
             local e = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
             redis.call('HSET', KEYS[1], 'owner', ARGV[1])
@@ -78,7 +99,7 @@ final class RedisScripts {
      * ARGV: epoch, owner, window, ack, first seq, then kind and payload of each: messages received from the client
      * (and the client's acknowledgement).
      */
-    static final byte[] RECEIVED = bytes(FENCE + ACK + """
+    static final byte[] RECEIVED = bytes(FENCE + ACK + RENEW + """
             local r = tonumber(h0[4])
             local seq = tonumber(ARGV[5])
             if seq + (#ARGV - 5) / 2 - 1 <= r then return 0 end
@@ -99,7 +120,7 @@ final class RedisScripts {
      * payload of each send: the handling of the received messages through "consumed" and the sends it made (among
      * them the first entries of the mailbox), and the client's acknowledgement, in one step.
      */
-    static final byte[] COMMIT = bytes(FENCE + ACK + """
+    static final byte[] COMMIT = bytes(FENCE + ACK + RENEW + """
             local sends = (#ARGV - 8) / 2
             local after = string.format('%d', tonumber(ARGV[7]) + sends)
             if h0[5] == ARGV[6] and h0[6] == after and (ARGV[6] ~= ARGV[5] or sends > 0) then return 0 end
@@ -124,14 +145,14 @@ final class RedisScripts {
             """ + TOUCH + "return 1\n");
 
     /** ARGV: epoch, owner, window, ack: the client acknowledged the server's messages through ack. */
-    static final byte[] ACKNOWLEDGED = bytes(FENCE + ACK + """
+    static final byte[] ACKNOWLEDGED = bytes(FENCE + ACK + RENEW + """
             local fields = {}
             acknowledge(fields)
             if #fields > 0 then redis.call('HSET', KEYS[1], unpack(fields)) end
             """ + TOUCH + "return 1\n");
 
     /** ARGV: epoch, owner, window: renews the TTL (a session attached here, or left for the window). */
-    static final byte[] TOUCH_OWNED = bytes(FENCE + TOUCH + "return 1\n");
+    static final byte[] TOUCH_OWNED = bytes(FENCE + RENEW + TOUCH + "return 1\n");
 
     /** ARGV: epoch, owner, window: the session has ended for good. */
     static final byte[] DELETE = bytes(FENCE + "return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])\n");
@@ -144,7 +165,8 @@ final class RedisScripts {
             local owner = redis.call('HGET', KEYS[1], 'owner')
             if not owner then return 0 end
             redis.call('RPUSH', KEYS[4], ARGV[1])
-            redis.call('PEXPIRE', KEYS[4], ARGV[2])
+            local w = tonumber(ARGV[2])
+            redis.call('PEXPIRE', KEYS[4], w + math.min(1000, math.floor(w / 3)))
             redis.call('PUBLISH', 'lifeline:node:' .. owner, ARGV[3])
             return 1
             """);

@@ -46,8 +46,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  *
  * <p>Each node keeps its own sessions in memory too (an {@link InMemorySessionStore} of the same window, which ends
- * the local copy of a session left without a connection); Redis keeps every session for the resume window after
- * its last save (the keys' TTL), renewed every third of the window while a connection is attached here.
+ * the local copy of a session left without a connection); Redis keeps every session for at least the resume window
+ * after its last save (the keys' TTL, at most a second more), renewed every third of the window while a connection
+ * is attached here.
  *
  * <p>Redis unreachable: {@link #healthy()} turns false within a second (the server then answers handshakes with 503
  * and Retry-After), new sessions and resumes are refused with 1013, a session whose change cannot be saved ends on
@@ -238,7 +239,7 @@ public final class RedisSessionStore implements SessionStore {
         String token = session.token().orElseThrow();
         SessionKeys keys = SessionKeys.of(token);
         Object created = await(commands.eval(RedisScripts.CREATE, ScriptOutputType.INTEGER, keys.all(),
-                SessionKeys.bytes(node), RedisJournal.number(window.toMillis())));
+                SessionKeys.bytes(node), RedisJournal.number(1), RedisJournal.number(window.toMillis())));
         if (!Long.valueOf(1).equals(created)) {
             return false; // a token drawn twice: refused, the client tries again
         }

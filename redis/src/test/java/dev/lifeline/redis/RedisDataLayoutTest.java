@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * What a session looks like in Redis (docs/topics/redis-sessions.md): hash-tagged keys named after the hashed
- * token (the token itself is nowhere), a TTL of at most the resume window, and streams trimmed as acknowledgements
+ * token (the token itself is nowhere), a TTL of at most the resume window and a second, and streams trimmed as acknowledgements
  * and commits come (never by a length cap), so that an idle session costs its hash and two empty streams. Prints
  * the memory Redis reports for them.
  */
@@ -29,8 +29,7 @@ class RedisDataLayoutTest {
     void anIdleSessionIsItsHashAndTwoEmptyStreamsUnderAHashTagWithoutItsToken() throws Exception {
         Duration window = Duration.ofMinutes(2);
         try (RedisProcess redis = RedisProcess.start();
-                ReliableServer server = Nodes.server(Nodes.ECHO)
-                        .store(RedisSessionStore.builder(redis.url()).window(window).build()).start();
+                ReliableServer server = echo(redis, window);
                 ReliableClient client = Nodes.client(server.port()).connect()) {
             for (int i = 0; i < 100; i++) {
                 client.send("message " + i).get(10, TimeUnit.SECONDS);
@@ -49,7 +48,8 @@ class RedisDataLayoutTest {
                         .containsEntry("acked", "100").containsEntry("recv", "100").containsEntry("used", "100")
                         .containsEntry("epoch", "1");
                 for (String key : List.of(base + "s", base + "out", base + "in")) {
-                    assertThat(redisCommands.pttl(key)).isPositive().isLessThanOrEqualTo(window.toMillis());
+                    // renewed to the window and a second of slack, only when less than the window was left
+                    assertThat(redisCommands.pttl(key)).isPositive().isLessThanOrEqualTo(window.toMillis() + 1000);
                     assertThat(new String(redisCommands.dump(key), StandardCharsets.ISO_8859_1)).doesNotContain(token);
                 }
                 long total = 0;
@@ -64,5 +64,46 @@ class RedisDataLayoutTest {
                 lettuce.shutdown();
             }
         }
+    }
+
+    /**
+     * The saves renew the TTL only when the hash has less than the window left, so every key must have one from the
+     * session's creation on (the streams are created empty with it), and a save must renew all of them once the
+     * hash's is below the window.
+     */
+    @Test
+    void everyKeyHasItsTtlFromCreationAndASaveRenewsThemAllBelowTheWindow() throws Exception {
+        Duration window = Duration.ofMinutes(2);
+        try (RedisProcess redis = RedisProcess.start();
+                ReliableServer server = echo(redis, window);
+                ReliableClient client = Nodes.client(server.port()).connect()) {
+            await(() -> !server.sessions().isEmpty()); // registered a moment after its WELCOME left
+            String id = RedisSessionStore.sessionId(server.sessions().iterator().next());
+            RedisClient lettuce = RedisClient.create(redis.url());
+            try (StatefulRedisConnection<String, String> connection = lettuce.connect()) {
+                RedisCommands<String, String> redisCommands = connection.sync();
+                String base = "lifeline:{" + id + "}:";
+                List<String> keys = List.of(base + "s", base + "out", base + "in");
+                for (String key : keys) {
+                    assertThat(redisCommands.exists(key)).as(key).isOne();
+                    assertThat(redisCommands.pttl(key)).as(key).isPositive();
+                }
+                for (String key : keys) {
+                    redisCommands.pexpire(key, window.toMillis() / 2);
+                }
+                client.send("renews").get(10, TimeUnit.SECONDS);
+                assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("renews"));
+                for (String key : keys) {
+                    // the save after the PEXPIRE saw less than the window left, and renewed every key
+                    assertThat(redisCommands.pttl(key)).as(key).isGreaterThan(window.toMillis() / 2 + 1000);
+                }
+            } finally {
+                lettuce.shutdown();
+            }
+        }
+    }
+
+    private static ReliableServer echo(RedisProcess redis, Duration window) throws java.io.IOException {
+        return Nodes.server(Nodes.ECHO).store(RedisSessionStore.builder(redis.url()).window(window).build()).start();
     }
 }
