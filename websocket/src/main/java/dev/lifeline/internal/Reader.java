@@ -218,8 +218,9 @@ final class Reader {
     /**
      * Before closing TCP after the closing handshake: discards what the peer sent after its Close frame and is still
      * unread (§7.1.1: "discarding any trailing bytes that may have been received"). Linux answers the close of a
-     * socket with unread input with a reset, which drops what we wrote and the peer has not read yet: our Close
-     * frame. Reads only what is there, at most {@link #DISCARD_LIMIT} bytes; a peer that keeps sending is reset.
+     * socket with unread input with a reset, which throws away our Close frame if TCP has not delivered it yet (and,
+     * on some systems, what the peer received but did not read yet). Reads only what is there, at most
+     * {@link #DISCARD_LIMIT} bytes: a peer that keeps sending is reset. On the reader thread.
      */
     private void discardUnread() {
         long discarded = 0;
@@ -232,11 +233,12 @@ final class Reader {
             } else {
                 InputStream raw = connection.tcpInput(); // under TLS too: these bytes are thrown away
                 byte[] sink = new byte[ReadBuffer.MIN];
-                while (discarded < DISCARD_LIMIT && (n = Math.min(raw.available(), sink.length)) > 0) {
-                    discarded += raw.read(sink, 0, n);
+                while (discarded < DISCARD_LIMIT && (n = Math.min(raw.available(), sink.length)) > 0
+                        && (n = raw.read(sink, 0, n)) > 0) {
+                    discarded += n;
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // whatever it is, the socket is closed next
             connection.log(Level.TRACE, "discarding input after the closing handshake: " + e);
         } finally {
             buffer.release();
