@@ -110,10 +110,22 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
 
     /**
      * Whether we are waiting for the peer to close TCP: after we sent a Close frame or failed the handshake. The
-     * connection layer then bounds the wait with its close timeout (§7.1.1: the server closes TCP first).
+     * connection layer then bounds the wait with its close timeout (§7.1.1: the server closes TCP first). A server
+     * whose closing handshake is done ({@link #closingHandshakeDone()}) waits for nothing: it closes TCP itself.
      */
     public final boolean closeExpected() {
         return closeSent != null || eofSent;
+    }
+
+    /**
+     * Whether both Close frames have crossed, ours sent and the peer's received, in either order. §5.5.1: "After both
+     * sending and receiving a Close message, an endpoint considers the WebSocket connection closed and MUST close the
+     * underlying TCP connection"; §7.1.1: a server initiates that TCP close immediately (the half-close queued with
+     * its Close frame, then a full close, without waiting for the peer's FIN), while a client waits for the server's,
+     * bounded by its close timeout. The state stays CLOSING until {@link #receiveEof()} reports TCP gone.
+     */
+    public final boolean closingHandshakeDone() {
+        return closeSent != null && closeReceived != null;
     }
 
     /**

@@ -45,6 +45,7 @@ class ClosingHandshakeTest {
         assertThat(p.closeSent()).contains(CloseStatus.of(1001, ""));
         assertThat(p.receivedThenSent()).isTrue();
         assertThat(p.closeExpected()).isTrue();
+        assertThat(p.closingHandshakeDone()).as("our echo is queued: both Close frames crossed").isTrue();
     }
 
     @ParameterizedTest
@@ -67,8 +68,10 @@ class ClosingHandshakeTest {
         assertSent(p, frame(side, 0x88, closePayload(1000, "bye")));
         assertThat(p.state()).isEqualTo(State.CLOSING);
         assertThat(p.closeExpected()).isTrue();
+        assertThat(p.closingHandshakeDone()).as("the peer's Close has not come yet").isFalse();
 
         receive(p, frame(peer(side), 0x88, "03e8"));
+        assertThat(p.closingHandshakeDone()).isTrue();
         assertEvents(p, "CloseReceived 1000 (normal)");
         // §7.1.1: the server closes TCP first; the client waits for it.
         assertSent(p, eofIfServer(side));
@@ -245,6 +248,8 @@ class ClosingHandshakeTest {
         receive(p, frame(peer(side), 0x81, "61") + frame(peer(side), 0x89, "") + frame(peer(side), 0x88, "03e8"));
         assertEvents(p);
         assertSent(p, "");
+        assertThat(p.closingHandshakeDone()).as("a failed connection processes no Close: it waits for TCP's end")
+                .isFalse();
     }
 
     @ParameterizedTest

@@ -496,6 +496,11 @@ public final class Connection implements WebSocket {
         }
     }
 
+    /** The TCP socket's own input (under TLS, the encrypted bytes), for a blocking socket only. */
+    InputStream tcpInput() throws IOException {
+        return tcp.getInputStream();
+    }
+
     /** Records a write failure; the connection is dropped. */
     void writeFailed(IOException e) {
         boolean first;

@@ -2,9 +2,11 @@ package dev.lifeline.internal;
 
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.Protocol;
+import dev.lifeline.protocol.Side;
 import dev.lifeline.protocol.State;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.System.Logger.Level;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -17,6 +19,9 @@ import java.nio.channels.SocketChannel;
  * connection holds no thread. Otherwise (TLS, clients) the reader thread blocks in its reads.
  */
 final class Reader {
+    /** The most trailing input discarded after the closing handshake before TCP is closed (see discardUnread). */
+    private static final int DISCARD_LIMIT = 1024 * 1024;
+
     private final Connection connection;
     private final InputStream in;
     /** The watched socket's channel (see {@link #watch}): read directly, into a direct buffer; else null. */
@@ -108,8 +113,9 @@ final class Reader {
         }
         Throwable cause = null;
         boolean readSome = false;
+        boolean closeNow = closeDue(); // a Close that came with the handshake, answered by the opening
         try {
-            while (awaitInboxRoom()) {
+            while (!closeNow && awaitInboxRoom()) {
                 int n = buffer.read(channel, in);
                 if (n == 0 && readSome) {
                     // Under load the peer's next bytes are often on their way: let the other connections run
@@ -144,12 +150,13 @@ final class Reader {
                     if (answered) {
                         answeredUpTo = outgoing.queuedLocked();
                     }
+                    closeNow = closeDueLocked();
                 } finally {
                     connection.lock.unlock();
                 }
                 buffer.adapt(n);
                 buffer.release(); // the protocol took what it keeps
-                if (answered) {
+                if (answered && !closeNow) {
                     // Pongs and Close echoes are written by another thread: a peer that does not read must not
                     // stop this one from seeing what the peer sends.
                     outgoing.flushIfIdle();
@@ -178,10 +185,64 @@ final class Reader {
         } finally {
             connection.lock.unlock();
         }
-        // What is queued (a Close echo written by another thread, perhaps) goes out before TCP is closed; a peer
-        // that stopped reading holds this for writeTimeout at most.
-        outgoing.flush(true);
+        if (!(cause instanceof IOException)) {
+            // What is queued (our Close frame and FIN, say) goes out before TCP is closed, from this thread: no
+            // hand-off on the way to closed(). A peer that stopped reading holds this for writeTimeout at most. A
+            // read that failed (a reset) left nothing that could reach the peer: no wait for it.
+            outgoing.flush(true);
+        }
+        if (closeNow) {
+            discardUnread();
+        }
         connection.finish();
+    }
+
+    /**
+     * Whether this server's closing handshake is done, so that it closes TCP now instead of waiting for the peer's
+     * FIN (RFC 6455 §5.5.1, §7.1.1; a client waits for the server's close, bounded by closeTimeout).
+     */
+    private boolean closeDue() {
+        connection.lock.lock();
+        try {
+            return closeDueLocked();
+        } finally {
+            connection.lock.unlock();
+        }
+    }
+
+    private boolean closeDueLocked() {
+        assert connection.lock.isHeldByCurrentThread();
+        return protocol.side() == Side.SERVER && protocol.closingHandshakeDone();
+    }
+
+    /**
+     * Before closing TCP after the closing handshake: discards what the peer sent after its Close frame and is still
+     * unread (§7.1.1: "discarding any trailing bytes that may have been received"). Linux answers the close of a
+     * socket with unread input with a reset, which throws away our Close frame if TCP has not delivered it yet (and,
+     * on some systems, what the peer received but did not read yet). Reads only what is there, at most
+     * {@link #DISCARD_LIMIT} bytes: a peer that keeps sending is reset. On the reader thread.
+     */
+    private void discardUnread() {
+        long discarded = 0;
+        int n;
+        try {
+            if (channel != null) {
+                while (discarded < DISCARD_LIMIT && (n = buffer.read(channel, null)) > 0) {
+                    discarded += n;
+                }
+            } else {
+                InputStream raw = connection.tcpInput(); // under TLS too: these bytes are thrown away
+                byte[] sink = new byte[ReadBuffer.MIN];
+                while (discarded < DISCARD_LIMIT && (n = Math.min(raw.available(), sink.length)) > 0
+                        && (n = raw.read(sink, 0, n)) > 0) {
+                    discarded += n;
+                }
+            }
+        } catch (IOException | RuntimeException e) { // whatever it is, the socket is closed next
+            connection.log(Level.TRACE, "discarding input after the closing handshake: " + e);
+        } finally {
+            buffer.release();
+        }
     }
 
     /**

@@ -126,12 +126,15 @@
  *
  * <h2>A received frame, from the socket to {@code state()} and {@code closed()}</h2>
  * {@link dev.lifeline.internal.Reader#run}: read into a {@link dev.lifeline.internal.ReadBuffer}; under the lock,
- * {@code Protocol.receiveData} (the state changes here: a Close makes it CLOSING, or CLOSED if we had sent ours) and
+ * {@code Protocol.receiveData} (the state changes here: a Close makes it CLOSING) and
  * {@link dev.lifeline.internal.Connection#afterProtocolLocked}, which takes the protocol's events (messages to the
  * inbox, Pongs to {@link dev.lifeline.internal.Pings}), starts the close timer, and queues its bytes (a Close echo);
  * then, without the lock, the echo goes to a flush thread and the listener gets the messages. When TCP ends the
  * reader feeds {@code receiveEof} and runs {@link dev.lifeline.internal.Connection#finish}: the socket closes, then
- * {@code closed()} completes and {@code onClose} runs, on the reader. Thread hand-offs: none on a blocking socket
+ * {@code closed()} completes and {@code onClose} runs, on the reader. A server does not wait for TCP to end once
+ * both Close frames crossed ({@code Protocol.closingHandshakeDone}): its reader stops, writes the Close frame and
+ * FIN itself, discards unread input (else the close would be a reset) and finishes at once (RFC 6455 §5.5.1,
+ * §7.1.1). A read that fails (a reset) finishes without flushing. Thread hand-offs: none on a blocking socket
  * (its reader is the thread that reads); one on a polled socket (the poller starts the reader: the poller must
  * never run the protocol or the listener, or one connection would hold up the others).
  *
