@@ -396,13 +396,24 @@ public final class RedisSessionStore implements SessionStore {
         String token = session.token().orElseThrow();
         try {
             Owned o = owned.get(token);
-            if (o == null || o.session() != session || !owned.remove(token, o)) {
+            if (o == null || o.session() != session) {
+                return;
+            }
+            CloseReason.Kind kind = session.closeReason().map(CloseReason::kind).orElse(CloseReason.Kind.CLOSED);
+            boolean forGood = endedForGood(kind);
+            Long endedAt = System.nanoTime();
+            if (forGood) {
+                // before it leaves owned: a resume in between must not claim it from Redis before the deletion
+                endedHere.put(token, endedAt);
+            }
+            if (!owned.remove(token, o)) {
+                if (forGood) {
+                    endedHere.remove(token, endedAt);
+                }
                 return;
             }
             ownedById.remove(o.journal().keys().id(), o);
-            CloseReason.Kind kind = session.closeReason().map(CloseReason::kind).orElse(CloseReason.Kind.CLOSED);
-            if (endedForGood(kind)) {
-                endedHere.put(token, System.nanoTime());
+            if (forGood) {
                 quietly(o.journal().delete());
             } else if (kind == CloseReason.Kind.SERVER_STOPPED || kind == CloseReason.Kind.EVICTED) {
                 quietly(o.journal().touch()); // for the window, for another node (or this one's next copy)
