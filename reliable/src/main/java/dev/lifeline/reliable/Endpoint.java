@@ -315,6 +315,15 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
      * end (a connection attaching at the same moment wins, or finds the session ended).
      */
     boolean endIfDetachedFor(Duration idle, CloseReason reason) {
+        return endIfDetachedFor(idle, reason, () -> { });
+    }
+
+    /**
+     * Like {@link #endIfDetachedFor(Duration, CloseReason)}, running {@code onEnded} (without the lock) once the
+     * session has ended, before its futures fail and {@code closed()} completes: what it records is there for
+     * whoever waits on those.
+     */
+    boolean endIfDetachedFor(Duration idle, CloseReason reason, Runnable onEnded) {
         lock.lock();
         Ending ending;
         try {
@@ -325,6 +334,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         } finally {
             lock.unlock();
         }
+        onEnded.run();
         finish(ending);
         return true;
     }

@@ -64,13 +64,12 @@ public final class ServerSession extends Endpoint {
     /** Ends the session as {@link CloseReason.Kind#EXPIRED} if it has been without a connection for {@code window}. */
     public boolean expire(Duration window) {
         int unacknowledged = outboxSize();
-        boolean expired = endIfDetachedFor(window, CloseReason.of(CloseReason.Kind.EXPIRED,
-                "no connection for " + window));
-        if (expired) {
-            SessionEvents.expired(options.metrics(), id, unacknowledged);
-            log(Level.DEBUG, "expired after " + window + " without a connection");
-        }
-        return expired;
+        // told before closed() completes, so that whoever waits on it finds the expiry counted and recorded
+        return endIfDetachedFor(window, CloseReason.of(CloseReason.Kind.EXPIRED, "no connection for " + window),
+                () -> {
+                    SessionEvents.expired(options.metrics(), id, unacknowledged);
+                    log(Level.DEBUG, "expired after " + window + " without a connection");
+                });
     }
 
     /** Ends the session as {@link CloseReason.Kind#EVICTED} if it is without a connection (to make room). */

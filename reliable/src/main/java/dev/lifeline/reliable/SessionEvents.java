@@ -39,7 +39,6 @@ final class SessionEvents {
 
     static void joined(SessionMetrics metrics, String session, String connection, SessionOutcome.Kind outcome,
             boolean resumeAsked) {
-        metrics.joined(outcome, resumeAsked);
         Joined event = new Joined();
         if (event.shouldCommit()) {
             event.session = session;
@@ -48,15 +47,16 @@ final class SessionEvents {
             event.resumeAsked = resumeAsked;
             event.commit();
         }
+        metrics.joined(outcome, resumeAsked); // last: whoever sees it counted finds the event recorded
     }
 
     static void expired(SessionMetrics metrics, String session, int unacknowledged) {
-        metrics.expired(unacknowledged);
         Expired event = new Expired();
         if (event.shouldCommit()) {
             event.session = session;
             event.unacknowledged = unacknowledged;
             event.commit();
         }
+        metrics.expired(unacknowledged); // last, as in joined
     }
 }

@@ -100,6 +100,8 @@ class SessionMetricsTest {
 
                 proxy.refuse(false); // the client comes back with its token: NEW
                 await(() -> recorder.outcomes.size() == 3);
+                // the server counts a join after its WELCOME left, and after recording the event
+                await(() -> metrics.joined.size() == 3);
             }
             recording.stop();
             recording.dump(file);
