@@ -14,6 +14,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,13 +35,15 @@ class OpenTimeoutTest {
     void clientOpenTimeoutCoversAServerThatAcceptsTcpButNeverAnswers(String scheme) throws Exception {
         try (RawServer silent = RawServer.start()) {
             URI uri = URI.create(scheme + "://127.0.0.1:" + silent.port() + "/");
+            SSLContext.getDefault(); // made once per JVM, slowly on a busy machine: not part of the open
             long start = System.nanoTime();
 
             SocketTimeoutException e = catchThrowableOfType(SocketTimeoutException.class,
                     () -> WebSocketClient.builder().options(OPTIONS).build().open(uri));
 
             assertThat(e).isNotNull();
-            assertThat(Peers.millisSince(start)).isBetween(OPEN_TIMEOUT.toMillis(), OPEN_TIMEOUT.toMillis() + 1_000);
+            // not before the open timeout, and not by the next bound, the 10 s connect and write timeouts
+            assertThat(Peers.millisSince(start)).isBetween(OPEN_TIMEOUT.toMillis(), PATIENCE.toMillis());
             assertThat(silent.acceptSocket(PATIENCE).getInputStream().readAllBytes())
                     .as("what the client sent before giving up and closing").isNotEmpty();
         }
@@ -50,11 +53,9 @@ class OpenTimeoutTest {
     void serverDropsAClientThatNeverFinishesItsRequest() throws Exception {
         try (WebSocketServer server = WebSocketServer.builder(ws -> { }).options(OPTIONS).start();
                 Socket slow = slowClient(server)) {
-            long start = System.nanoTime();
-            slow.setSoTimeout((int) PATIENCE.toMillis());
+            slow.setSoTimeout((int) PATIENCE.toMillis()); // of the server's timeouts, only openTimeout is shorter
 
             assertThat(slow.getInputStream().read()).as("end of stream").isEqualTo(-1);
-            assertThat(Peers.millisSince(start)).isLessThan(OPEN_TIMEOUT.toMillis() + 1_000);
         }
     }
 
