@@ -28,16 +28,9 @@ final class Timers {
     private Timers() {
     }
 
-    /**
-     * Runs {@code task} once after {@code delay}; if it fails, the failure is logged (nobody reads its future). Given
-     * as a {@code Callable}, which the executor holds as it is, not wrapped in an adapter as a {@code Runnable}
-     * would be: one object less for each connection's pending keepalive.
-     */
+    /** Runs {@code task} once after {@code delay}; if it fails, the failure is logged (nobody reads its future). */
     static ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-        return EXECUTOR.schedule(() -> {
-            runLogged(task);
-            return null;
-        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        return EXECUTOR.schedule(() -> runLogged(task), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /**
