@@ -16,8 +16,8 @@ final class Deliveries {
     private final Connection connection;
     private final Reader reader;
     private final WebSocketListener listener;
-    /** Guarded by the connection's lock. */
-    private List<Message> waiting = new ArrayList<>();
+    /** The messages the reader has still to deliver, or null when there are none. Guarded by the connection's lock. */
+    private List<Message> waiting;
     /** The listener threw: nothing more is delivered. Only the reader thread touches it. */
     private boolean failed;
     /** The listener is running. Guarded by the connection's lock. */
@@ -32,13 +32,16 @@ final class Deliveries {
     /** Keeps a message for the reader to deliver. Caller holds the connection's lock. */
     void addLocked(Message message) {
         assert connection.lock.isHeldByCurrentThread();
+        if (waiting == null) {
+            waiting = new ArrayList<>();
+        }
         waiting.add(message);
     }
 
     /** Whether messages wait for the listener, or it is running. Caller holds the connection's lock. */
     boolean owedLocked() {
         assert connection.lock.isHeldByCurrentThread();
-        return running || !waiting.isEmpty() && !failed;
+        return running || waiting != null && !failed;
     }
 
     /** Whether the current thread is the one calling the listener (its sends are batched, its close is not awaited). */
@@ -65,12 +68,12 @@ final class Deliveries {
         List<Message> batch;
         connection.lock.lock();
         try {
-            if (waiting.isEmpty() || failed) {
-                waiting.clear();
+            if (waiting == null || failed) {
+                waiting = null;
                 return !failed;
             }
             batch = waiting;
-            waiting = new ArrayList<>();
+            waiting = null;
             running = true;
             reader.listenerBusyLocked(true);
         } finally {

@@ -20,7 +20,11 @@ import java.util.Optional;
 final class Inbox {
     private final Connection connection;
     private final WebSocketOptions options;
-    private final ArrayDeque<Message> messages = new ArrayDeque<>(4);
+    /**
+     * Made on the first message: a connection whose messages go to a listener never has one here. Guarded by the
+     * connection's lock.
+     */
+    private ArrayDeque<Message> messages;
     private long bytes;
     private Thread receiver;
     /** The thread that took the last message: the one whose sends may be deferred while more messages wait. */
@@ -34,7 +38,7 @@ final class Inbox {
     /** More than {@code maxQueue} messages, or more than {@code maxQueueBytes}, wait to be taken. */
     boolean overLimitLocked() {
         assert connection.lock.isHeldByCurrentThread();
-        return messages.size() > options.maxQueue() || bytes > options.maxQueueBytes();
+        return countLocked() > options.maxQueue() || bytes > options.maxQueueBytes();
     }
 
     /**
@@ -43,18 +47,26 @@ final class Inbox {
      */
     void addLocked(Message message, boolean open) {
         assert connection.lock.isHeldByCurrentThread();
-        if (!open && messages.size() >= options.maxQueue()) {
+        if (!open && countLocked() >= options.maxQueue()) {
             connection.log(Level.DEBUG, "dropping a message received while closing with a full queue: " + message);
             return;
+        }
+        if (messages == null) {
+            messages = new ArrayDeque<>(4);
         }
         messages.add(message);
         bytes += message.size();
     }
 
+    /** How many messages wait to be taken. Caller holds the lock. */
+    private int countLocked() {
+        return messages == null ? 0 : messages.size();
+    }
+
     /** Whether {@code thread} took the last message and more are waiting for it. Caller holds the lock. */
     boolean moreForLocked(Thread thread) {
         assert connection.lock.isHeldByCurrentThread();
-        return thread == lastReceiver && !messages.isEmpty();
+        return thread == lastReceiver && countLocked() > 0;
     }
 
     /**
@@ -63,7 +75,7 @@ final class Inbox {
      */
     boolean owedLocked() {
         assert connection.lock.isHeldByCurrentThread();
-        return !messages.isEmpty() || receiver == null && lastReceiver != null;
+        return countLocked() > 0 || receiver == null && lastReceiver != null;
     }
 
     /**
@@ -82,7 +94,7 @@ final class Inbox {
             receiver = Thread.currentThread();
             try {
                 long remaining = timeoutNanos;
-                while (messages.isEmpty()) {
+                while (countLocked() == 0) {
                     if (connection.writeDeferredLocked() || connection.releaseHeldFailureLocked()) {
                         // Flush before blocking: the replies to the messages just handled go out in one write; then
                         // the Close of a violation the peer committed behind those messages, if one waits for them.

@@ -23,6 +23,10 @@ import java.util.concurrent.ScheduledFuture;
  * threads, never under the connection's lock. All methods but {@link #latency()} run under that lock. A keepalive
  * Ping has no future: its answer cancels the timeout and schedules the next one right where the Pong is handled
  * (on the connection's reading thread), so that an idle connection's keepalive costs no thread of its own.
+ *
+ * <p>What an idle connection holds here is kept small: the keepalive Ping in flight is two fields, not an entry of
+ * the map of application Pings, which exists only while such a Ping awaits its Pong; a timer task that has run or
+ * been cancelled is let go.
  */
 final class Pings {
     private static final ExecutorService COMPLETIONS =
@@ -31,7 +35,8 @@ final class Pings {
     private final Connection connection;
     private final Reader reader;
     private final WebSocketOptions options;
-    private final Map<Long, Pending> pending = new LinkedHashMap<>();
+    /** Application Pings awaiting their Pong, in the order sent (ascending ids); null while there are none. */
+    private Map<Long, Pending> pending;
     private long counter;
     private volatile long latencyNanos;
     private boolean stopped;
@@ -39,8 +44,10 @@ final class Pings {
     private ScheduledFuture<?> timeoutTask;
     /** The keepalive Ping waiting for its Pong, or 0. */
     private long keepaliveId;
+    /** When the keepalive Ping {@link #keepaliveId} was sent. */
+    private long keepaliveSentNanos;
 
-    /** A Ping sent: {@code future} is null for a keepalive Ping, which nobody waits for. */
+    /** An application Ping sent, whose Pong completes {@code future}. */
     private record Pending(CompletableFuture<Duration> future, long sentNanos) {
     }
 
@@ -51,17 +58,20 @@ final class Pings {
     }
 
     CompletableFuture<Duration> sendPingLocked(Protocol protocol) {
+        long id = sendLocked(protocol);
         CompletableFuture<Duration> future = new CompletableFuture<>();
-        sendLocked(protocol, future);
+        if (pending == null) {
+            pending = new LinkedHashMap<>(4);
+        }
+        pending.put(id, new Pending(future, System.nanoTime()));
         return future;
     }
 
-    /** Sends a Ping whose Pong completes {@code future} (null for a keepalive Ping); returns its id. */
-    private long sendLocked(Protocol protocol, CompletableFuture<Duration> future) {
+    /** Sends a Ping whose payload is its id, a number never used before on this connection; returns the id. */
+    private long sendLocked(Protocol protocol) {
         assert connection.lock.isHeldByCurrentThread();
         long id = ++counter;
         protocol.sendPing(ByteBuffer.allocate(8).putLong(0, id));
-        pending.put(id, new Pending(future, System.nanoTime()));
         return id;
     }
 
@@ -73,31 +83,43 @@ final class Pings {
             return;
         }
         long id = ByteBuffer.wrap(payload).getLong();
-        if (!pending.containsKey(id)) {
+        boolean keepalive = keepaliveId != 0 && id == keepaliveId;
+        if (!keepalive && (pending == null || !pending.containsKey(id))) {
+            return; // answers no Ping in flight
+        }
+        // Ids grow with each Ping sent: this Pong answers every Ping in flight whose id is not greater.
+        if (keepaliveId != 0 && keepaliveId <= id) {
+            if (keepalive) {
+                answeredLocked(Duration.ofNanos(now - keepaliveSentNanos));
+            }
+            keepaliveAnsweredLocked();
+        }
+        if (pending == null) {
             return;
         }
         Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<Long, Pending> entry = it.next();
+            if (entry.getKey() > id) {
+                break;
+            }
             Duration rtt = Duration.ofNanos(now - entry.getValue().sentNanos());
             it.remove();
-            boolean answered = entry.getKey() == id;
-            if (answered) {
-                latencyNanos = rtt.toNanos(); // before the future completes: its waiter may read latency() at once
-                connection.telemetry.pingAnswered(rtt);
-                connection.log(Level.TRACE, "< PONG after " + rtt.toNanos() / 1000 + " µs");
+            if (entry.getKey() == id) {
+                answeredLocked(rtt); // before the future completes: its waiter may read latency() at once
             }
-            if (entry.getKey() == keepaliveId) {
-                keepaliveAnsweredLocked();
-            }
-            CompletableFuture<Duration> future = entry.getValue().future();
-            if (future != null) {
-                future.completeAsync(() -> rtt, COMPLETIONS);
-            }
-            if (answered) {
-                return;
-            }
+            entry.getValue().future().completeAsync(() -> rtt, COMPLETIONS);
         }
+        if (pending.isEmpty()) {
+            pending = null;
+        }
+    }
+
+    /** The Ping this Pong names was answered after {@code rtt}. */
+    private void answeredLocked(Duration rtt) {
+        latencyNanos = rtt.toNanos();
+        connection.telemetry.pingAnswered(rtt);
+        connection.log(Level.TRACE, "< PONG after " + rtt.toNanos() / 1000 + " µs");
     }
 
     Duration latency() {
@@ -126,16 +148,15 @@ final class Pings {
 
     void failAllLocked(Supplier<? extends WebSocketException> why) {
         assert connection.lock.isHeldByCurrentThread();
-        if (pending.isEmpty()) {
+        keepaliveId = 0;
+        if (pending == null) {
             return;
         }
         WebSocketException cause = why.get();
         for (Pending p : pending.values()) {
-            if (p.future() != null) {
-                COMPLETIONS.execute(() -> p.future().completeExceptionally(cause));
-            }
+            COMPLETIONS.execute(() -> p.future().completeExceptionally(cause));
         }
-        pending.clear();
+        pending = null;
     }
 
     /**
@@ -181,10 +202,12 @@ final class Pings {
     private void keepalive() {
         connection.lock.lock();
         try {
+            keepaliveTask = null; // has run: nothing to cancel
             if (stopped || !connection.isOpenLocked()) {
                 return;
             }
-            keepaliveId = sendLocked(connection.protocol(), null);
+            keepaliveId = sendLocked(connection.protocol());
+            keepaliveSentNanos = System.nanoTime();
             connection.afterProtocolLocked();
             armTimeoutLocked(keepaliveId);
         } catch (WebSocketException e) {
@@ -200,6 +223,7 @@ final class Pings {
         assert connection.lock.isHeldByCurrentThread();
         keepaliveId = 0;
         timeoutTask.cancel(false);
+        timeoutTask = null;
         scheduleNextLocked();
     }
 }
