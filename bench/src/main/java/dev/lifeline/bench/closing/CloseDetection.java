@@ -11,12 +11,8 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -71,16 +67,11 @@ public final class CloseDetection {
         }
     }
 
-    private record Report(SocketAddress peer, long nanos) {
-    }
-
-    private final BlockingQueue<Report> reports = new LinkedBlockingQueue<>();
-    /** The peers of every connection counted missed so far, in any run: their late reports are set aside. */
-    private final Set<SocketAddress> missedPeers = new HashSet<>();
+    private final Reports reports = new Reports();
 
     /** For the server's callback: a connection from {@code peer} is over, now. Thread-safe. */
     void closed(SocketAddress peer) {
-        reports.add(new Report(peer, System.nanoTime()));
+        reports.closed(peer);
     }
 
     /** Opens {@code closes} connections to the server on {@code port}, and ends each in turn {@code how}. */
@@ -100,13 +91,8 @@ public final class CloseDetection {
                 ch.configureBlocking(true);
                 SocketAddress local = ch.getLocalAddress();
                 long left = end(ch, how);
-                long deadline = left + within.toNanos();
-                Report r;
-                do {
-                    r = reports.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } while (r != null && !local.equals(r.peer()) && missedPeers.contains(r.peer())); // a late one
+                Reports.Report r = reports.await(local, left + within.toNanos());
                 if (r == null) {
-                    missedPeers.add(local);
                     missed++;
                     continue;
                 }
@@ -119,9 +105,9 @@ public final class CloseDetection {
         } finally {
             opened.abort();
         }
-        reports.removeIf(r -> missedPeers.contains(r.peer()));
-        if (!reports.isEmpty()) {
-            return failed(how, reports.size() + " closes reported more than the peer made, first " + reports.peek());
+        List<Reports.Report> extra = reports.unaccounted();
+        if (!extra.isEmpty()) {
+            return failed(how, extra.size() + " closes reported more than the peer made, first " + extra.get(0));
         }
         int reported = closes - missed;
         if (reported == 0) {
