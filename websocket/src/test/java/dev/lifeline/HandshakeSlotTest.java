@@ -65,6 +65,7 @@ class HandshakeSlotTest {
             assertOneSlot(server, "dropped by its client");
 
             try (Socket slow = partialRequest(server)) {
+                slow.setSoTimeout(15_000); // three open timeouts: its read (5 s otherwise) must not race the server's
                 assertThat(slow.getInputStream().read()).as("dropped after openTimeout").isEqualTo(-1);
             }
             assertOneSlot(server, "timed out");
