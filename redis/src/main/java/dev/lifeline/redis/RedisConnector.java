@@ -76,10 +76,10 @@ public final class RedisConnector implements AutoCloseable {
                 .orElseGet(() -> SslOptions.builder().jdkSslProvider().build());
         seeds.forEach(seed -> seed.setTimeout(timeout));
         // Lettuce's default is a thread per core for I/O and as many for its own tasks. Every save is written to
-        // the event loop of its connection and completed there, so each extra loop is one more thread to wake on
-        // a machine whose cores the server's readers and writers already keep busy; one loop serves the shared
-        // connection, the store's and the hub's, and pub/sub (StoreBench: docs/topics/redis-sessions.md).
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1).build();
+        // the event loop of its connection and completed there, so more loops are more threads to wake on cores
+        // that the server's readers and writers already keep busy: 2 each, Lettuce's least (it raises 1 to 2),
+        // shared by the connector's connections (docs/topics/redis-sessions.md).
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         if (seeds.size() == 1) {
             RedisClient single = RedisClient.create(resources, seeds.get(0));
             single.setOptions(ClientOptions.builder().timeoutOptions(timeouts).sslOptions(ssl)
