@@ -5,6 +5,7 @@ import dev.lifeline.Message;
 import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.Reconnector;
 import dev.lifeline.WebSocket;
+import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.ProtocolException;
@@ -73,7 +74,9 @@ public final class ReliableClient extends Endpoint {
     }
 
     private final URI uri;
-    private final Builder config;
+    /** Copied from the builder, which is not read after {@code build()}. */
+    private final WebSocketOptions options;
+    private final Listener listener;
     private final Thread thread;
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private volatile State state = State.CONNECTING;
@@ -86,7 +89,8 @@ public final class ReliableClient extends Endpoint {
     private ReliableClient(Builder config) {
         super("rc" + IDS.incrementAndGet(), config.reliable);
         this.uri = config.uri();
-        this.config = config;
+        this.options = config.options();
+        this.listener = config.listener;
         this.reconnector = config.reconnector(Envelope.SUBPROTOCOL);
         this.journal = config.journal;
         if (journal != null) {
@@ -146,7 +150,7 @@ public final class ReliableClient extends Endpoint {
         closeGracefully();
         closeRequested.countDown();
         try {
-            thread.join(config.options().openTimeout().plus(config.options().closeTimeout()).plusSeconds(1));
+            thread.join(options.openTimeout().plus(options.closeTimeout()).plusSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -172,7 +176,7 @@ public final class ReliableClient extends Endpoint {
                         "the server closed the session", Optional.of(failure)));
                 case Reconnector.Next.Decided decided -> {
                     log(Level.DEBUG, failure + "; attempt " + decided.attempt() + ": " + decided.decision());
-                    config.listener.connectionFailed(failure, decided.decision());
+                    listener.connectionFailed(failure, decided.decision());
                     switch (decided.decision()) {
                         case ReconnectPolicy.Decision.Stop stop -> end(new CloseReason(CloseReason.Kind.GAVE_UP,
                                 decided.detail(), Optional.of(failure)));
@@ -246,7 +250,7 @@ public final class ReliableClient extends Endpoint {
     private void join(WebSocket ws) {
         byte[] ours = token;
         ws.send(new Envelope.Hello(ours == null ? 0 : lastReceived(), ours == null ? new byte[0] : ours).encode());
-        Envelope reply = Wire.readHandshake(ws, config.options().openTimeout());
+        Envelope reply = Wire.readHandshake(ws, options.openTimeout());
         if (!(reply instanceof Envelope.Welcome welcome)) {
             throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "expected WELCOME, received " + reply);
         }
@@ -277,7 +281,7 @@ public final class ReliableClient extends Endpoint {
         }
         reconnector.reset();
         changeState(State.OPEN);
-        config.listener.sessionJoined(new SessionOutcome(welcome.outcome(), encodeToken(welcome.token()), lost));
+        listener.sessionJoined(new SessionOutcome(welcome.outcome(), encodeToken(welcome.token()), lost));
     }
 
     /**
@@ -326,7 +330,7 @@ public final class ReliableClient extends Endpoint {
         }
         state = next;
         log(Level.DEBUG, "= session is " + next);
-        config.listener.stateChanged(next, next == State.CLOSED ? closeReason() : Optional.empty());
+        listener.stateChanged(next, next == State.CLOSED ? closeReason() : Optional.empty());
     }
 
     @Override

@@ -51,7 +51,10 @@ public final class ReliableServer implements AutoCloseable {
         void handle(ServerSession session) throws Exception;
     }
 
-    private final Builder config;
+    private final Handler handler;
+    /** Copied from the builder, which is not read after {@code start()}. */
+    private final WebSocketOptions options;
+    private final ReliableOptions reliable;
     private final SessionStore store;
     private final BroadcastHub hub;
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
@@ -60,12 +63,14 @@ public final class ReliableServer implements AutoCloseable {
     private final WebSocketServer server;
 
     private ReliableServer(Builder config) throws IOException {
-        this.config = config;
+        this.handler = config.handler;
+        this.options = config.options;
+        this.reliable = config.reliable;
         this.store = config.store != null ? config.store
                 : new InMemorySessionStore(config.window, config.capacity);
         this.hub = config.hub != null ? config.hub : new InMemoryBroadcastHub();
         WebSocketServer.Builder b = WebSocketServer.builder(this::serve).host(config.host).port(config.port)
-                .options(config.options);
+                .options(options);
         config.configure.accept(b);
         if (config.processRequest != null) {
             b.processRequest(config.processRequest);
@@ -121,7 +126,7 @@ public final class ReliableServer implements AutoCloseable {
         }
         server.close();
         terminateAll(stopped, store.shared() ? CloseCode.SERVICE_RESTART : CloseCode.GOING_AWAY);
-        long deadline = System.nanoTime() + config.options.closeTimeout().toNanos();
+        long deadline = System.nanoTime() + options.closeTimeout().toNanos();
         try {
             for (Thread handler : List.copyOf(handlers)) {
                 handler.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -145,7 +150,7 @@ public final class ReliableServer implements AutoCloseable {
     private void serve(WebSocket ws) {
         Envelope.Hello hello;
         try {
-            Envelope first = Wire.readHandshake(ws, config.options.openTimeout());
+            Envelope first = Wire.readHandshake(ws, options.openTimeout());
             if (!(first instanceof Envelope.Hello h)) {
                 throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "expected HELLO, received " + first);
             }
@@ -187,7 +192,7 @@ public final class ReliableServer implements AutoCloseable {
 
     private void awaitClosed(WebSocket ws) {
         try {
-            ws.closed().get(config.options.closeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            ws.closed().get(options.closeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -205,7 +210,7 @@ public final class ReliableServer implements AutoCloseable {
         if (hello.token().length > 0) {
             Optional<ServerSession> found;
             try {
-                found = store.resume(ReliableClient.encodeToken(hello.token()), config.reliable);
+                found = store.resume(ReliableClient.encodeToken(hello.token()), reliable);
             } catch (SessionStoreException e) {
                 return refuse(ws, "the session store is unavailable", e);
             }
@@ -216,7 +221,7 @@ public final class ReliableServer implements AutoCloseable {
                     session.attach(ws, hello.lastReceived(),
                             last -> new Envelope.Welcome(SessionOutcome.Kind.RESUMED, last, token));
                     session.log(Level.DEBUG, "RESUMED on " + ws.id() + "; client had received " + hello.lastReceived());
-                    SessionEvents.joined(config.reliable.metrics(), session.id, ws.id(), SessionOutcome.Kind.RESUMED,
+                    SessionEvents.joined(reliable.metrics(), session.id, ws.id(), SessionOutcome.Kind.RESUMED,
                             true);
                     if (sessions.add(session)) {
                         // restored from a shared store: run by another node until now
@@ -231,7 +236,7 @@ public final class ReliableServer implements AutoCloseable {
         }
         byte[] token = new byte[TOKEN_BYTES];
         random.nextBytes(token);
-        ServerSession session = new ServerSession("rs" + IDS.incrementAndGet(), token, config.reliable);
+        ServerSession session = new ServerSession("rs" + IDS.incrementAndGet(), token, reliable);
         try {
             if (!store.add(session)) {
                 LOG.log(Level.INFO, "[" + ws.id() + "] refused: the session store is full");
@@ -251,7 +256,7 @@ public final class ReliableServer implements AutoCloseable {
             return Optional.empty();
         }
         session.log(Level.DEBUG, "NEW on " + ws.id());
-        SessionEvents.joined(config.reliable.metrics(), session.id, ws.id(), SessionOutcome.Kind.NEW,
+        SessionEvents.joined(reliable.metrics(), session.id, ws.id(), SessionOutcome.Kind.NEW,
                 hello.token().length > 0);
         startHandler(session);
         return Optional.of(session);
@@ -271,9 +276,9 @@ public final class ReliableServer implements AutoCloseable {
     }
 
     private void startHandler(ServerSession session) {
-        Thread handler = Thread.ofVirtual().name("lifeline-reliable-handler-" + session.id).unstarted(() -> {
+        Thread thread = Thread.ofVirtual().name("lifeline-reliable-handler-" + session.id).unstarted(() -> {
             try {
-                config.handler.handle(session);
+                handler.handle(session);
                 session.close();
             } catch (SessionClosedException e) {
                 session.log(Level.DEBUG, "handler stopped: " + e.getMessage());
@@ -285,8 +290,8 @@ public final class ReliableServer implements AutoCloseable {
                 handlers.remove(Thread.currentThread());
             }
         });
-        handlers.add(handler);
-        handler.start();
+        handlers.add(thread);
+        thread.start();
     }
 
     /** Options of a {@link ReliableServer}. */

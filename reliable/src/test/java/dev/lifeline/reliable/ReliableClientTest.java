@@ -66,6 +66,25 @@ class ReliableClientTest {
     }
 
     @Test
+    void theBuilderIsNotReadOnceTheClientIsBuilt() throws Exception {
+        Loopback.Recorder first = new Loopback.Recorder();
+        Loopback.Recorder later = new Loopback.Recorder();
+        try (ReliableServer server = Loopback.echoServer()) {
+            ReliableClient.Builder builder = Loopback.client(server.port()).listener(first);
+            try (ReliableClient client = builder.connect()) {
+                builder.listener(later).options(Loopback.FAST.withOpenTimeout(Duration.ofMillis(1)));
+                client.send("one").get(5, TimeUnit.SECONDS);
+                Loopback.dropServerSide(server);
+                client.send("two").get(5, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(first.states).containsExactly(ReliableClient.State.OPEN, ReliableClient.State.RECONNECTING,
+                ReliableClient.State.OPEN, ReliableClient.State.CLOSED);
+        assertThat(later.states).isEmpty();
+        assertThat(later.outcomes).isEmpty();
+    }
+
+    @Test
     void messagesSentWhileConnectingWaitInTheOutboxAndGoOutOnceOpen() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         Loopback.Recorder recorder = new Loopback.Recorder();
