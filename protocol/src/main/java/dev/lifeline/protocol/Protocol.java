@@ -54,8 +54,12 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     private boolean discardInput;
     private boolean eofSent;
 
-    private final List<Event> events = new ArrayList<>();
-    private final List<Outbound> outbound = new ArrayList<>();
+    /**
+     * What {@link #takeEvents()} and {@link #takeOutbound()} hand over: an empty immutable list until the first
+     * addition, so that an idle connection (which may live for days) keeps no array for them.
+     */
+    private List<Event> events = List.of();
+    private List<Outbound> outbound = List.of();
 
     Protocol(Side side, ProtocolConfig config, RandomGenerator random) {
         this.side = side;
@@ -158,7 +162,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
             // Anything unexpected (a bug, an extension's failure) is an internal error: no details on the wire.
             ProtocolException internal = new ProtocolException(CloseCode.INTERNAL_ERROR, "internal error: " + e, e);
             failure = internal;
-            events.add(new Event.Failed(internal));
+            event(new Event.Failed(internal));
             fail(CloseCode.INTERNAL_ERROR, "");
             data.position(data.limit());
         }
@@ -166,7 +170,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
 
     private void failed(ProtocolException e) {
         failure = e;
-        events.add(new Event.Failed(e));
+        event(new Event.Failed(e));
         if (holdFailureClose && state == State.OPEN) {
             // §7.1.7: no more of the peer's data is processed; the Close waits for releaseFailureClose().
             discardInput = true;
@@ -186,7 +190,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
             sendEof();
         }
         setState(State.CLOSED);
-        events.add(new Event.Closed(closeSent(), closeReceived(), receivedThenSent));
+        event(new Event.Closed(closeSent(), closeReceived(), receivedThenSent));
     }
 
     private void receiveFrames(ByteBuffer data) {
@@ -226,7 +230,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         if (!readingControl) {
             Event message = assembler.frameEnded();
             if (message != null) {
-                events.add(message);
+                event(message);
             }
             return;
         }
@@ -235,13 +239,13 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         control = null;
         switch (decoder.opcode()) {
             case PING -> {
-                events.add(new Event.Ping(payload));
+                event(new Event.Ping(payload));
                 // §5.5.2: upon receipt of a Ping, an endpoint MUST send a Pong in response with the same payload.
                 if (closeSent == null) {
                     sendFrame(Frame.of(Opcode.PONG, ByteBuffer.wrap(payload)));
                 }
             }
-            case PONG -> events.add(new Event.Pong(payload));
+            case PONG -> event(new Event.Pong(payload));
             case CLOSE -> closeFrameReceived(CloseStatus.parse(ByteBuffer.wrap(payload)));
             default -> throw new IllegalStateException("not a control opcode: " + decoder.opcode());
         }
@@ -249,7 +253,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
 
     private void closeFrameReceived(CloseStatus status) {
         closeReceived = status;
-        events.add(new Event.CloseReceived(status));
+        event(new Event.CloseReceived(status));
         // §5.5.1: after receiving a Close frame, no more data is processed.
         discardInput = true;
         if (closeSent == null) {
@@ -427,23 +431,20 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         }
     }
 
-    /** Events since the last call, in order. */
+    /** Events since the last call, in order (a list the caller may keep, not change). */
     public final List<Event> takeEvents() {
-        if (events.isEmpty()) {
-            return List.of();
-        }
-        List<Event> taken = List.copyOf(events);
-        events.clear();
+        List<Event> taken = events;
+        events = List.of();
         return taken;
     }
 
-    /** Bytes to write and the half-close signal since the last call, in order. The caller owns the buffers. */
+    /**
+     * Bytes to write and the half-close signal since the last call, in order (a list the caller may keep, not
+     * change). The caller owns the buffers.
+     */
     public final List<Outbound> takeOutbound() {
-        if (outbound.isEmpty()) {
-            return List.of();
-        }
-        List<Outbound> taken = List.copyOf(outbound);
-        outbound.clear();
+        List<Outbound> taken = outbound;
+        outbound = List.of();
         return taken;
     }
 
@@ -461,11 +462,18 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     }
 
     final void event(Event event) {
-        events.add(event);
+        events = appended(events, event);
     }
 
     final void write(ByteBuffer bytes) {
-        outbound.add(new Outbound.Data(bytes));
+        outbound = appended(outbound, new Outbound.Data(bytes));
+    }
+
+    /** {@code list} with {@code item} added: a new list in place of the shared empty one. */
+    private static <T> List<T> appended(List<T> list, T item) {
+        List<T> growing = list.isEmpty() ? new ArrayList<>(2) : list;
+        growing.add(item);
+        return growing;
     }
 
     /** The opening handshake succeeded with these extensions. */
@@ -494,7 +502,7 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     final void sendEof() {
         if (!eofSent) {
             eofSent = true;
-            outbound.add(Outbound.EOF);
+            outbound = appended(outbound, Outbound.EOF);
         }
     }
 

@@ -48,7 +48,10 @@ public final class ServerProtocol extends Protocol {
         return Optional.ofNullable(request);
     }
 
-    /** The validated opening handshake request, once received. */
+    /**
+     * The validated opening handshake request, from its arrival until {@link #accept} answers it; then let go, since
+     * a connection may live for days ({@link #request()} and {@link #response()} stay).
+     */
     public Optional<ServerHandshake.Offer> offer() {
         return Optional.ofNullable(offer);
     }
@@ -97,10 +100,11 @@ public final class ServerProtocol extends Protocol {
             }
         }
         response = ServerHandshake.accept(offer, subprotocol, answers, extraHeaders);
+        offer = null;
         this.subprotocol = subprotocol;
         write(ByteBuffer.wrap(response.toBytes()));
         open(negotiated);
-        event(new Event.HandshakeCompleted(offer.request(), response));
+        event(new Event.HandshakeCompleted(request, response));
         if (early != null) {
             ByteBuffer pending = early.flip();
             early = null;

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeline.protocol.handshake.Headers;
+import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -63,6 +64,9 @@ class OpeningHandshakeFlowTest {
         HttpResponse response = server.accept(Optional.empty(), Headers.empty());
         assertThat(response.status()).isEqualTo(101);
         assertThat(server.state()).isEqualTo(State.OPEN);
+        assertThat(server.offer()).isEmpty(); // let go once answered; the request and the response stay
+        assertThat(server.request()).map(HttpRequest::target).contains("/chat");
+        assertThat(server.response()).contains(response);
         assertEvents(server, "HandshakeCompleted");
         Wire.Sent answer = take(server);
         assertThat(answer.text()).startsWith("HTTP/1.1 101 Switching Protocols\r\n").endsWith("\r\n\r\n");

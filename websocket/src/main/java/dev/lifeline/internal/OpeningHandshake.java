@@ -342,7 +342,7 @@ final class OpeningHandshake {
         ServerProtocol protocol = io.protocol();
         List<Event> all = new ArrayList<>(events);
         all.addAll(protocol.takeEvents());
-        return server.open(io, protocol.offer().orElseThrow().request(), protocol.response().orElseThrow(),
+        return server.open(io, protocol.request().orElseThrow(), protocol.response().orElseThrow(),
                 protocol.subprotocol(), all);
     }
 
