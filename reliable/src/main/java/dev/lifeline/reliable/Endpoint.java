@@ -27,8 +27,8 @@ import java.util.function.Supplier;
  * (the resume handshake, reconnecting, expiry) lives in the subclasses.
  *
  * <p>Locking: {@link #lock} guards the session, the inbox, the pending sends and the current connection. It is
- * never held while a socket is read or written, nor while a future completes (futures complete on virtual
- * threads).
+ * never held while a socket is read or written, nor while a future completes (futures complete on the session's
+ * {@link Completer}).
  */
 abstract sealed class Endpoint implements ReliableSession permits ReliableClient, ServerSession {
     static final System.Logger LOG = System.getLogger("dev.lifeline.reliable");
@@ -58,7 +58,8 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         this.options = Objects.requireNonNull(options, "options");
         this.inbox = new SessionInbox(lock, changed, options);
         this.session = new Session(options);
-        this.pending = new PendingSends(this::signalChanged, options.metrics());
+        this.pending = new PendingSends(this::signalChanged, options.metrics(),
+                new Completer("lifeline-reliable-completer-" + id));
     }
 
     // ------------------------------------------------------------------ sending
@@ -202,6 +203,11 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     /** The connection attached now. */
     Optional<WebSocket> currentConnection() {
         return Optional.ofNullable(locked(() -> current));
+    }
+
+    /** The thread completing this session's send futures, if one runs now: for tests. */
+    Optional<Thread> completerThread() {
+        return pending.completerThread();
     }
 
     boolean isEnded() {
@@ -367,6 +373,7 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         }
         log(Level.DEBUG, "session ended: " + ending.reason() + "; " + ending.failed().size() + " unacknowledged");
         pending.fail(ending.failed(), ending.messages(), ending.reason());
+        pending.end();
         closed.complete(ending.reason());
         return Optional.ofNullable(ending.ws());
     }
