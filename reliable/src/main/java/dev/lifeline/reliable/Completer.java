@@ -75,6 +75,16 @@ final class Completer {
         }
     }
 
+    /** Whether the calling thread is the one running the tasks (a task is calling). */
+    boolean isCurrentThread() {
+        lock.lock();
+        try {
+            return thread == Thread.currentThread();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The thread running the tasks, if one is: for tests. */
     Thread thread() {
         lock.lock();

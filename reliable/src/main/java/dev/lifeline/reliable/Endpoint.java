@@ -420,13 +420,14 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
      * (through which to tell it the session is over); true if both happened.
      */
     boolean awaitSettled(Duration timeout) {
-        await(() -> ended != null || session.outboxSize() == 0 && pending.allSettled() && current != null, timeout);
+        await(() -> ended != null || session.outboxSize() == 0 && pending.allSettledOrCompleting() && current != null,
+                timeout);
         return locked(() -> ended == null && session.outboxSize() == 0 && current != null);
     }
 
     /** Waits at most {@code timeout} until every send future taken out of the pending ones has completed. */
     private void awaitFuturesCompleted(Duration timeout) {
-        await(pending::allSettled, timeout);
+        await(pending::allSettledOrCompleting, timeout);
     }
 
     /** Waits at most {@code timeout} for a condition on the guarded state; whether it holds. */

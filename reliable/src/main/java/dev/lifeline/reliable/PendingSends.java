@@ -98,6 +98,14 @@ final class PendingSends {
         return settling.get() == 0;
     }
 
+    /**
+     * Whether every future taken out has completed, or the caller is completing them: an action depending on one
+     * (a {@code close()} from a {@code thenRun}) would otherwise wait for itself.
+     */
+    boolean allSettledOrCompleting() {
+        return allSettled() || completer.isCurrentThread();
+    }
+
     void complete(List<Pending> done) {
         if (!done.isEmpty()) {
             if (metrics != SessionMetrics.NONE) {

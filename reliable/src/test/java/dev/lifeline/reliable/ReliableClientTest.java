@@ -286,6 +286,22 @@ class ReliableClientTest {
     }
 
     @Test
+    void closeFromASendFuturesCallbackDoesNotWaitForThatCallbackToReturn() throws Exception {
+        try (ReliableServer server = Loopback.echoServer()) {
+            // a close waiting for the futures to settle would wait this long: the callback is one of them
+            ReliableClient client = Loopback.client(server.port())
+                    .reliable(Loopback.RELIABLE.withCloseTimeout(Duration.ofMinutes(1))).connect();
+            CompletableFuture<String> closedIn = new CompletableFuture<>();
+            client.send("hello").thenRun(() -> {
+                client.close();
+                closedIn.complete(Thread.currentThread().getName());
+            });
+            assertThat(closedIn.get(20, TimeUnit.SECONDS)).startsWith("lifeline-reliable-completer-");
+            assertThat(client.closed().get(5, TimeUnit.SECONDS).kind()).isEqualTo(CloseReason.Kind.CLOSED);
+        }
+    }
+
+    @Test
     void fullOutboxBlocksSendUntilTheTimeoutThenThrows() throws Exception {
         try (ReliableServer server = Loopback.server(Loopback.ECHO)
                 .processRequest(request -> Optional.of(HttpResponse.of(503, "down"))).start();
