@@ -373,7 +373,6 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         }
         log(Level.DEBUG, "session ended: " + ending.reason() + "; " + ending.failed().size() + " unacknowledged");
         pending.fail(ending.failed(), ending.messages(), ending.reason());
-        pending.end();
         closed.complete(ending.reason());
         return Optional.ofNullable(ending.ws());
     }

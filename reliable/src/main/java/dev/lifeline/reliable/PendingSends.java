@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * action of the application runs on a session thread or under its lock. The one exception is a persisted stage
  * nobody has asked for ({@link SendFuture#persistUnseen}): no action depends on it, so it completes where the save
  * completed, without a hand-over. {@link #add} and the {@code take} methods run under the session's lock;
- * {@link #persist}, {@link #complete}, {@link #fail} and {@link #end} after releasing it.
+ * {@link #persist}, {@link #complete} and {@link #fail} after releasing it.
  */
 final class PendingSends {
 
@@ -136,11 +136,6 @@ final class PendingSends {
                 }
             });
         }
-    }
-
-    /** The session has ended: the completer's thread ends once the completions queued have run. */
-    void end() {
-        completer.end();
     }
 
     /** The thread completing the futures, if one runs now: for tests. */

@@ -9,20 +9,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A session's {@link Completer}: its tasks run in the order they were queued, on its own thread (not the caller's,
- * not under the caller's lock nor its own), one thread for consecutive tasks, none once idle for the linger or once
- * the session ended; a task that throws does not stop the next ones.
+ * A session's {@link Completer}: its tasks run one at a time in the order they were queued, never on the caller's
+ * thread nor under its lock; tasks queued while one runs share its thread; no thread is left once the queue is
+ * empty; a task that throws does not stop the next ones.
  */
 @Timeout(30)
 class CompleterTest {
-    /** Never reached by a test that waits for an event: the thread may end only through {@link Completer#end}. */
-    private static final Duration FOREVER = Duration.ofHours(1);
-
     /** Makes virtual threads and keeps each. */
     static final class Threads implements ThreadFactory {
         final List<Thread> made = new CopyOnWriteArrayList<>();
@@ -33,41 +31,66 @@ class CompleterTest {
             made.add(t);
             return t;
         }
+
+        /** Waits for every thread made so far to end; whether they did. */
+        boolean joinAll() throws InterruptedException {
+            for (Thread t : made) {
+                if (!t.join(Duration.ofSeconds(10))) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
+    private final Threads threads = new Threads();
+    private final Completer completer = new Completer(threads);
+
     @Test
-    void tasksRunInTheOrderTheyWereQueuedOnOneThread() throws Exception {
-        Threads threads = new Threads();
-        Completer completer = new Completer(threads, FOREVER);
+    void tasksRunOneAtATimeInTheOrderTheyWereQueued() throws Exception {
         List<Integer> ran = new CopyOnWriteArrayList<>();
+        AtomicInteger running = new AtomicInteger();
+        List<Integer> overlaps = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
         for (int i = 0; i < 1_000; i++) {
             int n = i;
-            completer.execute(() -> ran.add(n));
+            completer.execute(() -> {
+                if (running.incrementAndGet() > 1) {
+                    overlaps.add(n);
+                }
+                ran.add(n);
+                running.decrementAndGet();
+            });
         }
         completer.execute(done::countDown);
         assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(ran).hasSize(1_000).isSorted();
-        assertThat(threads.made).hasSize(1);
-        completer.end();
+        assertThat(overlaps).isEmpty();
     }
 
     @Test
-    void aTaskQueuedAfterTheLastRanReusesTheWaitingThread() throws Exception {
-        Threads threads = new Threads();
-        Completer completer = new Completer(threads, FOREVER);
+    void tasksQueuedWhileOneRunsRunOnItsThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> ranOn = new CopyOnWriteArrayList<>();
+        completer.execute(() -> {
+            awaitQuietly(release);
+            ranOn.add(Thread.currentThread());
+        });
+        CountDownLatch done = new CountDownLatch(3);
         for (int i = 0; i < 3; i++) {
-            CountDownLatch ran = new CountDownLatch(1);
-            completer.execute(ran::countDown);
-            assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue(); // the thread has nothing left to do: it waits
+            completer.execute(() -> {
+                ranOn.add(Thread.currentThread());
+                done.countDown();
+            });
         }
+        release.countDown();
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(threads.made).hasSize(1);
-        completer.end();
+        assertThat(ranOn).hasSize(4).containsOnly(threads.made.get(0));
     }
 
     @Test
     void tasksRunNeitherOnTheCallingThreadNorUnderItsLock() throws Exception {
-        Completer completer = new Completer(new Threads(), FOREVER);
         ReentrantLock sessionLock = new ReentrantLock();
         CompletableFuture<Thread> ranOn = new CompletableFuture<>();
         CompletableFuture<Boolean> lockHeld = new CompletableFuture<>();
@@ -82,37 +105,36 @@ class CompleterTest {
         }
         assertThat(ranOn.get(10, TimeUnit.SECONDS)).isNotSameAs(Thread.currentThread());
         assertThat(lockHeld.get()).isFalse();
-        completer.end();
+        assertThat(completer.isCurrentThread()).isFalse();
     }
 
     @Test
-    void aTaskRunsWithoutTheCompletersOwnLock() throws Exception {
-        Completer completer = new Completer(new Threads(), FOREVER);
+    void aTaskMayQueueAnotherAndWaitForAThreadThatQueuesOne() throws Exception {
         CountDownLatch queuedMeanwhile = new CountDownLatch(1);
         CompletableFuture<Boolean> waited = new CompletableFuture<>();
-        CountDownLatch second = new CountDownLatch(1);
-        // the first task waits for another thread to queue a task: that would deadlock if it held the lock
+        CountDownLatch after = new CountDownLatch(2);
+        // the first task waits for another thread to queue a task: a completer lock held while it runs would block
         completer.execute(() -> {
+            completer.execute(after::countDown);
             try {
-                waited.complete(queuedMeanwhile.await(10, TimeUnit.SECONDS));
+                waited.complete(queuedMeanwhile.await(10, TimeUnit.SECONDS) && completer.isCurrentThread());
             } catch (InterruptedException e) {
                 waited.completeExceptionally(e);
             }
         });
         Thread.ofVirtual().start(() -> {
-            completer.execute(second::countDown);
+            completer.execute(after::countDown);
             queuedMeanwhile.countDown();
         });
         assertThat(waited.get(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(second.await(10, TimeUnit.SECONDS)).isTrue();
-        completer.end();
+        assertThat(after.await(10, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
     void aThrowingTaskDoesNotStopTheNextOnes() throws Exception {
-        Threads threads = new Threads();
-        Completer completer = new Completer(threads, FOREVER);
+        CountDownLatch release = new CountDownLatch(1);
         CountDownLatch after = new CountDownLatch(2);
+        completer.execute(() -> awaitQuietly(release)); // the next four are queued behind it, on its thread
         completer.execute(() -> {
             throw new IllegalStateException("the application's callback fails");
         });
@@ -121,45 +143,25 @@ class CompleterTest {
             throw new AssertionError("an error too");
         });
         completer.execute(after::countDown);
+        release.countDown();
         assertThat(after.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(threads.made).hasSize(1);
-        completer.end();
     }
 
     @Test
-    void endEndsTheThreadOnceItsTasksHaveRunWithoutWaitingForTheLinger() throws Exception {
-        Threads threads = new Threads();
-        Completer completer = new Completer(threads, FOREVER);
-        CountDownLatch release = new CountDownLatch(1);
-        List<String> ran = new CopyOnWriteArrayList<>();
-        completer.execute(() -> {
-            awaitQuietly(release);
-            ran.add("first");
-        });
-        completer.execute(() -> ran.add("queued before the end"));
-        completer.end();
-        release.countDown();
-        Thread thread = threads.made.get(0);
-        assertThat(thread.join(Duration.ofSeconds(10))).isTrue();
-        assertThat(ran).containsExactly("first", "queued before the end");
-        assertThat(completer.thread()).isNull();
-    }
-
-    @Test
-    void anIdleCompleterHoldsNoThreadAfterTheLingerAndStartsOneForTheNextTask() throws Exception {
-        Threads threads = new Threads();
-        Completer completer = new Completer(threads, Duration.ZERO);
+    void noThreadIsLeftOnceTheQueueIsEmptyAndTheNextTaskStartsOne() throws Exception {
         CountDownLatch first = new CountDownLatch(1);
         completer.execute(first::countDown);
         assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(threads.made.get(0).join(Duration.ofSeconds(10))).isTrue();
+        assertThat(threads.joinAll()).isTrue();
         assertThat(completer.thread()).isNull();
 
         CountDownLatch second = new CountDownLatch(1);
         completer.execute(second::countDown);
         assertThat(second.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(threads.made).hasSize(2);
-        completer.end();
+        assertThat(threads.joinAll()).isTrue();
+        assertThat(completer.thread()).isNull();
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -3,7 +3,6 @@ package dev.lifeline.reliable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A session's send futures complete through its {@link Completer}: acknowledged batches in sequence order on one
- * thread that is not the caller's, the session told once each batch has settled even when an application callback
+ * A session's send futures complete through its {@link Completer}: acknowledged batches in sequence order, on its
+ * threads, not the caller's, the session told once each batch has settled even when an application callback
  * throws; a persisted stage nobody asked for completes where it was saved, one someone asked for on the completer.
  */
 @Timeout(30)
@@ -24,7 +23,7 @@ class PendingSendsTest {
     private final CompleterTest.Threads threads = new CompleterTest.Threads();
     private final AtomicInteger settledBatches = new AtomicInteger();
     private final PendingSends pending = new PendingSends(settledBatches::incrementAndGet, SessionMetrics.NONE,
-            new Completer(threads, Duration.ofHours(1)));
+            new Completer(threads));
 
     private List<SendFuture> add(int count) {
         List<SendFuture> futures = new ArrayList<>();
@@ -54,11 +53,10 @@ class PendingSendsTest {
         }
         CompletableFuture.allOf(callbacks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         assertThat(order).hasSize(300).isSorted();
-        assertThat(ranOn).doesNotContain(Thread.currentThread()).containsOnly(threads.made.get(0));
+        assertThat(ranOn).doesNotContain(Thread.currentThread()).allSatisfy(t -> assertThat(threads.made).contains(t));
         awaitSettled();
         assertThat(settledBatches).hasValue(100);
-        pending.end();
-        assertThat(threads.made.get(0).join(Duration.ofSeconds(10))).isTrue();
+        assertThat(threads.joinAll()).isTrue();
     }
 
     @Test
@@ -74,7 +72,6 @@ class PendingSendsTest {
         assertThat(others.await(10, TimeUnit.SECONDS)).isTrue();
         awaitSettled();
         assertThat(futures).allSatisfy(f -> assertThat(f).isCompleted());
-        pending.end();
     }
 
     @Test
@@ -89,8 +86,7 @@ class PendingSendsTest {
         List<PendingSends.Pending> rest = pending.takeAll();
         pending.fail(rest, List.of(Message.text("3"), Message.text("4")),
                 CloseReason.of(CloseReason.Kind.CLOSED, "closed by the test"));
-        pending.end();
-        assertThat(threads.made.get(0).join(Duration.ofSeconds(10))).isTrue();
+        assertThat(threads.joinAll()).isTrue();
         assertThat(events).containsExactly("1 acknowledged", "2 acknowledged", "3 failed", "4 failed");
         assertThat(pending.allSettled()).isTrue();
     }
@@ -121,7 +117,6 @@ class PendingSendsTest {
         assertThat(persistedOn.get(10, TimeUnit.SECONDS)).isSameAs(threads.made.get(0));
         awaitSettled();
         assertThat(events).containsExactly("persisted", "acknowledged");
-        pending.end();
     }
 
     private void awaitSettled() throws InterruptedException {
