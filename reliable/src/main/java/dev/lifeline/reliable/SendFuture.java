@@ -10,6 +10,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link ClientJournal} (or, on a server, its {@link SessionStore}). Without a journal a message survives the
  * process only once the peer has it, and both complete together, on acknowledgement. Both fail with
  * {@link UnacknowledgedException} if the session ends first (the persisted stage only if it had not completed).
+ *
+ * <p>The futures of a session complete in the order of its sends, on its completer's thread: never on the thread that
+ * reads or writes the connection, never under the session's lock (one that {@code trySend} refused is returned
+ * failed). A {@link #persisted()} stage asked for once the message was saved is returned complete.
  */
 public final class SendFuture extends CompletableFuture<Void> {
     private static final VarHandle PERSISTED_SEEN;
