@@ -27,8 +27,8 @@ import java.util.function.Supplier;
  * (the resume handshake, reconnecting, expiry) lives in the subclasses.
  *
  * <p>Locking: {@link #lock} guards the session, the inbox, the pending sends and the current connection. It is
- * never held while a socket is read or written, nor while a future completes (futures complete on virtual
- * threads).
+ * never held while a socket is read or written, nor while a future completes (futures complete on the session's
+ * {@link Completer}).
  */
 abstract sealed class Endpoint implements ReliableSession permits ReliableClient, ServerSession {
     static final System.Logger LOG = System.getLogger("dev.lifeline.reliable");
@@ -58,7 +58,8 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
         this.options = Objects.requireNonNull(options, "options");
         this.inbox = new SessionInbox(lock, changed, options);
         this.session = new Session(options);
-        this.pending = new PendingSends(this::signalChanged, options.metrics());
+        this.pending = new PendingSends(this::signalChanged, options.metrics(),
+                new Completer("lifeline-reliable-completer-" + id));
     }
 
     // ------------------------------------------------------------------ sending
@@ -202,6 +203,11 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
     /** The connection attached now. */
     Optional<WebSocket> currentConnection() {
         return Optional.ofNullable(locked(() -> current));
+    }
+
+    /** The thread completing this session's send futures, if one runs now: for tests. */
+    Optional<Thread> completerThread() {
+        return pending.completerThread();
     }
 
     boolean isEnded() {
@@ -413,13 +419,14 @@ abstract sealed class Endpoint implements ReliableSession permits ReliableClient
      * (through which to tell it the session is over); true if both happened.
      */
     boolean awaitSettled(Duration timeout) {
-        await(() -> ended != null || session.outboxSize() == 0 && pending.allSettled() && current != null, timeout);
+        await(() -> ended != null || session.outboxSize() == 0 && pending.allSettledOrCompleting() && current != null,
+                timeout);
         return locked(() -> ended == null && session.outboxSize() == 0 && current != null);
     }
 
     /** Waits at most {@code timeout} until every send future taken out of the pending ones has completed. */
     private void awaitFuturesCompleted(Duration timeout) {
-        await(pending::allSettled, timeout);
+        await(pending::allSettledOrCompleting, timeout);
     }
 
     /** Waits at most {@code timeout} for a condition on the guarded state; whether it holds. */

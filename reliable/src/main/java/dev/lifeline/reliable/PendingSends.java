@@ -4,18 +4,18 @@ import dev.lifeline.Message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The futures of a session's unacknowledged sends, in sequence order (the same messages as its outbox). Futures
- * complete on virtual threads, so that no dependent action of the application runs on a session thread or under
- * its lock. {@link #add} and the {@code take} methods run under the session's lock; {@link #complete} and
- * {@link #fail} after releasing it.
+ * complete on the session's {@link Completer}, in the order their batches were taken out, so that no dependent
+ * action of the application runs on a session thread or under its lock. The one exception is a persisted stage
+ * nobody has asked for ({@link SendFuture#persistUnseen}): no action depends on it, so it completes where the save
+ * completed, without a hand-over. {@link #add} and the {@code take} methods run under the session's lock;
+ * {@link #persist}, {@link #complete} and {@link #fail} after releasing it.
  */
 final class PendingSends {
-    private static final ExecutorService COMPLETIONS = Executors.newVirtualThreadPerTaskExecutor();
 
     /** @param sentNanos when {@code send} was called ({@link System#nanoTime()}), or 0 when nobody measures */
     record Pending(long seq, SendFuture future, long sentNanos) {
@@ -27,11 +27,13 @@ final class PendingSends {
     private final Runnable onSettled;
     /** Told how long each acknowledgement took; never called with {@link SessionMetrics#NONE}. */
     private final SessionMetrics metrics;
+    private final Completer completer;
 
     /** @param onSettled run after each batch of futures has completed (the session signals its waiters) */
-    PendingSends(Runnable onSettled, SessionMetrics metrics) {
+    PendingSends(Runnable onSettled, SessionMetrics metrics, Completer completer) {
         this.onSettled = onSettled;
         this.metrics = metrics;
+        this.completer = completer;
     }
 
     /** The highest sequence number whose {@link SendFuture#persisted()} stage was taken out to complete. */
@@ -56,10 +58,16 @@ final class PendingSends {
         return saved;
     }
 
-    /** Completes the persisted stage of these sends. */
+    /** Completes the persisted stage of these sends: here those nobody asked for, on the completer the others. */
     void persist(List<Pending> saved) {
-        if (!saved.isEmpty()) {
-            COMPLETIONS.execute(() -> saved.forEach(p -> p.future().persist()));
+        List<Pending> seen = new ArrayList<>(0);
+        for (Pending p : saved) {
+            if (!p.future().persistUnseen()) {
+                seen.add(p);
+            }
+        }
+        if (!seen.isEmpty()) {
+            completer.execute(() -> seen.forEach(p -> p.future().persist()));
         }
     }
 
@@ -90,15 +98,26 @@ final class PendingSends {
         return settling.get() == 0;
     }
 
+    /**
+     * Whether every future taken out has completed, or the caller is completing them: an action depending on one
+     * (a {@code close()} from a {@code thenRun}) would otherwise wait for itself.
+     */
+    boolean allSettledOrCompleting() {
+        return allSettled() || completer.isCurrentThread();
+    }
+
     void complete(List<Pending> done) {
         if (!done.isEmpty()) {
             if (metrics != SessionMetrics.NONE) {
                 long now = System.nanoTime();
                 done.forEach(p -> metrics.acknowledged(now - p.sentNanos()));
             }
-            COMPLETIONS.execute(() -> {
-                done.forEach(p -> p.future().acknowledge());
-                settled(done.size());
+            completer.execute(() -> {
+                try {
+                    done.forEach(p -> p.future().acknowledge());
+                } finally {
+                    settled(done.size());
+                }
             });
         }
     }
@@ -106,14 +125,22 @@ final class PendingSends {
     /** Fails these sends; {@code messages} are the session's unacknowledged messages, in the same order. */
     void fail(List<Pending> failed, List<Message> messages, CloseReason reason) {
         if (!failed.isEmpty()) {
-            COMPLETIONS.execute(() -> {
-                for (int i = 0; i < failed.size(); i++) {
-                    Pending p = failed.get(i);
-                    p.future().fail(new UnacknowledgedException(messages.get(i), p.seq(), reason));
+            completer.execute(() -> {
+                try {
+                    for (int i = 0; i < failed.size(); i++) {
+                        Pending p = failed.get(i);
+                        p.future().fail(new UnacknowledgedException(messages.get(i), p.seq(), reason));
+                    }
+                } finally {
+                    settled(failed.size());
                 }
-                settled(failed.size());
             });
         }
+    }
+
+    /** The thread completing the futures, if one runs now: for tests. */
+    Optional<Thread> completerThread() {
+        return Optional.ofNullable(completer.thread());
     }
 
     private void settled(int futures) {

@@ -270,6 +270,57 @@ class ReliableClientTest {
     }
 
     @Test
+    void theThreadsCompletingSendFuturesEndWithTheSessionsOnBothSides() throws Exception {
+        CompletableFuture<ServerSession> onServer = new CompletableFuture<>();
+        try (ReliableServer server = Loopback.server(session -> {
+            onServer.complete(session);
+            Loopback.ECHO.handle(session);
+        }).start()) {
+            ReliableClient client = Loopback.client(server.port()).connect();
+            List<Thread> completedOn = new CopyOnWriteArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                CompletableFuture<Void> sent = client.send("m" + i);
+                sent.thenRun(() -> completedOn.add(Thread.currentThread()));
+                sent.get(5, TimeUnit.SECONDS);
+                assertThat(client.receive(Duration.ofSeconds(5))).contains(Message.text("m" + i));
+            }
+            ServerSession session = onServer.get(5, TimeUnit.SECONDS);
+            client.close();
+            session.closed().get(5, TimeUnit.SECONDS);
+            // a callback registered once the future had completed ran here; the others on the session's completer
+            List<Thread> clientCompleters = completedOn.stream().filter(t -> t != Thread.currentThread()).distinct()
+                    .toList();
+            assertThat(clientCompleters).isNotEmpty()
+                    .allSatisfy(t -> assertThat(t.getName()).startsWith("lifeline-reliable-completer-"));
+            for (Thread t : clientCompleters) {
+                assertThat(t.join(Duration.ofSeconds(10))).isTrue();
+            }
+            Optional<Thread> serverCompleter = session.completerThread();
+            if (serverCompleter.isPresent()) {
+                assertThat(serverCompleter.get().join(Duration.ofSeconds(10))).isTrue();
+            }
+            assertThat(client.completerThread()).isEmpty();
+            assertThat(session.completerThread()).isEmpty();
+        }
+    }
+
+    @Test
+    void closeFromASendFuturesCallbackDoesNotWaitForThatCallbackToReturn() throws Exception {
+        try (ReliableServer server = Loopback.echoServer()) {
+            // a close waiting for the futures to settle would wait this long: the callback is one of them
+            ReliableClient client = Loopback.client(server.port())
+                    .reliable(Loopback.RELIABLE.withCloseTimeout(Duration.ofMinutes(1))).connect();
+            CompletableFuture<String> closedIn = new CompletableFuture<>();
+            client.send("hello").thenRun(() -> {
+                client.close();
+                closedIn.complete(Thread.currentThread().getName());
+            });
+            assertThat(closedIn.get(20, TimeUnit.SECONDS)).startsWith("lifeline-reliable-completer-");
+            assertThat(client.closed().get(5, TimeUnit.SECONDS).kind()).isEqualTo(CloseReason.Kind.CLOSED);
+        }
+    }
+
+    @Test
     void fullOutboxBlocksSendUntilTheTimeoutThenThrows() throws Exception {
         try (ReliableServer server = Loopback.server(Loopback.ECHO)
                 .processRequest(request -> Optional.of(HttpResponse.of(503, "down"))).start();
