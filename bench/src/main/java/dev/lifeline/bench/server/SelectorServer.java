@@ -15,6 +15,7 @@ import java.nio.channels.SocketChannel;
 abstract class SelectorServer implements EchoServer {
     private final ServerSocketChannel listener;
     private final Selector selector;
+    private volatile boolean closing;
     private final Thread thread;
 
     /** One connection: does what it can without blocking and says what to wait for next. */
@@ -46,9 +47,10 @@ abstract class SelectorServer implements EchoServer {
     @Override
     public void close() {
         try {
-            selector.close();
-            listener.close();
+            closing = true;
+            selector.wakeup(); // the loop closes the selector itself: closing it here would race its iteration
             thread.join(2000);
+            listener.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -57,8 +59,8 @@ abstract class SelectorServer implements EchoServer {
     }
 
     private void loop() {
-        try {
-            while (selector.isOpen()) {
+        try (selector) {
+            while (!closing) {
                 selector.select();
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (key.isAcceptable()) {
