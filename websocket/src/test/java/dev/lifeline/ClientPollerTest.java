@@ -3,6 +3,7 @@ package dev.lifeline;
 import static dev.lifeline.Peers.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.State;
@@ -10,6 +11,7 @@ import dev.lifeline.testing.Census;
 import dev.lifeline.testing.RawPeer;
 import dev.lifeline.testing.RawServer;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -83,6 +85,10 @@ class ClientPollerTest {
      */
     @Test
     void thousandsOfIdleClientConnectionsHoldNoReaderAndAllEcho() throws Exception {
+        long limit = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getMaxFileDescriptorCount();
+        assertThat(limit).as("descriptors this JVM may hold: both ends of %d connections and what is open", MANY)
+                .isGreaterThan(2L * MANY + Census.openFileDescriptors() + 100);
         List<String> before = Census.lifelineThreads();
         try (WebSocketServer server = WebSocketServer.builder((ws, message) -> ws.send(message)).host("127.0.0.1")
                 .port(0).backlog(1024).options(QUIET).start()) {
