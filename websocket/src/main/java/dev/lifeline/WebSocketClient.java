@@ -7,6 +7,7 @@ import dev.lifeline.protocol.ClientProtocol;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.Headers;
+import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.channels.SocketChannel;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,6 +40,14 @@ import javax.net.ssl.SSLSocket;
  * }</pre>
  *
  * <p>Immutable and thread-safe: one client may open many connections.
+ *
+ * <p>Threads: the opening handshake runs on the calling thread, with blocking I/O bounded by {@code openTimeout}.
+ * Once open, a {@code ws://} connection goes under the watch of the JVM's one poller thread (shared with every server
+ * and client, started on first use, a daemon that lives as long as the JVM) and holds no thread while its peer is
+ * quiet: a reader virtual thread runs only while bytes arrive, as for a server's connection. Thousands of client
+ * connections in one JVM (a gateway, a load generator) cost what as many server connections cost. A {@code wss://}
+ * connection stays a blocking socket with a reader virtual thread for its whole life (TLS is read through the JDK's
+ * {@code SSLSocket}). Nothing here needs closing: once every connection is closed, no thread of theirs is left.
  */
 public final class WebSocketClient {
     private static final List<Integer> REDIRECTS = List.of(301, 302, 303, 307, 308);
@@ -78,8 +88,10 @@ public final class WebSocketClient {
      * @throws IOException if the network failed (connection refused, unknown host, TLS failure...)
      * @throws OperationInterruptedException if the calling thread is interrupted before or while it waits for TCP,
      *     TLS or the handshake response (its cause is the {@code IOException}; no connection is left open). A
-     *     virtual thread's waits end at the interrupt; a platform thread's socket waits do not (the JDK's sockets
-     *     ignore its interrupts there): it gets this only if they fail, by {@code openTimeout} at the latest.
+     *     virtual thread's waits end at the interrupt, and so do a platform thread's for {@code ws://} (its socket
+     *     is a channel's, which an interrupt closes); a platform thread's {@code wss://} socket waits do not (the
+     *     JDK's sockets ignore its interrupts there): it gets this only if they fail, by {@code openTimeout} at the
+     *     latest.
      */
     public WebSocket open(URI uri) throws IOException {
         return open(uri, null);
@@ -131,7 +143,9 @@ public final class WebSocketClient {
                     new InterruptedIOException("the thread was interrupted"));
         }
         long start = System.nanoTime();
-        Socket tcp = new Socket();
+        // Plain TCP comes from a channel: once open, the connection goes under the poller's watch (no thread while
+        // idle). TLS stays a blocking socket, read by a reader thread for its whole life.
+        Socket tcp = secure ? new Socket() : SocketChannel.open().socket();
         Socket socket = tcp;
         try {
             tcp.setTcpNoDelay(true);
@@ -148,8 +162,13 @@ public final class WebSocketClient {
             if (Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed failed) {
                 throw failed.cause();
             }
-            Connection connection = new Connection(Handshakes.nextId('c'), socket, tcp, in, protocol, options,
-                    protocol.request(), protocol.response().orElseThrow(), protocol.subprotocol(), events, closed -> { });
+            String id = Handshakes.nextId('c');
+            HttpResponse response = protocol.response().orElseThrow();
+            Connection connection = secure
+                    ? new Connection(id, socket, tcp, in, protocol, options, protocol.request(), response,
+                            protocol.subprotocol(), events, closed -> { })
+                    : Connection.watched(id, tcp, protocol, options, protocol.request(), response,
+                            protocol.subprotocol(), events, closed -> { });
             OpeningTelemetry.clientOpened(connection, start);
             if (listener == null) {
                 connection.start();

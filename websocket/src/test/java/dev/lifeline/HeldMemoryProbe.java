@@ -84,7 +84,7 @@ public final class HeldMemoryProbe {
     }
 
     /** Instances and bytes by class, after a full collection (the histogram command collects first). */
-    private static Map<String, long[]> histogram() throws Exception {
+    static Map<String, long[]> histogram() throws Exception {
         String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
                 new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                 new Object[] {new String[0]}, new String[] {String[].class.getName()});
@@ -98,7 +98,7 @@ public final class HeldMemoryProbe {
         return classes;
     }
 
-    private static void report(Map<String, long[]> before, Map<String, long[]> after, int connections, int open) {
+    static void report(Map<String, long[]> before, Map<String, long[]> after, int connections, int open) {
         record Row(String name, double instances, double bytes) {
         }
         List<Row> rows = new ArrayList<>();

@@ -35,8 +35,8 @@ import java.util.function.Consumer;
 /**
  * One open WebSocket connection over a socket, and the owner of its state. A reader virtual thread ({@link Reader})
  * feeds everything that arrives to the {@link Protocol} at once, so that the state is true whether or not anyone
- * calls {@code receive()}; a server's socket without TLS is non-blocking, and the {@link Poller} starts its reader
- * when bytes arrive. What arrives waits in the {@link Inbox} (or, in the listener style, in
+ * calls {@code receive()}; a socket without TLS (a server's or a client's) is non-blocking, and the {@link Poller}
+ * starts its reader when bytes arrive. What arrives waits in the {@link Inbox} (or, in the listener style, in
  * {@link Deliveries}); {@link Sender} encodes what the application sends and {@link Outgoing} writes it;
  * {@link Closing} runs the closing handshake, {@link Pings} the Pings and keepalive.
  *
@@ -85,7 +85,7 @@ public final class Connection implements WebSocket {
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
 
     /**
-     * Wraps a blocking socket whose opening handshake has completed.
+     * Wraps a blocking socket whose opening handshake has completed (TLS: a client's {@code wss://}).
      *
      * @param tcp the TCP socket under {@code socket} (the same socket without TLS)
      * @param onClosed given the connection once it is CLOSED (the server removes it from its registry)
@@ -94,6 +94,21 @@ public final class Connection implements WebSocket {
             WebSocketOptions options, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
             List<Event> initialEvents, Consumer<Connection> onClosed) throws IOException {
         this(id, socket, tcp, in, null, protocol, options, request, response, subprotocol, initialEvents, onClosed);
+    }
+
+    /**
+     * Wraps a plain TCP socket made by a {@link java.nio.channels.SocketChannel} whose opening handshake has completed
+     * with blocking reads and writes (a client's, bounded by its open timeout): from now on the socket is
+     * non-blocking and under the {@link Poller}'s watch, as a server's plain socket is, so that the connection holds
+     * no thread while its peer is quiet.
+     *
+     * @param onClosed given the connection once it is CLOSED
+     */
+    public static Connection watched(String id, Socket tcp, Protocol protocol, WebSocketOptions options,
+            HttpRequest request, HttpResponse response, Optional<String> subprotocol, List<Event> initialEvents,
+            Consumer<Connection> onClosed) throws IOException {
+        return new Connection(id, tcp, tcp, null, Poller.watch(tcp.getChannel()), protocol, options, request,
+                response, subprotocol, initialEvents, onClosed);
     }
 
     /** @param watch the watch of a non-blocking socket (then {@code in} is not used); null for a blocking one */

@@ -18,7 +18,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Tells idle connections when their socket has something for them, so that a connection waiting for its peer holds
- * no thread: one platform thread selects over the non-blocking channels of the server's connections without TLS.
+ * no thread: one platform thread selects over the non-blocking channels of every connection without TLS, a server's
+ * or a client's (a client's goes under watch once its opening handshake is done, see
+ * {@link Connection#watched}). It is started by the first server or client connection and lives as long as the
+ * JVM, a daemon: a fixed cost, whatever the number of servers, clients and connections.
  * A reader whose read finds nothing asks to be started again when bytes (or the end, or an error) arrive
  * ({@link Watch#whenReadable}) and ends; a writer that finds TCP's buffer full waits here for room
  * ({@link Watch#awaitWritable}), and a refused handshake's linger waits here for input to discard

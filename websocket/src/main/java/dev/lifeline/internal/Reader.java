@@ -14,9 +14,9 @@ import java.nio.channels.SocketChannel;
  * once, and stops reading (inbound backpressure) while the application is behind. Its fields are guarded by the
  * connection's lock, which it holds only while the protocol digests what was read, never while reading.
  *
- * <p>A socket read through its channel (a server's, without TLS) is non-blocking: when a read finds nothing, the
- * reader asks the {@link Poller} to start it again once something arrives, and its thread ends, so that an idle
- * connection holds no thread. Otherwise (TLS, clients) the reader thread blocks in its reads.
+ * <p>A socket read through its channel (any without TLS, a server's or a client's) is non-blocking: when a read finds
+ * nothing, the reader asks the {@link Poller} to start it again once something arrives, and its thread ends, so that
+ * an idle connection holds no thread. Otherwise (TLS) the reader thread blocks in its reads.
  */
 final class Reader {
     /** The most trailing input discarded after the closing handshake before TCP is closed (see discardUnread). */

@@ -29,12 +29,16 @@
  * <h2>Threads</h2>
  * Two platform threads per JVM, shared by every connection, each started on first use:
  * <ul>
- *   <li><b>{@code lifeline-poller}</b> ({@link dev.lifeline.internal.Poller}, started by the first server): selects
- *       over the server channel and every plain (non-TLS) server socket. It accepts, reads opening handshakes as they
- *       arrive and answers 101 itself when no application code has to run first, starts a connection's reader when
- *       bytes arrive for an idle one, and wakes threads waiting for room to write. Why: an idle connection and a
- *       half-sent handshake then hold no thread. What runs there never waits (a 101 that does not fit in TCP's
- *       buffer, a refusal, a handler: all go to a worker).</li>
+ *   <li><b>{@code lifeline-poller}</b> ({@link dev.lifeline.internal.Poller}, started by the first server or
+ *       {@code ws://} client connection, a daemon that lives as long as the JVM): selects over the server channels
+ *       and every plain (non-TLS) socket, a server's from its accept on, a client's once its opening handshake is
+ *       done ({@link dev.lifeline.internal.Connection#watched}). It accepts, reads servers' opening handshakes as
+ *       they arrive and answers 101 itself when no application code has to run first, starts a connection's reader
+ *       when bytes arrive for an idle one, and wakes threads waiting for room to write. Why: an idle connection,
+ *       server or client, and a half-sent handshake then hold no thread. What runs there never waits (a 101 that
+ *       does not fit in TCP's buffer, a refusal, a handler: all go to a worker). One per JVM rather than one per
+ *       {@code WebSocketClient}: a client has nothing to close, and once every connection is closed no thread of
+ *       theirs is left.</li>
  *   <li><b>{@code lifeline-timers}</b> ({@link dev.lifeline.internal.Timers}): open and close timeouts, keepalive
  *       Pings and their timeouts, the write watchdog (every 50 ms, only for connections with a write under way or
  *       deferred), the accept back-off. It never blocks: whatever writes to a socket or runs user callbacks is handed
@@ -43,9 +47,11 @@
  * Virtual threads, each named after what it does and its connection's id:
  * <ul>
  *   <li><b>readers</b> ({@code lifeline-reader-ID}, {@link dev.lifeline.internal.Reader}). A blocking socket (every
- *       client, every TLS connection) has one reader for its whole life, started by
- *       {@link dev.lifeline.internal.Connection#start()}. A non-blocking one (a plain server socket) has one run per
- *       burst of input: the poller starts it when bytes arrive, it reads until a read finds nothing and ends. The
+ *       TLS connection, server or client) has one reader for its whole life, started by
+ *       {@link dev.lifeline.internal.Connection#start()}. A non-blocking one (any plain socket, a server's or a
+ *       client's) has one run per burst of input: the poller starts it when bytes arrive, it reads until a read finds
+ *       nothing and ends; a client's first run starts with the connection ({@code start}, which delivers what came
+ *       with the handshake response; a listener's {@code onOpen} runs there). The
  *       first run of a listener-style server connection is its worker thread
  *       ({@link dev.lifeline.internal.Connection#startHere}: a {@code WebSocketListener}, whose {@code onOpen} runs
  *       there first), or, for a {@code MessageListener} (no {@code onOpen}) with nothing to deliver yet, the poller
@@ -135,8 +141,8 @@
  * both Close frames crossed ({@code Protocol.closingHandshakeDone}): its reader stops, writes the Close frame and
  * FIN itself, discards unread input (else the close would be a reset) and finishes at once (RFC 6455 §5.5.1,
  * §7.1.1). A read that fails (a reset) finishes without flushing. Thread hand-offs: none on a blocking socket
- * (its reader is the thread that reads); one on a polled socket (the poller starts the reader: the poller must
- * never run the protocol or the listener, or one connection would hold up the others).
+ * (its reader is the thread that reads); one on a polled socket, a server's or a client's (the poller starts the
+ * reader: the poller must never run the protocol or the listener, or one connection would hold up the others).
  *
  * <h2>A send, from {@code WebSocket.send} to the socket</h2>
  * {@code Connection.send} → {@link dev.lifeline.internal.Sender#send(String)}: under the lock
@@ -150,10 +156,13 @@
  * <h2>Interruption</h2>
  * An interrupted wait in {@code send} (for room below {@code writeLimit}), {@code receive} (for a message),
  * {@code close} (for the closing handshake) or a client's opening throws
- * {@link dev.lifeline.OperationInterruptedException} and leaves the thread's interrupt status set. A write already
+ * {@link dev.lifeline.OperationInterruptedException} and leaves the thread's interrupt status set (a client's opening
+ * waits with blocking I/O on the calling thread, also for {@code ws://}: its socket goes under the poller only once
+ * open). A write already
  * handing bytes to TCP is not abandoned midway (that would corrupt the stream): through the poller
- * ({@code Poller.Watch.write}) it goes on, bounded by {@code writeTimeout}, with the interrupt kept pending; in a
- * blocking socket's stream the JDK closes the socket of a virtual thread interrupted there, so the connection is
+ * ({@code Poller.Watch.write}: every plain socket, server or client) it goes on, bounded by {@code writeTimeout},
+ * with the interrupt kept pending; in a blocking (TLS) socket's stream the JDK closes the socket of a virtual thread
+ * interrupted there, so the connection is
  * lost and the send throws the same exception with the {@code ConnectionClosedException} as its cause. The
  * library's own threads are never interrupted by it; the server's {@code close} interrupts the handlers that
  * outlive its bound, after it dropped their connections.
