@@ -4,10 +4,12 @@ import static dev.lifeline.Peers.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.protocol.ServerProtocol;
+import dev.lifeline.testing.Await;
 import dev.lifeline.testing.RawPeer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -17,6 +19,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -72,7 +75,7 @@ class OutOfDescriptorsTest {
             }
             long watchFrom = System.nanoTime();
             awaitLogLine(log, "accept failed");
-            Thread.sleep(1_000);
+            Await.timeToPass(Duration.ofSeconds(1), "the server keeps failing to accept: at its pace, or spinning?");
             long watchedMillis = (System.nanoTime() - watchFrom) / 1_000_000;
             long failures = Files.readAllLines(log).stream().filter(l -> l.contains("accept failed")).count();
             assertThat(Files.readString(log)).contains("Too many open files").contains("pausing for 100 ms");
@@ -114,10 +117,13 @@ class OutOfDescriptorsTest {
     }
 
     private static void awaitLogLine(Path log, String text) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!Files.readString(log).contains(text) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.holds(PATIENCE, () -> {
+            try {
+                return Files.readString(log).contains(text);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         assertThat(Files.readString(log)).as("the child server's log").contains(text);
     }
 

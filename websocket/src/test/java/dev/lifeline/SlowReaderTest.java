@@ -9,9 +9,11 @@ import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedOkException;
 import dev.lifeline.protocol.State;
+import dev.lifeline.testing.Await;
 import dev.lifeline.testing.Census;
 import dev.lifeline.testing.RawPeer;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -101,7 +103,7 @@ class SlowReaderTest {
             for (int i = 0; i < QUEUE; i++) {
                 sender.send("message " + i);
             }
-            Thread.sleep(100); // the Close travels apart from the backlog, in a later read
+            Await.timeToPass(Duration.ofMillis(100), "the Close travels apart from the backlog, in a later read");
 
             sender.close(CloseCode.NORMAL_CLOSURE, "done");
 
