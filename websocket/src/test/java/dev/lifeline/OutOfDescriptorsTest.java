@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -101,19 +102,23 @@ class OutOfDescriptorsTest {
 
     /** Opens a connection and echoes one message, trying again until the server accepts (at most PATIENCE). */
     private static String echoOnceServing(int port, Path log) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        IOException last = null;
-        while (System.nanoTime() < deadline) {
+        AtomicReference<String> echoed = new AtomicReference<>();
+        AtomicReference<IOException> last = new AtomicReference<>();
+        boolean served = Await.holds(PATIENCE, () -> {
             try (RawPeer peer = RawPeer.connect(port)) {
                 peer.send(RawPeer.TEXT, "back".getBytes(StandardCharsets.UTF_8));
-                return peer.readFrame(PATIENCE).text();
+                echoed.set(peer.readFrame(PATIENCE).text());
+                return true;
             } catch (IOException e) {
-                last = e; // refused or dropped while descriptors are still short
-                Thread.sleep(100);
+                last.set(e); // refused or dropped while descriptors are still short
+                return false;
             }
+        });
+        if (!served) {
+            throw new AssertionError("the server did not serve again within " + PATIENCE + "; its log:\n"
+                    + Files.readString(log), last.get());
         }
-        throw new AssertionError("the server did not serve again within " + PATIENCE + "; its log:\n"
-                + Files.readString(log), last);
+        return echoed.get();
     }
 
     private static void awaitLogLine(Path log, String text) throws Exception {

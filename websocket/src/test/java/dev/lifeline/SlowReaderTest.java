@@ -80,17 +80,8 @@ class SlowReaderTest {
 
     /** Waits until {@code counter} stays the same for 500 ms; returns its value then. */
     private static long awaitNoProgress(AtomicLong counter) throws InterruptedException {
-        long start = System.nanoTime();
-        long last = -1;
-        while (Peers.millisSince(start) < 20_000) {
-            long now = counter.get();
-            if (now == last) {
-                return now;
-            }
-            last = now;
-            Thread.sleep(500);
-        }
-        throw new AssertionError("the peer kept writing for 20 s to a reader that does not read: " + last);
+        return Await.steady("bytes the peer wrote to a reader that does not read", counter::get,
+                Duration.ofMillis(500), Duration.ofSeconds(20));
     }
 
     @ParameterizedTest(name = "the reader that never reads is the server: {0}")

@@ -2,6 +2,7 @@ package dev.lifeline.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * A bounded wait for a condition that no event announces (a count another thread updates, a connection the server
@@ -53,6 +54,30 @@ public final class Await {
             poll = Math.min(poll * 2, LAST_POLL_MILLIS);
         }
         return true;
+    }
+
+    /**
+     * Waits, at most {@code limit}, until {@code value} stays the same for a whole {@code window}: the end of
+     * progress that no event announces (a sender blocked by TCP's full buffers, a peer that stopped writing).
+     *
+     * @return the value it settled at
+     * @throws AssertionError if it still changes after {@code limit}
+     */
+    public static long steady(String what, LongSupplier value, Duration window, Duration limit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        long last = value.getAsLong();
+        while (true) {
+            Thread.sleep(window);
+            long now = value.getAsLong();
+            if (now == last) {
+                return now;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("still changing after " + limit.toMillis() + " ms: " + what + " at " + now);
+            }
+            last = now;
+        }
     }
 
     /**
