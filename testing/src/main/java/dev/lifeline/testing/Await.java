@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 
 /**
  * A bounded wait for a condition that no event announces (a count another thread updates, a connection the server
- * has let go of): it polls, first every few milliseconds, then less often (up to every 100 ms, for conditions that
+ * has let go of): it polls, first every millisecond, then less often (up to every 100 ms, for conditions that
  * are costly to look at, such as a thread dump), and fails with an {@link AssertionError} naming what it waited
  * for once the limit has passed. Where an event can be awaited (a latch, a future, a queue), await that instead.
  * The limits are generous bounds for a loaded machine, never the subject of an assertion.
@@ -15,7 +15,7 @@ public final class Await {
     /** The limit of {@link #until(String, BooleanSupplier)}. */
     public static final Duration PATIENCE = Duration.ofSeconds(10);
 
-    private static final long FIRST_POLL_MILLIS = 5;
+    private static final long FIRST_POLL_MILLIS = 1;
     private static final long LAST_POLL_MILLIS = 100;
 
     private Await() {
