@@ -10,10 +10,12 @@ import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedErrorException;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.State;
+import dev.lifeline.testing.Await;
 import dev.lifeline.testing.ChaosProxy;
 import dev.lifeline.testing.ChaosProxy.Cut;
 import java.net.SocketException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -59,16 +61,12 @@ class AbnormalClosureTest {
 
     /** A sender learns of the end through its reader; sends before that may still reach TCP buffers. */
     private static ConnectionClosedErrorException sendUntilRefused(WebSocket sender) throws InterruptedException {
-        long start = System.nanoTime();
-        while (Peers.millisSince(start) < PATIENCE.toMillis()) {
-            ConnectionClosedErrorException e =
-                    catchThrowableOfType(ConnectionClosedErrorException.class, () -> sender.send("still there?"));
-            if (e != null) {
-                return e;
-            }
-            Thread.sleep(5);
-        }
-        throw new AssertionError("send() kept succeeding for " + PATIENCE + " after the connection was cut");
+        AtomicReference<ConnectionClosedErrorException> refused = new AtomicReference<>();
+        Await.until("send() refused after the connection was cut", PATIENCE, () -> {
+            refused.set(catchThrowableOfType(ConnectionClosedErrorException.class, () -> sender.send("still there?")));
+            return refused.get() != null;
+        });
+        return refused.get();
     }
 
     private static void assertAbnormal(ConnectionClosedException e, Cut cut) {

@@ -3,6 +3,7 @@ package dev.lifeline;
 import static dev.lifeline.Peers.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testing.Await;
 import dev.lifeline.testing.RawPeer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -43,16 +44,16 @@ class BroadcastTest {
                     }
                 });
             }
-            awaitConnections(server, FAST_CLIENTS + 1);
+            Peers.awaitConnections(server, FAST_CLIENTS + 1);
 
+            // broadcast() never blocks on the slow reader: each call returns, and the fast clients receive its
+            // message, while the slow reader reads nothing (it reads only after the loop). An order of events, no
+            // timing: how long broadcast() takes is the bench's to measure (BroadcastLoad).
             List<Integer> queuedForSlow = new ArrayList<>();
-            long broadcasting = 0;
             for (int i = 0; i < MESSAGES; i++) {
                 byte[] data = new byte[SIZE];
                 ByteBuffer.wrap(data).putInt(0, i);
-                long start = System.nanoTime();
                 int queued = server.broadcast(Message.binary(data));
-                broadcasting += System.nanoTime() - start;
                 assertThat(queued).isBetween(FAST_CLIENTS, FAST_CLIENTS + 1);
                 if (queued > FAST_CLIENTS) {
                     queuedForSlow.add(i);
@@ -60,7 +61,6 @@ class BroadcastTest {
                 awaitAllReceived(received, i + 1);
             }
 
-            assertThat(broadcasting / 1_000_000).as("milliseconds spent in broadcast()").isLessThan(2_000);
             assertThat(queuedForSlow).as("messages queued for the slow reader").isNotEmpty()
                     .allMatch(seq -> seq < MESSAGES * 3 / 4, "skipped for the last quarter at least");
             for (int seq : queuedForSlow) {
@@ -74,22 +74,11 @@ class BroadcastTest {
         }
     }
 
-    private static void awaitConnections(WebSocketServer server, int count) throws InterruptedException {
-        long start = System.nanoTime();
-        while (server.connections().size() < count && Peers.millisSince(start) < PATIENCE.toMillis()) {
-            Thread.sleep(10);
-        }
-        assertThat(server.connections()).hasSize(count);
-    }
-
     private static void awaitAllReceived(AtomicIntegerArray received, int count) throws InterruptedException {
-        long start = System.nanoTime();
         for (int c = 0; c < received.length(); c++) {
-            while (received.get(c) < count) {
-                assertThat(Peers.millisSince(start)).as("client %d waiting for message %d", c, count - 1)
-                        .isLessThan(PATIENCE.toMillis());
-                Thread.sleep(1);
-            }
+            int client = c;
+            Await.until("client " + c + " received message " + (count - 1), PATIENCE,
+                    () -> received.get(client) >= count);
         }
     }
 }

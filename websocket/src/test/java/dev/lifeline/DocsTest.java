@@ -3,6 +3,7 @@ package dev.lifeline;
 import static dev.lifeline.Peers.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -160,16 +161,14 @@ class DocsTest {
     }
 
     private static void awaitListening(int port) throws InterruptedException {
-        long start = System.nanoTime();
-        while (Peers.millisSince(start) < PATIENCE.toMillis()) {
+        Await.until("the example server listening on " + port, PATIENCE, () -> {
             try (Socket probe = new Socket()) {
                 probe.connect(new InetSocketAddress("127.0.0.1", port), 100);
-                return;
+                return true;
             } catch (IOException e) {
-                Thread.sleep(20);
+                return false;
             }
-        }
-        throw new AssertionError("the example server did not listen on " + port);
+        });
     }
 
     private static void invoke(Method main) {

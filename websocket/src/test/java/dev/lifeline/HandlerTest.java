@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
+import dev.lifeline.testing.Await;
 import dev.lifeline.testing.LogCapture;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -70,7 +72,7 @@ class HandlerTest {
             client.abort(); // the server's iteration throws: abnormal closure
 
             await(handlerDone);
-            Thread.sleep(100);
+            Await.timeToPass(Duration.ofMillis(100), "a warning logged after the handler ended would show up");
             assertThat(log.records()).extracting(LogRecord::getLevel).doesNotContain(Level.WARNING, Level.SEVERE);
         }
     }

@@ -239,20 +239,12 @@ class HandshakeOnPollerTest {
             for (int i = 0; i < count; i++) {
                 peers.add(RawPeer.connect(server.port(), headers)); // returns once the 101 is read
             }
-            awaitConnections(server, count);
+            Peers.awaitConnections(server, count);
             return serverThreads(starts.stop());
         }
     }
 
     private static List<String> serverThreads(List<String> started) {
         return started.stream().filter(name -> SERVER_THREAD.matcher(name).matches()).toList();
-    }
-
-    private static void awaitConnections(WebSocketServer server, int count) throws InterruptedException {
-        long start = System.nanoTime();
-        while (server.connections().size() < count && Peers.millisSince(start) < PATIENCE.toMillis()) {
-            Thread.sleep(10);
-        }
-        assertThat(server.connections()).hasSize(count);
     }
 }

@@ -3,6 +3,8 @@ package dev.lifeline;
 import static dev.lifeline.Peers.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testing.Await;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -46,7 +48,8 @@ class IdleReaderTest {
                 WebSocket client = WebSocketClient.builder().options(OPTIONS).build().open(Peers.uri(echo))) {
             for (int i = 0; i < 3; i++) {
                 client.send(big);
-                Thread.sleep(200); // the echo fills TCP's buffers before the client reads: the server waits for room
+                Await.timeToPass(Duration.ofMillis(200),
+                        "the client reads late: the echo fills TCP's buffers and the server waits for room");
                 assertThat(client.receive(PATIENCE)).contains(new Message.Binary(big));
                 assertThat(server.next().join(PATIENCE)).as("the server's reader ended after the echo").isTrue();
             }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.InvalidStateException;
+import dev.lifeline.testing.Await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -73,7 +74,7 @@ class ListenerTest {
 
             assertThat(closed.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(
                     new CloseStatus(CloseCode.NORMAL_CLOSURE, "bye"));
-            Thread.sleep(100); // a second onClose would show up here
+            Await.timeToPass(Duration.ofMillis(100), "a second onClose, if any, would show up meanwhile");
             assertThat(heard).containsExactly("open OPEN", "message hello", "close CLOSED");
         }
     }
@@ -88,11 +89,7 @@ class ListenerTest {
             // PATIENCE (5 s) is a quarter of the close timeout: done within it, it did not wait for itself
             CloseStatus status = client.closed().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
             assertThat(status).isEqualTo(new CloseStatus(CloseCode.NORMAL_CLOSURE, "as asked"));
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (!server.connections().isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(server.connections()).as("the server's side closed too").isEmpty();
+            Await.until("the server's side closed too", PATIENCE, () -> server.connections().isEmpty());
         }
     }
 
@@ -147,16 +144,13 @@ class ListenerTest {
             received.add(message);
         }).options(pinging).start(); WebSocket client = connect(server)) {
             client.send("first");
-            Thread.sleep(1_000); // several keepalive rounds while the listener is blocked
+            Await.timeToPass(Duration.ofSeconds(1), "several keepalive rounds while the listener is blocked");
             assertThat(server.connections()).singleElement()
                     .satisfies(ws -> assertThat(ws.state()).isEqualTo(dev.lifeline.protocol.State.OPEN));
 
             release.countDown();
             client.send("second");
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (received.size() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until("two messages received", PATIENCE, () -> received.size() >= 2);
             assertThat(received).containsExactly(Message.text("first"), Message.text("second"));
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.lifeline.protocol.handshake.HandshakeException;
+import dev.lifeline.testing.Await;
 import dev.lifeline.testing.RawServer;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -65,12 +66,9 @@ class OpenTimeoutTest {
         try (WebSocketServer server = WebSocketServer.builder(ws -> ws.forEach(ws::send)).start();
                 Socket slow = slowClient(server)) {
             Peers.awaitHandshakesInFlight(server, 1);
-            long start = System.nanoTime();
-            long threads;
-            while ((threads = Peers.serverConnectionThreads()) > before && Peers.millisSince(start) < 2_000) {
-                Thread.sleep(100); // each look is a thread dump: few of them
-            }
-            assertThat(threads).as("server connection threads while the request is incomplete").isEqualTo(before);
+            Await.holds(PATIENCE, () -> Peers.serverConnectionThreads() <= before);
+            assertThat(Peers.serverConnectionThreads()).as("server connection threads while the request is incomplete")
+                    .isEqualTo(before);
 
             slow.getOutputStream().write(("Upgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")

@@ -4,10 +4,12 @@ import static dev.lifeline.Peers.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.protocol.ServerProtocol;
+import dev.lifeline.testing.Await;
 import dev.lifeline.testing.RawPeer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -17,11 +19,13 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -72,7 +76,7 @@ class OutOfDescriptorsTest {
             }
             long watchFrom = System.nanoTime();
             awaitLogLine(log, "accept failed");
-            Thread.sleep(1_000);
+            Await.timeToPass(Duration.ofSeconds(1), "the server keeps failing to accept: at its pace, or spinning?");
             long watchedMillis = (System.nanoTime() - watchFrom) / 1_000_000;
             long failures = Files.readAllLines(log).stream().filter(l -> l.contains("accept failed")).count();
             assertThat(Files.readString(log)).contains("Too many open files").contains("pausing for 100 ms");
@@ -98,26 +102,33 @@ class OutOfDescriptorsTest {
 
     /** Opens a connection and echoes one message, trying again until the server accepts (at most PATIENCE). */
     private static String echoOnceServing(int port, Path log) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        IOException last = null;
-        while (System.nanoTime() < deadline) {
+        AtomicReference<String> echoed = new AtomicReference<>();
+        AtomicReference<IOException> last = new AtomicReference<>();
+        boolean served = Await.holds(PATIENCE, () -> {
             try (RawPeer peer = RawPeer.connect(port)) {
                 peer.send(RawPeer.TEXT, "back".getBytes(StandardCharsets.UTF_8));
-                return peer.readFrame(PATIENCE).text();
+                echoed.set(peer.readFrame(PATIENCE).text());
+                return true;
             } catch (IOException e) {
-                last = e; // refused or dropped while descriptors are still short
-                Thread.sleep(100);
+                last.set(e); // refused or dropped while descriptors are still short
+                return false;
             }
+        });
+        if (!served) {
+            throw new AssertionError("the server did not serve again within " + PATIENCE + "; its log:\n"
+                    + Files.readString(log), last.get());
         }
-        throw new AssertionError("the server did not serve again within " + PATIENCE + "; its log:\n"
-                + Files.readString(log), last);
+        return echoed.get();
     }
 
     private static void awaitLogLine(Path log, String text) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!Files.readString(log).contains(text) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.holds(PATIENCE, () -> {
+            try {
+                return Files.readString(log).contains(text);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         assertThat(Files.readString(log)).as("the child server's log").contains(text);
     }
 

@@ -8,6 +8,7 @@ import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedErrorException;
 import dev.lifeline.protocol.State;
+import dev.lifeline.testing.Await;
 import dev.lifeline.testing.Census;
 import dev.lifeline.testing.RawPeer;
 import java.io.IOException;
@@ -77,7 +78,7 @@ class PeerThatNeverReadsTest {
             for (CompletableFuture<Long> failure : failedAt) {
                 long blockedMillis = (await(failure) - blockedSince) / 1_000_000;
                 assertThat(blockedMillis).as("milliseconds from the last send that went through to the failure")
-                        .isBetween(WRITE_TIMEOUT.toMillis() - 250, WRITE_TIMEOUT.toMillis() + 2_000);
+                        .isGreaterThanOrEqualTo(WRITE_TIMEOUT.toMillis() - 250);
             }
             assertThat(ws.state()).isEqualTo(State.CLOSED);
             assertThat(await(ws.closed())).isEqualTo(new CloseStatus(CloseCode.ABNORMAL_CLOSURE, ""));
@@ -122,12 +123,6 @@ class PeerThatNeverReadsTest {
 
     /** Waits until {@code counter} stays the same for 300 ms. */
     private static void awaitNoProgress(AtomicLong counter) throws InterruptedException {
-        long start = System.nanoTime();
-        long last = -1;
-        while (counter.get() != last) {
-            assertThat(Peers.millisSince(start)).as("sends keep going to a peer that never reads").isLessThan(20_000);
-            last = counter.get();
-            Thread.sleep(300);
-        }
+        Await.steady("sends to a peer that never reads", counter::get, Duration.ofMillis(300), Duration.ofSeconds(20));
     }
 }

@@ -2,8 +2,10 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testing.Await;
 import dev.lifeline.testing.Census;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -80,17 +82,22 @@ final class Peers implements AutoCloseable {
      * Server threads that run a connection, from its opening handshake to the end of its handler: one appearing
      * tells that the server accepted a TCP connection.
      */
-    static long serverConnectionThreads() throws IOException {
-        return Census.lifelineThreads().stream().filter(name -> name.startsWith("lifeline-conn-")).count();
+    static long serverConnectionThreads() {
+        try {
+            return Census.lifelineThreads().stream().filter(name -> name.startsWith("lifeline-conn-")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Waits (at most {@link #PATIENCE}) until {@code count} opening handshakes are in flight on the server. */
     static void awaitHandshakesInFlight(WebSocketServer server, int count) throws InterruptedException {
-        long start = System.nanoTime();
-        while (server.handshakesInFlight() != count && millisSince(start) < PATIENCE.toMillis()) {
-            Thread.sleep(10);
-        }
-        assertThat(server.handshakesInFlight()).as("handshakes in flight").isEqualTo(count);
+        Await.until(count + " handshakes in flight", PATIENCE, () -> server.handshakesInFlight() == count);
+    }
+
+    /** Waits (at most {@link #PATIENCE}) until the server holds {@code count} open connections. */
+    static void awaitConnections(WebSocketServer server, int count) throws InterruptedException {
+        Await.until(count + " connections", PATIENCE, () -> server.connections().size() == count);
     }
 
     static long millisSince(long startNanos) {

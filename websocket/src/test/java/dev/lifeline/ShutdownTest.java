@@ -7,8 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedOkException;
+import dev.lifeline.testing.Await;
 import dev.lifeline.testing.Census;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -101,18 +104,31 @@ class ShutdownTest {
      */
     private static void awaitNothingLeft(long fdsBefore, int platformBefore, List<String> threadsBefore)
             throws Exception {
-        long start = System.nanoTime();
-        List<String> extra;
-        long fds;
-        do {
-            Thread.sleep(50);
-            extra = new ArrayList<>(Census.lifelineThreads());
-            threadsBefore.forEach(extra::remove);
-            fds = Census.openFileDescriptors();
-        } while ((!extra.isEmpty() || fds > fdsBefore) && Peers.millisSince(start) < PATIENCE.toMillis());
+        Await.holds(PATIENCE, () -> leftBehind(threadsBefore).isEmpty() && openFileDescriptors() <= fdsBefore);
+        List<String> extra = leftBehind(threadsBefore);
+        long fds = Census.openFileDescriptors();
         assertThat(extra).as("Lifeline threads left behind").isEmpty();
         assertThat(fds).as("file descriptors open, before: %d", fdsBefore).isLessThanOrEqualTo(fdsBefore);
         assertThat(Census.platformThreads()).as("platform threads").isLessThanOrEqualTo(platformBefore);
+    }
+
+    /** Lifeline's threads alive now that were not before. */
+    private static List<String> leftBehind(List<String> threadsBefore) {
+        try {
+            List<String> extra = new ArrayList<>(Census.lifelineThreads());
+            threadsBefore.forEach(extra::remove);
+            return extra;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long openFileDescriptors() {
+        try {
+            return Census.openFileDescriptors();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -123,15 +139,13 @@ class ShutdownTest {
             slow.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
             Peers.awaitHandshakesInFlight(server, 1);
 
-            long closing = System.nanoTime();
             server.close();
 
+            // answered by the shutdown (its words), not dropped by openTimeout: an order of events, no timing
             slow.setSoTimeout((int) PATIENCE.toMillis());
             InputStream in = slow.getInputStream();
             String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
             assertThat(response).startsWith("HTTP/1.1 503 ").contains("server shutting down");
-            assertThat(Peers.millisSince(closing)).as("milliseconds to the 503, far below openTimeout")
-                    .isLessThan(2_000);
         }
     }
 
@@ -142,7 +156,7 @@ class ShutdownTest {
         WebSocketServer server = WebSocketServer.builder(ws -> {
             started.complete(true);
             try {
-                Thread.sleep(60_000);
+                Await.timeToPass(Duration.ofMinutes(1), "a handler that ignores the close");
             } catch (InterruptedException e) {
                 interrupted.complete(true);
             }
@@ -153,7 +167,8 @@ class ShutdownTest {
 
         server.close(Duration.ofMillis(300));
 
-        assertThat(Peers.millisSince(start)).as("milliseconds close took").isBetween(300L, 1_500L);
+        assertThat(Peers.millisSince(start)).as("milliseconds close took: the handler had its bound")
+                .isGreaterThanOrEqualTo(300L);
         assertThat(await(interrupted)).isTrue();
         assertThat(await(client.closed())).isEqualTo(GOING_AWAY);
     }

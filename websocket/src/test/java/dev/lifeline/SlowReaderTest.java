@@ -9,9 +9,11 @@ import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedOkException;
 import dev.lifeline.protocol.State;
+import dev.lifeline.testing.Await;
 import dev.lifeline.testing.Census;
 import dev.lifeline.testing.RawPeer;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,17 +80,8 @@ class SlowReaderTest {
 
     /** Waits until {@code counter} stays the same for 500 ms; returns its value then. */
     private static long awaitNoProgress(AtomicLong counter) throws InterruptedException {
-        long start = System.nanoTime();
-        long last = -1;
-        while (Peers.millisSince(start) < 20_000) {
-            long now = counter.get();
-            if (now == last) {
-                return now;
-            }
-            last = now;
-            Thread.sleep(500);
-        }
-        throw new AssertionError("the peer kept writing for 20 s to a reader that does not read: " + last);
+        return Await.steady("bytes the peer wrote to a reader that does not read", counter::get,
+                Duration.ofMillis(500), Duration.ofSeconds(20));
     }
 
     @ParameterizedTest(name = "the reader that never reads is the server: {0}")
@@ -101,7 +94,7 @@ class SlowReaderTest {
             for (int i = 0; i < QUEUE; i++) {
                 sender.send("message " + i);
             }
-            Thread.sleep(100); // the Close travels apart from the backlog, in a later read
+            Await.timeToPass(Duration.ofMillis(100), "the Close travels apart from the backlog, in a later read");
 
             sender.close(CloseCode.NORMAL_CLOSURE, "done");
 

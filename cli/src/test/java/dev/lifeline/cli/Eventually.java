@@ -1,5 +1,6 @@
 package dev.lifeline.cli;
 
+import dev.lifeline.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,16 +16,10 @@ final class Eventually {
 
     /** Waits, at most {@link #TIMEOUT}, until {@code text} holds {@code expected}; returns the text then. */
     static String contains(Supplier<String> text, String expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        String now = text.get();
-        while (!now.contains(expected)) {
-            if (System.nanoTime() > deadline) {
-                Assertions.fail("waited " + TIMEOUT.toSeconds() + " s for <" + expected + "> in:\n" + now);
-            }
-            Thread.sleep(20);
-            now = text.get();
+        if (!Await.holds(TIMEOUT, () -> text.get().contains(expected))) {
+            Assertions.fail("waited " + TIMEOUT.toSeconds() + " s for <" + expected + "> in:\n" + text.get());
         }
-        return now;
+        return text.get();
     }
 
     /** The UTF-8 text written to {@code bytes} so far. */

@@ -10,10 +10,12 @@ import dev.lifeline.WebSocketClient;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.reliable.ReliableClient;
+import dev.lifeline.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -24,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -89,17 +92,25 @@ class MetricsEndpointTest {
 
     /** Scrapes until {@code name} with {@code labels} shows {@code value} (bounded): closes are counted late. */
     private String scrapeUntil(double value, String name, String... labels) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
-        while (true) {
+        AtomicReference<String> last = new AtomicReference<>();
+        boolean shown = Await.holds(Duration.ofSeconds(PATIENCE_SECONDS), () -> {
+            Http metrics = scrape();
+            last.set(metrics.body());
+            return sample(metrics.body(), name, labels).equals(OptionalDouble.of(value));
+        });
+        if (!shown) {
+            fail("no " + name + " " + String.join(",", labels) + " = " + value + " in:\n" + last.get());
+        }
+        return last.get();
+    }
+
+    private Http scrape() {
+        try {
             Http metrics = Http.get(page(MetricsEndpoint.PATH));
             assertThat(metrics.status()).isEqualTo(200);
-            if (sample(metrics.body(), name, labels).equals(OptionalDouble.of(value))) {
-                return metrics.body();
-            }
-            if (System.nanoTime() > deadline) {
-                fail("no " + name + " " + String.join(",", labels) + " = " + value + " in:\n" + metrics.body());
-            }
-            Thread.sleep(20);
+            return metrics;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.lifeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.testing.TestTls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -34,7 +35,7 @@ class MistakesIT {
 
     @BeforeAll
     static void serve() throws Exception {
-        keystore = Keystores.selfSignedForLocalhost(dir, PASSWORD);
+        keystore = TestTls.keystore(dir.resolve("local.p12"), "dns:localhost", PASSWORD);
         plain = LifelineProcess.serve();
         tls = LifelineProcess.serve("--keystore", keystore.toString(), "--keystore-password", PASSWORD);
         reliable = LifelineProcess.serve("--reliable");

@@ -7,9 +7,9 @@ import dev.lifeline.Message;
 import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.redis.testing.NodeProcess;
 import dev.lifeline.redis.testing.RedisProcess;
-import dev.lifeline.redis.testing.RoundRobinProxy;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.SessionOutcome;
+import dev.lifeline.testing.ChaosProxy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +82,7 @@ class RedisNodesProcessIT {
         try (RedisProcess redis = RedisProcess.start(List.of("--appendonly", "yes"));
                 NodeProcess one = node("node1", redis, "echo");
                 NodeProcess two = node("node2", redis, "echo");
-                RoundRobinProxy proxy = new RoundRobinProxy(List.of(one.port(), two.port()));
+                ChaosProxy proxy = ChaosProxy.roundRobin(List.of(one.port(), two.port()));
                 ReliableClient client = client(proxy.port(), outcome -> joined.add(outcome.kind()))) {
             List<CompletableFuture<Void>> sent = new ArrayList<>();
             for (int i = 1; i <= 200; i++) {

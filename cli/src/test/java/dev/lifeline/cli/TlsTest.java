@@ -7,6 +7,7 @@ import dev.lifeline.Message;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketClient;
 import dev.lifeline.WebSocketOptions;
+import dev.lifeline.testing.TestTls;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ class TlsTest {
 
     @BeforeAll
     static void serveWss() throws Exception {
-        keystore = Keystores.selfSignedForLocalhost(dir, "changeit");
+        keystore = TestTls.keystore(dir.resolve("local.p12"), "dns:localhost", "changeit");
         ServerLog log = new ServerLog(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 true, Clock.systemDefaultZone());
         server = DemoServer.start("127.0.0.1", 0, Mode.ECHO, false, WebSocketOptions.DEFAULT,

@@ -15,6 +15,7 @@ import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.ReliableOptions;
 import dev.lifeline.reliable.ReliableServer;
 import dev.lifeline.reliable.ServerSession;
+import dev.lifeline.testing.Await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -58,11 +59,7 @@ class LifelineMetricsTest {
 
     /** Waits (bounded) for something that no event announces: acknowledgements counted after the futures. */
     private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within %d s", PATIENCE_SECONDS).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        Await.until("a condition of the test", Duration.ofSeconds(PATIENCE_SECONDS), condition);
     }
 
     @Test

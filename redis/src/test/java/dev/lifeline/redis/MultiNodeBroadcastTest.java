@@ -8,9 +8,10 @@ import dev.lifeline.Message;
 import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.redis.testing.NodeProcess;
 import dev.lifeline.redis.testing.RedisProcess;
-import dev.lifeline.redis.testing.RoundRobinProxy;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.SessionOutcome;
+import dev.lifeline.testing.Await;
+import dev.lifeline.testing.ChaosProxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ class MultiNodeBroadcastTest {
                 NodeProcess one = chatNode("node1", redis);
                 NodeProcess two = chatNode("node2", redis);
                 NodeProcess three = chatNode("node3", redis);
-                RoundRobinProxy proxy = new RoundRobinProxy(List.of(one.port(), two.port(), three.port()))) {
+                ChaosProxy proxy = ChaosProxy.roundRobin(List.of(one.port(), two.port(), three.port()))) {
             List<ReliableClient> steady = List.of(client(one.port()), client(two.port()));
             List<ReliableClient> roaming = new ArrayList<>();
             AtomicInteger newSessions = new AtomicInteger();
@@ -86,14 +87,14 @@ class MultiNodeBroadcastTest {
                 senders.add(Thread.ofVirtual().start(() -> {
                     for (int n = 1; killing.get() || n <= 50; n++) {
                         futures.add(publisher.send(name + n));
-                        sleep(10);
+                        sleep(10); // the publishers' pace
                     }
                 }));
             }
             for (int k = 0; k < KILLS; k++) {
-                sleep(700);
+                Await.timeToPass(Duration.ofMillis(700), "node three serves");
                 three.kill();
-                sleep(300);
+                Await.timeToPass(Duration.ofMillis(300), "node three is down");
                 three.restart();
             }
             killing.set(false);
@@ -108,12 +109,9 @@ class MultiNodeBroadcastTest {
                 }
             }
             // every steady subscriber has every message: wait (bounded) until they do
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (steady.stream().anyMatch(c -> published(received.get(c)).size() < all.size())
-                    && System.nanoTime() < deadline) {
-                sleep(50);
-            }
-            sleep(500); // anything extra (a duplicate) would be there by now
+            Await.holds(Duration.ofSeconds(60),
+                    () -> steady.stream().allMatch(c -> published(received.get(c)).size() >= all.size()));
+            Await.timeToPass(Duration.ofMillis(500), "a duplicate, if any, arrives meanwhile");
             reading.set(false);
             for (Thread reader : readers) {
                 reader.join(Duration.ofSeconds(5));
@@ -163,13 +161,8 @@ class MultiNodeBroadcastTest {
             }
         }
         clients.get(0).send("ready").get(10, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (clients.stream().anyMatch(c -> !got.get(c).contains("ready"))) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not every client heard 'ready' within 30 s");
-            }
-            sleep(50);
-        }
+        Await.until("every client heard 'ready'", Duration.ofSeconds(30),
+                () -> clients.stream().allMatch(c -> got.get(c).contains("ready")));
     }
 
     /** The published messages among those received (the hellos left out). */

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeline.Message;
 import dev.lifeline.redis.testing.NodeProcess;
 import dev.lifeline.redis.testing.RedisProcess;
-import dev.lifeline.redis.testing.RoundRobinProxy;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.SessionOutcome;
+import dev.lifeline.testing.ChaosProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Node death under load: three {@link SharedNode} JVMs on one Redis (appendonly) behind a {@link RoundRobinProxy};
+ * Node death under load: three {@link SharedNode} JVMs on one Redis (appendonly) behind a {@link ChaosProxy#roundRobin round-robin proxy};
  * 10 reliable sessions through the proxy each send {@link #MESSAGES} messages and get each echoed, while a chat
  * publisher on the third node publishes to every session, and the test kills the first or the second node with
  * SIGKILL every {@link #KILL_EVERY} and starts it again ({@link #KILLS} times at least while the traffic runs: the
@@ -109,7 +109,7 @@ class NodeDeathTest {
                     return command;
                 }));
             }
-            try (RoundRobinProxy proxy = new RoundRobinProxy(nodes.stream().map(NodeProcess::port).toList())) {
+            try (ChaosProxy proxy = ChaosProxy.roundRobin(nodes.stream().map(NodeProcess::port).toList())) {
                 Seen publisherSeen = new Seen("publisher");
                 ReliableClient publisher = connect(nodes.get(2).port(), publisherSeen, clients);
                 for (int s = 0; s < SESSIONS; s++) {

@@ -9,6 +9,7 @@ import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.ReliableOptions;
 import dev.lifeline.reliable.ReliableServer;
 import dev.lifeline.reliable.SessionOutcome;
+import dev.lifeline.testing.Await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -46,13 +47,7 @@ final class Nodes {
 
     /** Waits at most {@code limit} for a condition. */
     static void await(Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + limit);
-            }
-            Thread.sleep(5);
-        }
+        Await.until("a condition of the test", limit, condition);
     }
 
     static void await(BooleanSupplier condition) throws InterruptedException {

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeline.Backoff;
 import dev.lifeline.Message;
 import dev.lifeline.ReconnectPolicy;
-import dev.lifeline.redis.testing.MutingProxy;
 import dev.lifeline.redis.testing.RedisProcess;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.ReliableSession;
+import dev.lifeline.testing.Await;
+import dev.lifeline.testing.ChaosProxy;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -54,13 +57,7 @@ class RedisBroadcastHubTest {
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 20 s: " + what);
-            }
-            Thread.sleep(10);
-        }
+        Await.until(what, Duration.ofSeconds(20), condition);
     }
 
     /** Receives {@code count} messages (each within 10 s) as text. */
@@ -171,16 +168,18 @@ class RedisBroadcastHubTest {
     @Test
     void aSubscriptionThatDiesSilentlyIsNoticedAndReplacedAndWhatItMissedIsReadFromTheLog() throws Exception {
         RedisProcess redis = closing(RedisProcess.start());
-        MutingProxy proxy = closing(new MutingProxy(redis.port()));
+        ChaosProxy proxy = closing(ChaosProxy.to(redis.port()));
+        proxy.markConnectionsSending(chunk -> new String(chunk, StandardCharsets.US_ASCII).toUpperCase(Locale.ROOT)
+                .contains("SUBSCRIBE"));
         ChatNode a = closing(ChatNode.start(redis.url(), 0));
-        ChatNode b = closing(ChatNode.start(proxy.url(), 0));
+        ChatNode b = closing(ChatNode.start("redis://127.0.0.1:" + proxy.port() + "/0", 0));
         ReliableClient onA = closing(client(a.port()));
         ReliableClient onB = closing(client(b.port()));
         await("one subscriber on each node", () -> a.hub.subscribers(ChatNode.TOPIC).size() == 1
                 && b.hub.subscribers(ChatNode.TOPIC).size() == 1);
         try (RedisConnector admin = RedisConnector.connect(redis.url())) {
             Set<String> before = subscriberIds(admin);
-            proxy.muteSubscriptions(); // node b's subscription: open, silent
+            proxy.muteMarked(); // node b's subscription: open, silent
 
             for (int i = 1; i <= 20; i++) {
                 onA.send("m" + i).get(10, TimeUnit.SECONDS);

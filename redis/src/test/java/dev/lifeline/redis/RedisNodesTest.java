@@ -11,6 +11,7 @@ import dev.lifeline.reliable.ReliableServer;
 import dev.lifeline.reliable.ServerSession;
 import dev.lifeline.reliable.SessionOutcome;
 import dev.lifeline.reliable.UnacknowledgedException;
+import dev.lifeline.testing.ChaosProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,14 +54,14 @@ class RedisNodesTest {
         Nodes.Recorder recorder = new Nodes.Recorder();
         try (ReliableServer b = Nodes.server(Nodes.ECHO).store(store()).start()) {
             ReliableServer a = Nodes.server(Nodes.ECHO).store(store()).start();
-            try (SwitchProxy proxy = new SwitchProxy(a.port());
+            try (ChaosProxy proxy = ChaosProxy.to(a.port());
                     ReliableClient client = Nodes.client(proxy.port()).listener(recorder).connect()) {
                 List<CompletableFuture<Void>> sent = new ArrayList<>();
                 for (int i = 0; i < 200; i++) {
                     sent.add(client.send("m" + i));
                     if (i == 100) {
                         await(() -> recorder.outcomes.size() == 1);
-                        proxy.target(b.port());
+                        proxy.retarget(b.port());
                         a.close();
                     }
                 }
@@ -83,7 +84,7 @@ class RedisNodesTest {
         Nodes.Recorder recorder = new Nodes.Recorder();
         try (ReliableServer a = Nodes.server(Nodes.ECHO).store(store()).start();
                 ReliableServer b = Nodes.server(Nodes.ECHO).store(store()).start();
-                SwitchProxy proxy = new SwitchProxy(a.port());
+                ChaosProxy proxy = ChaosProxy.to(a.port());
                 ReliableClient client = Nodes.client(proxy.port()).listener(recorder).connect()) {
             int messages = 3000;
             List<Message> echoes = new CopyOnWriteArrayList<>();
@@ -99,8 +100,8 @@ class RedisNodesTest {
                     // every switch is a takeover: the other node, still alive, is fenced
                     int joined = i / 300 + 1;
                     await(() -> recorder.outcomes.size() >= joined);
-                    proxy.target(i / 300 % 2 == 0 ? b.port() : a.port());
-                    proxy.cutAll();
+                    proxy.retarget(i / 300 % 2 == 0 ? b.port() : a.port());
+                    proxy.cut(ChaosProxy.Cut.FIN);
                 }
             }
             CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
@@ -135,7 +136,7 @@ class RedisNodesTest {
                 session.send("echo " + ((Message.Text) m).text());
             }
         }).store(store()).start(); ReliableServer a = Nodes.server(stuckAtM5).store(storeA).start();
-                SwitchProxy proxy = new SwitchProxy(a.port());
+                ChaosProxy proxy = ChaosProxy.to(a.port());
                 ReliableClient client = Nodes.client(proxy.port()).listener(recorder).connect()) {
             List<CompletableFuture<Void>> sent = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -148,7 +149,7 @@ class RedisNodesTest {
                 assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("echo m" + i));
             }
             // A dies: nothing more reaches Redis from it, its connections drop without a closing handshake
-            proxy.target(b.port());
+            proxy.retarget(b.port());
             storeA.close();
             a.sessions().forEach(s -> s.connection().ifPresent(dev.lifeline.WebSocket::abort));
             for (int i = 5; i < 10; i++) {
@@ -169,7 +170,7 @@ class RedisNodesTest {
         RedisSessionStore storeB = store();
         try (ReliableServer a = Nodes.server(recording(handledOnA)).store(store()).start();
                 ReliableServer b = Nodes.server(recording(handledOnB)).store(storeB).start();
-                SwitchProxy proxy = new SwitchProxy(a.port());
+                ChaosProxy proxy = ChaosProxy.to(a.port());
                 ReliableClient client = Nodes.client(proxy.port()).connect()) {
             client.send("before").get(10, TimeUnit.SECONDS);
             assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("before"));
@@ -178,7 +179,7 @@ class RedisNodesTest {
 
             // Another node takes the session over while A still holds the client's connection.
             assertThat(storeB.resume(token, Nodes.RELIABLE)).isPresent();
-            proxy.target(b.port());
+            proxy.retarget(b.port());
             assertThat(onA.connection()).isPresent();
 
             // A cannot deliver: its send is fenced, never transmitted, and its future says why.
@@ -205,14 +206,14 @@ class RedisNodesTest {
         Nodes.Recorder recorder = new Nodes.Recorder();
         try (ReliableServer a = Nodes.server(recording(handledOnA)).store(store()).start();
                 ReliableServer b = Nodes.server(recording(handledOnB)).store(storeB).start();
-                SwitchProxy proxy = new SwitchProxy(a.port());
+                ChaosProxy proxy = ChaosProxy.to(a.port());
                 ReliableClient client = Nodes.client(proxy.port()).listener(recorder).connect()) {
             client.send("before").get(10, TimeUnit.SECONDS);
             // its echo: A has committed its handling (the acknowledgement comes once it is saved, before that)
             assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("before"));
             ServerSession onA = a.sessions().iterator().next();
             assertThat(storeB.resume(client.token().orElseThrow(), Nodes.RELIABLE)).isPresent();
-            proxy.target(b.port());
+            proxy.retarget(b.port());
 
             // The client still talks to A: A's save is fenced, so no acknowledgement and no handling there; A lets
             // the connection go with 1012 and the client resends to B.
@@ -235,7 +236,7 @@ class RedisNodesTest {
         Nodes.Recorder recorder = new Nodes.Recorder();
         try (ReliableServer a = Nodes.server(Nodes.ECHO).store(storeA).start();
                 ReliableServer b = Nodes.server(Nodes.ECHO).store(storeB).start();
-                SwitchProxy proxy = new SwitchProxy(a.port());
+                ChaosProxy proxy = ChaosProxy.to(a.port());
                 ReliableClient client = Nodes.client(proxy.port()).listener(recorder).connect()) {
             client.send("hello").get(10, TimeUnit.SECONDS);
             assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("hello"));
@@ -246,7 +247,7 @@ class RedisNodesTest {
             assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("from B"));
 
             // A dies; B sends meanwhile; the message waits in Redis and comes with the resume on B
-            proxy.target(b.port());
+            proxy.retarget(b.port());
             storeA.close();
             storeB.send(id, Message.binary(new byte[] {1, 2, 3})).toCompletableFuture().get(10, TimeUnit.SECONDS);
             a.sessions().forEach(s -> s.connection().ifPresent(dev.lifeline.WebSocket::abort));
@@ -272,21 +273,21 @@ class RedisNodesTest {
             session.forEach(m -> { });
         }).store(store()).start(); ReliableServer b = Nodes.server(Nodes.ECHO)
                 .reliable(Nodes.RELIABLE.withOutbox(10, 1 << 20)).store(storeB).start();
-                SwitchProxy proxy = new SwitchProxy(a.port());
+                ChaosProxy proxy = ChaosProxy.to(a.port());
                 ReliableClient client = Nodes.client(proxy.port()).listener(recorder).connect();
                 var redisConnection = lettuce.connect()) {
             client.send("hi").get(10, TimeUnit.SECONDS);
             ServerSession session = onA.get(10, TimeUnit.SECONDS);
             String id = RedisSessionStore.sessionId(session);
-            proxy.target(0); // the client cannot come back for now
-            proxy.cutAll();
+            proxy.retarget(0); // the client cannot come back for now
+            proxy.cut(ChaosProxy.Cut.FIN);
             for (int i = 0; i < 20; i++) {
                 session.send("while away " + i);
             }
             await(() -> redisConnection.sync().xlen("lifeline:{" + id + "}:out") == 20);
 
             // B's outbox holds 10: it cannot resume this session in full, so it reports it lost instead of in part
-            proxy.target(b.port());
+            proxy.retarget(b.port());
             await(() -> recorder.outcomes.size() == 2);
             assertThat(recorder.kinds()).containsExactly(SessionOutcome.Kind.NEW, SessionOutcome.Kind.NEW);
             assertThat(redisConnection.sync().exists("lifeline:{" + id + "}:s")).isZero();

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeline.Message;
 import dev.lifeline.redis.testing.RedisProcess;
-import dev.lifeline.redis.testing.TestCertificates;
 import dev.lifeline.reliable.ReliableClient;
 import dev.lifeline.reliable.ReliableServer;
+import dev.lifeline.testing.TestCertificates;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;

@@ -11,6 +11,7 @@ import dev.lifeline.reliable.ServerSession;
 import dev.lifeline.reliable.SessionOutcome;
 import dev.lifeline.reliable.SessionStore;
 import dev.lifeline.WebSocket;
+import dev.lifeline.testing.ChaosProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,13 +71,13 @@ public abstract class SessionStoreContract {
     @Test
     void aSessionLeftWithoutAConnectionEndsAfterItsWindowAndCannotBeResumed() throws Exception {
         SessionStore store = newStore(Duration.ofMillis(300));
-        try (ReliableServer server = server(store, Nodes.ECHO); SwitchProxy proxy = new SwitchProxy(server.port());
+        try (ReliableServer server = server(store, Nodes.ECHO); ChaosProxy proxy = ChaosProxy.to(server.port());
                 ReliableClient client = Nodes.client(proxy.port()).connect()) {
             client.send("hi").get(10, TimeUnit.SECONDS);
             ServerSession session = server.sessions().iterator().next();
             String token = session.token().orElseThrow();
-            proxy.target(0); // nowhere: the client cannot come back
-            proxy.cutAll();
+            proxy.retarget(0); // nowhere: the client cannot come back
+            proxy.cut(ChaosProxy.Cut.FIN);
             assertThat(session.closed().get(10, TimeUnit.SECONDS).kind()).isEqualTo(CloseReason.Kind.EXPIRED);
             // not polled with resume: a resume claims the session, and one that came before the store's deletion
             // revived it for another window (the full suite saw that go on for 10 s)
@@ -107,19 +108,19 @@ public abstract class SessionStoreContract {
         try (ReliableServer server = server(newStore(Duration.ofMinutes(1)), session -> {
             onServer.complete(session);
             session.forEach(m -> { });
-        }); SwitchProxy proxy = new SwitchProxy(0);
+        }); ChaosProxy proxy = ChaosProxy.to(0);
                 ReliableClient client = Nodes.client(proxy.port()).connect()) {
-            proxy.target(server.port());
+            proxy.retarget(server.port());
             client.send("hi").get(10, TimeUnit.SECONDS);
             ServerSession session = onServer.get(10, TimeUnit.SECONDS);
-            proxy.target(0);
-            proxy.cutAll();
+            proxy.retarget(0);
+            proxy.cut(ChaosProxy.Cut.FIN);
             await(() -> session.idleFor().isPresent());
             List<CompletableFuture<Void>> sent = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 sent.add(session.send("while away " + i));
             }
-            proxy.target(server.port());
+            proxy.retarget(server.port());
             for (int i = 0; i < 50; i++) {
                 assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("while away " + i));
             }

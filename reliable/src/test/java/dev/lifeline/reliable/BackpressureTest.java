@@ -4,6 +4,7 @@ import static dev.lifeline.reliable.Loopback.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
+import dev.lifeline.testing.ChaosProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ class BackpressureTest {
             received.complete(all);
             session.forEach(m -> { });
         }).options(Loopback.FAST.withMaxQueue(4, 1024)).reliable(Loopback.RELIABLE.withInbox(4, 1024)).start();
-                ChaosProxy proxy = new ChaosProxy(server.port());
+                ChaosProxy proxy = ChaosProxy.to(server.port());
                 ReliableClient client = Loopback.client(proxy.port())
                         .reliable(Loopback.RELIABLE.withOutbox(16, 1024).withSendTimeout(Duration.ofSeconds(20)))
                         .connect()) {
@@ -52,7 +53,7 @@ class BackpressureTest {
 
             ServerSession session = onServer.get(5, TimeUnit.SECONDS);
             proxy.refuse(true); // the client would come back at once and the session would never look idle
-            proxy.cutAll();
+            proxy.cut(ChaosProxy.Cut.RESET);
             await(() -> session.idleFor().isPresent());
             proxy.refuse(false);
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeline.Failure;
 import dev.lifeline.Message;
 import dev.lifeline.ReconnectPolicy;
+import dev.lifeline.testing.ChaosProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,7 @@ class BroadcastTest {
             }
         };
         try (ReliableServer server = newsServer(hub, Loopback.RELIABLE.withOutbox(2, 1024));
-                ChaosProxy proxy = new ChaosProxy(server.port());
+                ChaosProxy proxy = ChaosProxy.to(server.port());
                 ReliableClient away = Loopback.client(proxy.port()).listener(recorder).connect();
                 ReliableClient present = Loopback.client(server.port()).connect()) {
             await(() -> hub.subscribers("news").size() == 2);
@@ -82,7 +83,7 @@ class BroadcastTest {
             // client no token to resume with, and it gets a NEW session without the messages published meanwhile
             await(() -> away.token().isPresent());
             proxy.refuse(true);
-            proxy.cutAll();
+            proxy.cut(ChaosProxy.Cut.RESET);
             await(() -> server.sessions().stream().anyMatch(s -> s.idleFor().isPresent()));
             ServerSession absent = server.sessions().stream().filter(s -> s.idleFor().isPresent()).findFirst()
                     .orElseThrow();

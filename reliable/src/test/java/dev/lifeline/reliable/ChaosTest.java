@@ -3,6 +3,9 @@ package dev.lifeline.reliable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
+import dev.lifeline.protocol.State;
+import dev.lifeline.testing.Await;
+import dev.lifeline.testing.ChaosProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +66,7 @@ class ChaosTest {
         };
         Loopback.Recorder recorder = new Loopback.Recorder();
         try (ReliableServer server = Loopback.server(handler).reliable(BOUNDED).start();
-                ChaosProxy proxy = new ChaosProxy(server.port());
+                ChaosProxy proxy = ChaosProxy.to(server.port());
                 ReliableClient client = Loopback.client(proxy.port()).reliable(BOUNDED).listener(recorder)
                         .connect()) {
             Loopback.await(() -> !recorder.outcomes.isEmpty());
@@ -77,7 +80,7 @@ class ChaosTest {
                         maxOutbox.accumulateAndGet(s.outboxSize(), Math::max);
                         maxOutboxBytes.accumulateAndGet(s.outboxBytes(), Math::max);
                     }
-                    sleep(Duration.ofMillis(2));
+                    pace(Duration.ofMillis(2));
                 }
             });
 
@@ -113,9 +116,12 @@ class ChaosTest {
             // A cut between the server's WELCOME and the client leaves an orphan session that will expire.
             String token = client.token().orElseThrow();
             ServerSession joined = serverSessions.get(token);
-            // A Close frame lost in a stall cannot tell the server; let keepalive settle what the chaos left.
+            // A Close frame lost in a stall cannot tell the server; let keepalive settle what the chaos left: only
+            // the client's connection goes through the proxy, open on both ends.
             proxy.calm();
-            sleep(Duration.ofMillis(500));
+            Await.until("only the client's connection left, open on both ends", () -> proxy.connections() == 1
+                    && client.state() == ReliableClient.State.OPEN
+                    && joined.connection().filter(ws -> ws.state() == State.OPEN).isPresent());
             client.close();
             assertThat(client.closed().get(5, TimeUnit.SECONDS).kind()).isEqualTo(CloseReason.Kind.CLOSED);
             assertThat(joined.closed().get(5, TimeUnit.SECONDS).kind()).isEqualTo(CloseReason.Kind.CLOSED_BY_PEER);
@@ -136,7 +142,7 @@ class ChaosTest {
                 for (int i = 0; i < MESSAGES; i++) {
                     long due = start + SPREAD.toNanos() * i / MESSAGES;
                     if (System.nanoTime() < due) {
-                        Thread.sleep(Duration.ofNanos(due - System.nanoTime()));
+                        Await.timeToPass(Duration.ofNanos(due - System.nanoTime()), "the sender's pace");
                     }
                     futures.add(session.send(payload(side, i)));
                 }
@@ -157,7 +163,7 @@ class ChaosTest {
     /** Every 100-300 ms: mostly a cut, sometimes a stall (up to 600 ms, past keepalive) or a delay. */
     private static void makeChaos(ChaosProxy proxy, SplittableRandom random) {
         while (!Thread.currentThread().isInterrupted()) {
-            if (!sleep(Duration.ofMillis(100 + random.nextInt(201)))) {
+            if (!pace(Duration.ofMillis(100 + random.nextInt(201)))) {
                 return;
             }
             int dice = random.nextInt(10);
@@ -177,9 +183,10 @@ class ChaosTest {
         }
     }
 
-    private static boolean sleep(Duration d) {
+    /** The scenario's pace (of the chaos, of the sampler); false once interrupted. */
+    private static boolean pace(Duration d) {
         try {
-            Thread.sleep(d);
+            Await.timeToPass(d, "the scenario's pace");
             return true;
         } catch (InterruptedException e) {
             return false;

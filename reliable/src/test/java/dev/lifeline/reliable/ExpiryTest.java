@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Failure;
 import dev.lifeline.Message;
+import dev.lifeline.testing.ChaosProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -43,13 +44,13 @@ class ExpiryTest {
             for (Message m : session) {
                 serverReceived.add(m);
             }
-        }).resumeWindow(WINDOW, 100).start(); ChaosProxy proxy = new ChaosProxy(server.port());
+        }).resumeWindow(WINDOW, 100).start(); ChaosProxy proxy = ChaosProxy.to(server.port());
                 ReliableClient client = Loopback.client(proxy.port()).listener(recorder).connect()) {
             client.send("delivered").get(5, TimeUnit.SECONDS);
             ServerSession first = sessions.poll(5, TimeUnit.SECONDS);
 
             proxy.refuse(true);
-            proxy.cutAll();
+            proxy.cut(ChaosProxy.Cut.RESET);
             await(() -> first.idleFor().isPresent());
             CompletableFuture<Void> serverLost = first.send("to a client that never came back");
             CompletableFuture<Void> lost1 = client.send("lost 1");
@@ -83,13 +84,13 @@ class ExpiryTest {
     void clientBackWithinTheWindowResumes() throws Exception {
         Loopback.Recorder recorder = new Loopback.Recorder();
         try (ReliableServer server = Loopback.server(Loopback.ECHO).resumeWindow(Duration.ofSeconds(10), 100)
-                .start(); ChaosProxy proxy = new ChaosProxy(server.port());
+                .start(); ChaosProxy proxy = ChaosProxy.to(server.port());
                 ReliableClient client = Loopback.client(proxy.port()).listener(recorder).connect()) {
             client.send("a").get(5, TimeUnit.SECONDS);
             proxy.refuse(true);
-            proxy.cutAll();
+            proxy.cut(ChaosProxy.Cut.RESET);
             CompletableFuture<Void> meanwhile = client.send("b");
-            Thread.sleep(WINDOW.toMillis() * 2);
+            await(() -> !recorder.failures.isEmpty()); // it tried to come back, and was refused
             proxy.refuse(false);
             meanwhile.get(5, TimeUnit.SECONDS);
             assertThat(recorder.outcomes).extracting(SessionOutcome::kind)
@@ -101,7 +102,7 @@ class ExpiryTest {
     void serverRestartLooksLikeALostSession() throws Exception {
         Loopback.Recorder recorder = new Loopback.Recorder();
         ReliableServer before = Loopback.echoServer();
-        try (ChaosProxy proxy = new ChaosProxy(before.port());
+        try (ChaosProxy proxy = ChaosProxy.to(before.port());
                 ReliableClient client = Loopback.client(proxy.port()).listener(recorder).connect()) {
             client.send("a").get(5, TimeUnit.SECONDS);
             ServerSession old = before.sessions().iterator().next();
@@ -127,12 +128,12 @@ class ExpiryTest {
     void fullStoreEvictsTheSessionDetachedLongestAndRefusesWhenEverySessionIsAttached() throws Exception {
         Loopback.Recorder first = new Loopback.Recorder();
         try (ReliableServer server = Loopback.server(Loopback.ECHO).resumeWindow(Duration.ofMinutes(1), 1).start();
-                ChaosProxy proxy = new ChaosProxy(server.port());
+                ChaosProxy proxy = ChaosProxy.to(server.port());
                 ReliableClient away = Loopback.client(proxy.port()).listener(first).connect()) {
             away.send("a").get(5, TimeUnit.SECONDS);
             ServerSession evicted = server.sessions().iterator().next();
             proxy.refuse(true);
-            proxy.cutAll();
+            proxy.cut(ChaosProxy.Cut.RESET);
             await(() -> evicted.idleFor().isPresent());
             CompletableFuture<Void> lost = away.send("lost");
 

@@ -7,6 +7,7 @@ import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.State;
+import dev.lifeline.testing.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -53,15 +54,9 @@ final class Loopback {
         return server(ECHO).start();
     }
 
-    /** Waits at most 5 s for a condition. */
+    /** Waits at most {@link Await#PATIENCE} for a condition. */
     static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s");
-            }
-            Thread.sleep(5);
-        }
+        Await.until("a condition of the test", condition);
     }
 
     /**

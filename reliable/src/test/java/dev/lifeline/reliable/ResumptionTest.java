@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
 import dev.lifeline.WebSocket;
+import dev.lifeline.testing.ChaosProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +56,7 @@ class ResumptionTest {
         Loopback.Recorder recorder = new Loopback.Recorder();
         try (ReliableServer server = Loopback.server(Loopback.ECHO)
                 .options(Loopback.FAST.withoutKeepalive()).start();
-                ChaosProxy proxy = new ChaosProxy(server.port());
+                ChaosProxy proxy = ChaosProxy.to(server.port());
                 ReliableClient client = Loopback.client(proxy.port()).listener(recorder).connect()) {
             client.send("before").get(5, TimeUnit.SECONDS);
             ServerSession session = server.sessions().iterator().next();
@@ -81,12 +82,12 @@ class ResumptionTest {
         try (ReliableServer server = Loopback.server(session -> {
             onServer.complete(session);
             session.forEach(m -> { });
-        }).start(); ChaosProxy proxy = new ChaosProxy(server.port());
+        }).start(); ChaosProxy proxy = ChaosProxy.to(server.port());
                 ReliableClient client = Loopback.client(proxy.port()).connect()) {
             client.send("hi").get(5, TimeUnit.SECONDS);
             ServerSession session = onServer.get(5, TimeUnit.SECONDS);
             proxy.refuse(true);
-            proxy.cutAll();
+            proxy.cut(ChaosProxy.Cut.RESET);
             await(() -> session.idleFor().isPresent());
             List<CompletableFuture<Void>> sent = new ArrayList<>();
             for (int i = 0; i < 50; i++) {

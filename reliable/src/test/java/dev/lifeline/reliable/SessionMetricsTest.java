@@ -4,6 +4,7 @@ import static dev.lifeline.reliable.Loopback.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
+import dev.lifeline.testing.ChaosProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -79,7 +80,7 @@ class SessionMetricsTest {
                     session.send(m);
                 }
             }).reliable(Loopback.RELIABLE.withMetrics(metrics)).resumeWindow(Duration.ofMillis(300), 100).start();
-                    ChaosProxy proxy = new ChaosProxy(server.port());
+                    ChaosProxy proxy = ChaosProxy.to(server.port());
                     ReliableClient client = Loopback.client(proxy.port()).listener(recorder).connect()) {
                 client.send("one").get(5, TimeUnit.SECONDS);
                 assertThat(client.receive(Duration.ofSeconds(5))).contains(Message.text("one"));
@@ -88,11 +89,11 @@ class SessionMetricsTest {
                 await(() -> metrics.acknowledged.get() == 1); // the client acknowledges the echo
                 assertThat(metrics.depths).hasValue(1);
 
-                proxy.cutAll(); // the client resumes at once
+                proxy.cut(ChaosProxy.Cut.RESET); // the client resumes at once
                 await(() -> recorder.outcomes.size() == 2);
 
                 proxy.refuse(true);
-                proxy.cutAll();
+                proxy.cut(ChaosProxy.Cut.RESET);
                 await(() -> first.idleFor().isPresent());
                 CompletableFuture<Void> lost = first.send("to a client that never came back");
                 assertThat(first.closed().get(5, TimeUnit.SECONDS).kind()).isEqualTo(CloseReason.Kind.EXPIRED);

@@ -3,6 +3,7 @@ package dev.lifeline.reliable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeline.testing.Await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +64,7 @@ class SessionStoreTest {
         try (InMemorySessionStore store = new InMemorySessionStore(Duration.ofMinutes(1), 2)) {
             ServerSession oldest = session(1);
             store.add(oldest);
-            Thread.sleep(5);
+            Await.until("time passed since the first was detached", () -> oldest.idleFor().orElseThrow().isPositive());
             ServerSession younger = session(2);
             store.add(younger);
             ServerSession newest = session(3);

@@ -8,6 +8,7 @@ import dev.lifeline.WebSocketClient;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.WebSocketServer;
 import dev.lifeline.protocol.extension.PerMessageDeflate;
+import dev.lifeline.testing.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -99,10 +100,7 @@ final class Scenario {
      * the handshake: waits for it at most {@link #WAIT}.
      */
     static List<String> answered(WebSocketServer server) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (server.connections().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until("the server lists its connection", WAIT, () -> !server.connections().isEmpty());
         assertThat(server.connections()).hasSize(1);
         return server.connections().iterator().next().handshakeResponse().headers().all("Sec-WebSocket-Extensions");
     }

@@ -11,6 +11,7 @@ import dev.lifeline.WebSocketServer;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.SharedMessage;
 import dev.lifeline.protocol.extension.PerMessageDeflate;
+import dev.lifeline.testing.Await;
 import dev.lifeline.testing.RawPeer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -258,11 +259,7 @@ class BroadcastFanOutTest {
     }
 
     private static void awaitConnections(WebSocketServer server, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (server.connections().size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(server.connections()).hasSize(count);
+        Await.until(count + " connections", PATIENCE, () -> server.connections().size() == count);
     }
 
     private static void awaitReceived(List<Subscriber> subscribers, int count) throws InterruptedException {

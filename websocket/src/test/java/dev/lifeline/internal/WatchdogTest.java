@@ -6,6 +6,7 @@ import dev.lifeline.Message;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketClient;
 import dev.lifeline.WebSocketServer;
+import dev.lifeline.testing.Await;
 import java.lang.reflect.Field;
 import java.net.URI;
 import java.time.Duration;
@@ -36,20 +37,20 @@ class WatchdogTest {
             }
             Connection connection = (Connection) client;
             WebSocket accepted = server.connections().iterator().next();
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while ((watched(connection) || watched((Connection) accepted))
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(Timers.WATCHDOG_TICK.toMillis());
-            }
+            Await.holds(Duration.ofSeconds(5), () -> !watched(connection) && !watched((Connection) accepted));
             assertThat(watched(connection)).as("client watched while idle").isFalse();
             assertThat(watched((Connection) accepted)).as("server side watched while idle").isFalse();
         }
     }
 
     /** Whether the write watchdog watches {@code connection}: its private set, read as it is (no accessor in main). */
-    private static boolean watched(Connection connection) throws ReflectiveOperationException {
-        Field field = Timers.class.getDeclaredField("WATCHED");
-        field.setAccessible(true);
-        return ((Set<?>) field.get(null)).contains(connection);
+    private static boolean watched(Connection connection) {
+        try {
+            Field field = Timers.class.getDeclaredField("WATCHED");
+            field.setAccessible(true);
+            return ((Set<?>) field.get(null)).contains(connection);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Timers.WATCHED is gone: update this test", e);
+        }
     }
 }

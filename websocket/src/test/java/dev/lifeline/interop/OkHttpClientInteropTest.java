@@ -5,8 +5,8 @@ import static dev.lifeline.interop.InteropScenarios.next;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
+import dev.lifeline.testing.Await;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import okhttp3.internal.ws.RealWebSocket;
 import org.junit.jupiter.api.AfterAll;
@@ -43,11 +43,7 @@ class OkHttpClientInteropTest implements InteropScenarios {
         try (Link link = SERVER.open(uri -> OkHttpPeer.connect(pinging, uri))) {
             // the Pong count is not in OkHttp's public API
             RealWebSocket okHttp = (RealWebSocket) ((OkHttpPeer) link.theirs()).webSocket();
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (okHttp.receivedPongCount() < 3 && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(20);
-            }
-            assertThat(okHttp.receivedPongCount()).isGreaterThanOrEqualTo(3);
+            Await.until("three Pongs received by OkHttp", WAIT, () -> okHttp.receivedPongCount() >= 3);
             assertThat(link.theirs().errors()).isEmpty();
 
             link.theirs().sendText("still here");

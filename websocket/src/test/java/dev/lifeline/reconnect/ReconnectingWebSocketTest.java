@@ -14,6 +14,7 @@ import dev.lifeline.WebSocketServer;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.ReconnectingException;
+import dev.lifeline.testing.Await;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -59,13 +60,7 @@ class ReconnectingWebSocketTest {
      * lists the connection, so this first waits, at most 10 s, for the server to list one.
      */
     static void dropEveryConnection(WebSocketServer server) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (server.connections().isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the server listed no connection within 10 s");
-            }
-            Thread.sleep(1);
-        }
+        Await.until("the server lists a connection", Duration.ofSeconds(10), () -> !server.connections().isEmpty());
         server.connections().forEach(WebSocket::abort);
     }
 

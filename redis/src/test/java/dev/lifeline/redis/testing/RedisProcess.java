@@ -1,5 +1,6 @@
 package dev.lifeline.redis.testing;
 
+import dev.lifeline.testing.TestCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package dev.lifeline.redis.testing;
+package dev.lifeline.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,6 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A throwaway certificate authority and a server certificate it signed for {@code 127.0.0.1}, made with the JDK's
@@ -70,22 +69,8 @@ public record TestCertificates(Path ca, Path serverCertificate, Path serverKey) 
     }
 
     private static void keytool(List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(args);
-        command.addAll(List.of("-storepass", PASSWORD, "-keypass", PASSWORD, "-storetype", "PKCS12", "-noprompt"));
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] output = p.getInputStream().readAllBytes();
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("keytool " + args.get(0) + " failed: "
-                        + new String(output, StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of("-storepass", PASSWORD, "-keypass", PASSWORD, "-storetype", "PKCS12", "-noprompt"));
+        Keytool.run(all);
     }
 }

@@ -1,6 +1,5 @@
 package dev.lifeline.testing;
 
-import dev.lifeline.protocol.handshake.Accept;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,6 +12,8 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -93,7 +94,7 @@ public final class RawPeer implements AutoCloseable {
         DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         String response = readHead(in);
         if (!response.startsWith("HTTP/1.1 101 ")
-                || !response.contains("Sec-WebSocket-Accept: " + Accept.of(encodedKey) + "\r\n")) {
+                || !response.contains("Sec-WebSocket-Accept: " + accept(encodedKey) + "\r\n")) {
             socket.close();
             throw new IOException("not a valid 101 response: " + response);
         }
@@ -108,10 +109,25 @@ public final class RawPeer implements AutoCloseable {
         String request = readHead(in);
         String key = header(request, "Sec-WebSocket-Key");
         socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + Accept.of(key) + "\r\n\r\n")
+                + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept(key) + "\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         socket.setSoTimeout(0);
         return new RawPeer(socket, in, false, request);
+    }
+
+    /**
+     * The {@code Sec-WebSocket-Accept} value for {@code key}, computed here rather than taken from the protocol
+     * module so that a bug there cannot hide in both peers: RFC 6455 §4.2.2, the base64 of the SHA-1 of the key
+     * followed by the GUID {@code 258EAFA5-E914-47DA-95CA-C5AB0DC85B11}.
+     */
+    private static String accept(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
+        }
     }
 
     /**

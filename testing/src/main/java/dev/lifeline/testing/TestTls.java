@@ -2,7 +2,6 @@ package dev.lifeline.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -10,7 +9,6 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -52,21 +50,21 @@ public final class TestTls {
         return STORES.computeIfAbsent(san, TestTls::generate);
     }
 
+    /**
+     * Writes a PKCS #12 keystore to {@code file} holding a new self-signed EC key and certificate for {@code san}
+     * (say {@code dns:localhost}), alias {@code lifeline}, the keystore and the key protected by {@code password}.
+     */
+    public static Path keystore(Path file, String san, String password) {
+        Keytool.run(List.of("-genkeypair", "-alias", "lifeline", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=lifeline test", "-ext", "SAN=" + san, "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", file.toString(), "-storepass", password, "-keypass", password, "-noprompt"));
+        return file;
+    }
+
     private static KeyStore generate(String san) {
         try {
             Path dir = Files.createTempDirectory("lifeline-tls");
-            Path file = dir.resolve("server.p12");
-            Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-            Process process = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", "lifeline",
-                    "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=lifeline test", "-ext", "SAN=" + san,
-                    "-validity", "2", "-storetype", "PKCS12", "-keystore", file.toString(),
-                    "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD)))
-                    .redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IllegalStateException("keytool failed: " + output);
-            }
+            Path file = keystore(dir.resolve("server.p12"), san, new String(PASSWORD));
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(file)) {
                 store.load(in, PASSWORD);
@@ -76,9 +74,6 @@ public final class TestTls {
             return store;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot make a test certificate for " + san, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
