@@ -405,6 +405,15 @@ public final class Connection implements WebSocket {
         outgoing.flushIfIdle();
     }
 
+    /**
+     * For tests, before {@link #start()}: times this connection's keepalive and closing handshake by {@code stepped}
+     * (see {@link Timers#stepped()}) instead of the shared timers.
+     */
+    void useTimers(Timers stepped) {
+        pings.useTimers(stepped);
+        closing.useTimers(stepped);
+    }
+
     Protocol protocol() {
         return protocol;
     }
