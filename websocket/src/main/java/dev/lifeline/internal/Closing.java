@@ -33,8 +33,6 @@ final class Closing {
     private Timers.Task closeTimer;
     /** Sends a held violation's Close if the application's answers take too long. Guarded by the connection's lock. */
     private Timers.Task heldFailureTimer;
-    /** Where the two timers above run: the shared timers, or a test's stepped ones (set before the connection starts). */
-    private Timers timers = Timers.shared();
 
     Closing(Connection connection, Protocol protocol, Outgoing outgoing, WebSocketOptions options,
             CompletableFuture<CloseStatus> closed) {
@@ -43,11 +41,6 @@ final class Closing {
         this.outgoing = outgoing;
         this.options = options;
         this.closed = closed;
-    }
-
-    /** For tests, before the connection starts: times the closing handshake by {@code stepped}. */
-    void useTimers(Timers stepped) {
-        timers = stepped;
     }
 
     void close(CloseCode code, String reason) {
@@ -107,11 +100,11 @@ final class Closing {
             if (!connection.answersOwedLocked()) {
                 releaseHeldFailureLocked();
             } else if (heldFailureTimer == null) {
-                heldFailureTimer = timers.after(this::heldFailureTimedOut, options.closeTimeout());
+                heldFailureTimer = connection.timers().after(this::heldFailureTimedOut, options.closeTimeout());
             }
         }
         if (protocol.closeExpected() && closeTimer == null && protocol.state() != State.CLOSED) {
-            closeTimer = timers.after(this::closeTimedOut, options.closeTimeout());
+            closeTimer = connection.timers().after(this::closeTimedOut, options.closeTimeout());
         }
     }
 

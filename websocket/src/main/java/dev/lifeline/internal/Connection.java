@@ -411,7 +411,11 @@ public final class Connection implements WebSocket {
      */
     void useTimers(Timers stepped) {
         pings.useTimers(stepped);
-        closing.useTimers(stepped);
+    }
+
+    /** Where this connection's keepalive and closing handshake are timed (kept by {@link Pings}). */
+    Timers timers() {
+        return pings.timers();
     }
 
     Protocol protocol() {

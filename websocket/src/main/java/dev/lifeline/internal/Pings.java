@@ -40,7 +40,10 @@ final class Pings extends Timers.Entry {
     private long counter;
     private volatile long latencyNanos;
     private boolean stopped;
-    /** Where the keepalive is timed: the shared timers, or a test's stepped ones (set before the connection starts). */
+    /**
+     * Where the keepalive (and {@link Closing}'s timers) are timed: the shared timers, or a test's stepped ones, set
+     * before the connection starts.
+     */
     private Timers timers = Timers.shared();
     /** The reader's pause count when the keepalive Ping {@link #keepaliveId} left or its timeout started over. */
     private long pausesBefore;
@@ -131,6 +134,10 @@ final class Pings extends Timers.Entry {
     /** For tests, before the connection starts: times the keepalive by {@code stepped} instead of the shared timers. */
     void useTimers(Timers stepped) {
         timers = stepped;
+    }
+
+    Timers timers() {
+        return timers;
     }
 
     void startKeepalive() {
