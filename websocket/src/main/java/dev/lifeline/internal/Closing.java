@@ -10,7 +10,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -31,9 +30,9 @@ final class Closing {
     /** The connection's {@link Connection#closed()}, completed once it is CLOSED. */
     private final CompletableFuture<CloseStatus> closed;
     /** Drops TCP when the closing handshake takes too long. Guarded by the connection's lock. */
-    private ScheduledFuture<?> closeTimer;
+    private Timers.Task closeTimer;
     /** Sends a held violation's Close if the application's answers take too long. Guarded by the connection's lock. */
-    private ScheduledFuture<?> heldFailureTimer;
+    private Timers.Task heldFailureTimer;
 
     Closing(Connection connection, Protocol protocol, Outgoing outgoing, WebSocketOptions options,
             CompletableFuture<CloseStatus> closed) {
@@ -101,11 +100,11 @@ final class Closing {
             if (!connection.answersOwedLocked()) {
                 releaseHeldFailureLocked();
             } else if (heldFailureTimer == null) {
-                heldFailureTimer = Timers.schedule(this::heldFailureTimedOut, options.closeTimeout());
+                heldFailureTimer = connection.timers().after(this::heldFailureTimedOut, options.closeTimeout());
             }
         }
         if (protocol.closeExpected() && closeTimer == null && protocol.state() != State.CLOSED) {
-            closeTimer = Timers.schedule(this::closeTimedOut, options.closeTimeout());
+            closeTimer = connection.timers().after(this::closeTimedOut, options.closeTimeout());
         }
     }
 
@@ -120,7 +119,7 @@ final class Closing {
         }
         protocol.releaseFailureClose();
         if (heldFailureTimer != null) {
-            heldFailureTimer.cancel(false);
+            heldFailureTimer.cancel();
         }
         connection.afterProtocolLocked();
         return true;
@@ -149,10 +148,10 @@ final class Closing {
     void finishedLocked() {
         assert connection.lock.isHeldByCurrentThread();
         if (closeTimer != null) {
-            closeTimer.cancel(false);
+            closeTimer.cancel();
         }
         if (heldFailureTimer != null) {
-            heldFailureTimer.cancel(false);
+            heldFailureTimer.cancel();
         }
     }
 

@@ -420,6 +420,19 @@ public final class Connection implements WebSocket {
         outgoing.flushIfIdle();
     }
 
+    /**
+     * For tests, before {@link #start()}: times this connection's keepalive and closing handshake by {@code stepped}
+     * (see {@link Timers#stepped()}) instead of the shared timers.
+     */
+    void useTimers(Timers stepped) {
+        pings.useTimers(stepped);
+    }
+
+    /** Where this connection's keepalive and closing handshake are timed (kept by {@link Pings}). */
+    Timers timers() {
+        return pings.timers();
+    }
+
     Protocol protocol() {
         return protocol;
     }

@@ -14,7 +14,6 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLSocket;
 
@@ -72,7 +71,7 @@ final class OpeningHandshake {
     /** The socket's I/O once set up (by the poller, or by the worker after TLS); null before. */
     private volatile Opening io;
     /** A plain socket's open timeout, cancelled by {@link #end}. */
-    private volatile ScheduledFuture<?> timeout;
+    private volatile Timers.Task timeout;
 
     OpeningHandshake(Acceptor server, Socket tcp, boolean admitted) {
         this.server = server;
@@ -390,9 +389,9 @@ final class OpeningHandshake {
         if (!moveTo(Phase.ENDED)) {
             return false;
         }
-        ScheduledFuture<?> t = timeout;
+        Timers.Task t = timeout;
         if (t != null) {
-            t.cancel(false);
+            t.cancel();
         }
         if (admitted) {
             server.releaseSlot();

@@ -14,7 +14,6 @@ import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * Pings, Pongs, latency and keepalive. A Pong answers its Ping and every earlier one (RFC 6455 §5.5.3 lets a peer
@@ -25,10 +24,11 @@ import java.util.concurrent.ScheduledFuture;
  * (on the connection's reading thread), so that an idle connection's keepalive costs no thread of its own.
  *
  * <p>What an idle connection holds here is kept small: the keepalive Ping in flight is two fields, not an entry of
- * the map of application Pings, which exists only while such a Ping awaits its Pong; a timer task that has run or
- * been cancelled is let go.
+ * the map of application Pings, which exists only while such a Ping awaits its Pong. The keepalive's timer is this
+ * object itself, one {@link Timers.Entry} armed again each round (for the next Ping, then for its Pong's timeout):
+ * a keepalive round allocates no timer task, and nothing waits in the timer queue once stopped.
  */
-final class Pings {
+final class Pings extends Timers.Entry {
     private static final ExecutorService COMPLETIONS =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("lifeline-pong-", 0).factory());
 
@@ -40,8 +40,13 @@ final class Pings {
     private long counter;
     private volatile long latencyNanos;
     private boolean stopped;
-    private ScheduledFuture<?> keepaliveTask;
-    private ScheduledFuture<?> timeoutTask;
+    /**
+     * Where the keepalive (and {@link Closing}'s timers) are timed: the shared timers, or a test's stepped ones, set
+     * before the connection starts.
+     */
+    private Timers timers = Timers.shared();
+    /** The reader's pause count when the keepalive Ping {@link #keepaliveId} left or its timeout started over. */
+    private long pausesBefore;
     /** The keepalive Ping waiting for its Pong, or 0. */
     private long keepaliveId;
     /** When the keepalive Ping {@link #keepaliveId} was sent. */
@@ -63,7 +68,7 @@ final class Pings {
         if (pending == null) {
             pending = new LinkedHashMap<>(4);
         }
-        pending.put(id, new Pending(future, System.nanoTime()));
+        pending.put(id, new Pending(future, timers.nanoTime()));
         return future;
     }
 
@@ -77,7 +82,7 @@ final class Pings {
 
     void pongReceivedLocked(byte[] payload) {
         assert connection.lock.isHeldByCurrentThread();
-        long now = System.nanoTime();
+        long now = timers.nanoTime();
         if (payload.length != 8) {
             connection.log(Level.TRACE, "< PONG not answering any ping of ours");
             return;
@@ -126,6 +131,15 @@ final class Pings {
         return Duration.ofNanos(latencyNanos);
     }
 
+    /** For tests, before the connection starts: times the keepalive by {@code stepped} instead of the shared timers. */
+    void useTimers(Timers stepped) {
+        timers = stepped;
+    }
+
+    Timers timers() {
+        return timers;
+    }
+
     void startKeepalive() {
         connection.lock.lock();
         try {
@@ -138,12 +152,7 @@ final class Pings {
     void stopLocked() {
         assert connection.lock.isHeldByCurrentThread();
         stopped = true;
-        if (keepaliveTask != null) {
-            keepaliveTask.cancel(false);
-        }
-        if (timeoutTask != null) {
-            timeoutTask.cancel(false);
-        }
+        timers.cancel(this);
     }
 
     void failAllLocked(Supplier<? extends WebSocketException> why) {
@@ -160,70 +169,92 @@ final class Pings {
     }
 
     /**
-     * Fails the connection with 1011 if {@code answer} is not done within {@code pingTimeout}. While the reader is
-     * paused by a full inbox (or was, since the Ping left), the Pong may be waiting in TCP behind messages the
-     * application has not taken: that says nothing about the peer, so the timeout starts over instead, and an
-     * unsolicited Pong (RFC 6455 §5.5.3: a unidirectional heartbeat) probes TCP: a write to a connection the peer
-     * reset fails, so a dead peer is still found while nobody reads. Caller holds the connection's lock.
+     * On the timer thread, at this entry's deadline: sends the keepalive Ping, or, if one awaits its Pong, its
+     * timeout passed. A run whose entry was armed again meanwhile (a Pong came just as its timeout was due) is stale
+     * and does nothing: the new arming runs on its own.
      */
-    private void armTimeoutLocked(long id) {
-        assert connection.lock.isHeldByCurrentThread();
-        long pausesBefore = reader.pausesLocked();
-        timeoutTask = Timers.schedule(() -> {
-            connection.lock.lock();
-            try {
-                if (keepaliveId != id || stopped) {
-                    return; // answered
-                }
-                // Paused now, or at any moment since the Ping left: the Pong may still sit behind unread data.
-                if (reader.pausedLocked() || reader.pausesLocked() != pausesBefore) {
-                    armTimeoutLocked(id);
-                    connection.probeLocked();
-                    connection.flushIfIdle(); // the probe, or bytes already waiting: either write finds a dead peer
-                    return;
-                }
-            } finally {
-                connection.lock.unlock();
-            }
-            connection.telemetry.keepaliveFailed();
-            Thread.ofVirtual().name("lifeline-keepalive-" + connection.id())
-                    .start(() -> connection.failAndDrop(CloseCode.INTERNAL_ERROR, "keepalive ping timeout"));
-        }, options.pingTimeout());
-    }
-
-    private void scheduleNextLocked() {
-        assert connection.lock.isHeldByCurrentThread();
-        if (!stopped && options.keepalive()) {
-            keepaliveTask = Timers.schedule(this::keepalive, options.pingInterval());
-        }
-    }
-
-    /** Runs on the timer thread: queue a Ping, let a virtual thread write it, and arm the timeout. */
-    private void keepalive() {
+    @Override
+    void due() {
+        boolean failed;
         connection.lock.lock();
         try {
-            keepaliveTask = null; // has run: nothing to cancel
-            if (stopped || !connection.isOpenLocked()) {
+            if (stopped || timers.isArmed(this)) {
                 return;
             }
-            keepaliveId = sendLocked(connection.protocol());
-            keepaliveSentNanos = System.nanoTime();
-            connection.afterProtocolLocked();
-            armTimeoutLocked(keepaliveId);
+            if (keepaliveId == 0) {
+                if (!sendKeepaliveLocked()) {
+                    return;
+                }
+                failed = false;
+            } else {
+                failed = timedOutLocked();
+            }
         } catch (WebSocketException e) {
             return; // closing: no more keepalive
         } finally {
             connection.lock.unlock();
         }
-        connection.flushIfIdle();
+        if (failed) {
+            connection.telemetry.keepaliveFailed();
+            Thread.ofVirtual().name("lifeline-keepalive-" + connection.id())
+                    .start(() -> connection.failAndDrop(CloseCode.INTERNAL_ERROR, "keepalive ping timeout"));
+        } else {
+            connection.flushIfIdle(); // the Ping or the probe: a virtual thread writes it
+        }
+    }
+
+    /** Queues a keepalive Ping and arms its timeout; false if the connection is no longer open. */
+    private boolean sendKeepaliveLocked() {
+        assert connection.lock.isHeldByCurrentThread();
+        if (!connection.isOpenLocked()) {
+            return false;
+        }
+        keepaliveId = sendLocked(connection.protocol());
+        keepaliveSentNanos = timers.nanoTime();
+        connection.afterProtocolLocked();
+        armTimeoutLocked();
+        return true;
+    }
+
+    /**
+     * Fails the connection with 1011 if the keepalive Ping is not answered within {@code pingTimeout}: arms this
+     * entry for it, noting the reader's pauses. Caller holds the connection's lock.
+     */
+    private void armTimeoutLocked() {
+        assert connection.lock.isHeldByCurrentThread();
+        pausesBefore = reader.pausesLocked();
+        timers.arm(this, options.pingTimeout());
+    }
+
+    /**
+     * The keepalive Ping's timeout passed: true if the connection is to fail. While the reader is paused by a full
+     * inbox (or was, since the Ping left), the Pong may be waiting in TCP behind messages the application has not
+     * taken: that says nothing about the peer, so the timeout starts over instead, and an unsolicited Pong (RFC 6455
+     * §5.5.3: a unidirectional heartbeat) probes TCP: a write to a connection the peer reset fails, so a dead peer is
+     * still found while nobody reads. Caller holds the connection's lock.
+     */
+    private boolean timedOutLocked() {
+        assert connection.lock.isHeldByCurrentThread();
+        if (reader.pausedLocked() || reader.pausesLocked() != pausesBefore) {
+            armTimeoutLocked();
+            connection.probeLocked();
+            return false;
+        }
+        return true;
+    }
+
+    private void scheduleNextLocked() {
+        assert connection.lock.isHeldByCurrentThread();
+        if (!stopped && options.keepalive()) {
+            timers.arm(this, options.pingInterval());
+        }
     }
 
     /** The keepalive Ping was answered (by its Pong or a later one): no timeout, the next Ping in an interval. */
     private void keepaliveAnsweredLocked() {
         assert connection.lock.isHeldByCurrentThread();
         keepaliveId = 0;
-        timeoutTask.cancel(false);
-        timeoutTask = null;
+        timers.cancel(this); // no timeout
         scheduleNextLocked();
     }
 }

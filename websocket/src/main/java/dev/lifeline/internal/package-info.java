@@ -39,10 +39,13 @@
  *       does not fit in TCP's buffer, a refusal, a handler: all go to a worker). One per JVM rather than one per
  *       {@code WebSocketClient}: a client has nothing to close, and once every connection is closed no thread of
  *       theirs is left.</li>
- *   <li><b>{@code lifeline-timers}</b> ({@link dev.lifeline.internal.Timers}): open and close timeouts, keepalive
- *       Pings and their timeouts, the write watchdog (every 50 ms, only for connections with a write under way or
- *       deferred), the accept back-off. It never blocks: whatever writes to a socket or runs user callbacks is handed
- *       to a virtual thread.</li>
+ *   <li><b>{@code lifeline-timers}</b> ({@link dev.lifeline.internal.Timers#shared()}, started by the first timer
+ *       armed): open and close timeouts, keepalive Pings and their timeouts, the write watchdog (every 50 ms, only
+ *       for connections with a write under way or deferred), the accept back-off. It waits for the earliest deadline
+ *       of one heap of timer entries on {@code System.nanoTime()}; a connection's keepalive is one entry, re-armed
+ *       each round. It never blocks: whatever writes to a socket or runs user callbacks is handed to a virtual
+ *       thread. Tests give a connection a {@link dev.lifeline.internal.Timers#stepped()} instance instead: no
+ *       thread, its tasks run on the thread that steps its clock.</li>
  * </ul>
  * Virtual threads, each named after what it does and its connection's id:
  * <ul>

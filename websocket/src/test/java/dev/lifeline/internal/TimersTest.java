@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeline.testing.LogCapture;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ class TimersTest {
     void aRepeatingTaskGoesOnAfterARunThatFails() throws Exception {
         AtomicInteger runs = new AtomicInteger();
         CountDownLatch threeRuns = new CountDownLatch(3);
-        ScheduledFuture<?> repeating = Timers.repeat(() -> {
+        Timers.Task repeating = Timers.repeat(() -> {
             threeRuns.countDown();
             if (runs.incrementAndGet() == 1) {
                 throw new IllegalStateException("the first run fails on purpose");
@@ -31,7 +30,7 @@ class TimersTest {
         try {
             assertThat(threeRuns.await(5, TimeUnit.SECONDS)).as("three runs, the first one failed").isTrue();
         } finally {
-            repeating.cancel(false);
+            repeating.cancel();
         }
     }
 
