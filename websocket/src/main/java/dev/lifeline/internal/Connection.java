@@ -405,6 +405,11 @@ public final class Connection implements WebSocket {
         outgoing.flushIfIdle();
     }
 
+    /** See {@link Outgoing#writeWithoutWaiting}: for a broadcast's writer. Caller does not hold {@link #lock}. */
+    void writeWithoutWaiting() {
+        outgoing.writeWithoutWaiting();
+    }
+
     Protocol protocol() {
         return protocol;
     }
