@@ -25,17 +25,17 @@ import java.util.List;
  *       {@code writeTimeout}. A connection whose application is sending a fragmented message misses the message
  *       too, counted alike (a frame cannot go between its fragments).</li>
  *   <li><b>Queued by the broadcasting thread, written by a few writers.</b> The broadcasting thread only takes
- *       each connection's lock, briefly, to queue the frame. Then virtual threads named {@code lifeline-broadcast}
- *       (one per 1,024 connections that took the frame, up to one per processor, each with its share) go over those
- *       connections in the same order and write what each has queued (see {@link Outgoing#writeWithoutWaiting}):
- *       on a non-blocking socket (a server's without TLS) that no other thread is writing, with one non-blocking
- *       write. Only what TCP does not take at once (a peer slow to read) is left to a flush thread of that
- *       connection ({@link Outgoing#flushIfIdle}), which writes it before anything queued later; a connection
- *       another thread is writing gets the frame from that thread; a TLS connection's socket blocks, so a flush
- *       thread writes it. Broadcasts that follow each other faster than the writers go round are written together:
- *       a writer writes every frame a connection has queued by the time it gets there, and the next broadcast's
- *       writer finds nothing left. A broadcast to n connections thus costs a few threads and at most n small
- *       writes, not n threads.</li>
+ *       each connection's lock, briefly, to queue the frame. Every 1,024 connections that took it get a virtual
+ *       thread, {@code lifeline-broadcast}, started as soon as they have (it writes while the next ones are queued),
+ *       that goes over them in the same order and writes what each has queued (see
+ *       {@link Outgoing#writeWithoutWaiting}): on a non-blocking socket (a server's without TLS) that no other
+ *       thread is writing, with one non-blocking write. Only what TCP does not take at once (a peer slow to read)
+ *       is left to a flush thread of that connection ({@link Outgoing#flushIfIdle}), which writes it before
+ *       anything queued later; a connection another thread is writing gets the frame from that thread; a TLS
+ *       connection's socket blocks, so a flush thread writes it. Broadcasts that follow each other faster than the
+ *       writers go round are written together: a writer writes every frame a connection has queued by the time it
+ *       gets there, and the next broadcast's writer finds nothing left. A broadcast to n connections thus costs
+ *       n / 1,024 threads and at most n small writes, not n threads.</li>
  * </ul>
  * Threads: any thread may broadcast. Broadcasts made one after the other arrive in that order on every connection
  * that takes them; two made at once from different threads may arrive in either order, not the same everywhere.
@@ -52,8 +52,9 @@ public final class Broadcast {
     }
 
     /**
-     * A writer per this many connections that took a broadcast, up to one per processor: each writes its share on
-     * a core of its own, and a few connections are not worth a second thread.
+     * A writer per this many connections that took a broadcast, started as soon as they have: it writes while the
+     * broadcasting thread queues for the next ones (on another core, if there is one free), and a few connections are
+     * not worth a second thread.
      */
     private static final int CONNECTIONS_PER_WRITER = 1024;
 
@@ -76,23 +77,30 @@ public final class Broadcast {
     /** {@link #send(Iterable, Message)} of a message already made shareable. */
     static int send(Iterable<Connection> connections, SharedMessage message) {
         Kind kind = message.opcode() == Opcode.TEXT ? Kind.TEXT : Kind.BINARY;
-        List<Connection> queued = new ArrayList<>();
+        int total = 0;
+        List<Connection> share = new ArrayList<>();
         for (Connection c : connections) {
             switch (c.offer(message)) {
                 case QUEUED -> {
-                    queued.add(c);
+                    share.add(c);
                     c.telemetry.sent(kind, 1, message.size());
                 }
                 case DROPPED -> c.telemetry.broadcastDropped(kind, message.size());
                 case NOT_OPEN -> { }
             }
+            if (share.size() == CONNECTIONS_PER_WRITER) {
+                total += write(share);
+                share = new ArrayList<>();
+            }
         }
-        int writers = Math.min(Runtime.getRuntime().availableProcessors(),
-                (queued.size() + CONNECTIONS_PER_WRITER - 1) / CONNECTIONS_PER_WRITER);
-        for (int w = 0; w < writers; w++) {
-            List<Connection> share = queued.subList(queued.size() * w / writers, queued.size() * (w + 1) / writers);
+        return total + write(share);
+    }
+
+    /** Starts the writer of {@code share}, the connections that queued the frame: returns how many they are. */
+    private static int write(List<Connection> share) {
+        if (!share.isEmpty()) {
             Thread.ofVirtual().name("lifeline-broadcast").start(() -> share.forEach(Connection::writeWithoutWaiting));
         }
-        return queued.size();
+        return share.size();
     }
 }

@@ -59,8 +59,8 @@
  *       {@code lifeline-flush-ID} ({@link dev.lifeline.internal.Outgoing#flushIfIdle}, one starting at a time: the
  *       reader's Pong and Close echo, so that it goes on reading; the part of a broadcast's frame that a
  *       non-blocking socket did not take at once, and a TLS connection's broadcast frame; a keepalive Ping and a
- *       deferred batch from the timer thread); {@code lifeline-broadcast} (one per broadcast: writes the frame to
- *       every connection that took it, without waiting for any, see {@link dev.lifeline.internal.Broadcast});
+ *       deferred batch from the timer thread); {@code lifeline-broadcast} (one per broadcast and 1,024 connections:
+ *       writes the frame to those that took it, without waiting for any, see {@link dev.lifeline.internal.Broadcast});
  *       {@code lifeline-close-ID} (the Close frame of {@code close()}, which waits on
  *       {@code closed()} instead, with a bound); {@code lifeline-fail-ID} (the Close of a connection failed for a dead
  *       peer, given one second; a held violation's Close after {@code closeTimeout}).</li>
