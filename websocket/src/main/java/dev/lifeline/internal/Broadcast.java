@@ -4,6 +4,7 @@ import dev.lifeline.Message;
 import dev.lifeline.WebSocketMetrics.Kind;
 import dev.lifeline.protocol.SharedMessage;
 import dev.lifeline.protocol.frame.Opcode;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +100,15 @@ public final class Broadcast {
     /** Starts the writer of {@code share}, the connections that queued the frame: returns how many they are. */
     private static int write(List<Connection> share) {
         if (!share.isEmpty()) {
-            Thread.ofVirtual().name("lifeline-broadcast").start(() -> share.forEach(Connection::writeWithoutWaiting));
+            Thread.ofVirtual().name("lifeline-broadcast").start(() -> {
+                for (Connection c : share) {
+                    try {
+                        c.writeWithoutWaiting();
+                    } catch (RuntimeException e) { // a bug for one connection leaves the others' frames written
+                        SafeLog.log(Level.ERROR, "lifeline-broadcast: writing to " + c.id() + " failed", e);
+                    }
+                }
+            });
         }
         return share.size();
     }

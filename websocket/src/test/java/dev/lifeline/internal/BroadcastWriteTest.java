@@ -40,23 +40,31 @@ class BroadcastWriteTest {
 
     @Test
     void framesForIdleSubscribersAreWrittenByOneThreadNotOneEach() throws Exception {
+        assertThat(threadsStartedByABroadcastThatReaches(20)).containsExactly("lifeline-broadcast");
+    }
+
+    @Test
+    void beyond1024ConnectionsASecondWriterTakesTheRestAndEveryoneReceives() throws Exception {
+        assertThat(threadsStartedByABroadcastThatReaches(1025)).as("one writer per 1,024 connections")
+                .containsExactly("lifeline-broadcast", "lifeline-broadcast");
+    }
+
+    /** Broadcasts to that many idle subscribers; each gets the frame; returns the threads started meanwhile. */
+    private static List<String> threadsStartedByABroadcastThatReaches(int subscribers) throws Exception {
         List<RawPeer> peers = new ArrayList<>();
         try (WebSocketServer server = WebSocketServer.builder(c -> c.closed().join()).options(QUIET).start()) {
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < subscribers; i++) {
                 peers.add(RawPeer.connect(server.port()));
             }
             awaitConnections(server, peers.size());
 
-            List<String> started;
             try (ThreadStarts starts = ThreadStarts.record()) {
-                assertThat(server.broadcast(Message.text("now"))).isEqualTo(peers.size());
+                assertThat(server.broadcast(Message.text("all"))).isEqualTo(peers.size());
                 for (RawPeer peer : peers) {
-                    assertThat(peer.readFrame(PATIENCE).text()).isEqualTo("now");
+                    assertThat(peer.readFrame(PATIENCE).text()).isEqualTo("all");
                 }
-                started = starts.stop();
+                return starts.stop();
             }
-
-            assertThat(started).as("threads started by the broadcast").containsExactly("lifeline-broadcast");
         } finally {
             for (RawPeer peer : peers) {
                 peer.close();
