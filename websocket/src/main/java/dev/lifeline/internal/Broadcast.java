@@ -4,7 +4,10 @@ import dev.lifeline.Message;
 import dev.lifeline.WebSocketMetrics.Kind;
 import dev.lifeline.protocol.SharedMessage;
 import dev.lifeline.protocol.frame.Opcode;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One message to many server connections ({@code WebSocketServer.broadcast}), at the cost of one encoding rather
@@ -21,9 +24,19 @@ import java.nio.ByteBuffer;
  *       not read misses whole messages (never part of one), each counted in
  *       {@link dev.lifeline.WebSocketMetrics#broadcastDropped}, until the write watchdog drops it after
  *       {@code writeTimeout}. A connection whose application is sending a fragmented message misses the message
- *       too, counted alike (a frame cannot go between its fragments). The writing is left to a flush thread per
- *       connection (at most one starting at a time, see {@link Outgoing#flushIfIdle}); the broadcasting thread
- *       only takes each connection's lock, briefly, to queue the frame.</li>
+ *       too, counted alike (a frame cannot go between its fragments).</li>
+ *   <li><b>Queued by the broadcasting thread, written by a few writers.</b> The broadcasting thread only takes
+ *       each connection's lock, briefly, to queue the frame. Every 1,024 connections that took it get a virtual
+ *       thread, {@code lifeline-broadcast}, started as soon as they have (it writes while the next ones are queued),
+ *       that goes over them in the same order and writes what each has queued (see
+ *       {@link Outgoing#writeWithoutWaiting}): on a non-blocking socket (a server's without TLS) that no other
+ *       thread is writing, with one non-blocking write. Only what TCP does not take at once (a peer slow to read)
+ *       is left to a flush thread of that connection ({@link Outgoing#flushIfIdle}), which writes it before
+ *       anything queued later; a connection another thread is writing gets the frame from that thread; a TLS
+ *       connection's socket blocks, so a flush thread writes it. Broadcasts that follow each other faster than the
+ *       writers go round are written together: a writer writes every frame a connection has queued by the time it
+ *       gets there, and the next broadcast's writer finds nothing left. A broadcast to n connections thus costs
+ *       n / 1,024 threads and at most n small writes, not n threads.</li>
  * </ul>
  * Threads: any thread may broadcast. Broadcasts made one after the other arrive in that order on every connection
  * that takes them; two made at once from different threads may arrive in either order, not the same everywhere.
@@ -31,7 +44,7 @@ import java.nio.ByteBuffer;
 public final class Broadcast {
     /** What became of a broadcast message on one connection. */
     enum Offer {
-        /** Queued; a flush thread writes it. */
+        /** Queued; the broadcast's writer writes it. */
         QUEUED,
         /** Not queued: more than {@code writeLimit} bytes wait (a slow reader), or a fragmented send is under way. */
         DROPPED,
@@ -39,11 +52,19 @@ public final class Broadcast {
         NOT_OPEN
     }
 
+    /**
+     * A writer per this many connections that took a broadcast, started as soon as they have: it writes while the
+     * broadcasting thread queues for the next ones (on another core, if there is one free), and a few connections are
+     * not worth a second thread.
+     */
+    private static final int CONNECTIONS_PER_WRITER = 1024;
+
     private Broadcast() {
     }
 
     /**
-     * Queues {@code message} for each of {@code connections} that is open and keeping up.
+     * Queues {@code message} for each of {@code connections} that is open and keeping up, and starts the writer of
+     * those that took it.
      *
      * @return how many connections it was queued for
      */
@@ -57,17 +78,38 @@ public final class Broadcast {
     /** {@link #send(Iterable, Message)} of a message already made shareable. */
     static int send(Iterable<Connection> connections, SharedMessage message) {
         Kind kind = message.opcode() == Opcode.TEXT ? Kind.TEXT : Kind.BINARY;
-        int queued = 0;
+        int total = 0;
+        List<Connection> share = new ArrayList<>();
         for (Connection c : connections) {
             switch (c.offer(message)) {
                 case QUEUED -> {
-                    queued++;
+                    share.add(c);
                     c.telemetry.sent(kind, 1, message.size());
                 }
                 case DROPPED -> c.telemetry.broadcastDropped(kind, message.size());
                 case NOT_OPEN -> { }
             }
+            if (share.size() == CONNECTIONS_PER_WRITER) {
+                total += write(share);
+                share = new ArrayList<>();
+            }
         }
-        return queued;
+        return total + write(share);
+    }
+
+    /** Starts the writer of {@code share}, the connections that queued the frame: returns how many they are. */
+    private static int write(List<Connection> share) {
+        if (!share.isEmpty()) {
+            Thread.ofVirtual().name("lifeline-broadcast").start(() -> {
+                for (Connection c : share) {
+                    try {
+                        c.writeWithoutWaiting();
+                    } catch (RuntimeException e) { // a bug for one connection leaves the others' frames written
+                        SafeLog.log(Level.ERROR, "lifeline-broadcast: writing to " + c.id() + " failed", e);
+                    }
+                }
+            });
+        }
+        return share.size();
     }
 }

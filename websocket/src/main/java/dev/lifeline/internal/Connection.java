@@ -433,6 +433,11 @@ public final class Connection implements WebSocket {
         return pings.timers();
     }
 
+    /** See {@link Outgoing#writeWithoutWaiting}: for a broadcast's writer. Caller does not hold {@link #lock}. */
+    void writeWithoutWaiting() {
+        outgoing.writeWithoutWaiting();
+    }
+
     Protocol protocol() {
         return protocol;
     }

@@ -20,6 +20,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * never interleave. A write blocked longer than {@code writeTimeout} drops the connection (see
  * {@link #checkWriteTimeout}).
  *
+ * <p>Threads: a send writes on its own thread and waits for room ({@link #flush}); what must not wait (a reader's
+ * Pong, a deferred batch, a TLS connection's broadcast frame) is written by a flush thread ({@link #flushIfIdle}); a
+ * broadcast's writer writes many connections' frames without waiting ({@link #writeWithoutWaiting}), leaving only
+ * what a non-blocking socket does not take at once to a flush thread.
+ *
  * <p>Two locks, in this order: {@link #writeLock}, then the connection's (see the package documentation). A method
  * that needs the connection's lock ends in {@code Locked}, one that needs {@link #writeLock} in
  * {@code HoldingWriteLock}; each asserts it.
@@ -181,7 +186,7 @@ final class Outgoing {
                 return;
             }
             try {
-                drainHoldingWriteLock();
+                drainHoldingWriteLock(true);
             } finally {
                 writeLock.unlock();
             }
@@ -193,9 +198,37 @@ final class Outgoing {
     }
 
     /**
+     * Writes what is queued now, on the calling thread, as far as TCP takes it without waiting; what it does not
+     * take is left to {@link #flushIfIdle}, in order. For a broadcast's writer ({@link Broadcast}): one
+     * non-blocking write per connection from one thread costs less than a thread per connection, and never waits
+     * for a peer. A blocking socket (TLS) and a socket another thread is writing are left alone: the first to a
+     * flush thread, the second to the thread writing, which writes what was queued before it releases the write
+     * lock (see {@link #flush}).
+     */
+    void writeWithoutWaiting() {
+        assert !connection.lock.isHeldByCurrentThread() : "writeLock is taken before the connection's lock";
+        if (watch == null) {
+            flushIfIdle();
+            return;
+        }
+        if (!writeLock.tryLock()) {
+            return;
+        }
+        boolean all;
+        try {
+            all = drainHoldingWriteLock(false);
+        } finally {
+            writeLock.unlock();
+        }
+        if (!all || hasPending()) { // a rest TCP did not take, or bytes queued while the write lock was being let go
+            flushIfIdle();
+        }
+    }
+
+    /**
      * Writes what is queued, but only if nobody is writing, from a virtual thread of its own; none is started while
-     * one started before has not begun yet: that one writes what was queued meanwhile (a broadcast in a burst
-     * starts one thread per connection, not one per message).
+     * one started before has not begun yet: that one writes what was queued meanwhile (broadcasts in a burst start
+     * one thread per connection that needs one, not one per message).
      */
     void flushIfIdle() {
         if (flushStarting) {
@@ -239,35 +272,49 @@ final class Outgoing {
         }
     }
 
-    private void drainHoldingWriteLock() {
+    /**
+     * Writes what is queued until nothing is. Without {@code wait} (a non-blocking socket only), stops at the first
+     * write TCP does not take whole and puts the rest back at the head of the queue, in order: returns false then.
+     */
+    private boolean drainHoldingWriteLock(boolean wait) {
         assert writeLock.isHeldByCurrentThread();
         while (true) {
-            List<Outbound> batch;
+            ArrayList<Outbound> batch;
             connection.lock.lock();
             try {
                 deferred = false;
                 deferrer = null;
                 if (pending.isEmpty()) {
-                    return;
+                    return true;
                 }
                 batch = new ArrayList<>(pending);
                 pending.clear();
             } finally {
                 connection.lock.unlock();
             }
-            long written = writeHoldingWriteLock(batch);
+            long written = writeHoldingWriteLock(batch, wait);
             connection.lock.lock();
             try {
                 pendingBytes -= written;
+                for (int i = batch.size() - 1; i >= 0; i--) {
+                    pending.addFirst(batch.get(i)); // before whatever was queued while this thread wrote
+                }
                 connection.changed.signalAll();
             } finally {
                 connection.lock.unlock();
             }
+            if (!batch.isEmpty()) {
+                return false;
+            }
         }
     }
 
-    /** Writes a batch, coalescing small buffers; returns the bytes it accounted for (all of them, even on error). */
-    private long writeHoldingWriteLock(List<Outbound> batch) {
+    /**
+     * Writes a batch, coalescing small buffers; returns the bytes it accounted for (all of them, even on error).
+     * Without {@code wait}, a write TCP does not take whole ends it: what is left of the batch stays in
+     * {@code batch} (emptied otherwise) and is not accounted for.
+     */
+    private long writeHoldingWriteLock(ArrayList<Outbound> batch, boolean wait) {
         assert writeLock.isHeldByCurrentThread();
         long total = 0;
         int i = 0;
@@ -296,11 +343,24 @@ final class Outgoing {
                     size += take;
                     end++;
                 }
-                total += size;
-                if (!eofWritten) {
-                    writeBytes(batch.subList(i, end), size);
-                    writtenTotal += size; // only this thread writes it, holding writeLock
+                if (eofWritten) {
+                    total += size;
+                    i = end;
+                    continue;
                 }
+                ByteBuffer run = joined(batch.subList(i, end), size);
+                if (wait) {
+                    writeBytes(run);
+                } else if (!watch.tryWrite(run)) { // only a non-blocking socket's writes do not wait
+                    int taken = size - run.remaining();
+                    total += taken;
+                    writtenTotal += taken; // only this thread writes it, holding writeLock
+                    batch.subList(0, end).clear();
+                    batch.add(0, new Outbound.Data(run));
+                    return total;
+                }
+                total += size;
+                writtenTotal += size;
                 i = end;
             }
         } catch (IOException e) {
@@ -311,39 +371,39 @@ final class Outgoing {
             }
             connection.writeFailed(Connection.asSocketException(e));
         }
+        batch.clear();
         return total;
     }
 
-    private void writeBytes(List<Outbound> run, int size) throws IOException {
+    /** One buffer of {@code size} bytes with the run's bytes: the run's own buffer if it has one, else a copy. */
+    private static ByteBuffer joined(List<Outbound> run, int size) {
+        if (run.size() == 1) {
+            return ((Outbound.Data) run.get(0)).bytes().duplicate();
+        }
+        byte[] joined = new byte[size];
+        int p = 0;
+        for (Outbound item : run) {
+            ByteBuffer b = ((Outbound.Data) item).bytes();
+            int n = b.remaining();
+            System.arraycopy(b.array(), b.arrayOffset() + b.position(), joined, p, n);
+            p += n;
+        }
+        return ByteBuffer.wrap(joined);
+    }
+
+    /** Hands all of {@code bytes} to TCP, waiting for room, under the write watchdog. */
+    private void writeBytes(ByteBuffer bytes) throws IOException {
         writeStarted = System.nanoTime() | 1;
         watch();
         try {
-            if (run.size() == 1) {
-                ByteBuffer b = ((Outbound.Data) run.get(0)).bytes();
-                writeOut(b.array(), b.arrayOffset() + b.position(), b.remaining());
+            if (watch != null) {
+                watch.write(bytes);
             } else {
-                byte[] joined = new byte[size];
-                int p = 0;
-                for (Outbound item : run) {
-                    ByteBuffer b = ((Outbound.Data) item).bytes();
-                    int n = b.remaining();
-                    System.arraycopy(b.array(), b.arrayOffset() + b.position(), joined, p, n);
-                    p += n;
-                }
-                writeOut(joined, 0, size);
+                out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+                out.flush();
             }
         } finally {
             writeStarted = 0;
-        }
-    }
-
-    /** Hands bytes to TCP: through the watch of a non-blocking socket, else through the socket's stream. */
-    private void writeOut(byte[] bytes, int offset, int length) throws IOException {
-        if (watch != null) {
-            watch.write(ByteBuffer.wrap(bytes, offset, length));
-        } else {
-            out.write(bytes, offset, length);
-            out.flush();
         }
     }
 

@@ -156,8 +156,8 @@ final class Sender {
 
     /**
      * Queues a broadcast's frame unless more than {@code writeLimit} bytes already wait (a slow reader) or the
-     * application is in the middle of a fragmented message; then lets a flush thread write it, so that the
-     * broadcasting thread never waits for this peer. See {@link Broadcast}.
+     * application is in the middle of a fragmented message. Writing it is left to the broadcast's writer (see
+     * {@link Broadcast}), so that the broadcasting thread never waits for this peer.
      */
     Broadcast.Offer offer(SharedMessage message) {
         connection.lock.lock();
@@ -173,7 +173,6 @@ final class Sender {
         } finally {
             connection.lock.unlock();
         }
-        outgoing.flushIfIdle();
         return Broadcast.Offer.QUEUED;
     }
 

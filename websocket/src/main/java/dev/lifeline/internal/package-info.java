@@ -10,7 +10,7 @@
  *   <li>{@link dev.lifeline.internal.Reader}: where a frame is read (the read loop: read, then under the lock feed
  *       the protocol and take its events and bytes, then without the lock write and deliver).</li>
  *   <li>{@link dev.lifeline.internal.Sender} encodes what the application sends; {@link dev.lifeline.internal.Outgoing}
- *       is where bytes are written (one writer at a time, coalescing); {@link dev.lifeline.internal.Broadcast} queues
+ *       is where bytes are written (one writer at a time, coalescing); {@link dev.lifeline.internal.Broadcast} sends
  *       one message, encoded once, for many connections.</li>
  *   <li>{@link dev.lifeline.internal.Inbox} (handler style, {@code receive()}) or
  *       {@link dev.lifeline.internal.Deliveries} (listener style) hold what arrived for the application.</li>
@@ -66,8 +66,10 @@
  *       101, a refusal and its linger, a failure).</li>
  *   <li><b>short-lived writers</b>, so that the thread that queued bytes does not wait on a peer that does not read:
  *       {@code lifeline-flush-ID} ({@link dev.lifeline.internal.Outgoing#flushIfIdle}, one starting at a time: the
- *       reader's Pong and Close echo, so that it goes on reading; a broadcast's frame
- *       ({@link dev.lifeline.internal.Broadcast}); a keepalive Ping and a deferred batch from the timer thread);
+ *       reader's Pong and Close echo, so that it goes on reading; the part of a broadcast's frame that a
+ *       non-blocking socket did not take at once, and a TLS connection's broadcast frame; a keepalive Ping and a
+ *       deferred batch from the timer thread); {@code lifeline-broadcast} (one per broadcast and 1,024 connections:
+ *       writes the frame to those that took it, without waiting for any, see {@link dev.lifeline.internal.Broadcast});
  *       {@code lifeline-close-ID} (the Close frame of {@code close()}, which waits on
  *       {@code closed()} instead, with a bound); {@code lifeline-fail-ID} (the Close of a connection failed for a dead
  *       peer, given one second; a held violation's Close after {@code closeTimeout}).</li>
