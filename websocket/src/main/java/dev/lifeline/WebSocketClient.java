@@ -42,12 +42,12 @@ import javax.net.ssl.SSLSocket;
  * <p>Immutable and thread-safe: one client may open many connections.
  *
  * <p>Threads: the opening handshake runs on the calling thread, with blocking I/O bounded by {@code openTimeout}.
- * Once open, a {@code ws://} connection goes under the watch of the JVM's one poller thread (shared with every server
- * and client, started on first use, a daemon that lives as long as the JVM) and holds no thread while its peer is
- * quiet: a reader virtual thread runs only while bytes arrive, as for a server's connection. Thousands of client
- * connections in one JVM (a gateway, a load generator) cost what as many server connections cost. A {@code wss://}
- * connection stays a blocking socket with a reader virtual thread for its whole life (TLS is read through the JDK's
- * {@code SSLSocket}). Nothing here needs closing: once every connection is closed, no thread of theirs is left.
+ * Once open, a connection has a reader virtual thread parked in its socket's read for its whole life; with
+ * {@link Builder#pollIdle}, a {@code ws://} connection instead goes under the watch of the JVM's one poller thread
+ * (shared with every server and client, started on first use, a daemon that lives as long as the JVM) and holds no
+ * thread while its peer is quiet, so that thousands of mostly idle client connections in one JVM cost what as many
+ * server connections cost. Nothing here needs closing: once every connection is closed, no thread of theirs is
+ * left.
  */
 public final class WebSocketClient {
     private static final List<Integer> REDIRECTS = List.of(301, 302, 303, 307, 308);
@@ -57,6 +57,7 @@ public final class WebSocketClient {
     private final List<String> subprotocols;
     private final SSLContext sslContext;
     private final int maxRedirects;
+    private final boolean pollIdle;
 
     private WebSocketClient(Builder b) {
         this.options = b.options;
@@ -64,6 +65,7 @@ public final class WebSocketClient {
         this.subprotocols = List.copyOf(b.subprotocols);
         this.sslContext = b.sslContext;
         this.maxRedirects = b.maxRedirects;
+        this.pollIdle = b.pollIdle;
     }
 
     /** Connects with the default options. */
@@ -143,8 +145,8 @@ public final class WebSocketClient {
                     new InterruptedIOException("the thread was interrupted"));
         }
         long start = System.nanoTime();
-        // Plain TCP comes from a channel: once open, the connection goes under the poller's watch (no thread while
-        // idle). TLS stays a blocking socket, read by a reader thread for its whole life.
+        // Plain TCP comes from a channel, so that an open connection may go under the poller's watch (pollIdle).
+        // TLS stays a blocking socket, read by a reader thread for its whole life.
         Socket tcp = secure ? new Socket() : SocketChannel.open().socket();
         Socket socket = tcp;
         try {
@@ -164,7 +166,7 @@ public final class WebSocketClient {
             }
             String id = Handshakes.nextId('c');
             HttpResponse response = protocol.response().orElseThrow();
-            Connection connection = secure
+            Connection connection = secure || !pollIdle
                     ? new Connection(id, socket, tcp, in, protocol, options, protocol.request(), response,
                             protocol.subprotocol(), events, closed -> { })
                     : Connection.watched(id, tcp, protocol, options, protocol.request(), response,
@@ -244,6 +246,7 @@ public final class WebSocketClient {
         private final List<String> subprotocols = new ArrayList<>();
         private SSLContext sslContext;
         private int maxRedirects = 10;
+        private boolean pollIdle;
 
         private Builder() {
         }
@@ -282,6 +285,19 @@ public final class WebSocketClient {
         /** How many HTTP redirects to follow; 10 by default, 0 to follow none. */
         public Builder maxRedirects(int count) {
             this.maxRedirects = count;
+            return this;
+        }
+
+        /**
+         * Whether an open {@code ws://} connection goes under the watch of the JVM's poller thread, so that it holds
+         * no thread while its peer is quiet (a reader virtual thread runs only while bytes arrive, as for a server's
+         * connection): for many mostly idle client connections in one JVM (a gateway, a load generator). Off by
+         * default: a connection then keeps a reader virtual thread parked in its socket's read, which serves busy
+         * connections at about twice the message rate (docs/performance.md, "Idle client connections"). No effect
+         * on {@code wss://}, which always keeps its reader.
+         */
+        public Builder pollIdle(boolean poll) {
+            this.pollIdle = poll;
             return this;
         }
 

@@ -48,7 +48,7 @@ public final class ClientHeldMemoryProbe {
         try {
             URI uri = URI.create("ws://127.0.0.1:" + new BufferedReader(new InputStreamReader(
                     child.getInputStream(), StandardCharsets.UTF_8)).readLine() + "/");
-            WebSocketClient client = WebSocketClient.builder().options(OPTIONS).build();
+            WebSocketClient client = WebSocketClient.builder().options(OPTIONS).pollIdle(true).build();
             closeAll(open(client, uri, connections)); // warm-up
             Map<String, long[]> before = HeldMemoryProbe.histogram();
             int threadsBefore = Census.lifelineThreads().size();

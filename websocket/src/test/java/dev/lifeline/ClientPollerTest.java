@@ -37,7 +37,7 @@ class ClientPollerTest {
     @Test
     void anIdleClientConnectionHoldsNoThreadAndGetsWhatArrivesAfterwards() throws Exception {
         try (Peers peers = Peers.start()) {
-            Peers.Pair pair = peers.connect(QUIET);
+            Peers.Pair pair = peers.connect(WebSocketClient.builder().options(QUIET).pollIdle(true).build());
             awaitNoThread(readerOf(pair.client()));
             pair.server().send("after a quiet spell");
             assertThat(pair.client().receive(PATIENCE)).contains(Message.text("after a quiet spell"));
@@ -54,7 +54,7 @@ class ClientPollerTest {
         BlockingQueue<Message> received = new LinkedBlockingQueue<>();
         BlockingQueue<String> opened = new LinkedBlockingQueue<>();
         try (Peers peers = Peers.start()) {
-            WebSocket client = WebSocketClient.builder().options(QUIET).build().open(peers.uri(),
+            WebSocket client = WebSocketClient.builder().options(QUIET).pollIdle(true).build().open(peers.uri(),
                     new WebSocketListener() {
                         @Override
                         public void onOpen(WebSocket ws) {
@@ -92,7 +92,7 @@ class ClientPollerTest {
         List<String> before = Census.lifelineThreads();
         try (WebSocketServer server = WebSocketServer.builder((ws, message) -> ws.send(message)).host("127.0.0.1")
                 .port(0).backlog(1024).options(QUIET).start()) {
-            WebSocketClient client = WebSocketClient.builder().options(QUIET).build();
+            WebSocketClient client = WebSocketClient.builder().options(QUIET).pollIdle(true).build();
             List<WebSocket> connections = new ArrayList<>();
             try {
                 for (int i = 0; i < MANY; i++) {
@@ -153,9 +153,25 @@ class ClientPollerTest {
     /** Starts opening a client connection to {@code raw}, whose handshake the test answers. */
     private static FutureTask<WebSocket> openAgainst(RawServer raw) {
         FutureTask<WebSocket> opening = new FutureTask<>(
-                () -> WebSocketClient.builder().options(QUIET).build().open(raw.uri("/")));
+                () -> WebSocketClient.builder().options(QUIET).pollIdle(true).build().open(raw.uri("/")));
         Thread.ofVirtual().start(opening);
         return opening;
+    }
+
+    @Test
+    void byDefaultAClientConnectionKeepsItsReaderParkedInItsRead() throws Exception {
+        try (Peers peers = Peers.start()) {
+            Peers.Pair pair = peers.connect(QUIET);
+            pair.server().send("one");
+            assertThat(pair.client().receive(PATIENCE)).contains(Message.text("one"));
+            pair.server().send("two"); // the reader delivered "one" and went back to its read: still the same thread
+            assertThat(pair.client().receive(PATIENCE)).contains(Message.text("two"));
+            assertThat(matching(readerOf(pair.client())::equals)).as("the reader, alive between messages")
+                    .hasSize(1);
+            pair.client().close();
+            Peers.await(pair.client().closed());
+            awaitNoThread(readerOf(pair.client()));
+        }
     }
 
     private static String readerOf(WebSocket ws) {

@@ -25,7 +25,7 @@ class IdleReaderTest {
         Readers server = new Readers();
         Readers client = new Readers();
         try (WebSocketServer echo = WebSocketServer.builder(server.echoing()).options(OPTIONS).start();
-                WebSocket ws = WebSocketClient.builder().options(OPTIONS).build().open(Peers.uri(echo),
+                WebSocket ws = WebSocketClient.builder().options(OPTIONS).pollIdle(true).build().open(Peers.uri(echo),
                         client.collecting())) {
             for (String text : new String[] {"one", "two", "three"}) {
                 ws.send(text);
@@ -45,7 +45,7 @@ class IdleReaderTest {
         new Random(7).nextBytes(big);
         Readers server = new Readers();
         try (WebSocketServer echo = WebSocketServer.builder(server.echoing()).options(OPTIONS).start();
-                WebSocket client = WebSocketClient.builder().options(OPTIONS).build().open(Peers.uri(echo))) {
+                WebSocket client = WebSocketClient.builder().options(OPTIONS).pollIdle(true).build().open(Peers.uri(echo))) {
             for (int i = 0; i < 3; i++) {
                 client.send(big);
                 Await.timeToPass(Duration.ofMillis(200),

@@ -55,6 +55,11 @@ final class Peers implements AutoCloseable {
         return new Pair(client, accepted());
     }
 
+    /** A connection opened by {@code client}, and its server side. */
+    Pair connect(WebSocketClient client) throws IOException, InterruptedException {
+        return new Pair(client.open(uri()), accepted());
+    }
+
     Pair connect() throws IOException, InterruptedException {
         return connect(WebSocketOptions.DEFAULT);
     }
