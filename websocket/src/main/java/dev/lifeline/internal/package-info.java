@@ -30,9 +30,10 @@
  * Two platform threads per JVM, shared by every connection, each started on first use:
  * <ul>
  *   <li><b>{@code lifeline-poller}</b> ({@link dev.lifeline.internal.Poller}, started by the first server or
- *       {@code ws://} client connection, a daemon that lives as long as the JVM): selects over the server channels
+ *       polled {@code ws://} client connection, a daemon that lives as long as the JVM): selects over the server channels
  *       and every plain (non-TLS) socket, a server's from its accept on, a client's once its opening handshake is
- *       done ({@link dev.lifeline.internal.Connection#watched}). It accepts, reads servers' opening handshakes as
+ *       done if it asked for it ({@code WebSocketClient.Builder.pollIdle}, {@link
+ *       dev.lifeline.internal.Connection#watched}). It accepts, reads servers' opening handshakes as
  *       they arrive and answers 101 itself when no application code has to run first, starts a connection's reader
  *       when bytes arrive for an idle one, and wakes threads waiting for room to write. Why: an idle connection,
  *       server or client, and a half-sent handshake then hold no thread. What runs there never waits (a 101 that
@@ -50,8 +51,8 @@
  * Virtual threads, each named after what it does and its connection's id:
  * <ul>
  *   <li><b>readers</b> ({@code lifeline-reader-ID}, {@link dev.lifeline.internal.Reader}). A blocking socket (every
- *       TLS connection, server or client) has one reader for its whole life, started by
- *       {@link dev.lifeline.internal.Connection#start()}. A non-blocking one (any plain socket, a server's or a
+ *       TLS connection, and a client's unless built with {@code pollIdle}) has one reader for its whole life, started by
+ *       {@link dev.lifeline.internal.Connection#start()}. A non-blocking one (a plain server socket, or a polled
  *       client's) has one run per burst of input: the poller starts it when bytes arrive, it reads until a read finds
  *       nothing and ends; a client's first run starts with the connection ({@code start}, which delivers what came
  *       with the handshake response; a listener's {@code onOpen} runs there). The
