@@ -90,10 +90,10 @@ public final class WebSocketClient {
      * @throws IOException if the network failed (connection refused, unknown host, TLS failure...)
      * @throws OperationInterruptedException if the calling thread is interrupted before or while it waits for TCP,
      *     TLS or the handshake response (its cause is the {@code IOException}; no connection is left open). A
-     *     virtual thread's waits end at the interrupt, and so do a platform thread's for {@code ws://} (its socket
-     *     is a channel's, which an interrupt closes); a platform thread's {@code wss://} socket waits do not (the
-     *     JDK's sockets ignore its interrupts there): it gets this only if they fail, by {@code openTimeout} at the
-     *     latest.
+     *     virtual thread's waits end at the interrupt, and so do a platform thread's on a {@code ws://} connection
+     *     built with {@link Builder#pollIdle} (its socket is a channel's, which an interrupt closes); a platform
+     *     thread's other socket waits do not (the JDK's sockets ignore its interrupts there): it gets this only if
+     *     they fail, by {@code openTimeout} at the latest.
      */
     public WebSocket open(URI uri) throws IOException {
         return open(uri, null);
@@ -145,9 +145,9 @@ public final class WebSocketClient {
                     new InterruptedIOException("the thread was interrupted"));
         }
         long start = System.nanoTime();
-        // Plain TCP comes from a channel, so that an open connection may go under the poller's watch (pollIdle).
-        // TLS stays a blocking socket, read by a reader thread for its whole life.
-        Socket tcp = secure ? new Socket() : SocketChannel.open().socket();
+        // A connection that will go under the poller's watch (pollIdle, plain TCP) needs a channel's socket; the
+        // others are read by a reader thread for their whole life, through a plain socket.
+        Socket tcp = pollIdle && !secure ? SocketChannel.open().socket() : new Socket();
         Socket socket = tcp;
         try {
             tcp.setTcpNoDelay(true);
