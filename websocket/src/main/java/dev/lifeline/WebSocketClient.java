@@ -147,7 +147,8 @@ public final class WebSocketClient {
         long start = System.nanoTime();
         // A connection that will go under the poller's watch (pollIdle, plain TCP) needs a channel's socket; the
         // others are read by a reader thread for their whole life, through a plain socket.
-        Socket tcp = pollIdle && !secure ? SocketChannel.open().socket() : new Socket();
+        boolean polled = pollIdle && !secure;
+        Socket tcp = polled ? SocketChannel.open().socket() : new Socket();
         Socket socket = tcp;
         try {
             tcp.setTcpNoDelay(true);
@@ -166,10 +167,10 @@ public final class WebSocketClient {
             }
             String id = Handshakes.nextId('c');
             HttpResponse response = protocol.response().orElseThrow();
-            Connection connection = secure || !pollIdle
-                    ? new Connection(id, socket, tcp, in, protocol, options, protocol.request(), response,
+            Connection connection = polled
+                    ? Connection.watched(id, tcp, protocol, options, protocol.request(), response,
                             protocol.subprotocol(), events, closed -> { })
-                    : Connection.watched(id, tcp, protocol, options, protocol.request(), response,
+                    : new Connection(id, socket, tcp, in, protocol, options, protocol.request(), response,
                             protocol.subprotocol(), events, closed -> { });
             OpeningTelemetry.clientOpened(connection, start);
             if (listener == null) {

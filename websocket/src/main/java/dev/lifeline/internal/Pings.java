@@ -254,7 +254,6 @@ final class Pings extends Timers.Entry {
     private void keepaliveAnsweredLocked() {
         assert connection.lock.isHeldByCurrentThread();
         keepaliveId = 0;
-        timers.cancel(this); // no timeout
-        scheduleNextLocked();
+        scheduleNextLocked(); // arming moves this entry from the Pong's timeout to the next Ping
     }
 }
