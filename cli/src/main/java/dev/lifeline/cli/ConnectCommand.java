@@ -81,7 +81,8 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "2s",
             converter = OptionValues.DurationConverter.class,
             description = "With piped input: after the last line, wait at most this long for as many replies as"
-                    + " lines were sent (default: ${DEFAULT-VALUE}).")
+                    + " lines were sent (default: ${DEFAULT-VALUE}). Replies are counted, not matched: with"
+                    + " --state-dir, messages the server sends again after a restart count too.")
     Duration linger;
 
     @Option(names = "--open-timeout", paramLabel = "DURATION", defaultValue = "10s",
