@@ -52,7 +52,7 @@ class BatchedRepliesTest {
             Peers.Pair pair = peers.connect();
             pair.client().send("first");
             pair.client().send("second");
-            Thread.sleep(200); // both are in the server's inbox now
+            pair.serverHasRead(); // both are in the server's inbox
             Message first = pair.server().receive();
             pair.server().send(first); // "second" waits, so this reply is deferred
             // the server's thread receives nothing more: only the deferred flush can write the reply
@@ -68,7 +68,7 @@ class BatchedRepliesTest {
             Peers.Pair pair = peers.connect();
             pair.client().send("first");
             pair.client().send("drop");
-            Thread.sleep(200); // both are in the server's inbox now
+            pair.serverHasRead(); // both are in the server's inbox
             Message first = pair.server().receive();
             pair.server().send(first); // "drop" waits, so this reply is deferred
             pair.server().receive();
@@ -90,7 +90,7 @@ class BatchedRepliesTest {
             Peers.Pair pair = peers.connect();
             pair.client().send("first");
             pair.client().send("second");
-            Thread.sleep(200); // both are in the server's inbox now
+            pair.serverHasRead(); // both are in the server's inbox
             Message first = pair.server().receive();
             pair.server().send(first); // "second" waits: batching would have deferred this reply
             Thread.ofVirtual().start(pair.server()::abort).join(Peers.PATIENCE);

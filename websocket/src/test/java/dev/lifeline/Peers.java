@@ -76,6 +76,14 @@ final class Peers implements AutoCloseable {
         WebSocket side(boolean serverSide) {
             return serverSide ? server : client;
         }
+
+        /**
+         * Returns once the server (handler style) holds in its inbox every message the client sent before: the
+         * server's reader puts what it read in the inbox before it queues the Pong of a Ping read after it.
+         */
+        void serverHasRead() throws Exception {
+            await(client.ping());
+        }
     }
 
     /** Waits for a future, at most {@link #PATIENCE}. */

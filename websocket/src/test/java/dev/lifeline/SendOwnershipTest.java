@@ -61,7 +61,7 @@ class SendOwnershipTest {
             Peers.Pair pair = peers.connect();
             pair.client().send("first");
             pair.client().send("second");
-            Thread.sleep(200); // both are in the server's inbox: the reply to "first" is deferred
+            pair.serverHasRead(); // both are in the server's inbox: the reply to "first" is deferred
             pair.server().receive();
             byte[] reply = {1, 2, 3};
             pair.server().send(reply);
