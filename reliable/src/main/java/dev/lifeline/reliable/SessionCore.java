@@ -234,12 +234,7 @@ final class SessionCore {
 
     /** Since when (on the {@link System#nanoTime()} scale) no connection has been attached; empty while one is. */
     OptionalLong detachedSince() {
-        lock.lock();
-        try {
-            return current == null && ended == null ? OptionalLong.of(detachedAt) : OptionalLong.empty();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> current == null && ended == null ? OptionalLong.of(detachedAt) : OptionalLong.empty());
     }
 
     /** Wakes the threads waiting on the session's state (a connection closed, futures completed). */
@@ -261,12 +256,7 @@ final class SessionCore {
 
     /** Ends the session; empty if it had ended already. */
     Optional<Ending> end(CloseReason reason) {
-        lock.lock();
-        try {
-            return endLocked(reason);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> endLocked(reason));
     }
 
     /**
@@ -375,14 +365,11 @@ final class SessionCore {
     }
 
     Optional<FinalAck> finalAck() {
-        lock.lock();
-        try {
-            WebSocket ws = current;
+        return locked(() -> {
             Optional<Envelope.Ack> ack = session.ackNow();
-            return ws != null && ack.isPresent() ? Optional.of(new FinalAck(ws, ack.get())) : Optional.empty();
-        } finally {
-            lock.unlock();
-        }
+            return current != null && ack.isPresent() ? Optional.of(new FinalAck(current, ack.get()))
+                    : Optional.empty();
+        });
     }
 
     // ------------------------------------------------------------------ journaling (shared stores)
@@ -473,12 +460,7 @@ final class SessionCore {
 
     /** The inbox, or a journaled session's messages waiting to be saved, are at their bounds. */
     boolean inboxFull() {
-        lock.lock();
-        try {
-            return inbox.isFull() || journaling != null && journaling.unsavedFull();
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> inbox.isFull() || journaling != null && journaling.unsavedFull());
     }
 
     /**
