@@ -449,6 +449,7 @@ final class SessionCore {
     boolean awaitInboxRoom(WebSocket ws) {
         lock.lock();
         try {
+            // ws.state() takes the connection's lock under this one: the order package-info allows, never the reverse
             while (current == ws && inboxFull() && ws.state() != State.CLOSED) {
                 changed.awaitUninterruptibly();
             }
