@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
@@ -95,34 +94,8 @@ final class Readings {
      * throws the {@link #end} exception otherwise.
      */
     Iterator<Message> iterator(BooleanSupplier quiet) {
-        return new Iterator<>() {
-            private Message next;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null) {
-                    try {
-                        next = Readings.this.next(null).orElseThrow();
-                    } catch (ConnectionClosedException e) {
-                        if (quiet.getAsBoolean()) {
-                            return false;
-                        }
-                        throw e;
-                    }
-                }
-                return true;
-            }
-
-            @Override
-            public Message next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                Message m = next;
-                next = null;
-                return m;
-            }
-        };
+        return new MessageIterator(() -> next(null).orElseThrow(),
+                e -> e instanceof ConnectionClosedException && quiet.getAsBoolean());
     }
 
     private void remove(WebSocket ws) {

@@ -4,6 +4,8 @@
  * {@link dev.lifeline.WebSocketOptions}, the listener style ({@link dev.lifeline.WebSocketListener}, or a
  * {@link dev.lifeline.MessageListener} for messages only), and
  * {@link dev.lifeline.ReconnectingWebSocket} with the reconnect policy it shares with the reliable layer.
+ * {@link dev.lifeline.MessageIterator} is the {@code for (Message m : ws)} loop they (and reliable sessions) share:
+ * it ends quietly on the close each calls normal, and otherwise throws what {@code receive()} threw.
  *
  * <h2>What runs where</h2>
  * <ul>

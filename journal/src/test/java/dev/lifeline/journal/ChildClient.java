@@ -61,7 +61,7 @@ final class ChildClient implements AutoCloseable {
                 for (int j = 0; j < count; j++) {
                     String m = "r" + round + "-" + j;
                     client.send(m).persisted().thenRun(() -> out.println("PERSISTED " + m));
-                    Thread.sleep(1); // pacing: traffic all along the round
+                    Thread.sleep(1); // pacing, not a wait: a kill at any moment of the round finds sends in flight
                 }
                 if (finish) {
                     client.send("done");

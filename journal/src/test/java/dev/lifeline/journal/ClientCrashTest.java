@@ -77,8 +77,9 @@ class ClientCrashTest {
                                     .isInstanceOf(SessionStoreException.class)
                                     .hasMessageContaining("in use by another process (pid " + child.pid() + ")");
                         }
-                        // a random moment of the round: connecting, resending, sending, answering, or idle
-                        Thread.sleep(random.nextInt(1_200)); // the kill moment itself, not a synchronisation
+                        // a random moment of the round: connecting, resending, sending, answering, or idle. A pause,
+                        // not a wait for an event: the kill must land wherever the child is, not after a known step
+                        Thread.sleep(random.nextInt(1_200));
                         child.kill();
                     }
                     List<String> out = child.output();

@@ -11,7 +11,7 @@ import java.util.function.LongConsumer;
 
 /**
  * What a journaled session has handed out, saved and committed; guarded by its
- * {@link Endpoint}'s lock, like the session (the callbacks run without it, on the store's threads).
+ * {@link SessionCore}'s lock, like the session (the callbacks run without it, on the store's threads).
  * Received messages wait here until saved; sends wait for their commit: at once, or with the handling of the
  * message being handled (consume-transform-produce).
  */

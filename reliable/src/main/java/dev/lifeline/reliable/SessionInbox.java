@@ -2,10 +2,10 @@ package dev.lifeline.reliable;
 
 import dev.lifeline.ConcurrencyException;
 import dev.lifeline.Message;
+import dev.lifeline.MessageIterator;
 import dev.lifeline.OperationInterruptedException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -93,34 +93,8 @@ final class SessionInbox {
      * {@link SessionClosedException} when it ended otherwise.
      */
     static Iterator<Message> untilClosed(Supplier<Message> receive) {
-        return new Iterator<>() {
-            private Message next;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null) {
-                    try {
-                        next = receive.get();
-                    } catch (SessionClosedException e) {
-                        CloseReason.Kind kind = e.reason().kind();
-                        if (kind == CloseReason.Kind.CLOSED || kind == CloseReason.Kind.CLOSED_BY_PEER) {
-                            return false;
-                        }
-                        throw e;
-                    }
-                }
-                return true;
-            }
-
-            @Override
-            public Message next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("the session was closed");
-                }
-                Message m = next;
-                next = null;
-                return m;
-            }
-        };
+        return new MessageIterator(receive, e -> e instanceof SessionClosedException closed
+                && (closed.reason().kind() == CloseReason.Kind.CLOSED
+                        || closed.reason().kind() == CloseReason.Kind.CLOSED_BY_PEER));
     }
 }

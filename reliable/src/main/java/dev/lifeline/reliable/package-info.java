@@ -14,6 +14,14 @@
  *       modules, this one stays on the JDK.</li>
  * </ul>
  *
+ * <p>Threads and locks: a session's state (its {@code Session}, inbox, pending sends, current connection) is guarded
+ * by one lock, {@code SessionCore.lock}, taken only inside {@code SessionCore}'s methods (and the
+ * {@code SessionInbox} it lends the lock to); the API ({@code Endpoint}), the reader ({@code SessionReader}, on
+ * the thread that serves the connection) and the writer ({@code SessionWriter}, a virtual thread per connection)
+ * never hold it while they read or write a socket or complete a future. Lock order: the session's lock before a
+ * connection's ({@code ws.state()} is asked under it); the connection layer never calls back into this package
+ * while holding its own.
+ *
  * <p>Depends on the public {@code dev.lifeline} API only; nothing here reaches into the connection layer's
  * internals. docs/reliable.md is the guide; docs/topics/reliable-guarantees.md states what is and is not
  * guaranteed; docs/topics/reliable-protocol.md specifies the wire protocol.

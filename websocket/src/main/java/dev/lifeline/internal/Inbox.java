@@ -2,13 +2,13 @@ package dev.lifeline.internal;
 
 import dev.lifeline.ConcurrencyException;
 import dev.lifeline.Message;
+import dev.lifeline.MessageIterator;
 import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.ConnectionClosedOkException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
@@ -135,30 +135,6 @@ final class Inbox {
 
     /** The messages until the connection closes: ends after a normal close, throws after any other. */
     Iterator<Message> iterator() {
-        return new Iterator<>() {
-            private Message next;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null) {
-                    try {
-                        next = take(-1).orElseThrow();
-                    } catch (ConnectionClosedOkException e) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-
-            @Override
-            public Message next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("the connection closed normally");
-                }
-                Message m = next;
-                next = null;
-                return m;
-            }
-        };
+        return new MessageIterator(() -> take(-1).orElseThrow(), e -> e instanceof ConnectionClosedOkException);
     }
 }

@@ -88,7 +88,7 @@
  * {@link java.util.concurrent.locks.Condition} with a bound or an interrupt.
  * <ol>
  *   <li><b>{@code ReliableServer}'s and {@code ReliableClient}'s session lock</b> ({@code reliable}'s
- *       {@code Endpoint.lock}) comes before a connection's: its read loop asks {@code ws.state()} while holding it.
+ *       {@code SessionCore.lock}) comes before a connection's: its read loop asks {@code ws.state()} while holding it.
  *       Nothing here calls back into the reliable layer, so the reverse order never happens.</li>
  *   <li><b>{@code Outgoing.writeLock}</b> (one per connection): held by the one thread handing bytes to TCP, for as
  *       long as the write takes. It is taken before the connection's lock (a writer takes that lock briefly, to take
