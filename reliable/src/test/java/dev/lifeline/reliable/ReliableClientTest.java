@@ -10,6 +10,7 @@ import dev.lifeline.ReconnectPolicy;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.handshake.Headers;
 import dev.lifeline.protocol.handshake.HttpResponse;
+import dev.lifeline.testing.ChaosProxy;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -275,21 +276,29 @@ class ReliableClientTest {
         try (ReliableServer server = Loopback.server(session -> {
             onServer.complete(session);
             Loopback.ECHO.handle(session);
-        }).start()) {
-            ReliableClient client = Loopback.client(server.port()).connect();
+        }).start(); ChaosProxy proxy = ChaosProxy.to(server.port())) {
+            ReliableClient client = ReliableClient.builder(proxy.uri("/")).options(Loopback.FAST)
+                    .reliable(Loopback.RELIABLE).connect();
             List<Thread> completedOn = new CopyOnWriteArrayList<>();
+            List<CompletableFuture<Void>> sent = new ArrayList<>();
+            proxy.stall(); // no acknowledgement can come before every callback is registered
             for (int i = 0; i < 20; i++) {
-                CompletableFuture<Void> sent = client.send("m" + i);
-                sent.thenRun(() -> completedOn.add(Thread.currentThread()));
-                sent.get(5, TimeUnit.SECONDS);
+                CompletableFuture<Void> future = client.send("m" + i);
+                future.thenRun(() -> completedOn.add(Thread.currentThread()));
+                sent.add(future);
+            }
+            assertThat(sent).noneMatch(CompletableFuture::isDone);
+            proxy.resume();
+            for (int i = 0; i < 20; i++) {
+                sent.get(i).get(5, TimeUnit.SECONDS);
                 assertThat(client.receive(Duration.ofSeconds(5))).contains(Message.text("m" + i));
             }
             ServerSession session = onServer.get(5, TimeUnit.SECONDS);
             client.close();
             session.closed().get(5, TimeUnit.SECONDS);
-            // a callback registered once the future had completed ran here; the others on the session's completer
-            List<Thread> clientCompleters = completedOn.stream().filter(t -> t != Thread.currentThread()).distinct()
-                    .toList();
+            // every callback was registered before its future completed: each ran on the session's completer
+            List<Thread> clientCompleters = completedOn.stream().distinct().toList();
+            assertThat(completedOn).hasSize(20);
             assertThat(clientCompleters).isNotEmpty()
                     .allSatisfy(t -> assertThat(t.getName()).startsWith("lifeline-reliable-completer-"));
             for (Thread t : clientCompleters) {
