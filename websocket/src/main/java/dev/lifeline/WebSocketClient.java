@@ -3,6 +3,7 @@ package dev.lifeline;
 import dev.lifeline.internal.Connection;
 import dev.lifeline.internal.Handshakes;
 import dev.lifeline.internal.OpeningTelemetry;
+import dev.lifeline.internal.Transport;
 import dev.lifeline.protocol.ClientProtocol;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.handshake.HandshakeException;
@@ -167,11 +168,9 @@ public final class WebSocketClient {
             }
             String id = Handshakes.nextId('c');
             HttpResponse response = protocol.response().orElseThrow();
-            Connection connection = polled
-                    ? Connection.watched(id, tcp, protocol, options, protocol.request(), response,
-                            protocol.subprotocol(), events, closed -> { })
-                    : new Connection(id, socket, tcp, in, protocol, options, protocol.request(), response,
-                            protocol.subprotocol(), events, closed -> { });
+            Transport transport = polled ? Transport.polled(tcp.getChannel()) : Transport.blocking(socket, tcp);
+            Connection connection = new Connection(id, transport, protocol, options, protocol.request(), response,
+                    protocol.subprotocol(), events, closed -> { });
             OpeningTelemetry.clientOpened(connection, start);
             if (listener == null) {
                 connection.start();

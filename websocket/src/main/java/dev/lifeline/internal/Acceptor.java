@@ -228,9 +228,9 @@ public final class Acceptor {
         worker.start();
     }
 
-    /** Once the 101 is written: the open connection over {@code io}'s socket, with a connection id. */
+    /** Once the 101 is written: the open connection over {@code io}'s transport, with a connection id. */
     Connection open(Opening io, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
-            List<Event> events) throws IOException {
+            List<Event> events) {
         Connection connection = io.open(Handshakes.nextId('s'), config.options(), request, response, subprotocol,
                 events, forget);
         telemetry.opened(connection, io.tcp());

@@ -17,10 +17,8 @@ import dev.lifeline.protocol.extension.Extension;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -33,10 +31,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * One open WebSocket connection over a socket, and the owner of its state. A reader virtual thread ({@link Reader})
- * feeds everything that arrives to the {@link Protocol} at once, so that the state is true whether or not anyone
- * calls {@code receive()}; a socket without TLS (a server's or a client's) is non-blocking, and the {@link Poller}
- * starts its reader when bytes arrive. What arrives waits in the {@link Inbox} (or, in the listener style, in
+ * One open WebSocket connection over a {@link Transport}, and the owner of its state. A reader virtual thread
+ * ({@link Reader}) feeds everything that arrives to the {@link Protocol} at once, so that the state is true whether
+ * or not anyone calls {@code receive()}; over a polled transport the {@link Poller} starts the reader when bytes
+ * arrive. What arrives waits in the {@link Inbox} (or, in the listener style, in
  * {@link Deliveries}); {@link Sender} encodes what the application sends and {@link Outgoing} writes it;
  * {@link Closing} runs the closing handshake, {@link Pings} the Pings and keepalive.
  *
@@ -48,9 +46,7 @@ public final class Connection implements WebSocket {
     static final System.Logger LOG = System.getLogger("dev.lifeline");
 
     private final String id;
-    private final Socket socket;
-    /** The TCP socket under {@link #socket} (the same one without TLS): closing it never blocks. */
-    private final Socket tcp;
+    private final Transport transport;
     private final Protocol protocol;
     private final WebSocketOptions options;
     private final HttpRequest request;
@@ -66,8 +62,6 @@ public final class Connection implements WebSocket {
     final Condition changed = lock.newCondition();
     private final Outgoing outgoing;
     private final Reader reader;
-    /** The socket's watch when it is non-blocking (see {@link Reader}); null otherwise. */
-    private final Poller.Watch watch;
     private final Sender sender;
     private final Closing closing;
     private final Pings pings;
@@ -85,54 +79,30 @@ public final class Connection implements WebSocket {
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
 
     /**
-     * Wraps a blocking socket whose opening handshake has completed (TLS: a client's {@code wss://}).
+     * Wraps a transport whose opening handshake has completed: a server's (see {@link Opening#open}) or a
+     * client's ({@code WebSocketClient}). Start it with one of the {@code start} methods.
      *
-     * @param tcp the TCP socket under {@code socket} (the same socket without TLS)
+     * @param initialEvents what the protocol reported with the handshake (messages that came right behind it too)
      * @param onClosed given the connection once it is CLOSED (the server removes it from its registry)
      */
-    public Connection(String id, Socket socket, Socket tcp, InputStream in, Protocol protocol,
-            WebSocketOptions options, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
-            List<Event> initialEvents, Consumer<Connection> onClosed) throws IOException {
-        this(id, socket, tcp, in, null, protocol, options, request, response, subprotocol, initialEvents, onClosed);
-    }
-
-    /**
-     * Wraps a plain TCP socket made by a {@link java.nio.channels.SocketChannel} whose opening handshake has completed
-     * with blocking reads and writes (a client's, bounded by its open timeout): from now on the socket is
-     * non-blocking and under the {@link Poller}'s watch, as a server's plain socket is, so that the connection holds
-     * no thread while its peer is quiet.
-     *
-     * @param onClosed given the connection once it is CLOSED
-     */
-    public static Connection watched(String id, Socket tcp, Protocol protocol, WebSocketOptions options,
+    public Connection(String id, Transport transport, Protocol protocol, WebSocketOptions options,
             HttpRequest request, HttpResponse response, Optional<String> subprotocol, List<Event> initialEvents,
-            Consumer<Connection> onClosed) throws IOException {
-        return new Connection(id, tcp, tcp, null, Poller.watch(tcp.getChannel()), protocol, options, request,
-                response, subprotocol, initialEvents, onClosed);
-    }
-
-    /** @param watch the watch of a non-blocking socket (then {@code in} is not used); null for a blocking one */
-    Connection(String id, Socket socket, Socket tcp, InputStream in, Poller.Watch watch, Protocol protocol,
-            WebSocketOptions options, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
-            List<Event> initialEvents, Consumer<Connection> onClosed) throws IOException {
+            Consumer<Connection> onClosed) {
         this.id = id;
-        this.socket = socket;
-        this.tcp = tcp;
+        this.transport = transport;
         this.protocol = protocol;
         this.options = options;
         this.request = request;
         this.response = response;
         this.subprotocol = subprotocol;
-        this.local = (InetSocketAddress) socket.getLocalSocketAddress();
-        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.local = transport.localAddress();
+        this.remote = transport.remoteAddress();
         this.onClosed = onClosed;
         this.initialEvents = initialEvents;
         this.telemetry = new Telemetry(id, protocol.side(), options);
-        this.outgoing = new Outgoing(this, socket, socket.getOutputStream(), options);
+        this.outgoing = new Outgoing(this, transport, options);
         this.inbox = new Inbox(this, options);
-        this.watch = watch;
-        this.reader = new Reader(this, in, watch, protocol, outgoing, inbox, options);
-        outgoing.writeThrough(watch);
+        this.reader = new Reader(this, transport, protocol, outgoing, inbox, options);
         this.pings = new Pings(this, reader, options);
         this.sender = new Sender(this, protocol, outgoing, pings, options);
         this.closing = new Closing(this, protocol, outgoing, options, closed);
@@ -152,7 +122,7 @@ public final class Connection implements WebSocket {
     /**
      * Like {@link #start(WebSocketListener)}, but the calling thread is the reader's first run: it reads (and calls
      * the listener) until there is nothing more to read, then returns, and the poller starts the next run. Saves a
-     * thread per connection opened by a thread with nothing else to do. A blocking socket's reader never returns
+     * thread per connection opened by a thread with nothing else to do. A blocking transport's reader never returns
      * before the connection is finished.
      */
     void startHere(WebSocketListener listener) {
@@ -165,7 +135,7 @@ public final class Connection implements WebSocket {
     /**
      * Like {@link #start(WebSocketListener)}, with no thread at all: the reader's first run starts when the peer's
      * first bytes arrive. For a caller that must not block or run the listener (the poller's thread), hence only
-     * for a non-blocking socket, a server's {@code MessageListener} (no {@link WebSocketListener#onOpen} of its own:
+     * for a polled transport, a server's {@code MessageListener} (no {@link WebSocketListener#onOpen} of its own:
      * one would run late), and a {@link #quiet} connection.
      */
     void startIdle(WebSocketListener listener) {
@@ -480,7 +450,7 @@ public final class Connection implements WebSocket {
         } finally {
             lock.unlock();
         }
-        closeQuietly();
+        transport.close(); // TCP first: see Transport.close
         Timers.unwatch(this);
         CloseStatus status;
         String why = null;
@@ -510,28 +480,6 @@ public final class Connection implements WebSocket {
                 deliveries.closed(status);
             }
         }
-    }
-
-    /**
-     * Closes TCP first: that never blocks, while closing a TLS socket may wait to write its close_notify to a peer
-     * that does not read.
-     */
-    void closeQuietly() {
-        for (Socket s : tcp == socket ? List.of(tcp) : List.of(tcp, socket)) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                log(Level.TRACE, "closing the socket: " + e);
-            }
-        }
-        if (watch != null) {
-            watch.closed();
-        }
-    }
-
-    /** The TCP socket's own input (under TLS, the encrypted bytes), for a blocking socket only. */
-    InputStream tcpInput() throws IOException {
-        return tcp.getInputStream();
     }
 
     /** Records a write failure; the connection is dropped. */

@@ -284,7 +284,7 @@ final class OpeningHandshake {
     }
 
     /** On a worker, a socket refused for want of a slot: answers 503 at once (it holds no slot). */
-    private Connection refuseBusy() {
+    private Connection refuseBusy() throws IOException {
         log(Level.INFO, "too many handshakes in progress; answering 503");
         io = Opening.blocking(tcp, tcp, null);
         refuse(new HandshakeException(503, "too many handshakes in progress; try again").toResponse());

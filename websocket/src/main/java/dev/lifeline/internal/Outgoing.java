@@ -4,9 +4,7 @@ import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.Outbound;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -34,8 +32,7 @@ final class Outgoing {
     private static final int COALESCE_LIMIT = 64 * 1024;
 
     private final Connection connection;
-    private final Socket socket;
-    private final OutputStream out;
+    private final Transport transport;
     private final WebSocketOptions options;
     private final ReentrantLock writeLock = new ReentrantLock();
 
@@ -62,19 +59,11 @@ final class Outgoing {
     private volatile boolean flushStarting;
     /** Only touched while holding {@link #writeLock}. */
     private boolean eofWritten;
-    /** The socket's watch when it is non-blocking: writes go through it instead of {@link #out}. */
-    private Poller.Watch watch;
 
-    Outgoing(Connection connection, Socket socket, OutputStream out, WebSocketOptions options) {
+    Outgoing(Connection connection, Transport transport, WebSocketOptions options) {
         this.connection = connection;
-        this.socket = socket;
-        this.out = out;
+        this.transport = transport;
         this.options = options;
-    }
-
-    /** Writes through {@code watch} (a non-blocking socket's) if not null. Called before anything is written. */
-    void writeThrough(Poller.Watch watch) {
-        this.watch = watch;
     }
 
     /** Queues the protocol's output. Caller holds the connection's lock. */
@@ -201,16 +190,12 @@ final class Outgoing {
      * Writes what is queued now, on the calling thread, as far as TCP takes it without waiting; what it does not
      * take is left to {@link #flushIfIdle}, in order. For a broadcast's writer ({@link Broadcast}): one
      * non-blocking write per connection from one thread costs less than a thread per connection, and never waits
-     * for a peer. A blocking socket (TLS) and a socket another thread is writing are left alone: the first to a
-     * flush thread, the second to the thread writing, which writes what was queued before it releases the write
-     * lock (see {@link #flush}).
+     * for a peer. A blocking transport (TLS) takes nothing without waiting ({@link Transport#tryWrite}): all goes to
+     * a flush thread. A connection another thread is writing is left to that thread, which writes what was queued
+     * before it releases the write lock (see {@link #flush}).
      */
     void writeWithoutWaiting() {
         assert !connection.lock.isHeldByCurrentThread() : "writeLock is taken before the connection's lock";
-        if (watch == null) {
-            flushIfIdle();
-            return;
-        }
         if (!writeLock.tryLock()) {
             return;
         }
@@ -273,7 +258,7 @@ final class Outgoing {
     }
 
     /**
-     * Writes what is queued until nothing is. Without {@code wait} (a non-blocking socket only), stops at the first
+     * Writes what is queued until nothing is. Without {@code wait}, stops at the first
      * write TCP does not take whole and puts the rest back at the head of the queue, in order: returns false then.
      */
     private boolean drainHoldingWriteLock(boolean wait) {
@@ -351,7 +336,7 @@ final class Outgoing {
                 ByteBuffer run = joined(batch.subList(i, end), size);
                 if (wait) {
                     writeBytes(run);
-                } else if (!watch.tryWrite(run)) { // only a non-blocking socket's writes do not wait
+                } else if (!transport.tryWrite(run)) {
                     int taken = size - run.remaining();
                     total += taken;
                     writtenTotal += taken; // only this thread writes it, holding writeLock
@@ -396,12 +381,7 @@ final class Outgoing {
         writeStarted = System.nanoTime() | 1;
         watch();
         try {
-            if (watch != null) {
-                watch.write(bytes);
-            } else {
-                out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-                out.flush();
-            }
+            transport.write(bytes);
         } finally {
             writeStarted = 0;
         }
@@ -414,10 +394,6 @@ final class Outgoing {
             return;
         }
         eofWritten = true;
-        try {
-            socket.shutdownOutput();
-        } catch (UnsupportedOperationException e) {
-            socket.close(); // an SSLSocket that cannot half-close
-        }
+        transport.shutdownOutput();
     }
 }

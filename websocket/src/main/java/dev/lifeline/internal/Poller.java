@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -19,12 +19,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Tells idle connections when their socket has something for them, so that a connection waiting for its peer holds
  * no thread: one platform thread selects over the non-blocking channels of every connection without TLS, a server's
- * or a client's (a client's goes under watch once its opening handshake is done, see
- * {@link Connection#watched}). It is started by the first server or client connection and lives as long as the
+ * or a client's (a client's goes under watch once its opening handshake is done, if it asked for it), each a
+ * {@link Transport.Polled}. It is started by the first server or client connection and lives as long as the
  * JVM, a daemon: a fixed cost, whatever the number of servers, clients and connections.
  * A reader whose read finds nothing asks to be started again when bytes (or the end, or an error) arrive
  * ({@link Watch#whenReadable}) and ends; a writer that finds TCP's buffer full waits here for room
- * ({@link Watch#awaitWritable}), and a refused handshake's linger waits here for input to discard
+ * ({@code Watch.awaitWritable}), and a refused handshake's linger waits here for input to discard
  * ({@link Watch#awaitReadable}). Each request is one-shot: the selecting thread clears it when it fires. A server
  * socket is watched from its accept on, and the selecting thread itself reads its opening handshake (see
  * {@link Opening}): what runs there must never wait.
@@ -48,9 +48,6 @@ final class Poller {
      */
     private static final int ACCEPTS_PER_TURN = 64;
 
-    /** The most handed to one write of a non-blocking socket. */
-    private static final int WRITE_CHUNK = 256 * 1024;
-
     private static final class Holder {
         static final Poller INSTANCE = new Poller();
     }
@@ -69,14 +66,14 @@ final class Poller {
     }
 
     /**
-     * Puts a socket under watch; from now on it is non-blocking, read through its channel and written through
-     * {@link Watch#write}. Set {@link Watch#onReadable} before the first {@link Watch#whenReadable}.
+     * Puts a channel under watch (a socket's, or one end of a pipe); from now on it is non-blocking (see
+     * {@link Transport.Polled}). Set {@link Watch#onReadable} before the first {@link Watch#whenReadable}.
      */
-    static Watch watch(SocketChannel channel) throws IOException {
+    static Watch watch(SelectableChannel channel) throws IOException {
         return Holder.INSTANCE.register(channel);
     }
 
-    private Watch register(SocketChannel channel) throws IOException {
+    private Watch register(SelectableChannel channel) throws IOException {
         channel.configureBlocking(false);
         Watch watch = new Watch(channel);
         watch.key = channel.register(selector, 0, watch);
@@ -192,9 +189,9 @@ final class Poller {
         }
     }
 
-    /** One socket under watch. */
+    /** One channel under watch: its readiness only; {@link Transport.Polled} reads and writes it. */
     final class Watch {
-        private final SocketChannel channel;
+        private final SelectableChannel channel;
         private volatile Runnable onReadable;
         private SelectionKey key;
         /** The thread waiting for room to write, or null. */
@@ -204,12 +201,8 @@ final class Poller {
         private volatile Thread waitingReader;
         private volatile boolean readableNow;
 
-        private Watch(SocketChannel channel) {
+        private Watch(SelectableChannel channel) {
             this.channel = channel;
-        }
-
-        SocketChannel channel() {
-            return channel;
         }
 
         /**
@@ -230,40 +223,10 @@ final class Poller {
         }
 
         /**
-         * Writes all of {@code bytes}, waiting for room as long as the socket stays open. A heap buffer is written
-         * {@value #WRITE_CHUNK} bytes at a time: the JDK copies what each write is given into a direct buffer, and
-         * a non-blocking write may take only part of it.
-         */
-        void write(ByteBuffer bytes) throws IOException {
-            while (!tryWrite(bytes)) {
-                awaitWritable();
-            }
-        }
-
-        /**
-         * Writes what fits of {@code bytes} without waiting (for the selecting thread, which must not wait), in
-         * chunks as {@link #write} does: whether it all went; the rest is left in {@code bytes}.
-         */
-        boolean tryWrite(ByteBuffer bytes) throws IOException {
-            int limit = bytes.limit();
-            try {
-                while (bytes.position() < limit) {
-                    bytes.limit(Math.min(limit, bytes.position() + WRITE_CHUNK));
-                    if (channel.write(bytes) == 0) {
-                        return false;
-                    }
-                }
-                return true;
-            } finally {
-                bytes.limit(limit);
-            }
-        }
-
-        /**
          * Waits until the socket has room to write or is closed. An interrupt does not end the wait (a frame half
          * written cannot be taken back; {@code writeTimeout} bounds it): it is kept for the caller.
          */
-        private void awaitWritable() throws SocketException {
+        void awaitWritable() throws SocketException {
             writable = false;
             writer = Thread.currentThread();
             boolean interrupted = false;

@@ -27,7 +27,6 @@ final class ReadBuffer {
     private ByteBuffer buffer;
     private int smallReads;
 
-    /** A heap buffer, for reading from a stream. */
     /** @param pooled a direct buffer borrowed from the pool, for reading from a channel; else a heap buffer */
     ReadBuffer(boolean pooled) {
         this.pooled = pooled;
@@ -38,14 +37,19 @@ final class ReadBuffer {
         return buffer == null ? 0 : buffer.capacity();
     }
 
-    /** Reads once from {@code channel} if there is one, else from {@code in}; -1 at the end of the input. */
-    int read(ReadableByteChannel channel, InputStream in) throws IOException {
+    /** Reads once from {@code channel} into a pooled buffer; -1 at the end of the input, 0 if nothing is there. */
+    int read(ReadableByteChannel channel) throws IOException {
         if (buffer == null) {
             ByteBuffer free = POOL.poll();
             buffer = free != null ? free : ByteBuffer.allocateDirect(MAX);
         }
         buffer.clear();
-        return channel != null ? channel.read(buffer) : in.read(buffer.array(), 0, buffer.capacity());
+        return channel.read(buffer);
+    }
+
+    /** Reads once from {@code in} into the heap buffer; -1 at the end of the input. */
+    int read(InputStream in) throws IOException {
+        return in.read(buffer.array(), 0, buffer.capacity());
     }
 
     /** The {@code n} bytes the last read brought, ready to be consumed. */

@@ -5,34 +5,30 @@ import dev.lifeline.protocol.Protocol;
 import dev.lifeline.protocol.Side;
 import dev.lifeline.protocol.State;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.nio.channels.SocketChannel;
 
 /**
  * The read side of a connection: the reader virtual thread feeds everything that arrives to the {@link Protocol} at
  * once, and stops reading (inbound backpressure) while the application is behind. Its fields are guarded by the
  * connection's lock, which it holds only while the protocol digests what was read, never while reading.
  *
- * <p>A socket read through its channel (any without TLS, a server's or a client's) is non-blocking: when a read finds
- * nothing, the reader asks the {@link Poller} to start it again once something arrives, and its thread ends, so that
- * an idle connection holds no thread. Otherwise (TLS) the reader thread blocks in its reads.
+ * <p>It reads through the connection's {@link Transport}. A polled one's read may find nothing: then the reader asks
+ * to be started again once something arrives ({@link Transport#whenReadable}), and its thread ends, so that an idle
+ * connection holds no thread. A blocking one's never does: its reader thread waits in its reads.
  */
 final class Reader {
     /** The most trailing input discarded after the closing handshake before TCP is closed (see discardUnread). */
     private static final int DISCARD_LIMIT = 1024 * 1024;
 
     private final Connection connection;
-    private final InputStream in;
-    /** The watched socket's channel (see {@link #watch}): read directly, into a direct buffer; else null. */
-    private final SocketChannel channel;
+    private final Transport transport;
     private final Protocol protocol;
     private final Outgoing outgoing;
     private final Inbox inbox;
     private final WebSocketOptions options;
     private final ReadBuffer buffer;
-    /** The non-blocking socket's watch; null for a blocking reader (then it reads {@link #in}). */
-    private final Poller.Watch watch;
+    /** What starts the next run once something arrives (one object, not one per idle spell). */
+    private final Runnable restart = this::start;
     /** In the listener style, the listener's messages, delivered after each read; null otherwise. */
     private Deliveries deliveries;
     /** Whether the first run began (it delivers the opening). Only the reader thread touches it. */
@@ -51,21 +47,15 @@ final class Reader {
      */
     private long answeredUpTo;
 
-    /** @param watch the socket's watch if it is non-blocking (then {@code in} is not used), else null */
-    Reader(Connection connection, InputStream in, Poller.Watch watch, Protocol protocol, Outgoing outgoing,
-            Inbox inbox, WebSocketOptions options) {
+    Reader(Connection connection, Transport transport, Protocol protocol, Outgoing outgoing, Inbox inbox,
+            WebSocketOptions options) {
         this.connection = connection;
-        this.in = in;
-        this.watch = watch;
-        this.channel = watch == null ? null : watch.channel();
+        this.transport = transport;
         this.protocol = protocol;
         this.outgoing = outgoing;
         this.inbox = inbox;
         this.options = options;
-        this.buffer = new ReadBuffer(watch != null);
-        if (watch != null) {
-            watch.onReadable(this::start);
-        }
+        this.buffer = transport.newReadBuffer();
     }
 
     /**
@@ -83,10 +73,10 @@ final class Reader {
         Thread.ofVirtual().name("lifeline-reader-" + connection.id()).start(this::run);
     }
 
-    /** A non-blocking reader's first run starts when the socket is readable (at once if it is closed already). */
+    /** The first run starts when there is something to read (at once if the transport is closed already). */
     void startWhenReadable(Deliveries deliveries) {
         this.deliveries = deliveries;
-        if (!watch.whenReadable()) {
+        if (!transport.whenReadable(restart)) {
             start(); // it finds the socket closed and finishes the connection
         }
     }
@@ -102,7 +92,7 @@ final class Reader {
         return Thread.currentThread() == thread;
     }
 
-    /** Reads until the end of the input (then the connection is finished) or, non-blocking, until nothing is left. */
+    /** Reads until the end of the input (then the connection is finished) or, polled, until nothing is left. */
     private void run() {
         thread = Thread.currentThread();
         if (!started) {
@@ -116,20 +106,20 @@ final class Reader {
         boolean closeNow = closeDue(); // a Close that came with the handshake, answered by the opening
         try {
             while (!closeNow && awaitInboxRoom()) {
-                int n = buffer.read(channel, in);
+                int n = transport.read(buffer);
                 if (n == 0 && readSome) {
                     // Under load the peer's next bytes are often on their way: let the other connections run
                     // once and look again, before going to the poller (which costs waking its thread). Not on
                     // a run that read nothing yet (a new connection): a yield costs a copy of the stack.
                     buffer.release();
                     Thread.yield();
-                    n = buffer.read(channel, in);
+                    n = transport.read(buffer);
                 }
                 if (n == 0) {
-                    // non-blocking and nothing to read: the poller starts a new run when there is
+                    // polled and nothing to read: the poller starts a new run when there is
                     buffer.release();
                     thread = null;
-                    if (watch.whenReadable()) {
+                    if (transport.whenReadable(restart)) {
                         return;
                     }
                     break; // closed meanwhile
@@ -223,21 +213,8 @@ final class Reader {
      * {@link #DISCARD_LIMIT} bytes: a peer that keeps sending is reset. On the reader thread.
      */
     private void discardUnread() {
-        long discarded = 0;
-        int n;
         try {
-            if (channel != null) {
-                while (discarded < DISCARD_LIMIT && (n = buffer.read(channel, null)) > 0) {
-                    discarded += n;
-                }
-            } else {
-                InputStream raw = connection.tcpInput(); // under TLS too: these bytes are thrown away
-                byte[] sink = new byte[ReadBuffer.MIN];
-                while (discarded < DISCARD_LIMIT && (n = Math.min(raw.available(), sink.length)) > 0
-                        && (n = raw.read(sink, 0, n)) > 0) {
-                    discarded += n;
-                }
-            }
+            transport.discardUnread(buffer, DISCARD_LIMIT);
         } catch (IOException | RuntimeException e) { // whatever it is, the socket is closed next
             connection.log(Level.TRACE, "discarding input after the closing handshake: " + e);
         } finally {

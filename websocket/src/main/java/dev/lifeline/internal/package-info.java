@@ -7,6 +7,14 @@
  * <ul>
  *   <li>{@link dev.lifeline.internal.Connection}: one open connection, the owner of its state and its lock; the
  *       {@code WebSocket} the application holds.</li>
+ *   <li>{@link dev.lifeline.internal.Transport}: how a connection's bytes cross, chosen once per connection (when
+ *       its socket is accepted or connected) and kept for its life, from the opening handshake on; the only place
+ *       where the two kinds differ. {@link dev.lifeline.internal.Transport.Polled}: non-blocking channels under the
+ *       {@link dev.lifeline.internal.Poller}'s watch; a server's plain socket gets it from its accept on, a
+ *       {@code ws://} client's once its opening handshake is done if built with
+ *       {@code WebSocketClient.builder().pollIdle(true)}; it also runs over a pipe's two ends (the tests'
+ *       in-memory pair). {@link dev.lifeline.internal.Transport.Blocking}: a socket's streams; every TLS
+ *       connection, server or client, and a {@code ws://} client's by default.</li>
  *   <li>{@link dev.lifeline.internal.Reader}: where a frame is read (the read loop: read, then under the lock feed
  *       the protocol and take its events and bytes, then without the lock write and deliver).</li>
  *   <li>{@link dev.lifeline.internal.Sender} encodes what the application sends; {@link dev.lifeline.internal.Outgoing}
@@ -31,9 +39,9 @@
  * <ul>
  *   <li><b>{@code lifeline-poller}</b> ({@link dev.lifeline.internal.Poller}, started by the first server or
  *       polled {@code ws://} client connection, a daemon that lives as long as the JVM): selects over the server channels
- *       and every plain (non-TLS) socket, a server's from its accept on, a client's once its opening handshake is
- *       done if it asked for it ({@code WebSocketClient.Builder.pollIdle}, {@link
- *       dev.lifeline.internal.Connection#watched}). It accepts, reads servers' opening handshakes as
+ *       and the channels of every {@link dev.lifeline.internal.Transport.Polled}: a server's plain socket from its
+ *       accept on, a client's once its opening handshake is done if it asked for it
+ *       ({@code WebSocketClient.Builder.pollIdle}). It accepts, reads servers' opening handshakes as
  *       they arrive and answers 101 itself when no application code has to run first, starts a connection's reader
  *       when bytes arrive for an idle one, and wakes threads waiting for room to write. Why: an idle connection,
  *       server or client, and a half-sent handshake then hold no thread. What runs there never waits (a 101 that
@@ -50,10 +58,10 @@
  * </ul>
  * Virtual threads, each named after what it does and its connection's id:
  * <ul>
- *   <li><b>readers</b> ({@code lifeline-reader-ID}, {@link dev.lifeline.internal.Reader}). A blocking socket (every
- *       TLS connection, and a client's unless built with {@code pollIdle}) has one reader for its whole life, started by
- *       {@link dev.lifeline.internal.Connection#start()}. A non-blocking one (a plain server socket, or a polled
- *       client's) has one run per burst of input: the poller starts it when bytes arrive, it reads until a read finds
+ *   <li><b>readers</b> ({@code lifeline-reader-ID}, {@link dev.lifeline.internal.Reader}). A connection over a
+ *       blocking transport (every TLS connection, and a client's unless built with {@code pollIdle}) has one reader for
+ *       its whole life, started by {@link dev.lifeline.internal.Connection#start()}. One over a polled transport (a
+ *       plain server socket, or a polled client's) has one run per burst of input: the poller starts it when bytes arrive, it reads until a read finds
  *       nothing and ends; a client's first run starts with the connection ({@code start}, which delivers what came
  *       with the handshake response; a listener's {@code onOpen} runs there). The
  *       first run of a listener-style server connection is its worker thread
@@ -146,8 +154,8 @@
  * {@code closed()} completes and {@code onClose} runs, on the reader. A server does not wait for TCP to end once
  * both Close frames crossed ({@code Protocol.closingHandshakeDone}): its reader stops, writes the Close frame and
  * FIN itself, discards unread input (else the close would be a reset) and finishes at once (RFC 6455 §5.5.1,
- * §7.1.1). A read that fails (a reset) finishes without flushing. Thread hand-offs: none on a blocking socket
- * (its reader is the thread that reads); one on a polled socket, a server's or a client's (the poller starts the
+ * §7.1.1). A read that fails (a reset) finishes without flushing. Thread hand-offs: none on a blocking transport
+ * (its reader is the thread that reads); one on a polled transport, a server's or a client's (the poller starts the
  * reader: the poller must never run the protocol or the listener, or one connection would hold up the others).
  *
  * <h2>A send, from {@code WebSocket.send} to the socket</h2>
@@ -155,8 +163,8 @@
  * {@link dev.lifeline.internal.Outgoing#awaitRoomLocked} (outbound backpressure), {@code Protocol.sendLent} (the
  * frame), {@code Connection.afterProtocolLocked} → {@link dev.lifeline.internal.Outgoing#queueLocked}; then, without
  * the lock, {@link dev.lifeline.internal.Outgoing#flush} takes the write lock and writes everything queued, by
- * whoever got there first, through {@code Poller.Watch.write} (a polled channel) or the socket's stream (blocking,
- * TLS). All on the caller's thread; a reply sent while more received messages wait is deferred and written with the
+ * whoever got there first, through the connection's {@link dev.lifeline.internal.Transport#write} (a polled
+ * channel's waits for room on the poller; a blocking socket's stream, TLS, waits in the stream). All on the caller's thread; a reply sent while more received messages wait is deferred and written with the
  * next ones before the receiving thread blocks (batching).
  *
  * <h2>Interruption</h2>
@@ -166,7 +174,7 @@
  * waits with blocking I/O on the calling thread, also for {@code ws://}: its socket goes under the poller only once
  * open). A write already
  * handing bytes to TCP is not abandoned midway (that would corrupt the stream): through the poller
- * ({@code Poller.Watch.write}: every plain socket, server or client) it goes on, bounded by {@code writeTimeout},
+ * ({@code Transport.Polled.write}: every plain socket, server or client) it goes on, bounded by {@code writeTimeout},
  * with the interrupt kept pending; in a blocking (TLS) socket's stream the JDK closes the socket of a virtual thread
  * interrupted there, so the connection is
  * lost and the send throws the same exception with the {@code ConnectionClosedException} as its cause. The

@@ -60,7 +60,7 @@ class ReadBufferTest {
     void aChannelsBufferIsADirectOneBorrowedForOneRunAndGivenBackWhenIdle() throws IOException {
         ReadBuffer buffer = new ReadBuffer(true);
         assertThat(buffer.capacity()).as("idle: holds no buffer").isZero();
-        int n = buffer.read(Channels.newChannel(new ByteArrayInputStream(bytes("hello"))), null);
+        int n = buffer.read(Channels.newChannel(new ByteArrayInputStream(bytes("hello"))));
         ByteBuffer filled = buffer.filled(n);
         assertThat(filled.isDirect()).isTrue();
         assertThat(StandardCharsets.US_ASCII.decode(filled).toString()).isEqualTo("hello");
@@ -68,14 +68,14 @@ class ReadBufferTest {
         assertThat(buffer.capacity()).as("never resized").isEqualTo(ReadBuffer.MAX);
         buffer.release();
         assertThat(buffer.capacity()).isZero();
-        n = buffer.read(Channels.newChannel(new ByteArrayInputStream(bytes("again"))), null);
+        n = buffer.read(Channels.newChannel(new ByteArrayInputStream(bytes("again"))));
         assertThat(StandardCharsets.US_ASCII.decode(buffer.filled(n)).toString()).isEqualTo("again");
     }
 
     @Test
     void aStreamsBufferIsOnTheHeap() throws IOException {
         ReadBuffer buffer = new ReadBuffer(false);
-        int n = buffer.read(null, new ByteArrayInputStream(bytes("hi")));
+        int n = buffer.read(new ByteArrayInputStream(bytes("hi")));
         assertThat(buffer.filled(n).isDirect()).isFalse();
         buffer.release();
         assertThat(buffer.capacity()).as("release keeps a stream's own buffer").isEqualTo(ReadBuffer.MIN);

@@ -73,7 +73,7 @@ class SteppedConnectionTimersTest {
             Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
             List<Event> events = Handshakes.readHandshake(socket, socket.getInputStream(), protocol,
                     System.nanoTime() + PATIENCE.toNanos());
-            Connection connection = new Connection("c-stepped", socket, socket, socket.getInputStream(), protocol,
+            Connection connection = new Connection("c-stepped", Transport.blocking(socket, socket), protocol,
                     options, protocol.request(), protocol.response().orElseThrow(), Optional.empty(), events,
                     closed -> { });
             connection.useTimers(timers);
