@@ -4,6 +4,7 @@ import static dev.lifeline.redis.Nodes.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
+import dev.lifeline.WebSocketOptions;
 import dev.lifeline.redis.testing.RedisProcess;
 import dev.lifeline.reliable.CloseReason;
 import dev.lifeline.reliable.ReliableClient;
@@ -168,10 +169,12 @@ class RedisNodesTest {
         List<String> handledOnA = new CopyOnWriteArrayList<>();
         List<String> handledOnB = new CopyOnWriteArrayList<>();
         RedisSessionStore storeB = store();
-        try (ReliableServer a = Nodes.server(recording(handledOnA)).store(store()).start();
+        // keepalive that a loaded machine cannot trip: A must still hold its connection when B takes over
+        WebSocketOptions calm = Nodes.FAST.withKeepalive(Duration.ofSeconds(10), Duration.ofSeconds(20));
+        try (ReliableServer a = Nodes.server(recording(handledOnA)).options(calm).store(store()).start();
                 ReliableServer b = Nodes.server(recording(handledOnB)).store(storeB).start();
                 ChaosProxy proxy = ChaosProxy.to(a.port());
-                ReliableClient client = Nodes.client(proxy.port()).connect()) {
+                ReliableClient client = Nodes.client(proxy.port()).options(calm).connect()) {
             client.send("before").get(10, TimeUnit.SECONDS);
             assertThat(client.receive(Duration.ofSeconds(10))).contains(Message.text("before"));
             ServerSession onA = a.sessions().iterator().next();
