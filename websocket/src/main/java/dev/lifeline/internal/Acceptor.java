@@ -64,11 +64,19 @@ public final class Acceptor {
     private final String tag;
     /** Tells the metrics listener and the flight recorder about handshakes. */
     private final OpeningTelemetry telemetry;
+    /** Where the handshakes' open timeouts and the open connections' bounds are timed. */
+    private final Timers timers;
     private volatile boolean closing;
 
-    /** Binds and starts accepting, on the poller's thread. */
-    public Acceptor(ServerConfig config, Set<Connection> connections) throws IOException {
+    /**
+     * Binds and starts accepting, on the poller's thread.
+     *
+     * @param timers where open timeouts and the connections' bounds are timed: {@link Timers#shared()}, or a test's
+     *     {@link Timers#stepped()}
+     */
+    public Acceptor(ServerConfig config, Set<Connection> connections, Timers timers) throws IOException {
         this.config = config;
+        this.timers = timers;
         this.protocolConfig = config.options().protocolConfig();
         this.listener = config.listenerStyle() ? config.connectionListener() : null;
         this.connections = connections;
@@ -195,6 +203,10 @@ public final class Acceptor {
         return closing;
     }
 
+    Timers timers() {
+        return timers;
+    }
+
     /** Called once per admitted handshake, by {@link OpeningHandshake#end}. */
     void releaseSlot() {
         slots.release();
@@ -232,7 +244,7 @@ public final class Acceptor {
     Connection open(Opening io, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
             List<Event> events) {
         Connection connection = io.open(Handshakes.nextId('s'), config.options(), request, response, subprotocol,
-                events, forget);
+                events, timers, forget);
         telemetry.opened(connection, io.tcp());
         return connection;
     }

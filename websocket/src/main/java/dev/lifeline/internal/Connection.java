@@ -55,6 +55,8 @@ public final class Connection implements WebSocket {
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
     private final Consumer<Connection> onClosed;
+    /** Where this connection's bounds are timed: keepalive, closing, the write watchdog. */
+    private final Timers timers;
     private List<Event> initialEvents;
 
     final ReentrantLock lock = new ReentrantLock();
@@ -83,11 +85,13 @@ public final class Connection implements WebSocket {
      * client's ({@code WebSocketClient}). Start it with one of the {@code start} methods.
      *
      * @param initialEvents what the protocol reported with the handshake (messages that came right behind it too)
+     * @param timers where its keepalive, closing handshake and write watchdog are timed: {@link Timers#shared()},
+     *     or a test's {@link Timers#stepped()}
      * @param onClosed given the connection once it is CLOSED (the server removes it from its registry)
      */
     public Connection(String id, Transport transport, Protocol protocol, WebSocketOptions options,
             HttpRequest request, HttpResponse response, Optional<String> subprotocol, List<Event> initialEvents,
-            Consumer<Connection> onClosed) {
+            Timers timers, Consumer<Connection> onClosed) {
         this.id = id;
         this.transport = transport;
         this.protocol = protocol;
@@ -98,14 +102,15 @@ public final class Connection implements WebSocket {
         this.local = transport.localAddress();
         this.remote = transport.remoteAddress();
         this.onClosed = onClosed;
+        this.timers = timers;
         this.initialEvents = initialEvents;
         this.telemetry = new Telemetry(id, protocol.side(), options);
-        this.outgoing = new Outgoing(this, transport, options);
+        this.outgoing = new Outgoing(this, transport, timers, options);
         this.inbox = new Inbox(this, options);
         this.reader = new Reader(this, transport, protocol, outgoing, inbox, options);
-        this.pings = new Pings(this, reader, options);
+        this.pings = new Pings(this, reader, timers, options);
         this.sender = new Sender(this, protocol, outgoing, pings, options);
-        this.closing = new Closing(this, protocol, outgoing, options, closed);
+        this.closing = new Closing(this, protocol, outgoing, timers, options, closed);
         // a violation behind messages waits for the application's answers to them (see Closing)
         protocol.holdFailureClose(true);
     }
@@ -390,19 +395,6 @@ public final class Connection implements WebSocket {
         outgoing.flushIfIdle();
     }
 
-    /**
-     * For tests, before {@link #start()}: times this connection's keepalive and closing handshake by {@code stepped}
-     * (see {@link Timers#stepped()}) instead of the shared timers.
-     */
-    void useTimers(Timers stepped) {
-        pings.useTimers(stepped);
-    }
-
-    /** Where this connection's keepalive and closing handshake are timed (kept by {@link Pings}). */
-    Timers timers() {
-        return pings.timers();
-    }
-
     /** See {@link Outgoing#writeWithoutWaiting}: for a broadcast's writer. Caller does not hold {@link #lock}. */
     void writeWithoutWaiting() {
         outgoing.writeWithoutWaiting();
@@ -451,7 +443,7 @@ public final class Connection implements WebSocket {
             lock.unlock();
         }
         transport.close(); // TCP first: see Transport.close
-        Timers.unwatch(this);
+        timers.unwatch(this);
         CloseStatus status;
         String why = null;
         lock.lock();
@@ -543,7 +535,10 @@ public final class Connection implements WebSocket {
         return aborted;
     }
 
-    /** On the timer thread; whether the watchdog should keep watching this connection. */
+    /**
+     * On the timer thread (the stepping one, on a stepped clock), {@code now} of this connection's timers: whether
+     * the watchdog should keep watching this connection.
+     */
     boolean checkWriteTimeout(long now) {
         return outgoing.checkWriteTimeout(now);
     }

@@ -34,17 +34,14 @@ final class Pings extends Timers.Entry {
 
     private final Connection connection;
     private final Reader reader;
+    /** Where the keepalive is timed, and the clock that times Pongs: the connection's. */
+    private final Timers timers;
     private final WebSocketOptions options;
     /** Application Pings awaiting their Pong, in the order sent (ascending ids); null while there are none. */
     private Map<Long, Pending> pending;
     private long counter;
     private volatile long latencyNanos;
     private boolean stopped;
-    /**
-     * Where the keepalive (and {@link Closing}'s timers) are timed: the shared timers, or a test's stepped ones, set
-     * before the connection starts.
-     */
-    private Timers timers = Timers.shared();
     /** The reader's pause count when the keepalive Ping {@link #keepaliveId} left or its timeout started over. */
     private long pausesBefore;
     /** The keepalive Ping waiting for its Pong, or 0. */
@@ -56,9 +53,10 @@ final class Pings extends Timers.Entry {
     private record Pending(CompletableFuture<Duration> future, long sentNanos) {
     }
 
-    Pings(Connection connection, Reader reader, WebSocketOptions options) {
+    Pings(Connection connection, Reader reader, Timers timers, WebSocketOptions options) {
         this.connection = connection;
         this.reader = reader;
+        this.timers = timers;
         this.options = options;
     }
 
@@ -129,15 +127,6 @@ final class Pings extends Timers.Entry {
 
     Duration latency() {
         return Duration.ofNanos(latencyNanos);
-    }
-
-    /** For tests, before the connection starts: times the keepalive by {@code stepped} instead of the shared timers. */
-    void useTimers(Timers stepped) {
-        timers = stepped;
-    }
-
-    Timers timers() {
-        return timers;
     }
 
     void startKeepalive() {

@@ -53,8 +53,10 @@
  *       for connections with a write under way or deferred), the accept back-off. It waits for the earliest deadline
  *       of one heap of timer entries on {@code System.nanoTime()}; a connection's keepalive is one entry, re-armed
  *       each round. It never blocks: whatever writes to a socket or runs user callbacks is handed to a virtual
- *       thread. Tests give a connection a {@link dev.lifeline.internal.Timers#stepped()} instance instead: no
- *       thread, its tasks run on the thread that steps its clock.</li>
+ *       thread. A connection and a server are given their {@code Timers} when made, and read time only from it
+ *       (the write watchdog's clock and its set of watched connections are the instance's too). Tests give them a
+ *       {@link dev.lifeline.internal.Timers#stepped()} instance instead: no thread, its tasks run on the thread
+ *       that steps its clock.</li>
  * </ul>
  * Virtual threads, each named after what it does and its connection's id:
  * <ul>
@@ -133,7 +135,8 @@
  *       second</td><td>worker</td></tr>
  *   <tr><td>ENDED</td><td>reached by {@code end()} once: after the 101 or the refusal, on a failure
  *       ({@code failed}: 503 if the server is closing, else a close), or on the open timeout ({@code timedOut},
- *       plain sockets; TLS reads carry the deadline)</td><td>whichever thread got there first: the timer's
+ *       armed at the accept, plain or TLS: it closes the socket, which ends a TLS worker's blocking read)</td>
+ *       <td>whichever thread got there first: the timer's
  *       {@code timedOut} races the driving thread, and the compare-and-set decides</td></tr>
  * </table>
  * The slot is released in {@code end()} only, by the caller whose compare-and-set reached ENDED: exactly once. On a

@@ -75,8 +75,7 @@ class SteppedConnectionTimersTest {
                     System.nanoTime() + PATIENCE.toNanos());
             Connection connection = new Connection("c-stepped", Transport.blocking(socket, socket), protocol,
                     options, protocol.request(), protocol.response().orElseThrow(), Optional.empty(), events,
-                    closed -> { });
-            connection.useTimers(timers);
+                    timers, closed -> { });
             connection.start();
             return connection;
         } catch (Exception e) {

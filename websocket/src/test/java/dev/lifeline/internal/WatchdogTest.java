@@ -43,14 +43,17 @@ class WatchdogTest {
         }
     }
 
-    /** Whether the write watchdog watches {@code connection}: its private set, read as it is (no accessor in main). */
+    /**
+     * Whether the shared timers' write watchdog watches {@code connection}: their private set, read as it is (no
+     * accessor in main).
+     */
     private static boolean watched(Connection connection) {
         try {
-            Field field = Timers.class.getDeclaredField("WATCHED");
+            Field field = Timers.class.getDeclaredField("watched");
             field.setAccessible(true);
-            return ((Set<?>) field.get(null)).contains(connection);
+            return ((Set<?>) field.get(Timers.shared())).contains(connection);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Timers.WATCHED is gone: update this test", e);
+            throw new IllegalStateException("Timers.watched is gone: update this test", e);
         }
     }
 }
