@@ -173,11 +173,7 @@ public final class WebSocketClient {
             Connection connection = new Connection(id, transport, protocol, options, protocol.request(), response,
                     protocol.subprotocol(), events, Timers.shared(), closed -> { });
             OpeningTelemetry.clientOpened(connection, start);
-            if (listener == null) {
-                connection.start();
-            } else {
-                connection.start(listener);
-            }
+            connection.start(listener, Connection.FirstRun.NEW_THREAD); // a null listener: the handler style
             return connection;
         } catch (IOException | RuntimeException e) {
             Handshakes.closeQuietly(tcp);

@@ -260,7 +260,7 @@ public final class Acceptor {
         if (config.listenerStyle() && !config.listenerOpens() && connection.quiet()) {
             connections.add(connection);
             if (!closing) {
-                connection.startIdle(listener);
+                connection.start(listener, Connection.FirstRun.WHEN_READABLE);
                 return;
             }
         }
@@ -276,18 +276,19 @@ public final class Acceptor {
         Thread.currentThread().setName("lifeline-conn-" + connection.id()); // it was named after the peer
         if (config.listenerStyle()) {
             if (closing || config.sslContext().isPresent()) {
-                connection.start(listener); // from now on its reader calls the listener
+                // from now on its reader calls the listener
+                connection.start(listener, Connection.FirstRun.NEW_THREAD);
                 if (closing) {
                     connection.close(CloseCode.GOING_AWAY, "server shutting down");
                 }
             } else {
                 // This thread reads first, until there is nothing to read; a close() from now on finds the
                 // connection among the open ones and closes it with 1001.
-                connection.startHere(listener);
+                connection.start(listener, Connection.FirstRun.THIS_THREAD);
             }
             return;
         }
-        connection.start();
+        connection.start(null, Connection.FirstRun.NEW_THREAD);
         if (closing) {
             connection.close(CloseCode.GOING_AWAY, "server shutting down");
             return;

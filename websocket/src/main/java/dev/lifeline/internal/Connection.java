@@ -82,7 +82,7 @@ public final class Connection implements WebSocket {
 
     /**
      * Wraps a transport whose opening handshake has completed: a server's (see {@link Opening#open}) or a
-     * client's ({@code WebSocketClient}). Start it with one of the {@code start} methods.
+     * client's ({@code WebSocketClient}). Start it with {@link #start}.
      *
      * @param initialEvents what the protocol reported with the handshake (messages that came right behind it too)
      * @param timers where its keepalive, closing handshake and write watchdog are timed: {@link Timers#shared()},
@@ -116,38 +116,43 @@ public final class Connection implements WebSocket {
     }
 
     /**
-     * Starts in the listener style: the reader calls {@code listener} for the opening, every message and the close,
-     * instead of queueing messages for {@link #receive()}.
+     * Where a connection's reader makes its first run, the one that delivers what came with the opening handshake
+     * (and calls a {@link WebSocketListener#onOpen}). Its later runs, over a polled transport, are always started by
+     * the poller when bytes arrive.
      */
-    public void start(WebSocketListener listener) {
-        deliveries = new Deliveries(this, reader, listener);
-        start();
+    public enum FirstRun {
+        /** On a reader thread of its own, started now: the caller goes on at once. */
+        NEW_THREAD,
+        /**
+         * On the calling thread, which reads (and calls the listener) until a read finds nothing, then returns, and
+         * the poller starts the next run; over a blocking transport it returns only once the connection is finished.
+         * Saves a thread per connection opened by a thread with nothing else to do (a server's worker).
+         */
+        THIS_THREAD,
+        /**
+         * With no thread at all until the peer's first bytes arrive: then the poller starts it. For a caller that
+         * must not block or run the listener (the poller's thread), hence only for a polled transport, a
+         * {@code MessageListener} (no {@link WebSocketListener#onOpen} of its own: one would run late) and a
+         * {@link #quiet} connection.
+         */
+        WHEN_READABLE
     }
 
     /**
-     * Like {@link #start(WebSocketListener)}, but the calling thread is the reader's first run: it reads (and calls
-     * the listener) until there is nothing more to read, then returns, and the poller starts the next run. Saves a
-     * thread per connection opened by a thread with nothing else to do. A blocking transport's reader never returns
-     * before the connection is finished.
+     * Opens the connection: delivers (or, in the handler style, queues for {@link #receive()}) what arrived together
+     * with the handshake response, starts the keepalive and the reader's first run where {@code firstRun} says. The
+     * one way to start a connection, once.
+     *
+     * @param listener the listener style's listener, which the reader calls for the opening, every message and the
+     *     close; null for the handler style, where messages wait for {@link #receive()}
      */
-    void startHere(WebSocketListener listener) {
-        deliveries = new Deliveries(this, reader, listener);
+    public void start(WebSocketListener listener, FirstRun firstRun) {
+        if (listener != null) {
+            deliveries = new Deliveries(this, reader, listener);
+        }
         open();
         pings.startKeepalive();
-        reader.runHere(deliveries);
-    }
-
-    /**
-     * Like {@link #start(WebSocketListener)}, with no thread at all: the reader's first run starts when the peer's
-     * first bytes arrive. For a caller that must not block or run the listener (the poller's thread), hence only
-     * for a polled transport, a server's {@code MessageListener} (no {@link WebSocketListener#onOpen} of its own:
-     * one would run late), and a {@link #quiet} connection.
-     */
-    void startIdle(WebSocketListener listener) {
-        deliveries = new Deliveries(this, reader, listener);
-        open();
-        pings.startKeepalive();
-        reader.startWhenReadable(deliveries);
+        reader.start(deliveries, firstRun);
     }
 
     /**
@@ -161,13 +166,6 @@ public final class Connection implements WebSocket {
             }
         }
         return true;
-    }
-
-    /** Starts the reader and the keepalive; delivers what arrived together with the handshake response. */
-    public void start() {
-        open();
-        reader.start(deliveries);
-        pings.startKeepalive();
     }
 
     /** Dispatches what arrived together with the handshake response, and writes what that queued. */

@@ -59,32 +59,26 @@ final class Reader {
     }
 
     /**
-     * Starts the reader on a virtual thread of its own: once when the connection opens, and again each time the
-     * poller sees something for an idle reader.
+     * The first run, where {@code firstRun} says (see {@link Connection.FirstRun}); once, when the connection opens.
      *
      * @param deliveries in the listener style, where messages go; null otherwise
      */
-    void start(Deliveries deliveries) {
+    void start(Deliveries deliveries, Connection.FirstRun firstRun) {
         this.deliveries = deliveries;
-        start();
-    }
-
-    private void start() {
-        Thread.ofVirtual().name("lifeline-reader-" + connection.id()).start(this::run);
-    }
-
-    /** The first run starts when there is something to read (at once if the transport is closed already). */
-    void startWhenReadable(Deliveries deliveries) {
-        this.deliveries = deliveries;
-        if (!transport.whenReadable(restart)) {
-            start(); // it finds the socket closed and finishes the connection
+        switch (firstRun) {
+            case NEW_THREAD -> start();
+            case THIS_THREAD -> run();
+            case WHEN_READABLE -> {
+                if (!transport.whenReadable(restart)) {
+                    start(); // it finds the transport closed and finishes the connection
+                }
+            }
         }
     }
 
-    /** Runs the reader's first run on the calling thread instead of a thread of its own (see {@link #start}). */
-    void runHere(Deliveries deliveries) {
-        this.deliveries = deliveries;
-        run();
+    /** A run on a virtual thread of its own: the first one, or the next once the poller saw bytes arrive. */
+    private void start() {
+        Thread.ofVirtual().name("lifeline-reader-" + connection.id()).start(this::run);
     }
 
     /** Whether the current thread is the reader. */

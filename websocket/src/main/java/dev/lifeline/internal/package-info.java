@@ -60,17 +60,19 @@
  * </ul>
  * Virtual threads, each named after what it does and its connection's id:
  * <ul>
- *   <li><b>readers</b> ({@code lifeline-reader-ID}, {@link dev.lifeline.internal.Reader}). A connection over a
- *       blocking transport (every TLS connection, and a client's unless built with {@code pollIdle}) has one reader for
- *       its whole life, started by {@link dev.lifeline.internal.Connection#start()}. One over a polled transport (a
- *       plain server socket, or a polled client's) has one run per burst of input: the poller starts it when bytes arrive, it reads until a read finds
- *       nothing and ends; a client's first run starts with the connection ({@code start}, which delivers what came
- *       with the handshake response; a listener's {@code onOpen} runs there). The
- *       first run of a listener-style server connection is its worker thread
- *       ({@link dev.lifeline.internal.Connection#startHere}: a {@code WebSocketListener}, whose {@code onOpen} runs
- *       there first), or, for a {@code MessageListener} (no {@code onOpen}) with nothing to deliver yet, the poller
- *       starts it with the peer's first bytes ({@link dev.lifeline.internal.Connection#startIdle}). The type the
- *       application gave decides, never which methods it overrides.</li>
+ *   <li><b>readers</b> ({@code lifeline-reader-ID}, {@link dev.lifeline.internal.Reader}). A connection starts
+ *       once, by {@link dev.lifeline.internal.Connection#start}, which says where its reader's first run happens (a
+ *       {@link dev.lifeline.internal.Connection.FirstRun}); that run delivers what came with the handshake and calls a
+ *       listener's {@code onOpen} first. A connection over a blocking transport (every TLS connection, and a client's
+ *       unless built with {@code pollIdle}) has one reader for its whole life. One over a polled transport (a plain
+ *       server socket, or a polled client's) has one run per burst of input: the poller starts it when bytes arrive,
+ *       it reads until a read finds nothing and ends. Where the first run happens: a client's and a handler-style
+ *       server connection's on a new reader thread ({@code NEW_THREAD}); a listener-style server connection's on its
+ *       worker thread ({@code THIS_THREAD}: a {@code WebSocketListener}, whose {@code onOpen} runs there first; a TLS
+ *       one, whose reader never ends before the connection does, or one opened while the server closes, gets a new
+ *       reader thread instead); for a {@code MessageListener} (no {@code onOpen}) opened by the poller with nothing
+ *       to deliver yet, no thread until the peer's first bytes, when the poller starts it ({@code WHEN_READABLE}).
+ *       The type the application gave decides, never which methods it overrides.</li>
  *   <li><b>server workers</b> ({@code lifeline-conn-PEER}, renamed {@code lifeline-conn-ID} once open; started by
  *       {@link dev.lifeline.internal.Acceptor#startWorker}): a handler for its connection's life; a TLS handshake;
  *       any part of a plain handshake that may wait or runs application code ({@code processRequest}, the rest of a
