@@ -106,11 +106,11 @@ public final class Connection implements WebSocket {
         this.initialEvents = initialEvents;
         this.telemetry = new Telemetry(id, protocol.side(), options);
         this.outgoing = new Outgoing(this, transport, timers, options);
-        this.inbox = new Inbox(this, options);
-        this.reader = new Reader(this, transport, protocol, outgoing, inbox, options);
-        this.pings = new Pings(this, reader, timers, options);
-        this.sender = new Sender(this, protocol, outgoing, pings, options);
         this.closing = new Closing(this, protocol, outgoing, timers, options, closed);
+        this.inbox = new Inbox(this, outgoing, closing, options);
+        this.reader = new Reader(this, transport, protocol, outgoing, closing, inbox, options);
+        this.pings = new Pings(this, protocol, reader, outgoing, timers, options);
+        this.sender = new Sender(this, protocol, outgoing, pings, options);
         // a violation behind messages waits for the application's answers to them (see Closing)
         protocol.holdFailureClose(true);
     }
@@ -148,7 +148,7 @@ public final class Connection implements WebSocket {
      */
     public void start(WebSocketListener listener, FirstRun firstRun) {
         if (listener != null) {
-            deliveries = new Deliveries(this, reader, listener);
+            deliveries = new Deliveries(this, reader, outgoing, listener);
         }
         open();
         pings.startKeepalive();
@@ -196,17 +196,6 @@ public final class Connection implements WebSocket {
         }
     }
 
-    /** Whether sends were left unwritten for a batch. Caller holds {@link #lock}. */
-    boolean writeDeferredLocked() {
-        assert lock.isHeldByCurrentThread();
-        return outgoing.deferredLocked();
-    }
-
-    /** Writes what deferred sends left queued; blocks like a send. Caller does not hold {@link #lock}. */
-    void flushDeferred() {
-        outgoing.flush(true);
-    }
-
     /** Dispatches the protocol's events and queues its outbound bytes. Caller holds {@link #lock}. */
     void afterProtocolLocked() {
         assert lock.isHeldByCurrentThread();
@@ -224,17 +213,6 @@ public final class Connection implements WebSocket {
     boolean answersOwedLocked() {
         assert lock.isHeldByCurrentThread();
         return deliveries != null ? !deliveries.onReaderThread() || deliveries.owedLocked() : inbox.owedLocked();
-    }
-
-    /** See {@link Closing#releaseHeldFailureLocked()}. Caller holds {@link #lock}. */
-    boolean releaseHeldFailureLocked() {
-        assert lock.isHeldByCurrentThread();
-        return closing.releaseHeldFailureLocked();
-    }
-
-    /** See {@link Closing#releaseHeldFailure()}. */
-    void releaseHeldFailure() {
-        closing.releaseHeldFailure();
     }
 
     private void dispatchLocked(List<Event> events) {
@@ -388,18 +366,9 @@ public final class Connection implements WebSocket {
         closing.failAndDrop(code, reason);
     }
 
-    /** Writes what is queued from a virtual thread, unless a write is already under way. */
-    void flushIfIdle() {
-        outgoing.flushIfIdle();
-    }
-
     /** See {@link Outgoing#writeWithoutWaiting}: for a broadcast's writer. Caller does not hold {@link #lock}. */
     void writeWithoutWaiting() {
         outgoing.writeWithoutWaiting();
-    }
-
-    Protocol protocol() {
-        return protocol;
     }
 
     /** Drops TCP now; the connection is CLOSED when this returns, and {@link #closed()} is complete. */
@@ -441,7 +410,7 @@ public final class Connection implements WebSocket {
             lock.unlock();
         }
         transport.close(); // TCP first: see Transport.close
-        timers.unwatch(this);
+        timers.unwatch(outgoing);
         CloseStatus status;
         String why = null;
         lock.lock();
@@ -531,19 +500,6 @@ public final class Connection implements WebSocket {
     /** Whether {@link #abort()} dropped TCP. */
     boolean aborted() {
         return aborted;
-    }
-
-    /**
-     * On the timer thread (the stepping one, on a stepped clock), {@code now} of this connection's timers: whether
-     * the watchdog should keep watching this connection.
-     */
-    boolean checkWriteTimeout(long now) {
-        return outgoing.checkWriteTimeout(now);
-    }
-
-    /** On the timer thread, after it stopped watching: whether a write began meanwhile (then it watches again). */
-    boolean stillWriting() {
-        return outgoing.unwatched();
     }
 
     // ------------------------------------------------------------------ state

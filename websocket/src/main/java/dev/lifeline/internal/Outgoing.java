@@ -112,7 +112,7 @@ final class Outgoing {
     private void watch() {
         if (!watched) {
             watched = true;
-            timers.watch(connection);
+            timers.watch(this);
         }
     }
 

@@ -24,6 +24,7 @@ final class Reader {
     private final Transport transport;
     private final Protocol protocol;
     private final Outgoing outgoing;
+    private final Closing closing;
     private final Inbox inbox;
     private final WebSocketOptions options;
     private final ReadBuffer buffer;
@@ -47,12 +48,13 @@ final class Reader {
      */
     private long answeredUpTo;
 
-    Reader(Connection connection, Transport transport, Protocol protocol, Outgoing outgoing, Inbox inbox,
-            WebSocketOptions options) {
+    Reader(Connection connection, Transport transport, Protocol protocol, Outgoing outgoing, Closing closing,
+            Inbox inbox, WebSocketOptions options) {
         this.connection = connection;
         this.transport = transport;
         this.protocol = protocol;
         this.outgoing = outgoing;
+        this.closing = closing;
         this.inbox = inbox;
         this.options = options;
         this.buffer = transport.newReadBuffer();
@@ -148,7 +150,7 @@ final class Reader {
                 if (deliveries != null) {
                     deliveries.deliver();
                     if (failureHeld) {
-                        connection.releaseHeldFailure(); // after the listener's answers to what came before
+                        closing.releaseHeldFailure(); // after the listener's answers to what came before
                     }
                 }
             }

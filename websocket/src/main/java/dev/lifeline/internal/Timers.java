@@ -94,8 +94,11 @@ public final class Timers {
     /** The clock of a stepped instance. */
     private long steppedNanos;
     private Thread thread;
-    /** The connections with a write under way or deferred: what the write watchdog looks at (see {@link #watch}). */
-    private final Set<Connection> watched = ConcurrentHashMap.newKeySet();
+    /**
+     * The write sides of the connections with a write under way or deferred: what the write watchdog looks at (see
+     * {@link #watch}).
+     */
+    private final Set<Outgoing> watched = ConcurrentHashMap.newKeySet();
     /** The write watchdog, armed by the first {@link #watch}. */
     private volatile Task watchdog;
 
@@ -342,12 +345,12 @@ public final class Timers {
     }
 
     /**
-     * Puts a connection under the write watchdog, which looks at it every {@link #WATCHDOG_TICK} of this instance's
-     * clock; it stays there while {@link Connection#checkWriteTimeout} says so. Idle connections are not watched, so
-     * they cost the timer thread nothing. The watchdog itself is armed by the first call.
+     * Puts a connection's write side under the write watchdog, which looks at it every {@link #WATCHDOG_TICK} of
+     * this instance's clock; it stays there while {@link Outgoing#checkWriteTimeout} says so. Idle connections are
+     * not watched, so they cost the timer thread nothing. The watchdog itself is armed by the first call.
      */
-    void watch(Connection connection) {
-        watched.add(connection);
+    void watch(Outgoing outgoing) {
+        watched.add(outgoing);
         if (watchdog == null) {
             lock.lock();
             try {
@@ -360,17 +363,17 @@ public final class Timers {
         }
     }
 
-    void unwatch(Connection connection) {
-        watched.remove(connection);
+    void unwatch(Outgoing outgoing) {
+        watched.remove(outgoing);
     }
 
     private void watchWrites() {
         long now = nanoTime();
-        for (Connection connection : watched) {
-            if (!connection.checkWriteTimeout(now)) {
-                watched.remove(connection);
-                if (connection.stillWriting()) { // a write began meanwhile, and may have seen itself watched
-                    watched.add(connection);
+        for (Outgoing outgoing : watched) {
+            if (!outgoing.checkWriteTimeout(now)) {
+                watched.remove(outgoing);
+                if (outgoing.unwatched()) { // a write began meanwhile, and may have seen itself watched
+                    watched.add(outgoing);
                 }
             }
         }
