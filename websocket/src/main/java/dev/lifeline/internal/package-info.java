@@ -34,6 +34,15 @@
  *       threads.</li>
  * </ul>
  *
+ * What each helper is given: the {@code Protocol}, the {@link dev.lifeline.internal.Transport},
+ * the connection's {@link dev.lifeline.internal.Timers} and the helpers it calls ({@code Outgoing} to write or flush,
+ * {@code Closing} to release a held Close), never through the connection. Each still holds its connection for what
+ * only the owner of the state can do: take the protocol's events and bytes under the lock
+ * ({@code Connection.afterProtocolLocked}, the one step after every feed or send), say whether it is open or why it
+ * closed, fail or finish it, and the lock itself with its condition. The read loop ({@code Reader}) is the
+ * connection's spine and calls it at each step; {@code Deliveries} hands it to the listener as the
+ * {@code WebSocket}.
+ *
  * <h2>Threads</h2>
  * Two platform threads per JVM, shared by every connection, each started on first use:
  * <ul>
