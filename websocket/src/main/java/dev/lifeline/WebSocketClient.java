@@ -3,6 +3,7 @@ package dev.lifeline;
 import dev.lifeline.internal.Connection;
 import dev.lifeline.internal.Handshakes;
 import dev.lifeline.internal.OpeningTelemetry;
+import dev.lifeline.internal.Timers;
 import dev.lifeline.internal.Transport;
 import dev.lifeline.protocol.ClientProtocol;
 import dev.lifeline.protocol.Event;
@@ -170,13 +171,9 @@ public final class WebSocketClient {
             HttpResponse response = protocol.response().orElseThrow();
             Transport transport = polled ? Transport.polled(tcp.getChannel()) : Transport.blocking(socket, tcp);
             Connection connection = new Connection(id, transport, protocol, options, protocol.request(), response,
-                    protocol.subprotocol(), events, closed -> { });
+                    protocol.subprotocol(), events, Timers.shared(), closed -> { });
             OpeningTelemetry.clientOpened(connection, start);
-            if (listener == null) {
-                connection.start();
-            } else {
-                connection.start(listener);
-            }
+            connection.start(listener, Connection.FirstRun.NEW_THREAD); // a null listener: the handler style
             return connection;
         } catch (IOException | RuntimeException e) {
             Handshakes.closeQuietly(tcp);

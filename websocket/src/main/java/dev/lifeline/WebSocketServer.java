@@ -3,6 +3,7 @@ package dev.lifeline;
 import dev.lifeline.internal.Acceptor;
 import dev.lifeline.internal.Connection;
 import dev.lifeline.internal.ServerConfig;
+import dev.lifeline.internal.Timers;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.IOException;
@@ -100,7 +101,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     private WebSocketServer(ServerConfig config) throws IOException {
         this.config = config;
-        this.acceptor = new Acceptor(config, connections);
+        this.acceptor = new Acceptor(config, connections, Timers.shared());
         this.shutdownHook = config.closeOnShutdown() ? new Thread(this::close, "lifeline-shutdown") : null;
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook);

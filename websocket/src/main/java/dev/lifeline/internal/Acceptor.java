@@ -64,11 +64,19 @@ public final class Acceptor {
     private final String tag;
     /** Tells the metrics listener and the flight recorder about handshakes. */
     private final OpeningTelemetry telemetry;
+    /** Where the handshakes' open timeouts and the open connections' bounds are timed. */
+    private final Timers timers;
     private volatile boolean closing;
 
-    /** Binds and starts accepting, on the poller's thread. */
-    public Acceptor(ServerConfig config, Set<Connection> connections) throws IOException {
+    /**
+     * Binds and starts accepting, on the poller's thread.
+     *
+     * @param timers where open timeouts and the connections' bounds are timed: {@link Timers#shared()}, or a test's
+     *     {@link Timers#stepped()}
+     */
+    public Acceptor(ServerConfig config, Set<Connection> connections, Timers timers) throws IOException {
         this.config = config;
+        this.timers = timers;
         this.protocolConfig = config.options().protocolConfig();
         this.listener = config.listenerStyle() ? config.connectionListener() : null;
         this.connections = connections;
@@ -195,6 +203,10 @@ public final class Acceptor {
         return closing;
     }
 
+    Timers timers() {
+        return timers;
+    }
+
     /** Called once per admitted handshake, by {@link OpeningHandshake#end}. */
     void releaseSlot() {
         slots.release();
@@ -232,7 +244,7 @@ public final class Acceptor {
     Connection open(Opening io, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
             List<Event> events) {
         Connection connection = io.open(Handshakes.nextId('s'), config.options(), request, response, subprotocol,
-                events, forget);
+                events, timers, forget);
         telemetry.opened(connection, io.tcp());
         return connection;
     }
@@ -248,7 +260,7 @@ public final class Acceptor {
         if (config.listenerStyle() && !config.listenerOpens() && connection.quiet()) {
             connections.add(connection);
             if (!closing) {
-                connection.startIdle(listener);
+                connection.start(listener, Connection.FirstRun.WHEN_READABLE);
                 return;
             }
         }
@@ -264,18 +276,19 @@ public final class Acceptor {
         Thread.currentThread().setName("lifeline-conn-" + connection.id()); // it was named after the peer
         if (config.listenerStyle()) {
             if (closing || config.sslContext().isPresent()) {
-                connection.start(listener); // from now on its reader calls the listener
+                // from now on its reader calls the listener
+                connection.start(listener, Connection.FirstRun.NEW_THREAD);
                 if (closing) {
                     connection.close(CloseCode.GOING_AWAY, "server shutting down");
                 }
             } else {
                 // This thread reads first, until there is nothing to read; a close() from now on finds the
                 // connection among the open ones and closes it with 1001.
-                connection.startHere(listener);
+                connection.start(listener, Connection.FirstRun.THIS_THREAD);
             }
             return;
         }
-        connection.start();
+        connection.start(null, Connection.FirstRun.NEW_THREAD);
         if (closing) {
             connection.close(CloseCode.GOING_AWAY, "server shutting down");
             return;

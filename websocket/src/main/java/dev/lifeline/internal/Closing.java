@@ -26,6 +26,8 @@ final class Closing {
     private final Connection connection;
     private final Protocol protocol;
     private final Outgoing outgoing;
+    /** The connection's timers, where its closing bounds are timed. */
+    private final Timers timers;
     private final WebSocketOptions options;
     /** The connection's {@link Connection#closed()}, completed once it is CLOSED. */
     private final CompletableFuture<CloseStatus> closed;
@@ -34,11 +36,12 @@ final class Closing {
     /** Sends a held violation's Close if the application's answers take too long. Guarded by the connection's lock. */
     private Timers.Task heldFailureTimer;
 
-    Closing(Connection connection, Protocol protocol, Outgoing outgoing, WebSocketOptions options,
+    Closing(Connection connection, Protocol protocol, Outgoing outgoing, Timers timers, WebSocketOptions options,
             CompletableFuture<CloseStatus> closed) {
         this.connection = connection;
         this.protocol = protocol;
         this.outgoing = outgoing;
+        this.timers = timers;
         this.options = options;
         this.closed = closed;
     }
@@ -100,11 +103,11 @@ final class Closing {
             if (!connection.answersOwedLocked()) {
                 releaseHeldFailureLocked();
             } else if (heldFailureTimer == null) {
-                heldFailureTimer = connection.timers().after(this::heldFailureTimedOut, options.closeTimeout());
+                heldFailureTimer = timers.after(this::heldFailureTimedOut, options.closeTimeout());
             }
         }
         if (protocol.closeExpected() && closeTimer == null && protocol.state() != State.CLOSED) {
-            closeTimer = connection.timers().after(this::closeTimedOut, options.closeTimeout());
+            closeTimer = timers.after(this::closeTimedOut, options.closeTimeout());
         }
     }
 

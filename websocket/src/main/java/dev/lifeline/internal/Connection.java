@@ -55,6 +55,8 @@ public final class Connection implements WebSocket {
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
     private final Consumer<Connection> onClosed;
+    /** Where this connection's bounds are timed: keepalive, closing, the write watchdog. */
+    private final Timers timers;
     private List<Event> initialEvents;
 
     final ReentrantLock lock = new ReentrantLock();
@@ -80,14 +82,16 @@ public final class Connection implements WebSocket {
 
     /**
      * Wraps a transport whose opening handshake has completed: a server's (see {@link Opening#open}) or a
-     * client's ({@code WebSocketClient}). Start it with one of the {@code start} methods.
+     * client's ({@code WebSocketClient}). Start it with {@link #start}.
      *
      * @param initialEvents what the protocol reported with the handshake (messages that came right behind it too)
+     * @param timers where its keepalive, closing handshake and write watchdog are timed: {@link Timers#shared()},
+     *     or a test's {@link Timers#stepped()}
      * @param onClosed given the connection once it is CLOSED (the server removes it from its registry)
      */
     public Connection(String id, Transport transport, Protocol protocol, WebSocketOptions options,
             HttpRequest request, HttpResponse response, Optional<String> subprotocol, List<Event> initialEvents,
-            Consumer<Connection> onClosed) {
+            Timers timers, Consumer<Connection> onClosed) {
         this.id = id;
         this.transport = transport;
         this.protocol = protocol;
@@ -98,51 +102,57 @@ public final class Connection implements WebSocket {
         this.local = transport.localAddress();
         this.remote = transport.remoteAddress();
         this.onClosed = onClosed;
+        this.timers = timers;
         this.initialEvents = initialEvents;
         this.telemetry = new Telemetry(id, protocol.side(), options);
-        this.outgoing = new Outgoing(this, transport, options);
-        this.inbox = new Inbox(this, options);
-        this.reader = new Reader(this, transport, protocol, outgoing, inbox, options);
-        this.pings = new Pings(this, reader, options);
+        this.outgoing = new Outgoing(this, transport, timers, options);
+        this.closing = new Closing(this, protocol, outgoing, timers, options, closed);
+        this.inbox = new Inbox(this, outgoing, closing, options);
+        this.reader = new Reader(this, transport, protocol, outgoing, closing, inbox, options);
+        this.pings = new Pings(this, protocol, reader, outgoing, timers, options);
         this.sender = new Sender(this, protocol, outgoing, pings, options);
-        this.closing = new Closing(this, protocol, outgoing, options, closed);
         // a violation behind messages waits for the application's answers to them (see Closing)
         protocol.holdFailureClose(true);
     }
 
     /**
-     * Starts in the listener style: the reader calls {@code listener} for the opening, every message and the close,
-     * instead of queueing messages for {@link #receive()}.
+     * Where a connection's reader makes its first run, the one that delivers what came with the opening handshake
+     * (and calls a {@link WebSocketListener#onOpen}). Its later runs, over a polled transport, are always started by
+     * the poller when bytes arrive.
      */
-    public void start(WebSocketListener listener) {
-        deliveries = new Deliveries(this, reader, listener);
-        start();
+    public enum FirstRun {
+        /** On a reader thread of its own, started now: the caller goes on at once. */
+        NEW_THREAD,
+        /**
+         * On the calling thread, which reads (and calls the listener) until a read finds nothing, then returns, and
+         * the poller starts the next run; over a blocking transport it returns only once the connection is finished.
+         * Saves a thread per connection opened by a thread with nothing else to do (a server's worker).
+         */
+        THIS_THREAD,
+        /**
+         * With no thread at all until the peer's first bytes arrive: then the poller starts it. For a caller that
+         * must not block or run the listener (the poller's thread), hence only for a polled transport, a
+         * {@code MessageListener} (no {@link WebSocketListener#onOpen} of its own: one would run late) and a
+         * {@link #quiet} connection.
+         */
+        WHEN_READABLE
     }
 
     /**
-     * Like {@link #start(WebSocketListener)}, but the calling thread is the reader's first run: it reads (and calls
-     * the listener) until there is nothing more to read, then returns, and the poller starts the next run. Saves a
-     * thread per connection opened by a thread with nothing else to do. A blocking transport's reader never returns
-     * before the connection is finished.
+     * Opens the connection: delivers (or, in the handler style, queues for {@link #receive()}) what arrived together
+     * with the handshake response, starts the keepalive and the reader's first run where {@code firstRun} says. The
+     * one way to start a connection, once.
+     *
+     * @param listener the listener style's listener, which the reader calls for the opening, every message and the
+     *     close; null for the handler style, where messages wait for {@link #receive()}
      */
-    void startHere(WebSocketListener listener) {
-        deliveries = new Deliveries(this, reader, listener);
+    public void start(WebSocketListener listener, FirstRun firstRun) {
+        if (listener != null) {
+            deliveries = new Deliveries(this, reader, outgoing, listener);
+        }
         open();
         pings.startKeepalive();
-        reader.runHere(deliveries);
-    }
-
-    /**
-     * Like {@link #start(WebSocketListener)}, with no thread at all: the reader's first run starts when the peer's
-     * first bytes arrive. For a caller that must not block or run the listener (the poller's thread), hence only
-     * for a polled transport, a server's {@code MessageListener} (no {@link WebSocketListener#onOpen} of its own:
-     * one would run late), and a {@link #quiet} connection.
-     */
-    void startIdle(WebSocketListener listener) {
-        deliveries = new Deliveries(this, reader, listener);
-        open();
-        pings.startKeepalive();
-        reader.startWhenReadable(deliveries);
+        reader.start(deliveries, firstRun);
     }
 
     /**
@@ -156,13 +166,6 @@ public final class Connection implements WebSocket {
             }
         }
         return true;
-    }
-
-    /** Starts the reader and the keepalive; delivers what arrived together with the handshake response. */
-    public void start() {
-        open();
-        reader.start(deliveries);
-        pings.startKeepalive();
     }
 
     /** Dispatches what arrived together with the handshake response, and writes what that queued. */
@@ -193,17 +196,6 @@ public final class Connection implements WebSocket {
         }
     }
 
-    /** Whether sends were left unwritten for a batch. Caller holds {@link #lock}. */
-    boolean writeDeferredLocked() {
-        assert lock.isHeldByCurrentThread();
-        return outgoing.deferredLocked();
-    }
-
-    /** Writes what deferred sends left queued; blocks like a send. Caller does not hold {@link #lock}. */
-    void flushDeferred() {
-        outgoing.flush(true);
-    }
-
     /** Dispatches the protocol's events and queues its outbound bytes. Caller holds {@link #lock}. */
     void afterProtocolLocked() {
         assert lock.isHeldByCurrentThread();
@@ -221,17 +213,6 @@ public final class Connection implements WebSocket {
     boolean answersOwedLocked() {
         assert lock.isHeldByCurrentThread();
         return deliveries != null ? !deliveries.onReaderThread() || deliveries.owedLocked() : inbox.owedLocked();
-    }
-
-    /** See {@link Closing#releaseHeldFailureLocked()}. Caller holds {@link #lock}. */
-    boolean releaseHeldFailureLocked() {
-        assert lock.isHeldByCurrentThread();
-        return closing.releaseHeldFailureLocked();
-    }
-
-    /** See {@link Closing#releaseHeldFailure()}. */
-    void releaseHeldFailure() {
-        closing.releaseHeldFailure();
     }
 
     private void dispatchLocked(List<Event> events) {
@@ -385,31 +366,9 @@ public final class Connection implements WebSocket {
         closing.failAndDrop(code, reason);
     }
 
-    /** Writes what is queued from a virtual thread, unless a write is already under way. */
-    void flushIfIdle() {
-        outgoing.flushIfIdle();
-    }
-
-    /**
-     * For tests, before {@link #start()}: times this connection's keepalive and closing handshake by {@code stepped}
-     * (see {@link Timers#stepped()}) instead of the shared timers.
-     */
-    void useTimers(Timers stepped) {
-        pings.useTimers(stepped);
-    }
-
-    /** Where this connection's keepalive and closing handshake are timed (kept by {@link Pings}). */
-    Timers timers() {
-        return pings.timers();
-    }
-
     /** See {@link Outgoing#writeWithoutWaiting}: for a broadcast's writer. Caller does not hold {@link #lock}. */
     void writeWithoutWaiting() {
         outgoing.writeWithoutWaiting();
-    }
-
-    Protocol protocol() {
-        return protocol;
     }
 
     /** Drops TCP now; the connection is CLOSED when this returns, and {@link #closed()} is complete. */
@@ -451,7 +410,7 @@ public final class Connection implements WebSocket {
             lock.unlock();
         }
         transport.close(); // TCP first: see Transport.close
-        Timers.unwatch(this);
+        timers.unwatch(outgoing);
         CloseStatus status;
         String why = null;
         lock.lock();
@@ -541,16 +500,6 @@ public final class Connection implements WebSocket {
     /** Whether {@link #abort()} dropped TCP. */
     boolean aborted() {
         return aborted;
-    }
-
-    /** On the timer thread; whether the watchdog should keep watching this connection. */
-    boolean checkWriteTimeout(long now) {
-        return outgoing.checkWriteTimeout(now);
-    }
-
-    /** On the timer thread, after it stopped watching: whether a write began meanwhile (then it watches again). */
-    boolean stillWriting() {
-        return outgoing.unwatched();
     }
 
     // ------------------------------------------------------------------ state

@@ -15,6 +15,7 @@ import java.util.List;
 final class Deliveries {
     private final Connection connection;
     private final Reader reader;
+    private final Outgoing outgoing;
     private final WebSocketListener listener;
     /** The messages the reader has still to deliver, or null when there are none. Guarded by the connection's lock. */
     private List<Message> waiting;
@@ -23,9 +24,10 @@ final class Deliveries {
     /** The listener is running. Guarded by the connection's lock. */
     private boolean running;
 
-    Deliveries(Connection connection, Reader reader, WebSocketListener listener) {
+    Deliveries(Connection connection, Reader reader, Outgoing outgoing, WebSocketListener listener) {
         this.connection = connection;
         this.reader = reader;
+        this.outgoing = outgoing;
         this.listener = listener;
     }
 
@@ -95,7 +97,7 @@ final class Deliveries {
             } finally {
                 connection.lock.unlock();
             }
-            connection.flushDeferred(); // the replies to this read's messages, in one write
+            outgoing.flush(true); // the replies to this read's messages, in one write
         }
     }
 

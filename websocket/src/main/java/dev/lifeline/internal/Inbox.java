@@ -19,6 +19,8 @@ import java.util.Optional;
  */
 final class Inbox {
     private final Connection connection;
+    private final Outgoing outgoing;
+    private final Closing closing;
     private final WebSocketOptions options;
     /**
      * Made on the first message: a connection whose messages go to a listener never has one here. Guarded by the
@@ -30,8 +32,10 @@ final class Inbox {
     /** The thread that took the last message: the one whose sends may be deferred while more messages wait. */
     private Thread lastReceiver;
 
-    Inbox(Connection connection, WebSocketOptions options) {
+    Inbox(Connection connection, Outgoing outgoing, Closing closing, WebSocketOptions options) {
         this.connection = connection;
+        this.outgoing = outgoing;
+        this.closing = closing;
         this.options = options;
     }
 
@@ -95,12 +99,12 @@ final class Inbox {
             try {
                 long remaining = timeoutNanos;
                 while (countLocked() == 0) {
-                    if (connection.writeDeferredLocked() || connection.releaseHeldFailureLocked()) {
+                    if (outgoing.deferredLocked() || closing.releaseHeldFailureLocked()) {
                         // Flush before blocking: the replies to the messages just handled go out in one write; then
                         // the Close of a violation the peer committed behind those messages, if one waits for them.
                         connection.lock.unlock();
                         try {
-                            connection.flushDeferred();
+                            outgoing.flush(true);
                         } finally {
                             connection.lock.lock();
                         }

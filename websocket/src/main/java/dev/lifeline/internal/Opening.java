@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * request as it arrives ({@link #readAvailable}, {@link #whenReadable}), so a client that has not sent all of it yet
  * holds no thread, and may answer it there too, as long as nothing waits: a 101 that does not fit in TCP's buffer at
  * once is finished by a thread that may wait ({@link #tryWriteOutbound}). A TLS socket stays blocking
- * ({@link #blocking}) and is read by a worker with a deadline ({@link #read}).
+ * ({@link #blocking}) and is read by a worker with blocking reads ({@link #read}), until the open timeout closes it.
  */
 final class Opening {
     /** How long a refused client may keep sending before we close anyway. */
@@ -73,16 +73,16 @@ final class Opening {
     }
 
     /**
-     * Reads, waiting, until the protocol reports the handshake event or {@code deadlineNanos} (of
-     * {@link System#nanoTime}) passes: every event seen, messages that came right behind the request too.
+     * Reads, waiting (a blocking transport), until the protocol reports the handshake event: every event seen,
+     * messages that came right behind the request too. Bounded by the handshake's open timeout, which closes the
+     * socket.
      *
-     * @throws java.net.SocketTimeoutException when the deadline passes first
      * @throws EOFException when the client closed first
      */
-    List<Event> read(long deadlineNanos) throws IOException {
+    List<Event> read() throws IOException {
         List<Event> events;
         do {
-            events = fed(transport.read(buffer, deadlineNanos));
+            events = fed(transport.read(buffer));
         } while (events == null);
         return events;
     }
@@ -211,8 +211,9 @@ final class Opening {
 
     /** After {@link #writeOutbound} wrote the 101: the open connection, over this transport. */
     Connection open(String id, WebSocketOptions options, HttpRequest request, HttpResponse response,
-            Optional<String> subprotocol, List<Event> events, Consumer<Connection> onClosed) {
-        return new Connection(id, transport, protocol, options, request, response, subprotocol, events, onClosed);
+            Optional<String> subprotocol, List<Event> events, Timers timers, Consumer<Connection> onClosed) {
+        return new Connection(id, transport, protocol, options, request, response, subprotocol, events, timers,
+                onClosed);
     }
 
     void closeQuietly() {

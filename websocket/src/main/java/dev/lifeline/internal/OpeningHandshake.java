@@ -29,7 +29,7 @@ import javax.net.ssl.SSLSocket;
  *       ({@link #readOverTls}), {@code processRequest} and the decision after it ({@link #decide}), the rest of a
  *       101, a refusal and its linger ({@link #refuse}), a failure ({@link #failed}), a refusal for want of a slot;
  *       then, on the same thread, the connection is handed to the server ({@link Acceptor#serve});</li>
- *   <li>the timer thread: {@link #timedOut} (a plain socket; a TLS one reads with a deadline);</li>
+ *   <li>the server's timer thread: {@link #timedOut}, {@code openTimeout} after the accept (plain or TLS);</li>
  *   <li>the thread closing the server: {@link #serverClosing}.</li>
  * </ul>
  * The phase is written by the thread driving the handshake; the timer's {@link #timedOut} races with it, and the
@@ -70,7 +70,7 @@ final class OpeningHandshake {
     private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.READING);
     /** The socket's I/O once set up (by the poller, or by the worker after TLS); null before. */
     private volatile Opening io;
-    /** A plain socket's open timeout, cancelled by {@link #end}. */
+    /** The open timeout of an admitted handshake, armed at its accept and cancelled by {@link #end}. */
     private volatile Timers.Task timeout;
 
     OpeningHandshake(Acceptor server, Socket tcp, boolean admitted) {
@@ -93,7 +93,10 @@ final class OpeningHandshake {
     void accepted() {
         if (!admitted) {
             server.startWorker(id, () -> onWorker(this::refuseBusy));
-        } else if (server.config().sslContext().isPresent()) {
+            return;
+        }
+        timeout = server.timers().after(this::timedOut, server.config().options().openTimeout());
+        if (server.config().sslContext().isPresent()) {
             server.startWorker(id, () -> onWorker(this::readOverTls));
         } else {
             watch();
@@ -108,7 +111,6 @@ final class OpeningHandshake {
             failed(e);
             return;
         }
-        timeout = Timers.schedule(this::timedOut, server.config().options().openTimeout());
         bytesArrived(); // clients send their request at once: it is often there already
     }
 
@@ -205,17 +207,18 @@ final class OpeningHandshake {
         }
     }
 
-    /** On a worker: the TLS handshake, then the request, read with blocking reads before the open deadline. */
+    /**
+     * On a worker: the TLS handshake, then the request, read with blocking reads; the open timeout ({@link #timedOut})
+     * ends them by closing the socket.
+     */
     private Connection readOverTls() throws IOException {
         tcp.setTcpNoDelay(true);
-        long deadline = System.nanoTime() + server.config().options().openTimeout().toNanos();
         SSLSocket tls = (SSLSocket) server.config().sslContext().orElseThrow().getSocketFactory()
                 .createSocket(tcp, null, tcp.getPort(), true);
         tls.setUseClientMode(false);
-        tls.setSoTimeout(Handshakes.millisUntil(deadline));
         tls.startHandshake();
         io = Opening.blocking(tls, tcp, new ServerProtocol(server.protocolConfig()));
-        List<Event> events = io.read(deadline);
+        List<Event> events = io.read();
         phase.compareAndSet(Phase.READING, Phase.DECIDING);
         return decide(events);
     }
@@ -360,12 +363,20 @@ final class OpeningHandshake {
         }
     }
 
-    /** On the timer thread, after the open timeout of a plain socket: unless it ended first, ends it and closes. */
+    /**
+     * On the server's timer thread (the stepping one, on a stepped clock), {@code openTimeout} after the accept:
+     * unless the handshake ended first, ends it and closes the socket, which also ends a worker's blocking TLS read.
+     */
     private void timedOut() {
         if (end()) {
             log(Level.DEBUG, "opening handshake timed out");
             server.ended(this); // before the close, so that the slot is free by the time the client sees it
-            io.closeQuietly();
+            Opening opened = io;
+            if (opened != null) {
+                opened.closeQuietly();
+            } else {
+                Handshakes.closeQuietly(tcp); // a TLS handshake still under way
+            }
         }
     }
 

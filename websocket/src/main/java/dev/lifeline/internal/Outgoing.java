@@ -33,6 +33,8 @@ final class Outgoing {
 
     private final Connection connection;
     private final Transport transport;
+    /** The connection's timers: the write watchdog's, and the clock a write's start is read from. */
+    private final Timers timers;
     private final WebSocketOptions options;
     private final ReentrantLock writeLock = new ReentrantLock();
 
@@ -51,7 +53,7 @@ final class Outgoing {
     private long queuedTotal;
     /** Bytes ever handed to TCP successfully; never decreases. */
     private volatile long writtenTotal;
-    /** When the write in progress began ({@link System#nanoTime()}), or 0. */
+    /** When the write in progress began (on the clock of {@link #timers}), or 0. */
     private volatile long writeStarted;
     /** Whether the watchdog watches this connection: while a write is under way or deferred (see {@link #watch}). */
     private volatile boolean watched;
@@ -60,9 +62,10 @@ final class Outgoing {
     /** Only touched while holding {@link #writeLock}. */
     private boolean eofWritten;
 
-    Outgoing(Connection connection, Transport transport, WebSocketOptions options) {
+    Outgoing(Connection connection, Transport transport, Timers timers, WebSocketOptions options) {
         this.connection = connection;
         this.transport = transport;
+        this.timers = timers;
         this.options = options;
     }
 
@@ -109,7 +112,7 @@ final class Outgoing {
     private void watch() {
         if (!watched) {
             watched = true;
-            Timers.watch(connection);
+            timers.watch(this);
         }
     }
 
@@ -227,8 +230,9 @@ final class Outgoing {
     }
 
     /**
-     * On the timer thread: drops the connection (from a virtual thread) if a write is blocked too long, and writes
-     * a deferred batch. Returns whether to keep watching: a write is under way or deferred.
+     * On the timer thread, {@code now} of the connection's timers: drops the connection (from a virtual thread) if a
+     * write has been blocked for more than {@code writeTimeout}, and writes a deferred batch. Returns whether to keep
+     * watching: a write is under way or deferred.
      */
     boolean checkWriteTimeout(long now) {
         if (deferred) {
@@ -378,7 +382,7 @@ final class Outgoing {
 
     /** Hands all of {@code bytes} to TCP, waiting for room, under the write watchdog. */
     private void writeBytes(ByteBuffer bytes) throws IOException {
-        writeStarted = System.nanoTime() | 1;
+        writeStarted = timers.nanoTime() | 1;
         watch();
         try {
             transport.write(bytes);

@@ -33,18 +33,18 @@ final class Pings extends Timers.Entry {
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("lifeline-pong-", 0).factory());
 
     private final Connection connection;
+    private final Protocol protocol;
     private final Reader reader;
+    /** Writes the keepalive's Ping (or probe) from a flush thread. */
+    private final Outgoing outgoing;
+    /** Where the keepalive is timed, and the clock that times Pongs: the connection's. */
+    private final Timers timers;
     private final WebSocketOptions options;
     /** Application Pings awaiting their Pong, in the order sent (ascending ids); null while there are none. */
     private Map<Long, Pending> pending;
     private long counter;
     private volatile long latencyNanos;
     private boolean stopped;
-    /**
-     * Where the keepalive (and {@link Closing}'s timers) are timed: the shared timers, or a test's stepped ones, set
-     * before the connection starts.
-     */
-    private Timers timers = Timers.shared();
     /** The reader's pause count when the keepalive Ping {@link #keepaliveId} left or its timeout started over. */
     private long pausesBefore;
     /** The keepalive Ping waiting for its Pong, or 0. */
@@ -56,14 +56,18 @@ final class Pings extends Timers.Entry {
     private record Pending(CompletableFuture<Duration> future, long sentNanos) {
     }
 
-    Pings(Connection connection, Reader reader, WebSocketOptions options) {
+    Pings(Connection connection, Protocol protocol, Reader reader, Outgoing outgoing, Timers timers,
+            WebSocketOptions options) {
         this.connection = connection;
+        this.protocol = protocol;
         this.reader = reader;
+        this.outgoing = outgoing;
+        this.timers = timers;
         this.options = options;
     }
 
-    CompletableFuture<Duration> sendPingLocked(Protocol protocol) {
-        long id = sendLocked(protocol);
+    CompletableFuture<Duration> sendPingLocked() {
+        long id = sendLocked();
         CompletableFuture<Duration> future = new CompletableFuture<>();
         if (pending == null) {
             pending = new LinkedHashMap<>(4);
@@ -73,7 +77,7 @@ final class Pings extends Timers.Entry {
     }
 
     /** Sends a Ping whose payload is its id, a number never used before on this connection; returns the id. */
-    private long sendLocked(Protocol protocol) {
+    private long sendLocked() {
         assert connection.lock.isHeldByCurrentThread();
         long id = ++counter;
         protocol.sendPing(ByteBuffer.allocate(8).putLong(0, id));
@@ -129,15 +133,6 @@ final class Pings extends Timers.Entry {
 
     Duration latency() {
         return Duration.ofNanos(latencyNanos);
-    }
-
-    /** For tests, before the connection starts: times the keepalive by {@code stepped} instead of the shared timers. */
-    void useTimers(Timers stepped) {
-        timers = stepped;
-    }
-
-    Timers timers() {
-        return timers;
     }
 
     void startKeepalive() {
@@ -199,7 +194,7 @@ final class Pings extends Timers.Entry {
             Thread.ofVirtual().name("lifeline-keepalive-" + connection.id())
                     .start(() -> connection.failAndDrop(CloseCode.INTERNAL_ERROR, "keepalive ping timeout"));
         } else {
-            connection.flushIfIdle(); // the Ping or the probe: a virtual thread writes it
+            outgoing.flushIfIdle(); // the Ping or the probe: a virtual thread writes it
         }
     }
 
@@ -209,7 +204,7 @@ final class Pings extends Timers.Entry {
         if (!connection.isOpenLocked()) {
             return false;
         }
-        keepaliveId = sendLocked(connection.protocol());
+        keepaliveId = sendLocked();
         keepaliveSentNanos = timers.nanoTime();
         connection.afterProtocolLocked();
         armTimeoutLocked();

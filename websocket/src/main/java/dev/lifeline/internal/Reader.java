@@ -24,6 +24,7 @@ final class Reader {
     private final Transport transport;
     private final Protocol protocol;
     private final Outgoing outgoing;
+    private final Closing closing;
     private final Inbox inbox;
     private final WebSocketOptions options;
     private final ReadBuffer buffer;
@@ -47,44 +48,39 @@ final class Reader {
      */
     private long answeredUpTo;
 
-    Reader(Connection connection, Transport transport, Protocol protocol, Outgoing outgoing, Inbox inbox,
-            WebSocketOptions options) {
+    Reader(Connection connection, Transport transport, Protocol protocol, Outgoing outgoing, Closing closing,
+            Inbox inbox, WebSocketOptions options) {
         this.connection = connection;
         this.transport = transport;
         this.protocol = protocol;
         this.outgoing = outgoing;
+        this.closing = closing;
         this.inbox = inbox;
         this.options = options;
         this.buffer = transport.newReadBuffer();
     }
 
     /**
-     * Starts the reader on a virtual thread of its own: once when the connection opens, and again each time the
-     * poller sees something for an idle reader.
+     * The first run, where {@code firstRun} says (see {@link Connection.FirstRun}); once, when the connection opens.
      *
      * @param deliveries in the listener style, where messages go; null otherwise
      */
-    void start(Deliveries deliveries) {
+    void start(Deliveries deliveries, Connection.FirstRun firstRun) {
         this.deliveries = deliveries;
-        start();
-    }
-
-    private void start() {
-        Thread.ofVirtual().name("lifeline-reader-" + connection.id()).start(this::run);
-    }
-
-    /** The first run starts when there is something to read (at once if the transport is closed already). */
-    void startWhenReadable(Deliveries deliveries) {
-        this.deliveries = deliveries;
-        if (!transport.whenReadable(restart)) {
-            start(); // it finds the socket closed and finishes the connection
+        switch (firstRun) {
+            case NEW_THREAD -> start();
+            case THIS_THREAD -> run();
+            case WHEN_READABLE -> {
+                if (!transport.whenReadable(restart)) {
+                    start(); // it finds the transport closed and finishes the connection
+                }
+            }
         }
     }
 
-    /** Runs the reader's first run on the calling thread instead of a thread of its own (see {@link #start}). */
-    void runHere(Deliveries deliveries) {
-        this.deliveries = deliveries;
-        run();
+    /** A run on a virtual thread of its own: the first one, or the next once the poller saw bytes arrive. */
+    private void start() {
+        Thread.ofVirtual().name("lifeline-reader-" + connection.id()).start(this::run);
     }
 
     /** Whether the current thread is the reader. */
@@ -154,7 +150,7 @@ final class Reader {
                 if (deliveries != null) {
                     deliveries.deliver();
                     if (failureHeld) {
-                        connection.releaseHeldFailure(); // after the listener's answers to what came before
+                        closing.releaseHeldFailure(); // after the listener's answers to what came before
                     }
                 }
             }

@@ -180,7 +180,7 @@ final class Sender {
         CompletableFuture<Duration> answer;
         connection.lock.lock();
         try {
-            answer = pings.sendPingLocked(protocol);
+            answer = pings.sendPingLocked();
             connection.afterProtocolLocked();
         } finally {
             connection.lock.unlock();

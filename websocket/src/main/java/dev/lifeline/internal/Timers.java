@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -13,7 +12,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * accept back-off. One {@link #shared()} instance serves every connection from one platform thread,
  * {@code lifeline-timers}, reading {@link System#nanoTime()}; tasks run there must not block: anything that writes to
  * a socket or runs user code starts a virtual thread. A test makes its own with {@link #stepped()}: no thread, a
- * clock that moves only when {@link #advance} steps it, and due tasks run on the stepping thread.
+ * clock that moves only when {@link #advance} steps it, and due tasks run on the stepping thread. A connection (and
+ * a server, for its handshakes) is given its instance when it is made, and reads time only from its
+ * {@link #nanoTime()}: every bound it keeps (keepalive, closing, the write watchdog, the open timeout) moves with
+ * the stepped clock in a test.
  *
  * <p>The queue is a binary heap of {@link Entry}s ordered by deadline, then by the order they were armed (so entries
  * due at the same instant run in the order they were armed). An entry is intrusive: it holds its own deadline and
@@ -21,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * nothing, and a cancelled entry leaves the heap at once. The heap's lock is a leaf, taken under a connection's lock
  * (to arm or cancel), never held while an entry runs.
  */
-final class Timers {
+public final class Timers {
     /**
      * How often the watchdog looks at connections with a write under way or deferred: for writes blocked past
      * their connection's write timeout, and for deferred batches to write.
@@ -31,11 +33,6 @@ final class Timers {
     private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
 
     private static final Timers SHARED = new Timers(false);
-    private static final Set<Connection> WATCHED = ConcurrentHashMap.newKeySet();
-
-    static {
-        repeat(Timers::watchWrites, WATCHDOG_TICK);
-    }
 
     /**
      * Something to run at a deadline, armed on one {@link Timers} at a time; guarded by that instance's lock. An
@@ -97,13 +94,20 @@ final class Timers {
     /** The clock of a stepped instance. */
     private long steppedNanos;
     private Thread thread;
+    /**
+     * The write sides of the connections with a write under way or deferred: what the write watchdog looks at (see
+     * {@link #watch}).
+     */
+    private final Set<Outgoing> watched = ConcurrentHashMap.newKeySet();
+    /** The write watchdog, armed by the first {@link #watch}. */
+    private volatile Task watchdog;
 
     private Timers(boolean stepped) {
         this.stepped = stepped;
     }
 
-    /** The instance every connection uses unless a test gave it another. */
-    static Timers shared() {
+    /** The instance every connection and server uses unless a test gave it another. */
+    public static Timers shared() {
         return SHARED;
     }
 
@@ -117,14 +121,6 @@ final class Timers {
         return SHARED.after(task, delay);
     }
 
-    /**
-     * Runs {@code task} every {@code period} on the shared instance until cancelled. A run that fails is logged and
-     * the next one comes all the same (the write watchdog of every connection depends on it).
-     */
-    static Task repeat(Runnable task, Duration period) {
-        return SHARED.every(task, period);
-    }
-
     /** Runs {@code task} once after {@code delay}; a failure is logged. */
     Task after(Runnable task, Duration delay) {
         Task t = new Task(this, task, 0);
@@ -132,7 +128,10 @@ final class Timers {
         return t;
     }
 
-    /** Runs {@code task} every {@code period} until cancelled (fixed delay: the next period starts after a run). */
+    /**
+     * Runs {@code task} every {@code period} until cancelled (fixed delay: the next period starts after a run). A run
+     * that fails is logged and the next one comes all the same (the write watchdog depends on it).
+     */
     Task every(Runnable task, Duration period) {
         long nanos = Math.max(1, period.toNanos());
         Task t = new Task(this, task, nanos);
@@ -346,24 +345,35 @@ final class Timers {
     }
 
     /**
-     * Puts a connection under the write watchdog; it stays there while {@link Connection#checkWriteTimeout} says
-     * so. Idle connections are not watched, so they cost the timer thread nothing.
+     * Puts a connection's write side under the write watchdog, which looks at it every {@link #WATCHDOG_TICK} of
+     * this instance's clock; it stays there while {@link Outgoing#checkWriteTimeout} says so. Idle connections are
+     * not watched, so they cost the timer thread nothing. The watchdog itself is armed by the first call.
      */
-    static void watch(Connection connection) {
-        WATCHED.add(connection);
+    void watch(Outgoing outgoing) {
+        watched.add(outgoing);
+        if (watchdog == null) {
+            lock.lock();
+            try {
+                if (watchdog == null) {
+                    watchdog = every(this::watchWrites, WATCHDOG_TICK);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
-    static void unwatch(Connection connection) {
-        WATCHED.remove(connection);
+    void unwatch(Outgoing outgoing) {
+        watched.remove(outgoing);
     }
 
-    private static void watchWrites() {
-        long now = System.nanoTime();
-        for (Connection connection : WATCHED) {
-            if (!connection.checkWriteTimeout(now)) {
-                WATCHED.remove(connection);
-                if (connection.stillWriting()) { // a write began meanwhile, and may have seen itself watched
-                    WATCHED.add(connection);
+    private void watchWrites() {
+        long now = nanoTime();
+        for (Outgoing outgoing : watched) {
+            if (!outgoing.checkWriteTimeout(now)) {
+                watched.remove(outgoing);
+                if (outgoing.unwatched()) { // a write began meanwhile, and may have seen itself watched
+                    watched.add(outgoing);
                 }
             }
         }

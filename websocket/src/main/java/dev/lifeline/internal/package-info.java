@@ -34,6 +34,15 @@
  *       threads.</li>
  * </ul>
  *
+ * What each helper is given: the {@code Protocol}, the {@link dev.lifeline.internal.Transport},
+ * the connection's {@link dev.lifeline.internal.Timers} and the helpers it calls ({@code Outgoing} to write or flush,
+ * {@code Closing} to release a held Close), never through the connection. Each still holds its connection for what
+ * only the owner of the state can do: take the protocol's events and bytes under the lock
+ * ({@code Connection.afterProtocolLocked}, the one step after every feed or send), say whether it is open or why it
+ * closed, fail or finish it, and the lock itself with its condition. The read loop ({@code Reader}) is the
+ * connection's spine and calls it at each step; {@code Deliveries} hands it to the listener as the
+ * {@code WebSocket}.
+ *
  * <h2>Threads</h2>
  * Two platform threads per JVM, shared by every connection, each started on first use:
  * <ul>
@@ -53,22 +62,26 @@
  *       for connections with a write under way or deferred), the accept back-off. It waits for the earliest deadline
  *       of one heap of timer entries on {@code System.nanoTime()}; a connection's keepalive is one entry, re-armed
  *       each round. It never blocks: whatever writes to a socket or runs user callbacks is handed to a virtual
- *       thread. Tests give a connection a {@link dev.lifeline.internal.Timers#stepped()} instance instead: no
- *       thread, its tasks run on the thread that steps its clock.</li>
+ *       thread. A connection and a server are given their {@code Timers} when made, and read time only from it
+ *       (the write watchdog's clock and its set of watched connections are the instance's too). Tests give them a
+ *       {@link dev.lifeline.internal.Timers#stepped()} instance instead: no thread, its tasks run on the thread
+ *       that steps its clock.</li>
  * </ul>
  * Virtual threads, each named after what it does and its connection's id:
  * <ul>
- *   <li><b>readers</b> ({@code lifeline-reader-ID}, {@link dev.lifeline.internal.Reader}). A connection over a
- *       blocking transport (every TLS connection, and a client's unless built with {@code pollIdle}) has one reader for
- *       its whole life, started by {@link dev.lifeline.internal.Connection#start()}. One over a polled transport (a
- *       plain server socket, or a polled client's) has one run per burst of input: the poller starts it when bytes arrive, it reads until a read finds
- *       nothing and ends; a client's first run starts with the connection ({@code start}, which delivers what came
- *       with the handshake response; a listener's {@code onOpen} runs there). The
- *       first run of a listener-style server connection is its worker thread
- *       ({@link dev.lifeline.internal.Connection#startHere}: a {@code WebSocketListener}, whose {@code onOpen} runs
- *       there first), or, for a {@code MessageListener} (no {@code onOpen}) with nothing to deliver yet, the poller
- *       starts it with the peer's first bytes ({@link dev.lifeline.internal.Connection#startIdle}). The type the
- *       application gave decides, never which methods it overrides.</li>
+ *   <li><b>readers</b> ({@code lifeline-reader-ID}, {@link dev.lifeline.internal.Reader}). A connection starts
+ *       once, by {@link dev.lifeline.internal.Connection#start}, which says where its reader's first run happens (a
+ *       {@link dev.lifeline.internal.Connection.FirstRun}); that run delivers what came with the handshake and calls a
+ *       listener's {@code onOpen} first. A connection over a blocking transport (every TLS connection, and a client's
+ *       unless built with {@code pollIdle}) has one reader for its whole life. One over a polled transport (a plain
+ *       server socket, or a polled client's) has one run per burst of input: the poller starts it when bytes arrive,
+ *       it reads until a read finds nothing and ends. Where the first run happens: a client's and a handler-style
+ *       server connection's on a new reader thread ({@code NEW_THREAD}); a listener-style server connection's on its
+ *       worker thread ({@code THIS_THREAD}: a {@code WebSocketListener}, whose {@code onOpen} runs there first; a TLS
+ *       one, whose reader never ends before the connection does, or one opened while the server closes, gets a new
+ *       reader thread instead); for a {@code MessageListener} (no {@code onOpen}) opened by the poller with nothing
+ *       to deliver yet, no thread until the peer's first bytes, when the poller starts it ({@code WHEN_READABLE}).
+ *       The type the application gave decides, never which methods it overrides.</li>
  *   <li><b>server workers</b> ({@code lifeline-conn-PEER}, renamed {@code lifeline-conn-ID} once open; started by
  *       {@link dev.lifeline.internal.Acceptor#startWorker}): a handler for its connection's life; a TLS handshake;
  *       any part of a plain handshake that may wait or runs application code ({@code processRequest}, the rest of a
@@ -133,7 +146,8 @@
  *       second</td><td>worker</td></tr>
  *   <tr><td>ENDED</td><td>reached by {@code end()} once: after the 101 or the refusal, on a failure
  *       ({@code failed}: 503 if the server is closing, else a close), or on the open timeout ({@code timedOut},
- *       plain sockets; TLS reads carry the deadline)</td><td>whichever thread got there first: the timer's
+ *       armed at the accept, plain or TLS: it closes the socket, which ends a TLS worker's blocking read)</td>
+ *       <td>whichever thread got there first: the timer's
  *       {@code timedOut} races the driving thread, and the compare-and-set decides</td></tr>
  * </table>
  * The slot is released in {@code end()} only, by the caller whose compare-and-set reached ENDED: exactly once. On a

@@ -1,5 +1,6 @@
 package dev.lifeline.internal;
 
+import static dev.lifeline.internal.InMemoryPair.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeline.Message;
@@ -13,7 +14,6 @@ import dev.lifeline.protocol.State;
 import dev.lifeline.testing.Await;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,10 +39,6 @@ class InMemoryConnectionTest {
         if (pair != null) {
             pair.close();
         }
-    }
-
-    private static <T> T await(CompletableFuture<T> future) throws Exception {
-        return future.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.lifeline.protocol.Outbound;
 import dev.lifeline.protocol.Protocol;
 import dev.lifeline.protocol.ServerProtocol;
 import dev.lifeline.protocol.handshake.Headers;
+import dev.lifeline.testing.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,12 +16,14 @@ import java.nio.channels.Pipe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Two open connections, a client's and a server's, joined in memory: two {@link Pipe}s (one each way) under the
  * poller's watch as {@link Transport.Polled} transports, the same code path as a server's plain socket, with no
  * TCP and no port. The opening handshake is done by the two protocols directly (sans-I/O); the connections start
- * right after it, in the handler style, with their keepalive and closing handshake timed by one stepped clock
+ * right after it, in the handler style, with their keepalive, closing handshake and write watchdog timed by one stepped clock
  * ({@link #timers}): nothing moves in time until the test steps it.
  *
  * <p>A pipe holds what the kernel buffers for it (64 KiB on Linux): a side that stops reading pushes back on the
@@ -51,19 +54,22 @@ final class InMemoryPair implements AutoCloseable {
         Pipe down = Pipe.open(); // server to client
         client = new Connection("c-mem", Transport.polled(down.source(), up.sink(), CLIENT_ADDRESS, SERVER_ADDRESS),
                 clientProtocol, clientOptions, clientProtocol.request(), clientProtocol.response().orElseThrow(),
-                Optional.empty(), clientEvents, closed -> { });
+                Optional.empty(), clientEvents, timers, closed -> { });
         server = new Connection("s-mem", Transport.polled(up.source(), down.sink(), SERVER_ADDRESS, CLIENT_ADDRESS),
                 serverProtocol, serverOptions, serverProtocol.request().orElseThrow(),
-                serverProtocol.response().orElseThrow(), Optional.empty(), serverEvents, closed -> { });
-        client.useTimers(timers);
-        server.useTimers(timers);
-        client.start();
-        server.start();
+                serverProtocol.response().orElseThrow(), Optional.empty(), serverEvents, timers, closed -> { });
+        client.start(null, Connection.FirstRun.NEW_THREAD);
+        server.start(null, Connection.FirstRun.NEW_THREAD);
     }
 
     /** Opens a pair whose sides have these options. */
     static InMemoryPair open(WebSocketOptions clientOptions, WebSocketOptions serverOptions) throws IOException {
         return new InMemoryPair(clientOptions, serverOptions);
+    }
+
+    /** Waits for {@code future}, at most {@code Await.PATIENCE}. */
+    static <T> T await(CompletableFuture<T> future) throws Exception {
+        return future.get(Await.PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** What {@code from} has to write, handed to {@code to}: the events it then reports. */

@@ -75,9 +75,8 @@ class SteppedConnectionTimersTest {
                     System.nanoTime() + PATIENCE.toNanos());
             Connection connection = new Connection("c-stepped", Transport.blocking(socket, socket), protocol,
                     options, protocol.request(), protocol.response().orElseThrow(), Optional.empty(), events,
-                    closed -> { });
-            connection.useTimers(timers);
-            connection.start();
+                    timers, closed -> { });
+            connection.start(null, Connection.FirstRun.NEW_THREAD);
             return connection;
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -21,7 +21,7 @@ class TimersTest {
     void aRepeatingTaskGoesOnAfterARunThatFails() throws Exception {
         AtomicInteger runs = new AtomicInteger();
         CountDownLatch threeRuns = new CountDownLatch(3);
-        Timers.Task repeating = Timers.repeat(() -> {
+        Timers.Task repeating = Timers.shared().every(() -> {
             threeRuns.countDown();
             if (runs.incrementAndGet() == 1) {
                 throw new IllegalStateException("the first run fails on purpose");

@@ -43,14 +43,19 @@ class WatchdogTest {
         }
     }
 
-    /** Whether the write watchdog watches {@code connection}: its private set, read as it is (no accessor in main). */
+    /**
+     * Whether the shared timers' write watchdog watches {@code connection}'s write side: their private set and the
+     * connection's private {@link Outgoing}, read as they are (no accessor in main).
+     */
     private static boolean watched(Connection connection) {
         try {
-            Field field = Timers.class.getDeclaredField("WATCHED");
-            field.setAccessible(true);
-            return ((Set<?>) field.get(null)).contains(connection);
+            Field outgoing = Connection.class.getDeclaredField("outgoing");
+            outgoing.setAccessible(true);
+            Field watched = Timers.class.getDeclaredField("watched");
+            watched.setAccessible(true);
+            return ((Set<?>) watched.get(Timers.shared())).contains(outgoing.get(connection));
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Timers.WATCHED is gone: update this test", e);
+            throw new IllegalStateException("Timers.watched or Connection.outgoing is gone: update this test", e);
         }
     }
 }
