@@ -8,6 +8,8 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * One message to many server connections ({@code WebSocketServer.broadcast}), at the cost of one encoding rather
@@ -59,6 +61,13 @@ public final class Broadcast {
      */
     private static final int CONNECTIONS_PER_WRITER = 1024;
 
+    /** A writer's direct buffer: frames up to this size (together) are copied there and written from it. */
+    private static final int SCRATCH_BYTES = 64 * 1024;
+    /** How many writers' buffers are kept for the next writers; more writers at once allocate more, then drop them. */
+    private static final int SCRATCH_KEPT = 2 * Runtime.getRuntime().availableProcessors();
+    /** The writers' buffers between writers: each is used by one writer at a time. */
+    private static final Queue<ByteBuffer> SCRATCH = new ConcurrentLinkedQueue<>();
+
     private Broadcast() {
     }
 
@@ -79,7 +88,7 @@ public final class Broadcast {
     static int send(Iterable<Connection> connections, SharedMessage message) {
         Kind kind = message.opcode() == Opcode.TEXT ? Kind.TEXT : Kind.BINARY;
         int total = 0;
-        List<Connection> share = new ArrayList<>();
+        List<Connection> share = new ArrayList<>(CONNECTIONS_PER_WRITER);
         for (Connection c : connections) {
             switch (c.offer(message)) {
                 case QUEUED -> {
@@ -91,7 +100,7 @@ public final class Broadcast {
             }
             if (share.size() == CONNECTIONS_PER_WRITER) {
                 total += write(share);
-                share = new ArrayList<>();
+                share = new ArrayList<>(CONNECTIONS_PER_WRITER);
             }
         }
         return total + write(share);
@@ -101,12 +110,19 @@ public final class Broadcast {
     private static int write(List<Connection> share) {
         if (!share.isEmpty()) {
             Thread.ofVirtual().name("lifeline-broadcast").start(() -> {
+                ByteBuffer scratch = SCRATCH.poll();
+                if (scratch == null) {
+                    scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES);
+                }
                 for (Connection c : share) {
                     try {
-                        c.writeWithoutWaiting();
+                        c.writeWithoutWaiting(scratch);
                     } catch (RuntimeException e) { // a bug for one connection leaves the others' frames written
                         SafeLog.log(Level.ERROR, "lifeline-broadcast: writing to " + c.id() + " failed", e);
                     }
+                }
+                if (SCRATCH.size() < SCRATCH_KEPT) {
+                    SCRATCH.offer(scratch);
                 }
             });
         }

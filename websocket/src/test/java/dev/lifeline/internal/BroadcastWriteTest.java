@@ -74,7 +74,58 @@ class BroadcastWriteTest {
 
     @Test
     void aPeerThatDoesNotReadGetsTheRestOfAFrameLaterAndInOrderWhileAnotherReceivesEveryMessage() throws Exception {
-        int size = 64 * 1024;
+        slowPeerGetsTheRestLaterAndInOrder(64 * 1024); // a frame larger than a writer's buffer: written as it is
+    }
+
+    @Test
+    void framesCopiedIntoTheWritersBufferThatTcpTakesOnlyPartOfReachASlowPeerWholeAndInOrder() throws Exception {
+        slowPeerGetsTheRestLaterAndInOrder(16 * 1024); // four fit in a writer's buffer: copied there, written together
+    }
+
+    @Test
+    void framesThatFitAWritersBufferGoTogetherAndALargerOneAfterThemEachConnectionGettingAllWholeAndInOrder()
+            throws Exception {
+        ByteBuffer scratch = ByteBuffer.allocateDirect(100); // two 42-byte frames fit, not a third nor a 302-byte one
+        int[] sizes = {40, 40, 40, 300, 40};
+        List<RawPeer> peers = new ArrayList<>();
+        try (WebSocketServer server = WebSocketServer.builder(c -> c.closed().join()).options(QUIET).start()) {
+            for (int i = 0; i < 2; i++) {
+                peers.add(RawPeer.connect(server.port()));
+            }
+            awaitConnections(server, peers.size());
+            List<Connection> both = connections(server);
+            List<SharedMessage> messages = new ArrayList<>();
+            for (int i = 0; i < sizes.length; i++) {
+                messages.add(SharedMessage.binary(ByteBuffer.wrap(numbered('S', i, sizes[i]))));
+            }
+            for (Connection c : both) {
+                for (SharedMessage m : messages) {
+                    assertThat(c.offer(m)).isEqualTo(Broadcast.Offer.QUEUED);
+                }
+            }
+
+            for (Connection c : both) { // one buffer for both, as a writer goes from connection to connection
+                c.writeWithoutWaiting(scratch);
+                assertThat(c.queuedBytes()).as("all handed to TCP by this thread").isZero();
+            }
+
+            for (RawPeer peer : peers) {
+                for (int i = 0; i < sizes.length; i++) {
+                    assertNumbered(Message.binary(peer.readFrame(PATIENCE).payload()), 'S', i, sizes[i]);
+                }
+            }
+        } finally {
+            for (RawPeer peer : peers) {
+                peer.close();
+            }
+        }
+    }
+
+    /**
+     * Broadcasts messages of {@code size} bytes to a peer that does not read and to one that does, until the first
+     * misses one; then the first reads everything queued for it.
+     */
+    private static void slowPeerGetsTheRestLaterAndInOrder(int size) throws Exception {
         int writeLimit = 1 << 20;
         try (WebSocketServer server = WebSocketServer.builder(c -> c.closed().join())
                 .options(QUIET.withWriteLimit(writeLimit)).start();
