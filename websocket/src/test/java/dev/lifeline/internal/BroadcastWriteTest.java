@@ -12,8 +12,10 @@ import dev.lifeline.protocol.SharedMessage;
 import dev.lifeline.testing.RawPeer;
 import dev.lifeline.testing.TestTls;
 import dev.lifeline.testing.ThreadStarts;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +67,51 @@ class BroadcastWriteTest {
                 }
                 return starts.stop();
             }
+        } finally {
+            for (RawPeer peer : peers) {
+                peer.close();
+            }
+        }
+    }
+
+    @Test
+    void broadcastsFromAListenerThreadReachEveryoneInOrderWhetherTheyKeepUpOrComeInABurst() throws Exception {
+        int subscribers = 1100; // two writers per broadcast
+        int oneByOne = 5;
+        int burst = 20;
+        AtomicLong virtualBroadcasts = new AtomicLong();
+        WebSocketServer[] self = new WebSocketServer[1];
+        List<RawPeer> peers = new ArrayList<>();
+        try (WebSocketServer server = WebSocketServer.builder((ws, m) -> {
+            if (Thread.currentThread().isVirtual()) {
+                virtualBroadcasts.incrementAndGet();
+            }
+            self[0].broadcast(m);
+        }).options(QUIET).start()) {
+            self[0] = server;
+            for (int i = 0; i < subscribers; i++) {
+                peers.add(RawPeer.connect(server.port()));
+            }
+            awaitConnections(server, peers.size());
+            RawPeer publisher = peers.get(0);
+
+            for (int i = 0; i < oneByOne; i++) { // each written before the next: every broadcast keeps up
+                publisher.write(RawPeer.frame(true, RawPeer.TEXT, ("m" + i).getBytes(StandardCharsets.UTF_8), true));
+                for (RawPeer peer : peers) {
+                    assertThat(peer.readFrame(PATIENCE).text()).isEqualTo("m" + i);
+                }
+            }
+            ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            for (int i = oneByOne; i < oneByOne + burst; i++) { // in one write: broadcasts may fall behind
+                frames.writeBytes(RawPeer.frame(true, RawPeer.TEXT, ("m" + i).getBytes(StandardCharsets.UTF_8), true));
+            }
+            publisher.write(frames.toByteArray());
+            for (RawPeer peer : peers) {
+                for (int i = oneByOne; i < oneByOne + burst; i++) {
+                    assertThat(peer.readFrame(PATIENCE).text()).isEqualTo("m" + i);
+                }
+            }
+            assertThat(virtualBroadcasts.get()).as("broadcast from a virtual thread").isEqualTo(oneByOne + burst);
         } finally {
             for (RawPeer peer : peers) {
                 peer.close();
