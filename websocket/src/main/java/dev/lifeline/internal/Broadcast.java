@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One message to many server connections ({@code WebSocketServer.broadcast}), at the cost of one encoding rather
@@ -40,16 +39,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       writers go round are written together: a writer writes every frame a connection has queued by the time it
  *       gets there, and the next broadcast's writer finds nothing left. A broadcast to n connections thus costs
  *       n / 1,024 threads and at most n small writes, not n threads.</li>
- *   <li><b>Written early while broadcasts keep up.</b> A virtual broadcasting thread (a listener's, say) would hold
- *       its carrier until every connection was queued, so no writer could begin before (on one core, the last frame
- *       was handed to TCP a whole queueing pass late). When no writer of an earlier broadcast is still at work, it
- *       yields after starting each writer, which then writes its 1,024 connections at once; when some are (the
- *       broadcasts fall behind), it queues on without yielding, so that their frames are written together.</li>
  *   <li><b>Little garbage.</b> A writer copies each connection's queued frames into a direct buffer of its own,
  *       reused from connection to connection (at most {@value #SCRATCH_BYTES} bytes; a larger frame is written as it
  *       is), and hands them to TCP from there: no list, view or temporary direct buffer per write. With 10,000
- *       subscribers every byte allocated per delivery is 10 KB per broadcast: young collections, which pause the
- *       writers in the middle of a fan-out, come that much less often.</li>
+ *       subscribers each byte saved per delivery is 10 KB less per broadcast, and young collections, which pause
+ *       the writers in the middle of a fan-out, come that much less often.</li>
  * </ul>
  * Threads: any thread may broadcast. Broadcasts made one after the other arrive in that order on every connection
  * that takes them; two made at once from different threads may arrive in either order, not the same everywhere.
@@ -76,8 +70,6 @@ public final class Broadcast {
     private static final int SCRATCH_BYTES = 64 * 1024;
     /** How many writers' buffers are kept for the next writers; more writers at once allocate more, then drop them. */
     private static final int SCRATCH_KEPT = 2 * Runtime.getRuntime().availableProcessors();
-    /** Writers started and not done yet, of every broadcast. */
-    private static final AtomicInteger WRITERS = new AtomicInteger();
     /** The writers' buffers between writers: each is used by one writer at a time. */
     private static final Queue<ByteBuffer> SCRATCH = new ConcurrentLinkedQueue<>();
 
@@ -100,10 +92,6 @@ public final class Broadcast {
     /** {@link #send(Iterable, Message)} of a message already made shareable. */
     static int send(Iterable<Connection> connections, SharedMessage message) {
         Kind kind = message.opcode() == Opcode.TEXT ? Kind.TEXT : Kind.BINARY;
-        // Broadcasts keeping up: let each writer write as soon as it starts, rather than after every connection was
-        // queued, which a virtual broadcasting thread would otherwise hold its carrier for (on one core, the only).
-        // Broadcasts falling behind (writers of an earlier one still at work) queue on: writes then come together.
-        boolean yieldToWriters = Thread.currentThread().isVirtual() && WRITERS.get() == 0;
         int total = 0;
         List<Connection> share = new ArrayList<>(CONNECTIONS_PER_WRITER);
         for (Connection c : connections) {
@@ -118,9 +106,6 @@ public final class Broadcast {
             if (share.size() == CONNECTIONS_PER_WRITER) {
                 total += write(share);
                 share = new ArrayList<>(CONNECTIONS_PER_WRITER);
-                if (yieldToWriters) {
-                    Thread.yield();
-                }
             }
         }
         return total + write(share);
@@ -129,14 +114,7 @@ public final class Broadcast {
     /** Starts the writer of {@code share}, the connections that queued the frame: returns how many they are. */
     private static int write(List<Connection> share) {
         if (!share.isEmpty()) {
-            WRITERS.incrementAndGet();
-            Thread.ofVirtual().name("lifeline-broadcast").start(() -> {
-                try {
-                    writeAll(share);
-                } finally {
-                    WRITERS.decrementAndGet();
-                }
-            });
+            Thread.ofVirtual().name("lifeline-broadcast").start(() -> writeAll(share));
         }
         return share.size();
     }
