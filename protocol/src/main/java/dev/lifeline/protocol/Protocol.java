@@ -25,6 +25,8 @@ import java.util.random.RandomGenerator;
 public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     /** Smallest payload that {@link #sendLent} lends rather than copies: below it, a copy costs less than a buffer. */
     public static final int LEND_MIN = 16 * 1024;
+    /** {@link #messageEncoding()} of a connection without extensions. */
+    private static final Optional<List<Object>> WITHOUT_EXTENSIONS = Optional.of(List.of());
 
     private final Side side;
     private final ProtocolConfig config;
@@ -56,7 +58,8 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
 
     /**
      * What {@link #takeEvents()} and {@link #takeOutbound()} hand over: an empty immutable list until the first
-     * addition, so that an idle connection (which may live for days) keeps no array for them.
+     * addition, so that an idle connection (which may live for days) keeps no array for them, then an immutable list
+     * of that one item (a send's frame, a broadcast's on each of its connections), a growing list from the second.
      */
     private List<Event> events = List.of();
     private List<Outbound> outbound = List.of();
@@ -323,8 +326,12 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
             return;
         }
         checkCanSendMessage(message.opcode());
-        write(message.frame(encoding.get(), () -> FrameEncoder.encode(encodeWhole(message.opcode(),
-                message.payload()), false, 0)));
+        ByteBuffer frame = message.frame(encoding.get());
+        if (frame == null) { // the first connection of this encoding encodes the frame for all of them
+            frame = message.addFrame(encoding.get(), FrameEncoder.encode(encodeWhole(message.opcode(),
+                    message.payload()), false, 0));
+        }
+        write(frame);
     }
 
     /**
@@ -332,6 +339,9 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
      * {@link Extension#messageEncoding()}, in order), or empty when an extension keeps state between messages.
      */
     private Optional<List<Object>> messageEncoding() {
+        if (extensions.isEmpty()) {
+            return WITHOUT_EXTENSIONS; // a broadcast asks each connection: nothing to allocate for the common case
+        }
         List<Object> keys = new ArrayList<>(extensions.size());
         for (Extension extension : extensions) {
             Optional<Object> key = extension.messageEncoding();
@@ -469,9 +479,12 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         outbound = appended(outbound, new Outbound.Data(bytes));
     }
 
-    /** {@code list} with {@code item} added: a new list in place of the shared empty one. */
+    /** {@code list} with {@code item} added: a new list in place of the shared empty one or of a single item. */
     private static <T> List<T> appended(List<T> list, T item) {
-        List<T> growing = list.isEmpty() ? new ArrayList<>(2) : list;
+        if (list.isEmpty()) {
+            return List.of(item);
+        }
+        List<T> growing = list instanceof ArrayList<T> ? list : new ArrayList<>(list);
         growing.add(item);
         return growing;
     }

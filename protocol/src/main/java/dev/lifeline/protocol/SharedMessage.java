@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * A whole TEXT or BINARY message that a server sends to many connections (a broadcast) with
@@ -61,19 +60,17 @@ public final class SharedMessage {
         return payload.duplicate();
     }
 
-    /**
-     * A view of the frame for connections whose encoding is {@code encoding}: encoded by {@code encoder} the first
-     * time an encoding is met, the same bytes afterwards.
-     */
-    ByteBuffer frame(Object encoding, Supplier<ByteBuffer> encoder) {
+    /** A view of the frame for connections whose encoding is {@code encoding}, or null if none was added yet. */
+    ByteBuffer frame(Object encoding) {
         int i = encodings.indexOf(encoding);
-        if (i < 0) {
-            ByteBuffer frame = encoder.get();
-            encodings.add(encoding);
-            frames.add(frame);
-            i = frames.size() - 1;
-        }
-        return frames.get(i).duplicate();
+        return i < 0 ? null : frames.get(i).duplicate();
+    }
+
+    /** Keeps {@code frame}, just encoded, for the connections whose encoding is {@code encoding}: returns a view. */
+    ByteBuffer addFrame(Object encoding, ByteBuffer frame) {
+        encodings.add(encoding);
+        frames.add(frame);
+        return frame.duplicate();
     }
 
     /** E.g. {@code shared TEXT [64 bytes], 2 encodings}. */

@@ -8,6 +8,8 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * One message to many server connections ({@code WebSocketServer.broadcast}), at the cost of one encoding rather
@@ -37,6 +39,11 @@ import java.util.List;
  *       writers go round are written together: a writer writes every frame a connection has queued by the time it
  *       gets there, and the next broadcast's writer finds nothing left. A broadcast to n connections thus costs
  *       n / 1,024 threads and at most n small writes, not n threads.</li>
+ *   <li><b>Little garbage.</b> A writer copies each connection's queued frames into a direct buffer of its own,
+ *       reused from connection to connection (at most {@value #SCRATCH_BYTES} bytes; a larger frame is written as it
+ *       is), and hands them to TCP from there: no list, view or temporary direct buffer per write. With 10,000
+ *       subscribers each byte saved per delivery is 10 KB less per broadcast, and young collections, which pause
+ *       the writers in the middle of a fan-out, come that much less often.</li>
  * </ul>
  * Threads: any thread may broadcast. Broadcasts made one after the other arrive in that order on every connection
  * that takes them; two made at once from different threads may arrive in either order, not the same everywhere.
@@ -59,6 +66,13 @@ public final class Broadcast {
      */
     private static final int CONNECTIONS_PER_WRITER = 1024;
 
+    /** A writer's direct buffer: frames up to this size (together) are copied there and written from it. */
+    private static final int SCRATCH_BYTES = 64 * 1024;
+    /** How many writers' buffers are kept for the next writers; more writers at once allocate more, then drop them. */
+    private static final int SCRATCH_KEPT = 2 * Runtime.getRuntime().availableProcessors();
+    /** The writers' buffers between writers: each is used by one writer at a time. */
+    private static final Queue<ByteBuffer> SCRATCH = new ConcurrentLinkedQueue<>();
+
     private Broadcast() {
     }
 
@@ -79,7 +93,7 @@ public final class Broadcast {
     static int send(Iterable<Connection> connections, SharedMessage message) {
         Kind kind = message.opcode() == Opcode.TEXT ? Kind.TEXT : Kind.BINARY;
         int total = 0;
-        List<Connection> share = new ArrayList<>();
+        List<Connection> share = new ArrayList<>(CONNECTIONS_PER_WRITER);
         for (Connection c : connections) {
             switch (c.offer(message)) {
                 case QUEUED -> {
@@ -91,7 +105,7 @@ public final class Broadcast {
             }
             if (share.size() == CONNECTIONS_PER_WRITER) {
                 total += write(share);
-                share = new ArrayList<>();
+                share = new ArrayList<>(CONNECTIONS_PER_WRITER);
             }
         }
         return total + write(share);
@@ -100,16 +114,26 @@ public final class Broadcast {
     /** Starts the writer of {@code share}, the connections that queued the frame: returns how many they are. */
     private static int write(List<Connection> share) {
         if (!share.isEmpty()) {
-            Thread.ofVirtual().name("lifeline-broadcast").start(() -> {
-                for (Connection c : share) {
-                    try {
-                        c.writeWithoutWaiting();
-                    } catch (RuntimeException e) { // a bug for one connection leaves the others' frames written
-                        SafeLog.log(Level.ERROR, "lifeline-broadcast: writing to " + c.id() + " failed", e);
-                    }
-                }
-            });
+            Thread.ofVirtual().name("lifeline-broadcast").start(() -> writeAll(share));
         }
         return share.size();
+    }
+
+    /** A writer: writes what each of {@code share} has queued, through a direct buffer of its own. */
+    private static void writeAll(List<Connection> share) {
+        ByteBuffer scratch = SCRATCH.poll();
+        if (scratch == null) {
+            scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES);
+        }
+        for (Connection c : share) {
+            try {
+                c.writeWithoutWaiting(scratch);
+            } catch (RuntimeException e) { // a bug for one connection leaves the others' frames written
+                SafeLog.log(Level.ERROR, "lifeline-broadcast: writing to " + c.id() + " failed", e);
+            }
+        }
+        if (SCRATCH.size() < SCRATCH_KEPT) {
+            SCRATCH.offer(scratch);
+        }
     }
 }

@@ -217,6 +217,9 @@ public final class Connection implements WebSocket {
 
     private void dispatchLocked(List<Event> events) {
         assert lock.isHeldByCurrentThread();
+        if (events.isEmpty()) {
+            return; // after a send, as a rule: no iterator to allocate
+        }
         telemetry.received(events);
         for (Event event : events) {
             switch (event) {
@@ -367,8 +370,8 @@ public final class Connection implements WebSocket {
     }
 
     /** See {@link Outgoing#writeWithoutWaiting}: for a broadcast's writer. Caller does not hold {@link #lock}. */
-    void writeWithoutWaiting() {
-        outgoing.writeWithoutWaiting();
+    void writeWithoutWaiting(ByteBuffer scratch) {
+        outgoing.writeWithoutWaiting(scratch);
     }
 
     /** Drops TCP now; the connection is CLOSED when this returns, and {@link #closed()} is complete. */

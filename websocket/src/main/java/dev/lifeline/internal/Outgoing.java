@@ -72,7 +72,8 @@ final class Outgoing {
     /** Queues the protocol's output. Caller holds the connection's lock. */
     void queueLocked(List<Outbound> items) {
         assert connection.lock.isHeldByCurrentThread();
-        for (Outbound item : items) {
+        for (int i = 0; i < items.size(); i++) { // by index: no iterator per broadcast frame
+            Outbound item = items.get(i);
             pending.add(item);
             if (item instanceof Outbound.Data data) {
                 pendingBytes += data.bytes().remaining();
@@ -193,24 +194,86 @@ final class Outgoing {
      * Writes what is queued now, on the calling thread, as far as TCP takes it without waiting; what it does not
      * take is left to {@link #flushIfIdle}, in order. For a broadcast's writer ({@link Broadcast}): one
      * non-blocking write per connection from one thread costs less than a thread per connection, and never waits
-     * for a peer. A blocking transport (TLS) takes nothing without waiting ({@link Transport#tryWrite}): all goes to
-     * a flush thread. A connection another thread is writing is left to that thread, which writes what was queued
-     * before it releases the write lock (see {@link #flush}).
+     * for a peer. The queued frames go through {@code scratch}, a direct buffer of the calling thread's that it
+     * reuses from connection to connection: copied there, they are handed to TCP without the copy into a temporary
+     * direct buffer that the JDK makes of a heap buffer, and without allocating (see
+     * {@link #writeCopiedHoldingWriteLock}). A blocking transport (TLS) takes nothing without waiting
+     * ({@link Transport#tryWrite}): its frames go back to the queue, as one, for a flush thread. A connection another
+     * thread is writing is left to that thread, which writes what was queued before it releases the write lock (see
+     * {@link #flush}).
      */
-    void writeWithoutWaiting() {
+    void writeWithoutWaiting(ByteBuffer scratch) {
         assert !connection.lock.isHeldByCurrentThread() : "writeLock is taken before the connection's lock";
         if (!writeLock.tryLock()) {
             return;
         }
         boolean all;
         try {
-            all = drainHoldingWriteLock(false);
+            all = writeCopiedHoldingWriteLock(scratch);
         } finally {
             writeLock.unlock();
         }
         if (!all || hasPending()) { // a rest TCP did not take, or bytes queued while the write lock was being let go
             flushIfIdle();
         }
+    }
+
+    /**
+     * Takes the frames at the head of the queue while they fit in {@code scratch}, copying them there, and writes them
+     * with one non-blocking write, until nothing is queued: true then. What TCP does not take at once goes back to
+     * the head of the queue (as a copy: {@code scratch} is reused), and false is returned. A head that is no frame
+     * (a half-close) or does not fit, or an output already ended, is left to {@link #drainHoldingWriteLock}.
+     */
+    private boolean writeCopiedHoldingWriteLock(ByteBuffer scratch) {
+        assert writeLock.isHeldByCurrentThread();
+        while (!eofWritten) {
+            scratch.clear();
+            connection.lock.lock();
+            try {
+                deferred = false;
+                deferrer = null;
+                while (pending.peekFirst() instanceof Outbound.Data d && d.bytes().remaining() <= scratch.remaining()) {
+                    ByteBuffer bytes = d.bytes();
+                    scratch.put(scratch.position(), bytes, bytes.position(), bytes.remaining()); // leaves it as it is
+                    scratch.position(scratch.position() + bytes.remaining());
+                    pending.pollFirst();
+                }
+                if (scratch.position() == 0 && pending.isEmpty()) {
+                    return true;
+                }
+            } finally {
+                connection.lock.unlock();
+            }
+            if (scratch.position() == 0) {
+                break;
+            }
+            scratch.flip();
+            int size = scratch.remaining();
+            boolean all = true;
+            try {
+                all = transport.tryWrite(scratch);
+                writtenTotal += size - scratch.remaining(); // only this thread writes it, holding writeLock
+            } catch (IOException e) {
+                scratch.position(scratch.limit()); // accounted for, as drain does: the connection is failing
+                connection.writeFailed(Connection.asSocketException(e));
+            }
+            connection.lock.lock();
+            try {
+                pendingBytes -= size - scratch.remaining();
+                if (!all) {
+                    byte[] rest = new byte[scratch.remaining()];
+                    scratch.get(rest);
+                    pending.addFirst(new Outbound.Data(ByteBuffer.wrap(rest))); // before what was queued meanwhile
+                }
+                connection.changed.signalAll();
+            } finally {
+                connection.lock.unlock();
+            }
+            if (!all) {
+                return false;
+            }
+        }
+        return drainHoldingWriteLock(false);
     }
 
     /**

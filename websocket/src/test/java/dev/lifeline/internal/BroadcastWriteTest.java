@@ -12,8 +12,10 @@ import dev.lifeline.protocol.SharedMessage;
 import dev.lifeline.testing.RawPeer;
 import dev.lifeline.testing.TestTls;
 import dev.lifeline.testing.ThreadStarts;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,8 +75,104 @@ class BroadcastWriteTest {
     }
 
     @Test
+    void broadcastsFromAListenerThreadReachEveryoneInOrderWhetherTheyKeepUpOrComeInABurst() throws Exception {
+        int subscribers = 1100; // two writers per broadcast
+        int oneByOne = 5;
+        int burst = 20;
+        AtomicLong virtualBroadcasts = new AtomicLong();
+        WebSocketServer[] self = new WebSocketServer[1];
+        List<RawPeer> peers = new ArrayList<>();
+        try (WebSocketServer server = WebSocketServer.builder((ws, m) -> {
+            if (Thread.currentThread().isVirtual()) {
+                virtualBroadcasts.incrementAndGet();
+            }
+            self[0].broadcast(m);
+        }).options(QUIET).start()) {
+            self[0] = server;
+            for (int i = 0; i < subscribers; i++) {
+                peers.add(RawPeer.connect(server.port()));
+            }
+            awaitConnections(server, peers.size());
+            RawPeer publisher = peers.get(0);
+
+            for (int i = 0; i < oneByOne; i++) { // each written before the next: every broadcast keeps up
+                publisher.write(RawPeer.frame(true, RawPeer.TEXT, ("m" + i).getBytes(StandardCharsets.UTF_8), true));
+                for (RawPeer peer : peers) {
+                    assertThat(peer.readFrame(PATIENCE).text()).isEqualTo("m" + i);
+                }
+            }
+            ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            for (int i = oneByOne; i < oneByOne + burst; i++) { // in one write: broadcasts may fall behind
+                frames.writeBytes(RawPeer.frame(true, RawPeer.TEXT, ("m" + i).getBytes(StandardCharsets.UTF_8), true));
+            }
+            publisher.write(frames.toByteArray());
+            for (RawPeer peer : peers) {
+                for (int i = oneByOne; i < oneByOne + burst; i++) {
+                    assertThat(peer.readFrame(PATIENCE).text()).isEqualTo("m" + i);
+                }
+            }
+            assertThat(virtualBroadcasts.get()).as("broadcast from a virtual thread").isEqualTo(oneByOne + burst);
+        } finally {
+            for (RawPeer peer : peers) {
+                peer.close();
+            }
+        }
+    }
+
+    @Test
     void aPeerThatDoesNotReadGetsTheRestOfAFrameLaterAndInOrderWhileAnotherReceivesEveryMessage() throws Exception {
-        int size = 64 * 1024;
+        slowPeerGetsTheRestLaterAndInOrder(64 * 1024); // a frame larger than a writer's buffer: written as it is
+    }
+
+    @Test
+    void framesCopiedIntoTheWritersBufferThatTcpTakesOnlyPartOfReachASlowPeerWholeAndInOrder() throws Exception {
+        slowPeerGetsTheRestLaterAndInOrder(16 * 1024); // four fit in a writer's buffer: copied there, written together
+    }
+
+    @Test
+    void framesThatFitAWritersBufferGoTogetherAndALargerOneAfterThemEachConnectionGettingAllWholeAndInOrder()
+            throws Exception {
+        ByteBuffer scratch = ByteBuffer.allocateDirect(100); // two 42-byte frames fit, not a third nor a 302-byte one
+        int[] sizes = {40, 40, 40, 300, 40};
+        List<RawPeer> peers = new ArrayList<>();
+        try (WebSocketServer server = WebSocketServer.builder(c -> c.closed().join()).options(QUIET).start()) {
+            for (int i = 0; i < 2; i++) {
+                peers.add(RawPeer.connect(server.port()));
+            }
+            awaitConnections(server, peers.size());
+            List<Connection> both = connections(server);
+            List<SharedMessage> messages = new ArrayList<>();
+            for (int i = 0; i < sizes.length; i++) {
+                messages.add(SharedMessage.binary(ByteBuffer.wrap(numbered('S', i, sizes[i]))));
+            }
+            for (Connection c : both) {
+                for (SharedMessage m : messages) {
+                    assertThat(c.offer(m)).isEqualTo(Broadcast.Offer.QUEUED);
+                }
+            }
+
+            for (Connection c : both) { // one buffer for both, as a writer goes from connection to connection
+                c.writeWithoutWaiting(scratch);
+                assertThat(c.queuedBytes()).as("all handed to TCP by this thread").isZero();
+            }
+
+            for (RawPeer peer : peers) {
+                for (int i = 0; i < sizes.length; i++) {
+                    assertNumbered(Message.binary(peer.readFrame(PATIENCE).payload()), 'S', i, sizes[i]);
+                }
+            }
+        } finally {
+            for (RawPeer peer : peers) {
+                peer.close();
+            }
+        }
+    }
+
+    /**
+     * Broadcasts messages of {@code size} bytes to a peer that does not read and to one that does, until the first
+     * misses one; then the first reads everything queued for it.
+     */
+    private static void slowPeerGetsTheRestLaterAndInOrder(int size) throws Exception {
         int writeLimit = 1 << 20;
         try (WebSocketServer server = WebSocketServer.builder(c -> c.closed().join())
                 .options(QUIET.withWriteLimit(writeLimit)).start();
