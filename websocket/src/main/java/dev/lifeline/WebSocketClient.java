@@ -1,24 +1,11 @@
 package dev.lifeline;
 
-import dev.lifeline.internal.Connection;
-import dev.lifeline.internal.Handshakes;
-import dev.lifeline.internal.OpeningTelemetry;
-import dev.lifeline.internal.Timers;
-import dev.lifeline.internal.Transport;
-import dev.lifeline.protocol.ClientProtocol;
-import dev.lifeline.protocol.Event;
+import dev.lifeline.internal.ClientOpening;
 import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.Headers;
-import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.channels.SocketChannel;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,8 +14,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /**
  * Opens client connections: {@code ws://} and {@code wss://}, with {@code openTimeout} covering TCP connect, TLS and
@@ -114,7 +99,8 @@ public final class WebSocketClient {
         while (true) {
             visited.add(target);
             try {
-                return attempt(target, deadline, listener);
+                return ClientOpening.open(target, options, headers, subprotocols, sslContext, pollIdle, deadline,
+                        listener);
             } catch (HandshakeException e) {
                 Optional<String> location = e.headers().first("Location");
                 if (!REDIRECTS.contains(e.status()) || location.isEmpty()) {
@@ -133,76 +119,6 @@ public final class WebSocketClient {
 
     public WebSocket open(String uri) throws IOException {
         return open(URI.create(uri));
-    }
-
-    private WebSocket attempt(URI uri, long deadline, WebSocketListener listener) throws IOException {
-        boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
-        if (!secure && !"ws".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
-        }
-        String host = Objects.requireNonNull(uri.getHost(), () -> "no host in " + uri);
-        int port = uri.getPort() >= 0 ? uri.getPort() : secure ? 443 : 80;
-        if (Thread.currentThread().isInterrupted()) {
-            throw new OperationInterruptedException("interrupted before opening " + uri,
-                    new InterruptedIOException("the thread was interrupted"));
-        }
-        long start = System.nanoTime();
-        // A connection that will go under the poller's watch (pollIdle, plain TCP) needs a channel's socket; the
-        // others are read by a reader thread for their whole life, through a plain socket.
-        boolean polled = pollIdle && !secure;
-        Socket tcp = polled ? SocketChannel.open().socket() : new Socket();
-        Socket socket = tcp;
-        try {
-            tcp.setTcpNoDelay(true);
-            tcp.connect(new InetSocketAddress(host, port), Handshakes.millisUntil(deadline));
-            if (secure) {
-                socket = startTls(tcp, host, port, deadline);
-            }
-            InputStream in = socket.getInputStream();
-            ClientProtocol protocol = new ClientProtocol(uri, subprotocols, headers, options.protocolConfig(),
-                    Handshakes.newRandom());
-            protocol.sendRequest();
-            Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
-            List<Event> events = Handshakes.readHandshake(socket, in, protocol, deadline);
-            if (Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed failed) {
-                throw failed.cause();
-            }
-            String id = Handshakes.nextId('c');
-            HttpResponse response = protocol.response().orElseThrow();
-            Transport transport = polled ? Transport.polled(tcp.getChannel()) : Transport.blocking(socket, tcp);
-            Connection connection = new Connection(id, transport, protocol, options, protocol.request(), response,
-                    protocol.subprotocol(), events, Timers.shared(), closed -> { });
-            OpeningTelemetry.clientOpened(connection, start);
-            connection.start(listener, Connection.FirstRun.NEW_THREAD); // a null listener: the handler style
-            return connection;
-        } catch (IOException | RuntimeException e) {
-            Handshakes.closeQuietly(tcp);
-            Handshakes.closeQuietly(socket);
-            if (e instanceof IOException io && Thread.currentThread().isInterrupted()) {
-                // a virtual thread's socket is closed by the interrupt; a platform thread's wait ends by itself
-                throw new OperationInterruptedException("interrupted while opening " + uri, io);
-            }
-            throw e;
-        }
-    }
-
-    private Socket startTls(Socket tcp, String host, int port, long deadline) throws IOException {
-        SSLContext context = sslContext;
-        if (context == null) {
-            try {
-                context = SSLContext.getDefault();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IOException("no default TLS context", e);
-            }
-        }
-        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(tcp, host, port, true);
-        SSLParameters parameters = tls.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // verify the host name against the certificate
-        tls.setSSLParameters(parameters);
-        tls.setUseClientMode(true);
-        tls.setSoTimeout(Handshakes.millisUntil(deadline));
-        tls.startHandshake();
-        return tls;
     }
 
     /**

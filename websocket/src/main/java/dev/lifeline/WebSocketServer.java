@@ -1,9 +1,7 @@
 package dev.lifeline;
 
 import dev.lifeline.internal.Acceptor;
-import dev.lifeline.internal.Connection;
 import dev.lifeline.internal.ServerConfig;
-import dev.lifeline.internal.Timers;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.IOException;
@@ -13,7 +11,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 
@@ -93,7 +90,6 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** What the builder held at {@link Builder#start()}; the builder is never read again. */
     private final ServerConfig config;
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     /** The listening socket, the opening handshakes in flight, the workers: what runs the server. */
     private final Acceptor acceptor;
     /** Runs {@link #close()} when the JVM shuts down, with {@link Builder#closeOnShutdown()}; else null. */
@@ -101,7 +97,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     private WebSocketServer(ServerConfig config) throws IOException {
         this.config = config;
-        this.acceptor = new Acceptor(config, connections, Timers.shared());
+        this.acceptor = new Acceptor(config);
         this.shutdownHook = config.closeOnShutdown() ? new Thread(this::close, "lifeline-shutdown") : null;
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -141,7 +137,7 @@ public final class WebSocketServer implements AutoCloseable {
 
     /** The connections that are open now. */
     public Set<WebSocket> connections() {
-        return Set.copyOf(connections);
+        return acceptor.connections();
     }
 
     /**
@@ -154,7 +150,7 @@ public final class WebSocketServer implements AutoCloseable {
      * @return how many connections the message was queued for
      */
     public int broadcast(Message message) {
-        return dev.lifeline.internal.Broadcast.send(connections, message);
+        return acceptor.broadcast(message);
     }
 
     /** Blocks until the server is closed (by {@link #close()} from another thread). */

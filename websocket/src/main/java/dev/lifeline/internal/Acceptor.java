@@ -1,6 +1,8 @@
 package dev.lifeline.internal;
 
+import dev.lifeline.Message;
 import dev.lifeline.OperationInterruptedException;
+import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketListener;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.Event;
@@ -69,17 +71,25 @@ public final class Acceptor {
     private volatile boolean closing;
 
     /**
+     * Binds and starts accepting, on the poller's thread; open timeouts and the connections' bounds are timed by
+     * {@link Timers#shared()}. The only entry point of this package for a server.
+     */
+    public Acceptor(ServerConfig config) throws IOException {
+        this(config, Timers.shared());
+    }
+
+    /**
      * Binds and starts accepting, on the poller's thread.
      *
      * @param timers where open timeouts and the connections' bounds are timed: {@link Timers#shared()}, or a test's
      *     {@link Timers#stepped()}
      */
-    public Acceptor(ServerConfig config, Set<Connection> connections, Timers timers) throws IOException {
+    Acceptor(ServerConfig config, Timers timers) throws IOException {
         this.config = config;
         this.timers = timers;
         this.protocolConfig = config.options().protocolConfig();
         this.listener = config.listenerStyle() ? config.connectionListener() : null;
-        this.connections = connections;
+        this.connections = ConcurrentHashMap.newKeySet();
         this.forget = connections::remove;
         this.slots = new Semaphore(config.maxHandshakes());
         this.telemetry = new OpeningTelemetry(config.options().metrics());
@@ -99,6 +109,20 @@ public final class Acceptor {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+    }
+
+    /** The connections that are open now. */
+    public Set<WebSocket> connections() {
+        return Set.copyOf(connections);
+    }
+
+    /**
+     * Sends {@code message} to every open connection without waiting for any of them (see {@link Broadcast}).
+     *
+     * @return how many connections the message was queued for
+     */
+    public int broadcast(Message message) {
+        return Broadcast.send(connections, message);
     }
 
     /** Handshakes accepted and not ended yet (neither answered, nor opened, nor dropped). */

@@ -48,7 +48,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Threads: any thread may broadcast. Broadcasts made one after the other arrive in that order on every connection
  * that takes them; two made at once from different threads may arrive in either order, not the same everywhere.
  */
-public final class Broadcast {
+final class Broadcast {
     /** What became of a broadcast message on one connection. */
     enum Offer {
         /** Queued; the broadcast's writer writes it. */
@@ -82,7 +82,7 @@ public final class Broadcast {
      *
      * @return how many connections it was queued for
      */
-    public static int send(Iterable<Connection> connections, Message message) {
+    static int send(Iterable<Connection> connections, Message message) {
         return send(connections, switch (message) {
             case Message.Text t -> SharedMessage.text(t.text());
             case Message.Binary b -> SharedMessage.binary(ByteBuffer.wrap(b.data()));

@@ -42,7 +42,7 @@ import java.util.function.Consumer;
  * non-blocking work and never while user code runs or while a socket is read or written. {@link Outgoing} owns the
  * write side.
  */
-public final class Connection implements WebSocket {
+final class Connection implements WebSocket {
     static final System.Logger LOG = System.getLogger("dev.lifeline");
 
     private final String id;
@@ -89,7 +89,7 @@ public final class Connection implements WebSocket {
      *     or a test's {@link Timers#stepped()}
      * @param onClosed given the connection once it is CLOSED (the server removes it from its registry)
      */
-    public Connection(String id, Transport transport, Protocol protocol, WebSocketOptions options,
+    Connection(String id, Transport transport, Protocol protocol, WebSocketOptions options,
             HttpRequest request, HttpResponse response, Optional<String> subprotocol, List<Event> initialEvents,
             Timers timers, Consumer<Connection> onClosed) {
         this.id = id;
@@ -120,7 +120,7 @@ public final class Connection implements WebSocket {
      * (and calls a {@link WebSocketListener#onOpen}). Its later runs, over a polled transport, are always started by
      * the poller when bytes arrive.
      */
-    public enum FirstRun {
+    enum FirstRun {
         /** On a reader thread of its own, started now: the caller goes on at once. */
         NEW_THREAD,
         /**
@@ -146,7 +146,7 @@ public final class Connection implements WebSocket {
      * @param listener the listener style's listener, which the reader calls for the opening, every message and the
      *     close; null for the handler style, where messages wait for {@link #receive()}
      */
-    public void start(WebSocketListener listener, FirstRun firstRun) {
+    void start(WebSocketListener listener, FirstRun firstRun) {
         if (listener != null) {
             deliveries = new Deliveries(this, reader, outgoing, listener);
         }
@@ -479,7 +479,7 @@ public final class Connection implements WebSocket {
      * already ended under it (the peer went away), that is no failure of the application: logged at DEBUG, false.
      * Otherwise it is logged as a warning and the connection closes with 1011 (no details on the wire): true.
      */
-    public boolean applicationFailed(String who, Throwable e) {
+    boolean applicationFailed(String who, Throwable e) {
         // an interrupted wait (the server's shutdown interrupts its handlers) on a connection that is over is no
         // failure of the application either
         if ((e instanceof ConnectionClosedException || e instanceof OperationInterruptedException)

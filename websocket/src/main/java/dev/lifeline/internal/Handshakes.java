@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /** Drives the opening handshake over a socket, before a {@link Connection} exists. */
-public final class Handshakes {
+final class Handshakes {
     private static final SecureRandom SEEDS = new SecureRandom();
     private static final AtomicLong IDS = new AtomicLong();
     /**
@@ -31,7 +31,7 @@ public final class Handshakes {
     }
 
     /** A short id for logs, unique in this process. */
-    public static String nextId(char side) {
+    static String nextId(char side) {
         return side + Long.toString(IDS.incrementAndGet(), 36);
     }
 
@@ -53,7 +53,7 @@ public final class Handshakes {
      * A fast random source for one connection, seeded from {@link SecureRandom}: mask keys must be unpredictable
      * to the application (RFC 6455 §10.3), and a per-connection seed keeps {@code SecureRandom} off the hot path.
      */
-    public static RandomGenerator newRandom() {
+    static RandomGenerator newRandom() {
         return new SplittableRandom(SEEDS.nextLong());
     }
 
@@ -65,7 +65,7 @@ public final class Handshakes {
      *         to the connection
      * @throws SocketTimeoutException when the deadline passes first
      */
-    public static List<Event> readHandshake(Socket socket, InputStream in, Protocol protocol, long deadlineNanos)
+    static List<Event> readHandshake(Socket socket, InputStream in, Protocol protocol, long deadlineNanos)
             throws IOException {
         byte[] buffer = new byte[HANDSHAKE_BUFFER];
         while (true) {
@@ -90,7 +90,7 @@ public final class Handshakes {
      *
      * @throws SocketTimeoutException when the deadline has passed
      */
-    public static int millisUntil(long deadlineNanos) throws SocketTimeoutException {
+    static int millisUntil(long deadlineNanos) throws SocketTimeoutException {
         long remaining = Math.ceilDiv(deadlineNanos - System.nanoTime(), 1_000_000);
         if (remaining <= 0) {
             throw new SocketTimeoutException("opening handshake timed out");
@@ -99,7 +99,7 @@ public final class Handshakes {
     }
 
     /** Writes the protocol's pending output directly (during the handshake, no one else writes). */
-    public static void writeOutbound(Socket socket, OutputStream out, Protocol protocol) throws IOException {
+    static void writeOutbound(Socket socket, OutputStream out, Protocol protocol) throws IOException {
         for (Outbound item : protocol.takeOutbound()) {
             switch (item) {
                 case Outbound.Data d -> out.write(d.bytes().array(), d.bytes().arrayOffset() + d.bytes().position(),
@@ -131,7 +131,7 @@ public final class Handshakes {
         }
     }
 
-    public static void closeQuietly(Socket socket) {
+    static void closeQuietly(Socket socket) {
         try {
             socket.close();
         } catch (IOException ignored) {
@@ -150,7 +150,7 @@ public final class Handshakes {
     }
 
     /** The handshake event among {@code events}. */
-    public static Event handshakeEvent(List<Event> events) {
+    static Event handshakeEvent(List<Event> events) {
         Event event = findHandshakeEvent(events);
         if (event == null) {
             throw new NoSuchElementException("no handshake event among " + events);

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * refused, and how long those that opened took ({@link #clientOpened} for a client's). Thread-safe: called from
  * the poller's thread and from workers.
  */
-public final class OpeningTelemetry {
+final class OpeningTelemetry {
     private final WebSocketMetrics metrics;
     /** When each socket in flight was accepted ({@link System#nanoTime()}). */
     private final Map<Socket, Long> acceptedAt = new ConcurrentHashMap<>();
@@ -63,7 +63,7 @@ public final class OpeningTelemetry {
     }
 
     /** A client's connection is open; its connect (TCP, TLS and handshake) began at {@code startNanos}. */
-    public static void clientOpened(Connection connection, long startNanos) {
+    static void clientOpened(Connection connection, long startNanos) {
         connection.telemetry.opened(startNanos, String.valueOf(connection.remoteAddress()));
     }
 }

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * nothing, and a cancelled entry leaves the heap at once. The heap's lock is a leaf, taken under a connection's lock
  * (to arm or cancel), never held while an entry runs.
  */
-public final class Timers {
+final class Timers {
     /**
      * How often the watchdog looks at connections with a write under way or deferred: for writes blocked past
      * their connection's write timeout, and for deferred batches to write.
@@ -107,7 +107,7 @@ public final class Timers {
     }
 
     /** The instance every connection and server uses unless a test gave it another. */
-    public static Timers shared() {
+    static Timers shared() {
         return SHARED;
     }
 

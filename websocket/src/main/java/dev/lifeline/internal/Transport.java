@@ -30,7 +30,7 @@ import java.nio.channels.WritableByteChannel;
  * (the holder of {@code Outgoing.writeLock}, or the handshake's thread); {@link #close} may come from any thread.
  * No method takes a lock of the connection.
  */
-public sealed interface Transport permits Transport.Blocking, Transport.Polled {
+sealed interface Transport permits Transport.Blocking, Transport.Polled {
 
     /** The streams of a blocking {@code socket}; {@code tcp} is the TCP socket under it (the same one without TLS). */
     static Transport blocking(Socket socket, Socket tcp) throws IOException {

@@ -4,6 +4,12 @@
  * and writes its bytes.
  *
  * <h2>Who is who</h2>
+ * The facades' entry points, the only public classes here: {@link dev.lifeline.internal.ClientOpening} (one attempt
+ * of a {@code WebSocketClient} to open a connection at one URI: TCP, TLS, the opening handshake, the transport, the
+ * started {@link dev.lifeline.internal.Connection}; the client follows redirects itself) and
+ * {@link dev.lifeline.internal.Acceptor} (what a {@code WebSocketServer} runs on; its open connections and their
+ * broadcast too), with {@link dev.lifeline.internal.ServerConfig}, the value the server's builder makes for it.
+ * Everything else is package-private.
  * <ul>
  *   <li>{@link dev.lifeline.internal.Connection}: one open connection, the owner of its state and its lock; the
  *       {@code WebSocket} the application holds.</li>
@@ -26,7 +32,8 @@
  *       {@link dev.lifeline.internal.Pings}: Pings, latency, keepalive.</li>
  *   <li>{@link dev.lifeline.internal.Acceptor}: what runs a {@code WebSocketServer} (a facade over it): the listening
  *       socket, the opening handshakes in flight and their slots, the workers, what an open connection is handed
- *       to, the server's close; it reads only its immutable {@link dev.lifeline.internal.ServerConfig}.</li>
+ *       to, the open connections (the server's registry) and their broadcast, the server's close; it reads only its
+ *       immutable {@link dev.lifeline.internal.ServerConfig}.</li>
  *   <li>{@link dev.lifeline.internal.OpeningHandshake}: one server opening handshake, a state machine (below);
  *       {@link dev.lifeline.internal.Opening} is its socket I/O; {@link dev.lifeline.internal.Handshakes} helps the
  *       client's handshake too.</li>

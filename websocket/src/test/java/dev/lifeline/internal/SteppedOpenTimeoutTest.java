@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +37,7 @@ class SteppedOpenTimeoutTest {
         ServerConfig config = new ServerConfig(ws -> { }, null, "127.0.0.1", 0, 16,
                 WebSocketOptions.DEFAULT.withOpenTimeout(OPEN_TIMEOUT), Optional.empty(), Optional.empty(), true,
                 List.of(), false, Optional.empty(), context, 4, false, Optional.empty());
-        Acceptor server = new Acceptor(config, ConcurrentHashMap.newKeySet(), timers);
+        Acceptor server = new Acceptor(config, timers);
         try (Socket slow = new Socket("127.0.0.1", server.address().getPort())) {
             slow.setSoTimeout((int) Await.PATIENCE.toMillis());
             if (!tls) {

@@ -1,0 +1,124 @@
+package dev.lifeline.internal;
+
+import dev.lifeline.OperationInterruptedException;
+import dev.lifeline.WebSocket;
+import dev.lifeline.WebSocketListener;
+import dev.lifeline.WebSocketOptions;
+import dev.lifeline.protocol.ClientProtocol;
+import dev.lifeline.protocol.Event;
+import dev.lifeline.protocol.handshake.Headers;
+import dev.lifeline.protocol.handshake.HttpResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.channels.SocketChannel;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One attempt of a {@code WebSocketClient} (a facade over it, which follows redirects) to open a connection at one
+ * {@code ws://} or {@code wss://} URI: TCP connect, TLS, the opening handshake, the connection's {@link Transport},
+ * then its start. The only entry point of this package for a client.
+ *
+ * <p>Threads: runs on the calling thread, with blocking I/O bounded by the deadline it is given (the client's
+ * {@code openTimeout}: TCP, TLS and the handshake together). Interrupts as {@code WebSocketClient.open} documents:
+ * an interrupted thread gets {@link OperationInterruptedException} (its cause the {@code IOException}) and no
+ * connection is left open.
+ */
+public final class ClientOpening {
+    private ClientOpening() {
+    }
+
+    /**
+     * Opens a connection at {@code uri}; returns once it is OPEN, its reader started.
+     *
+     * @param headers added to the handshake request
+     * @param subprotocols offered, in order of preference
+     * @param sslContext the context for {@code wss://}; null: the JDK's default
+     * @param pollIdle whether an open {@code ws://} connection goes under the poller's watch
+     *     ({@link Transport#polled}) rather than keep a reader thread ({@link Transport#blocking})
+     * @param deadlineNanos on {@code System.nanoTime()}: when TCP, TLS and the handshake must be done
+     * @param listener the listener style's listener; null in the handler style
+     * @throws dev.lifeline.protocol.handshake.HandshakeException if the server refused the handshake (a redirect
+     *     among others: the caller follows it)
+     */
+    public static WebSocket open(URI uri, WebSocketOptions options, Headers headers, List<String> subprotocols,
+            SSLContext sslContext, boolean pollIdle, long deadlineNanos, WebSocketListener listener)
+            throws IOException {
+        boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
+        if (!secure && !"ws".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("not a ws:// or wss:// URI: " + uri);
+        }
+        String host = Objects.requireNonNull(uri.getHost(), () -> "no host in " + uri);
+        int port = uri.getPort() >= 0 ? uri.getPort() : secure ? 443 : 80;
+        if (Thread.currentThread().isInterrupted()) {
+            throw new OperationInterruptedException("interrupted before opening " + uri,
+                    new InterruptedIOException("the thread was interrupted"));
+        }
+        long start = System.nanoTime();
+        // A connection that will go under the poller's watch (pollIdle, plain TCP) needs a channel's socket; the
+        // others are read by a reader thread for their whole life, through a plain socket.
+        boolean polled = pollIdle && !secure;
+        Socket tcp = polled ? SocketChannel.open().socket() : new Socket();
+        Socket socket = tcp;
+        try {
+            tcp.setTcpNoDelay(true);
+            tcp.connect(new InetSocketAddress(host, port), Handshakes.millisUntil(deadlineNanos));
+            if (secure) {
+                socket = startTls(tcp, sslContext, host, port, deadlineNanos);
+            }
+            InputStream in = socket.getInputStream();
+            ClientProtocol protocol = new ClientProtocol(uri, subprotocols, headers, options.protocolConfig(),
+                    Handshakes.newRandom());
+            protocol.sendRequest();
+            Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
+            List<Event> events = Handshakes.readHandshake(socket, in, protocol, deadlineNanos);
+            if (Handshakes.handshakeEvent(events) instanceof Event.HandshakeFailed failed) {
+                throw failed.cause();
+            }
+            String id = Handshakes.nextId('c');
+            HttpResponse response = protocol.response().orElseThrow();
+            Transport transport = polled ? Transport.polled(tcp.getChannel()) : Transport.blocking(socket, tcp);
+            Connection connection = new Connection(id, transport, protocol, options, protocol.request(), response,
+                    protocol.subprotocol(), events, Timers.shared(), closed -> { });
+            OpeningTelemetry.clientOpened(connection, start);
+            connection.start(listener, Connection.FirstRun.NEW_THREAD); // a null listener: the handler style
+            return connection;
+        } catch (IOException | RuntimeException e) {
+            Handshakes.closeQuietly(tcp);
+            Handshakes.closeQuietly(socket);
+            if (e instanceof IOException io && Thread.currentThread().isInterrupted()) {
+                // a virtual thread's socket is closed by the interrupt; a platform thread's wait ends by itself
+                throw new OperationInterruptedException("interrupted while opening " + uri, io);
+            }
+            throw e;
+        }
+    }
+
+    private static Socket startTls(Socket tcp, SSLContext sslContext, String host, int port, long deadlineNanos)
+            throws IOException {
+        SSLContext context = sslContext;
+        if (context == null) {
+            try {
+                context = SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IOException("no default TLS context", e);
+            }
+        }
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(tcp, host, port, true);
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // verify the host name against the certificate
+        tls.setSSLParameters(parameters);
+        tls.setUseClientMode(true);
+        tls.setSoTimeout(Handshakes.millisUntil(deadlineNanos));
+        tls.startHandshake();
+        return tls;
+    }
+}
