@@ -110,12 +110,7 @@ final class SessionCore {
         commitHandled();
         Optional<Message> next = inbox.take(timeoutNanos, () -> ended);
         if (next.isPresent()) {
-            lock.lock();
-            try {
-                journaling.handing();
-            } finally {
-                lock.unlock();
-            }
+            locked(() -> journaling.handing());
         }
         return next;
     }
@@ -125,14 +120,11 @@ final class SessionCore {
      * (see {@link SessionJournal}); nothing if this thread is not handling one.
      */
     void commitHandled() {
-        lock.lock();
-        try {
+        locked(() -> {
             if (journaling != null) {
                 journaling.handled();
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     int outboxSize() {
@@ -166,6 +158,13 @@ final class SessionCore {
         } finally {
             lock.unlock();
         }
+    }
+
+    private void locked(Runnable change) {
+        locked(() -> {
+            change.run();
+            return null;
+        });
     }
 
     // ------------------------------------------------------------------ connections come and go
@@ -239,12 +238,7 @@ final class SessionCore {
 
     /** Wakes the threads waiting on the session's state (a connection closed, futures completed). */
     void signalChanged() {
-        lock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        locked(changed::signalAll);
     }
 
     // ------------------------------------------------------------------ the end
@@ -264,15 +258,8 @@ final class SessionCore {
      * end (a connection attaching at the same moment wins, or finds the session ended); empty if it did not end.
      */
     Optional<Ending> endIfDetachedFor(Duration idle, CloseReason reason) {
-        lock.lock();
-        try {
-            if (current != null || ended != null || System.nanoTime() - detachedAt < idle.toNanos()) {
-                return Optional.empty();
-            }
-            return endLocked(reason);
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> current != null || ended != null || System.nanoTime() - detachedAt < idle.toNanos()
+                ? Optional.empty() : endLocked(reason));
     }
 
     private Optional<Ending> endLocked(CloseReason reason) {
@@ -376,25 +363,19 @@ final class SessionCore {
 
     /** Saves this new session's changes from now on: a store calls it before the session is attached. */
     void journalTo(SessionJournal journal) {
-        lock.lock();
-        try {
+        locked(() -> {
             session = new Session(options, true);
             journaling = journaling(journal, new SessionState(1, 0, 0, 0, List.of(), List.of()));
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Takes over a session as its journal saved it; its unconsumed messages await the application. */
     void restore(SessionState state, SessionJournal journal) {
-        lock.lock();
-        try {
+        locked(() -> {
             session = new Session(options, state);
             journaling = journaling(journal, state);
             state.unconsumed().forEach(m -> inbox.add(m.message()));
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** A journaling whose callbacks act only while it is the session's (a renewed session has a new one). */
