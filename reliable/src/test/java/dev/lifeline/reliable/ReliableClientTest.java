@@ -280,17 +280,23 @@ class ReliableClientTest {
             ReliableClient client = ReliableClient.builder(proxy.uri("/")).options(Loopback.FAST)
                     .reliable(Loopback.RELIABLE).connect();
             List<Thread> completedOn = new CopyOnWriteArrayList<>();
+            CountDownLatch callbacksRan = new CountDownLatch(20);
             List<CompletableFuture<Void>> sent = new ArrayList<>();
             proxy.stall(); // no acknowledgement can come before every callback is registered
             for (int i = 0; i < 20; i++) {
                 CompletableFuture<Void> future = client.send("m" + i);
-                future.thenRun(() -> completedOn.add(Thread.currentThread()));
+                future.thenRun(() -> {
+                    completedOn.add(Thread.currentThread());
+                    callbacksRan.countDown();
+                });
                 sent.add(future);
             }
             assertThat(sent).noneMatch(CompletableFuture::isDone);
             proxy.resume();
+            // not future.get(): a thread waiting in get() may run the future's callbacks itself
+            assertThat(callbacksRan.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(sent).allMatch(CompletableFuture::isDone);
             for (int i = 0; i < 20; i++) {
-                sent.get(i).get(5, TimeUnit.SECONDS);
                 assertThat(client.receive(Duration.ofSeconds(5))).contains(Message.text("m" + i));
             }
             ServerSession session = onServer.get(5, TimeUnit.SECONDS);
