@@ -202,6 +202,17 @@
  * library's own threads are never interrupted by it; the server's {@code close} interrupts the handlers that
  * outlive its bound, after it dropped their connections.
  *
+ * <h2>Time</h2>
+ * Every bound that a connection or a server keeps by itself (the open timeout, keepalive Pings and their timeout, the
+ * closing timeouts, the write watchdog, the accept back-off) is a {@link dev.lifeline.internal.Timers} entry and
+ * reads its instance's clock, so that a test steps it. The waits that bound a caller's own blocking call read
+ * {@code System.nanoTime()} instead, on purpose: they wait on a socket read with a timeout or on another thread,
+ * which only real time can end, and a stepped clock has no thread to wake them. They are the server's
+ * {@code close(timeout)} ({@code Acceptor.close}: it joins the closers and workers and awaits the handshakes in
+ * flight), a refusal's linger ({@code Opening.answerAndClose}: socket reads until a deadline), a client's opening
+ * ({@code WebSocketClient.connect}: socket timeouts until its deadline), a read with a deadline
+ * ({@code Transport.read}) and the poller's bound on a server channel's deregistration.
+ *
  * <p>Nothing here is API: {@code dev.lifeline} is. Nothing in this package may depend on the reliable layer.
  */
 package dev.lifeline.internal;
