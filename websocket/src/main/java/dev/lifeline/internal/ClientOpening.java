@@ -88,8 +88,8 @@ public final class ClientOpening {
             Transport transport = polled ? Transport.polled(tcp.getChannel()) : Transport.blocking(socket, tcp);
             Connection connection = new Connection(id, transport, protocol, options, protocol.request(), response,
                     protocol.subprotocol(), events, Timers.shared(), closed -> { });
-            OpeningTelemetry.clientOpened(connection, start);
-            connection.start(listener, Connection.FirstRun.NEW_THREAD); // a null listener: the handler style
+            connection.telemetry.opened(start, String.valueOf(connection.remoteAddress()));
+            connection.start(listener, Reader.FirstRun.NEW_THREAD); // a null listener: the handler style
             return connection;
         } catch (IOException | RuntimeException e) {
             Handshakes.closeQuietly(tcp);
