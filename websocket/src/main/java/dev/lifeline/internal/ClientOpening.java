@@ -77,6 +77,7 @@ public final class ClientOpening {
             InputStream in = socket.getInputStream();
             ClientProtocol protocol = new ClientProtocol(uri, subprotocols, headers, options.protocolConfig(),
                     Handshakes.newRandom());
+            protocol.holdFailureClose(true); // also for a violation that comes with the 101 (see Connection)
             protocol.sendRequest();
             Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
             List<Event> events = Handshakes.readHandshake(socket, in, protocol, deadlineNanos);

@@ -93,7 +93,8 @@ final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Pee
         this.reader = new Reader(this, transport, protocol, outgoing, closing, inbox, options);
         this.pings = new Pings(this, protocol, closing, outgoing, timers, options);
         this.sender = new Sender(this, protocol, outgoing, pings, reader, options);
-        // a violation behind messages waits for the application's answers to them (see Closing)
+        // a violation behind messages waits for the application's answers to them (see Closing); the openings set
+        // it before the handshake, for one that came with it
         protocol.holdFailureClose(true);
     }
 
@@ -108,10 +109,11 @@ final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Pee
     void start(WebSocketListener listener, Reader.FirstRun firstRun) {
         if (listener != null) {
             deliveries = new Deliveries(this, this, outgoing, listener);
+            reader.deliverTo(deliveries);
         }
         open();
         pings.startKeepalive();
-        reader.start(deliveries, firstRun);
+        reader.start(firstRun);
     }
 
     /**

@@ -143,7 +143,7 @@ final class OpeningHandshake {
     private void watch() {
         try {
             tcp.setTcpNoDelay(true);
-            io = Opening.watched(tcp, new ServerProtocol(server.protocolConfig()));
+            io = Opening.watched(tcp, newProtocol());
         } catch (IOException | RuntimeException e) {
             failed(e);
             return;
@@ -254,7 +254,7 @@ final class OpeningHandshake {
                 .createSocket(tcp, null, tcp.getPort(), true);
         tls.setUseClientMode(false);
         tls.startHandshake();
-        io = Opening.blocking(tls, tcp, new ServerProtocol(server.protocolConfig()));
+        io = Opening.blocking(tls, tcp, newProtocol());
         List<Event> events = io.read();
         phase.compareAndSet(Phase.READING, Phase.DECIDING);
         return decide(events);
@@ -457,6 +457,16 @@ final class OpeningHandshake {
             }
         } while (!phase.compareAndSet(now, next));
         return true;
+    }
+
+    /**
+     * The protocol of this handshake and of its connection, holding the Close of a violation that comes right behind
+     * the request until the application answered what came before it (see {@code Connection}).
+     */
+    private ServerProtocol newProtocol() {
+        ServerProtocol protocol = new ServerProtocol(server.protocolConfig());
+        protocol.holdFailureClose(true);
+        return protocol;
     }
 
     private void log(Level level, String message) {

@@ -79,12 +79,15 @@ final class Reader {
     }
 
     /**
-     * The first run, where {@code firstRun} says; once, when the connection opens.
-     *
-     * @param deliveries in the listener style, where messages go; null otherwise
+     * In the listener style, before the connection opens (before what came with the handshake is dispatched): where
+     * messages go, so that the questions about who receives are answered for the listener from then on.
      */
-    void start(Deliveries deliveries, FirstRun firstRun) {
+    void deliverTo(Deliveries deliveries) {
         this.deliveries = deliveries;
+    }
+
+    /** The first run, where {@code firstRun} says; once, when the connection opens. */
+    void start(FirstRun firstRun) {
         switch (firstRun) {
             case NEW_THREAD -> start();
             case THIS_THREAD -> run();
@@ -137,6 +140,7 @@ final class Reader {
             started = true;
             if (deliveries != null && deliveries.open()) {
                 deliveries.deliver(); // what arrived together with the handshake
+                closing.releaseHeldFailure(); // a violation's Close that came with it, after the listener's answers
             }
         }
         Throwable cause = null;
