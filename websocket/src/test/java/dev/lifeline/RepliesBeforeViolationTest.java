@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * segment or the next), a frame that breaks the protocol; our echo of every valid message goes out before our Close
  * frame, which carries the violation's code. From both sides, in the handler and the listener styles, with batched
  * replies on (the default) and off, for each kind of violation: a reserved RSV bit, a reserved opcode, a continuation
- * with nothing to continue (1002), text that is not UTF-8 (1007), a message over the limit (1009).
+ * with nothing to continue (1002), text that is not UTF-8 (1007), a message over the limit (1009). Also when they
+ * all come in the same segment as the server's 101, before the client's connection exists.
  */
 @Timeout(60)
 class RepliesBeforeViolationTest {
@@ -88,15 +90,52 @@ class RepliesBeforeViolationTest {
                 echo.peer.write(bad);
             }
 
-            List<String> echoed = new ArrayList<>();
-            RawPeer.Frame frame;
-            while ((frame = echo.peer.readFrame(PATIENCE)).opcode() != CLOSE) {
-                assertThat(frame.opcode()).as("a frame before the Close").isEqualTo(TEXT);
-                echoed.add(frame.text());
-            }
-            assertThat(echoed).as("echoes before the Close").isEqualTo(MESSAGES);
-            assertThat(frame.closeCode()).as("close code").isEqualTo(violation.code());
+            assertEchoesThenClose(echo.peer, violation);
         }
+    }
+
+    static Stream<Arguments> behindTheHandshake() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Violation violation : VIOLATIONS) {
+            for (boolean listener : new boolean[] {true, false}) {
+                cases.add(Arguments.of(violation, listener));
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * The messages and the violation arrive in the same segment as the server's 101: the client's connection opens
+     * with them, and still echoes every message before its Close, without waiting for {@code closeTimeout}.
+     */
+    @ParameterizedTest(name = "{0}: listener {1}")
+    @MethodSource("behindTheHandshake")
+    void aClientEchoesWhatCameWithTheHandshakeBeforeTheViolationsClose(Violation violation, boolean listener)
+            throws Exception {
+        WebSocketOptions options = WebSocketOptions.DEFAULT.withMaxMessageSize(LIMIT)
+                .withCloseTimeout(Duration.ofMinutes(5)); // a Close held that long fails the test's bound
+        ByteArrayOutputStream behind = new ByteArrayOutputStream();
+        for (String message : MESSAGES) {
+            behind.writeBytes(frame(true, TEXT, bytes(message), false));
+        }
+        byte[] bad = frame(true, violation.b0() & 0x0F, violation.payload(), false);
+        bad[0] = (byte) violation.b0();
+        behind.writeBytes(bad);
+        try (Echo echo = Echo.client(listener, options, behind.toByteArray())) {
+            assertEchoesThenClose(echo.peer, violation);
+        }
+    }
+
+    /** The peer receives the echo of every message, then our Close with the violation's code. */
+    private static void assertEchoesThenClose(RawPeer peer, Violation violation) throws IOException {
+        List<String> echoed = new ArrayList<>();
+        RawPeer.Frame frame;
+        while ((frame = peer.readFrame(PATIENCE)).opcode() != CLOSE) {
+            assertThat(frame.opcode()).as("a frame before the Close").isEqualTo(TEXT);
+            echoed.add(frame.text());
+        }
+        assertThat(echoed).as("echoes before the Close").isEqualTo(MESSAGES);
+        assertThat(frame.closeCode()).as("close code").isEqualTo(violation.code());
     }
 
     private static byte[] bytes(String text) {
@@ -122,6 +161,11 @@ class RepliesBeforeViolationTest {
                 WebSocketServer server = builder.options(options).start();
                 return new Echo(RawPeer.connect(server.port()), server);
             }
+            return client(listener, options, new byte[0]);
+        }
+
+        /** Our client, whose raw server sends {@code behind} in the same write as its 101. */
+        static Echo client(boolean listener, WebSocketOptions options, byte[] behind) throws Exception {
             RawServer server = RawServer.start();
             CompletableFuture<WebSocket> opening = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -131,7 +175,7 @@ class RepliesBeforeViolationTest {
                     throw new UncheckedIOException(e);
                 }
             });
-            RawPeer peer = server.accept(PATIENCE);
+            RawPeer peer = RawPeer.answer(server.acceptSocket(PATIENCE), behind);
             WebSocket ours = Peers.await(opening);
             if (!listener) {
                 Thread.ofVirtual().name("echo-handler").start(() -> echoAll(ours));

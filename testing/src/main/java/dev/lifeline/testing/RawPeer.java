@@ -104,13 +104,24 @@ public final class RawPeer implements AutoCloseable {
 
     /** Reads a handshake request from an accepted socket and answers it with 101, as a server. */
     static RawPeer answer(Socket socket) throws IOException {
+        return answer(socket, new byte[0]);
+    }
+
+    /**
+     * {@link #answer(Socket)}, with {@code behind} (frames, say) in the same write as the 101 response: they arrive
+     * together with the handshake.
+     */
+    public static RawPeer answer(Socket socket, byte[] behind) throws IOException {
         socket.setSoTimeout(5_000);
         DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         String request = readHead(in);
         String key = header(request, "Sec-WebSocket-Key");
-        socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        response.writeBytes(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept(key) + "\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
+        response.writeBytes(behind);
+        socket.getOutputStream().write(response.toByteArray());
         socket.setSoTimeout(0);
         return new RawPeer(socket, in, false, request);
     }

@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  * connection is handed to (the handler, or the listener). Thread-safe: the poller's thread accepts, workers and
  * the timer thread end handshakes, an application thread closes.
  */
-public final class Acceptor {
+public final class Acceptor extends OpeningHandshake.Server {
     private static final System.Logger LOG = System.getLogger("dev.lifeline");
     /** Pause after a failed accept (e.g. out of file descriptors) so that the loop does not spin. */
     private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(100);
@@ -211,32 +211,39 @@ public final class Acceptor {
         handshake.accepted();
     }
 
+    @Override
     ServerConfig config() {
         return config;
     }
 
+    @Override
     ProtocolConfig protocolConfig() {
         return protocolConfig;
     }
 
+    @Override
     OpeningTelemetry telemetry() {
         return telemetry;
     }
 
+    @Override
     boolean closing() {
         return closing;
     }
 
+    @Override
     Timers timers() {
         return timers;
     }
 
     /** Called once per admitted handshake, by {@link OpeningHandshake#end}. */
+    @Override
     void releaseSlot() {
         slots.release();
     }
 
     /** The handshake is over and done with its socket: it is no longer in flight; {@link #close} may stop waiting. */
+    @Override
     void ended(OpeningHandshake handshake) {
         if (inFlight.remove(handshake)) {
             telemetry.ended(handshake.tcp());
@@ -252,6 +259,7 @@ public final class Acceptor {
     }
 
     /** Runs {@code task} on a virtual thread of its own, among the {@link #workers} while it runs. */
+    @Override
     void startWorker(String id, Runnable task) {
         Thread worker = Thread.ofVirtual().name("lifeline-conn-" + id).unstarted(() -> {
             try {
@@ -265,11 +273,12 @@ public final class Acceptor {
     }
 
     /** Once the 101 is written: the open connection over {@code io}'s transport, with a connection id. */
+    @Override
     Connection open(Opening io, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
             List<Event> events) {
         Connection connection = io.open(Handshakes.nextId('s'), config.options(), request, response, subprotocol,
                 events, timers, forget);
-        telemetry.opened(connection, io.tcp());
+        telemetry.opened(connection.telemetry, connection.remoteAddress(), io.tcp());
         return connection;
     }
 
@@ -280,11 +289,12 @@ public final class Acceptor {
      * opening and with nothing to deliver yet waits for its peer's first bytes with no thread; any other gets a
      * worker ({@link #serve}).
      */
+    @Override
     void openedOnPoller(Connection connection, String id) {
         if (config.listenerStyle() && !config.listenerOpens() && connection.quiet()) {
             connections.add(connection);
             if (!closing) {
-                connection.start(listener, Connection.FirstRun.WHEN_READABLE);
+                connection.start(listener, Reader.FirstRun.WHEN_READABLE);
                 return;
             }
         }
@@ -295,24 +305,25 @@ public final class Acceptor {
      * On a worker, the rest of its life: the handler style's handler, or the listener style's first reader run
      * ({@link WebSocketListener#onOpen} first). A close() that came meanwhile closes it with 1001.
      */
+    @Override
     void serve(Connection connection) {
         connections.add(connection);
         Thread.currentThread().setName("lifeline-conn-" + connection.id()); // it was named after the peer
         if (config.listenerStyle()) {
             if (closing || config.sslContext().isPresent()) {
                 // from now on its reader calls the listener
-                connection.start(listener, Connection.FirstRun.NEW_THREAD);
+                connection.start(listener, Reader.FirstRun.NEW_THREAD);
                 if (closing) {
                     connection.close(CloseCode.GOING_AWAY, "server shutting down");
                 }
             } else {
                 // This thread reads first, until there is nothing to read; a close() from now on finds the
                 // connection among the open ones and closes it with 1001.
-                connection.start(listener, Connection.FirstRun.THIS_THREAD);
+                connection.start(listener, Reader.FirstRun.THIS_THREAD);
             }
             return;
         }
-        connection.start(null, Connection.FirstRun.NEW_THREAD);
+        connection.start(null, Reader.FirstRun.NEW_THREAD);
         if (closing) {
             connection.close(CloseCode.GOING_AWAY, "server shutting down");
             return;

@@ -1,9 +1,7 @@
 package dev.lifeline.internal;
 
 import dev.lifeline.Message;
-import dev.lifeline.WebSocketMetrics.Kind;
 import dev.lifeline.protocol.SharedMessage;
-import dev.lifeline.protocol.frame.Opcode;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -62,6 +60,17 @@ final class Broadcast {
         NOT_OPEN
     }
 
+    /** A connection as a broadcast sees it (the server's connections). */
+    interface Peer {
+        /** Queues the message's frame unless this peer is slow or closed, and counts it as sent or dropped. */
+        Offer offer(SharedMessage message);
+
+        /** Writes what is queued without waiting for the peer (see {@link Outgoing#writeWithoutWaiting}). */
+        void writeWithoutWaiting(ByteBuffer scratch);
+
+        String id();
+    }
+
     /**
      * A writer per this many connections that took a broadcast, started as soon as they have: it writes while the
      * broadcasting thread queues for the next ones (on another core, if there is one free), and a few connections are
@@ -91,7 +100,7 @@ final class Broadcast {
      *
      * @return how many connections it was queued for
      */
-    static int send(Iterable<Connection> connections, Message message) {
+    static int send(Iterable<? extends Peer> connections, Message message) {
         return send(connections, switch (message) {
             case Message.Text t -> SharedMessage.text(t.text());
             case Message.Binary b -> SharedMessage.binary(ByteBuffer.wrap(b.data()));
@@ -99,19 +108,13 @@ final class Broadcast {
     }
 
     /** {@link #send(Iterable, Message)} of a message already made shareable. */
-    static int send(Iterable<Connection> connections, SharedMessage message) {
-        Kind kind = message.opcode() == Opcode.TEXT ? Kind.TEXT : Kind.BINARY;
+    static int send(Iterable<? extends Peer> connections, SharedMessage message) {
         Round round = Round.begin();
         int total = 0;
-        List<Connection> share = new ArrayList<>(CONNECTIONS_PER_WRITER);
-        for (Connection c : connections) {
-            switch (c.offer(message)) {
-                case QUEUED -> {
-                    share.add(c);
-                    c.telemetry.sent(kind, 1, message.size());
-                }
-                case DROPPED -> c.telemetry.broadcastDropped(kind, message.size());
-                case NOT_OPEN -> { }
+        List<Peer> share = new ArrayList<>(CONNECTIONS_PER_WRITER);
+        for (Peer c : connections) {
+            if (c.offer(message) == Offer.QUEUED) {
+                share.add(c);
             }
             if (share.size() == CONNECTIONS_PER_WRITER) {
                 total += write(share, round);
@@ -175,7 +178,7 @@ final class Broadcast {
     }
 
     /** Starts the writer of {@code share}, the connections that queued the frame: returns how many they are. */
-    private static int write(List<Connection> share, Round round) {
+    private static int write(List<Peer> share, Round round) {
         if (!share.isEmpty()) {
             round.writerStarted();
             Thread.ofVirtual().name("lifeline-broadcast").start(() -> {
@@ -193,12 +196,12 @@ final class Broadcast {
     }
 
     /** A writer: writes what each of {@code share} has queued, through a direct buffer of its own. */
-    private static void writeAll(List<Connection> share) {
+    private static void writeAll(List<Peer> share) {
         ByteBuffer scratch = SCRATCH.poll();
         if (scratch == null) {
             scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES);
         }
-        for (Connection c : share) {
+        for (Peer c : share) {
             try {
                 c.writeWithoutWaiting(scratch);
             } catch (RuntimeException e) { // a bug for one connection leaves the others' frames written

@@ -77,6 +77,7 @@ public final class ClientOpening {
             InputStream in = socket.getInputStream();
             ClientProtocol protocol = new ClientProtocol(uri, subprotocols, headers, options.protocolConfig(),
                     Handshakes.newRandom());
+            protocol.holdFailureClose(true); // also for a violation that comes with the 101 (see Connection)
             protocol.sendRequest();
             Handshakes.writeOutbound(socket, socket.getOutputStream(), protocol);
             List<Event> events = Handshakes.readHandshake(socket, in, protocol, deadlineNanos);
@@ -88,8 +89,8 @@ public final class ClientOpening {
             Transport transport = polled ? Transport.polled(tcp.getChannel()) : Transport.blocking(socket, tcp);
             Connection connection = new Connection(id, transport, protocol, options, protocol.request(), response,
                     protocol.subprotocol(), events, Timers.shared(), closed -> { });
-            OpeningTelemetry.clientOpened(connection, start);
-            connection.start(listener, Connection.FirstRun.NEW_THREAD); // a null listener: the handler style
+            connection.telemetry.opened(start, String.valueOf(connection.remoteAddress()));
+            connection.start(listener, Reader.FirstRun.NEW_THREAD); // a null listener: the handler style
             return connection;
         } catch (IOException | RuntimeException e) {
             Handshakes.closeQuietly(tcp);

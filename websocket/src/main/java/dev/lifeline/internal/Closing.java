@@ -17,28 +17,28 @@ import java.util.concurrent.TimeoutException;
  * A connection's closing handshake and its bounds: {@code close()} waits for the peer's answer at most
  * {@code closeTimeout} plus a second, a handshake not done within {@code closeTimeout} drops TCP, and a connection
  * failed for a dead peer spends at most {@link #FAIL_WRITE_GRACE} on its Close frame. Dropping TCP is
- * {@link Connection#abort()}.
+ * {@link ProtocolGuard#abort()}.
  */
 final class Closing {
     /** How long a connection being failed may spend writing its Close frame before TCP is dropped. */
     private static final Duration FAIL_WRITE_GRACE = Duration.ofSeconds(1);
 
-    private final Connection connection;
+    private final ProtocolGuard guard;
     private final Protocol protocol;
     private final Outgoing outgoing;
     /** The connection's timers, where its closing bounds are timed. */
     private final Timers timers;
     private final WebSocketOptions options;
-    /** The connection's {@link Connection#closed()}, completed once it is CLOSED. */
+    /** The connection's {@code closed()}, completed once it is CLOSED. */
     private final CompletableFuture<CloseStatus> closed;
     /** Drops TCP when the closing handshake takes too long. Guarded by the connection's lock. */
     private Timers.Task closeTimer;
     /** Sends a held violation's Close if the application's answers take too long. Guarded by the connection's lock. */
     private Timers.Task heldFailureTimer;
 
-    Closing(Connection connection, Protocol protocol, Outgoing outgoing, Timers timers, WebSocketOptions options,
+    Closing(ProtocolGuard guard, Protocol protocol, Outgoing outgoing, Timers timers, WebSocketOptions options,
             CompletableFuture<CloseStatus> closed) {
-        this.connection = connection;
+        this.guard = guard;
         this.protocol = protocol;
         this.outgoing = outgoing;
         this.timers = timers;
@@ -46,24 +46,28 @@ final class Closing {
         this.closed = closed;
     }
 
-    void close(CloseCode code, String reason) {
+    /**
+     * Sends a Close frame (if the connection is open) and waits for the closing handshake, bounded, unless
+     * {@code inListener}: the caller is the reader, in the listener, which reads the peer's answer once it returns.
+     */
+    void close(CloseCode code, String reason, boolean inListener) {
         boolean sent = false;
-        connection.lock.lock();
+        guard.lock.lock();
         try {
             if (protocol.state() == State.OPEN) {
                 protocol.sendClose(code, reason);
-                connection.afterProtocolLocked();
+                guard.afterProtocolLocked();
                 sent = true;
             }
         } finally {
-            connection.lock.unlock();
+            guard.lock.unlock();
         }
         if (sent) {
-            connection.log(Level.DEBUG, "> CLOSE " + new CloseStatus(code, reason) + "; connection is CLOSING");
+            guard.log(Level.DEBUG, "> CLOSE " + new CloseStatus(code, reason) + "; connection is CLOSING");
             // Written by a virtual thread so that a peer that does not read cannot hold close() past its bound.
-            Thread.ofVirtual().name("lifeline-close-" + connection.id()).start(() -> outgoing.flush(true));
+            Thread.ofVirtual().name("lifeline-close-" + guard.id).start(() -> outgoing.flush(true));
         }
-        if (connection.inListener()) {
+        if (inListener) {
             return; // called by the listener: this very thread reads the peer's answer once the listener returns
         }
         awaitClosed(options.closeTimeout().plusSeconds(1));
@@ -74,21 +78,21 @@ final class Closing {
      * takes longer than {@link #FAIL_WRITE_GRACE}, and drops TCP. Call from a virtual thread.
      */
     void failAndDrop(CloseCode code, String reason) {
-        connection.lock.lock();
+        guard.lock.lock();
         try {
             protocol.fail(code, reason);
-            connection.afterProtocolLocked();
+            guard.afterProtocolLocked();
         } finally {
-            connection.lock.unlock();
+            guard.lock.unlock();
         }
-        Thread writer = Thread.ofVirtual().name("lifeline-fail-" + connection.id()).start(() -> outgoing.flush(true));
+        Thread writer = Thread.ofVirtual().name("lifeline-fail-" + guard.id).start(() -> outgoing.flush(true));
         try {
             writer.join(FAIL_WRITE_GRACE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        connection.abort();
-        connection.log(Level.INFO, "failed the connection: " + reason + "; dropped TCP"); // after: logging may be slow
+        guard.abort();
+        guard.log(Level.INFO, "failed the connection: " + reason + "; dropped TCP"); // after: logging may be slow
     }
 
     /**
@@ -96,11 +100,14 @@ final class Closing {
      * no answer to the messages that arrived before it ({@link Protocol#holdFailureClose}), and bounds that wait by
      * {@code closeTimeout}; starts the close timer once the protocol waits for the peer's Close. Caller holds the
      * connection's lock.
+     *
+     * @param answersOwed whether the application still owes answers to messages that arrived (asked only while the
+     *     protocol holds a violation's Close)
      */
-    void afterProtocolLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+    void afterProtocolLocked(boolean answersOwed) {
+        assert guard.lock.isHeldByCurrentThread();
         if (protocol.failureCloseHeld()) {
-            if (!connection.answersOwedLocked()) {
+            if (!answersOwed) {
                 releaseHeldFailureLocked();
             } else if (heldFailureTimer == null) {
                 heldFailureTimer = timers.after(this::heldFailureTimedOut, options.closeTimeout());
@@ -116,7 +123,7 @@ final class Closing {
      * the violation); the caller writes it. Returns whether it did. Caller holds the connection's lock.
      */
     boolean releaseHeldFailureLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         if (!protocol.failureCloseHeld()) {
             return false;
         }
@@ -124,18 +131,18 @@ final class Closing {
         if (heldFailureTimer != null) {
             heldFailureTimer.cancel();
         }
-        connection.afterProtocolLocked();
+        guard.afterProtocolLocked();
         return true;
     }
 
     /** Releases a held violation's Close and writes it; for the reader once its listener had the messages. */
     void releaseHeldFailure() {
         boolean released;
-        connection.lock.lock();
+        guard.lock.lock();
         try {
             released = releaseHeldFailureLocked();
         } finally {
-            connection.lock.unlock();
+            guard.lock.unlock();
         }
         if (released) {
             outgoing.flush(true);
@@ -144,12 +151,12 @@ final class Closing {
 
     /** On the timer thread: the application did not come back for more within closeTimeout; close anyway. */
     private void heldFailureTimedOut() {
-        Thread.ofVirtual().name("lifeline-fail-" + connection.id()).start(this::releaseHeldFailure);
+        Thread.ofVirtual().name("lifeline-fail-" + guard.id).start(this::releaseHeldFailure);
     }
 
     /** The connection is CLOSED: no more timeout. Caller holds the connection's lock. */
     void finishedLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         if (closeTimer != null) {
             closeTimer.cancel();
         }
@@ -161,9 +168,9 @@ final class Closing {
     /** On the timer thread: hands the drop to a virtual thread, since closing may run user callbacks. */
     private void closeTimedOut() {
         if (!closed.isDone()) {
-            connection.log(Level.DEBUG,
+            guard.log(Level.DEBUG,
                     "closing handshake timed out after " + options.closeTimeout() + "; dropping TCP");
-            Thread.ofVirtual().name("lifeline-close-timeout-" + connection.id()).start(connection::abort);
+            Thread.ofVirtual().name("lifeline-close-timeout-" + guard.id).start(guard::abort);
         }
     }
 
@@ -171,7 +178,7 @@ final class Closing {
         try {
             closed.get(bound.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            connection.abort();
+            guard.abort();
             closed.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

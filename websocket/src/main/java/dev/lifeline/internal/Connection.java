@@ -1,13 +1,11 @@
 package dev.lifeline.internal;
 
 import dev.lifeline.Message;
-import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketListener;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
-import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.InvalidStateException;
 import dev.lifeline.protocol.Protocol;
@@ -16,18 +14,14 @@ import dev.lifeline.protocol.State;
 import dev.lifeline.protocol.extension.Extension;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -40,14 +34,11 @@ import java.util.function.Consumer;
  *
  * <p>Locking: {@link #lock} guards the protocol, the inbox and the pending writes; it is held only for short,
  * non-blocking work and never while user code runs or while a socket is read or written. {@link Outgoing} owns the
- * write side.
+ * write side. The helpers are given this connection as its {@link ProtocolGuard} (the protocol under its lock, and
+ * the steps only this owner takes), never as a {@code Connection}: none of them depends on this class.
  */
-final class Connection implements WebSocket {
-    static final System.Logger LOG = System.getLogger("dev.lifeline");
-
-    private final String id;
+final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Peer {
     private final Transport transport;
-    private final Protocol protocol;
     private final WebSocketOptions options;
     private final HttpRequest request;
     private final HttpResponse response;
@@ -59,22 +50,15 @@ final class Connection implements WebSocket {
     private final Timers timers;
     private List<Event> initialEvents;
 
-    final ReentrantLock lock = new ReentrantLock();
-    /** Signalled whenever the inbox, the pending writes or the state change. */
-    final Condition changed = lock.newCondition();
     private final Outgoing outgoing;
     private final Reader reader;
     private final Sender sender;
     private final Closing closing;
     private final Pings pings;
-    /** What this connection tells the metrics listener and the flight recorder. */
-    final Telemetry telemetry;
 
     private final Inbox inbox;
     /** In the listener style, where messages go instead of {@link #inbox}; null otherwise. Set before start. */
     private Deliveries deliveries;
-    private Throwable ioFailure;
-    private volatile boolean aborted;
     /** {@link #finish()} has run. Guarded by {@link #lock}. */
     private boolean finished;
 
@@ -92,9 +76,8 @@ final class Connection implements WebSocket {
     Connection(String id, Transport transport, Protocol protocol, WebSocketOptions options,
             HttpRequest request, HttpResponse response, Optional<String> subprotocol, List<Event> initialEvents,
             Timers timers, Consumer<Connection> onClosed) {
-        this.id = id;
+        super(id, protocol, new Telemetry(id, protocol.side(), options));
         this.transport = transport;
-        this.protocol = protocol;
         this.options = options;
         this.request = request;
         this.response = response;
@@ -104,55 +87,33 @@ final class Connection implements WebSocket {
         this.onClosed = onClosed;
         this.timers = timers;
         this.initialEvents = initialEvents;
-        this.telemetry = new Telemetry(id, protocol.side(), options);
         this.outgoing = new Outgoing(this, transport, timers, options);
         this.closing = new Closing(this, protocol, outgoing, timers, options, closed);
         this.inbox = new Inbox(this, outgoing, closing, options);
         this.reader = new Reader(this, transport, protocol, outgoing, closing, inbox, options);
-        this.pings = new Pings(this, protocol, reader, outgoing, timers, options);
-        this.sender = new Sender(this, protocol, outgoing, pings, options);
-        // a violation behind messages waits for the application's answers to them (see Closing)
+        this.pings = new Pings(this, protocol, closing, outgoing, timers, options);
+        this.sender = new Sender(this, protocol, outgoing, pings, reader, options);
+        // a violation behind messages waits for the application's answers to them (see Closing); the openings set
+        // it before the handshake, for one that came with it
         protocol.holdFailureClose(true);
     }
 
     /**
-     * Where a connection's reader makes its first run, the one that delivers what came with the opening handshake
-     * (and calls a {@link WebSocketListener#onOpen}). Its later runs, over a polled transport, are always started by
-     * the poller when bytes arrive.
-     */
-    enum FirstRun {
-        /** On a reader thread of its own, started now: the caller goes on at once. */
-        NEW_THREAD,
-        /**
-         * On the calling thread, which reads (and calls the listener) until a read finds nothing, then returns, and
-         * the poller starts the next run; over a blocking transport it returns only once the connection is finished.
-         * Saves a thread per connection opened by a thread with nothing else to do (a server's worker).
-         */
-        THIS_THREAD,
-        /**
-         * With no thread at all until the peer's first bytes arrive: then the poller starts it. For a caller that
-         * must not block or run the listener (the poller's thread), hence only for a polled transport, a
-         * {@code MessageListener} (no {@link WebSocketListener#onOpen} of its own: one would run late) and a
-         * {@link #quiet} connection.
-         */
-        WHEN_READABLE
-    }
-
-    /**
      * Opens the connection: delivers (or, in the handler style, queues for {@link #receive()}) what arrived together
-     * with the handshake response, starts the keepalive and the reader's first run where {@code firstRun} says. The
-     * one way to start a connection, once.
+     * with the handshake response, starts the keepalive and the reader's first run where {@code firstRun} says (see
+     * {@link Reader.FirstRun}). The one way to start a connection, once.
      *
      * @param listener the listener style's listener, which the reader calls for the opening, every message and the
      *     close; null for the handler style, where messages wait for {@link #receive()}
      */
-    void start(WebSocketListener listener, FirstRun firstRun) {
+    void start(WebSocketListener listener, Reader.FirstRun firstRun) {
         if (listener != null) {
-            deliveries = new Deliveries(this, reader, outgoing, listener);
+            deliveries = new Deliveries(this, this, outgoing, listener);
+            reader.deliverTo(deliveries);
         }
         open();
         pings.startKeepalive();
-        reader.start(deliveries, firstRun);
+        reader.start(firstRun);
     }
 
     /**
@@ -184,35 +145,14 @@ final class Connection implements WebSocket {
 
     // ------------------------------------------------------------------ the protocol's output (Reader reads)
 
-    /**
-     * Queues an empty unsolicited Pong to find out whether TCP still works, unless bytes already wait to be written
-     * (writing those tells the same). Caller holds {@link #lock}.
-     */
-    void probeLocked() {
-        assert lock.isHeldByCurrentThread();
-        if (isOpenLocked() && outgoing.pendingBytesLocked() == 0) {
-            protocol.sendPong(ByteBuffer.allocate(0));
-            afterProtocolLocked();
-        }
-    }
-
-    /** Dispatches the protocol's events and queues its outbound bytes. Caller holds {@link #lock}. */
+    @Override
     void afterProtocolLocked() {
         assert lock.isHeldByCurrentThread();
         dispatchLocked(protocol.takeEvents());
-        closing.afterProtocolLocked(); // may release a held Close, which then joins this queueing
+        // may release a held Close, which then joins this queueing
+        closing.afterProtocolLocked(protocol.failureCloseHeld() && reader.answersOwedLocked());
         outgoing.queueLocked(protocol.takeOutbound());
         changed.signalAll();
-    }
-
-    /**
-     * Whether the application still owes answers to messages that arrived: the listener has not had them all yet (or
-     * is running, or this is another thread than the reader, which decides once its listener returned), or messages
-     * wait in the inbox, or the receiving thread took one and has not come back for more. Caller holds {@link #lock}.
-     */
-    boolean answersOwedLocked() {
-        assert lock.isHeldByCurrentThread();
-        return deliveries != null ? !deliveries.onReaderThread() || deliveries.owedLocked() : inbox.owedLocked();
     }
 
     private void dispatchLocked(List<Event> events) {
@@ -268,31 +208,10 @@ final class Connection implements WebSocket {
         }
     }
 
-    /** No more messages can arrive: the peer closed, we failed the connection, or TCP is gone. */
-    boolean inputEndedLocked() {
-        assert lock.isHeldByCurrentThread();
-        return protocol.state() == State.CLOSED || protocol.closeReceived().isPresent()
-                || protocol.failure().isPresent();
-    }
-
     @Override
     public Iterator<Message> iterator() {
         requireHandlerStyle();
         return inbox.iterator();
-    }
-
-    /**
-     * Whether the current thread takes messages and more wait for it, or is the reader handing them to the
-     * listener: then its sends may wait to be written together, before it next blocks. Caller holds {@link #lock}.
-     */
-    boolean receivingMoreLocked() {
-        assert lock.isHeldByCurrentThread();
-        return deliveries != null ? deliveries.onReaderThread() : inbox.moreForLocked(Thread.currentThread());
-    }
-
-    /** Whether the current thread is the reader calling the listener. */
-    boolean inListener() {
-        return deliveries != null && deliveries.onReaderThread();
     }
 
     // ------------------------------------------------------------------ sending (see Sender)
@@ -338,7 +257,8 @@ final class Connection implements WebSocket {
     }
 
     /** See {@link Sender#offer}: a broadcast's message, queued unless this peer is slow. */
-    Broadcast.Offer offer(SharedMessage message) {
+    @Override
+    public Broadcast.Offer offer(SharedMessage message) {
         return sender.offer(message);
     }
 
@@ -361,16 +281,12 @@ final class Connection implements WebSocket {
 
     @Override
     public void close(CloseCode code, String reason) {
-        closing.close(code, reason);
-    }
-
-    /** Fails the connection now, for a dead peer (keepalive); see {@link Closing#failAndDrop}. */
-    void failAndDrop(CloseCode code, String reason) {
-        closing.failAndDrop(code, reason);
+        closing.close(code, reason, reader.inListener());
     }
 
     /** See {@link Outgoing#writeWithoutWaiting}: for a broadcast's writer. Caller does not hold {@link #lock}. */
-    void writeWithoutWaiting(ByteBuffer scratch) {
+    @Override
+    public void writeWithoutWaiting(ByteBuffer scratch) {
         outgoing.writeWithoutWaiting(scratch);
     }
 
@@ -385,8 +301,7 @@ final class Connection implements WebSocket {
         }
         lock.lock();
         try {
-            if (!aborted) {
-                aborted = true;
+            if (abortingLocked()) {
                 protocol.receiveEof(); // TCP is going away: CLOSED now, not when the reader notices
                 dispatchLocked(protocol.takeEvents());
                 protocol.takeOutbound(); // nothing more will be written
@@ -402,6 +317,7 @@ final class Connection implements WebSocket {
      * TCP is over (the reader saw the end, or {@link #abort()}): close the socket and tell everyone. Runs once,
      * on the reader thread or the aborting one.
      */
+    @Override
     void finish() {
         lock.lock();
         try {
@@ -422,7 +338,7 @@ final class Connection implements WebSocket {
             pings.stopLocked();
             status = closeStatusLocked().orElseThrow();
             pings.failAllLocked(this::closedExceptionLocked); // built only if needed: it costs a stack trace
-            if (LOG.isLoggable(Level.DEBUG)) {
+            if (SafeLog.LOG.isLoggable(Level.DEBUG)) {
                 why = closedExceptionLocked().getMessage();
             }
             changed.signalAll();
@@ -444,78 +360,7 @@ final class Connection implements WebSocket {
         }
     }
 
-    /** Records a write failure; the connection is dropped. */
-    void writeFailed(IOException e) {
-        boolean first;
-        lock.lock();
-        try {
-            first = !aborted;
-            ioFailedLocked(e);
-        } finally {
-            lock.unlock();
-        }
-        if (first) {
-            log(Level.DEBUG, "write failed: " + e);
-            abort();
-        }
-    }
-
-    /**
-     * A socket's streams report a reset or broken connection as a {@link SocketException}, its channel as a plain
-     * {@link IOException}: the read and write failures we report are SocketExceptions either way, whichever path
-     * (the channel, or the stream under TLS) met them.
-     */
-    static IOException asSocketException(IOException e) {
-        if (e.getClass() != IOException.class) {
-            return e;
-        }
-        SocketException same = new SocketException(e.getMessage());
-        same.initCause(e);
-        return same;
-    }
-
-    /**
-     * Application code ({@code who}: the handler, or a listener's method) threw {@code e}. If the connection had
-     * already ended under it (the peer went away), that is no failure of the application: logged at DEBUG, false.
-     * Otherwise it is logged as a warning and the connection closes with 1011 (no details on the wire): true.
-     */
-    boolean applicationFailed(String who, Throwable e) {
-        // an interrupted wait (the server's shutdown interrupts its handlers) on a connection that is over is no
-        // failure of the application either
-        if ((e instanceof ConnectionClosedException || e instanceof OperationInterruptedException)
-                && state() != State.OPEN) {
-            log(Level.DEBUG, who + " ended by the connection closing: " + e.getMessage());
-            return false;
-        }
-        LOG.log(Level.WARNING, "[" + id + "] " + who + " failed; closing with 1011: " + e, e);
-        close(CloseCode.INTERNAL_ERROR, "");
-        return true;
-    }
-
-    /** Records why TCP failed, unless it failed before or the connection was aborted. Caller holds {@link #lock}. */
-    void ioFailedLocked(Throwable cause) {
-        assert lock.isHeldByCurrentThread();
-        if (ioFailure == null && !aborted) {
-            ioFailure = cause;
-        }
-    }
-
-    /** Whether {@link #abort()} dropped TCP. */
-    boolean aborted() {
-        return aborted;
-    }
-
     // ------------------------------------------------------------------ state
-
-    @Override
-    public State state() {
-        lock.lock();
-        try {
-            return protocol.state();
-        } finally {
-            lock.unlock();
-        }
-    }
 
     @Override
     public Optional<CloseStatus> closeStatus() {
@@ -542,33 +387,6 @@ final class Connection implements WebSocket {
     }
 
     @Override
-    public Optional<ConnectionClosedException> closedException() {
-        lock.lock();
-        try {
-            State state = protocol.state();
-            return state == State.OPEN ? Optional.empty() : Optional.of(closedExceptionLocked());
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Why the connection ended: the peer's protocol violation if there was one, else the I/O failure if any. */
-    ConnectionClosedException closedExceptionLocked() {
-        assert lock.isHeldByCurrentThread();
-        return protocol.closedException(protocol.failure().<Throwable>map(f -> f).orElse(ioFailure));
-    }
-
-    boolean isOpenLocked() {
-        assert lock.isHeldByCurrentThread();
-        return protocol.state() == State.OPEN && !aborted;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
     public Optional<String> subprotocol() {
         return subprotocol;
     }
@@ -591,12 +409,6 @@ final class Connection implements WebSocket {
     @Override
     public InetSocketAddress remoteAddress() {
         return remote;
-    }
-
-    void log(Level level, String message) {
-        if (LOG.isLoggable(level)) {
-            LOG.log(level, "[" + id + "] " + message);
-        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.lifeline.internal;
 
 import dev.lifeline.Message;
+import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketListener;
 import dev.lifeline.protocol.CloseStatus;
 import java.lang.System.Logger.Level;
@@ -13,8 +14,9 @@ import java.util.List;
  * {@link WebSocketListener} for the contract.
  */
 final class Deliveries {
-    private final Connection connection;
-    private final Reader reader;
+    private final ProtocolGuard guard;
+    /** The connection, as the listener is given it. */
+    private final WebSocket webSocket;
     private final Outgoing outgoing;
     private final WebSocketListener listener;
     /** The messages the reader has still to deliver, or null when there are none. Guarded by the connection's lock. */
@@ -24,16 +26,16 @@ final class Deliveries {
     /** The listener is running. Guarded by the connection's lock. */
     private boolean running;
 
-    Deliveries(Connection connection, Reader reader, Outgoing outgoing, WebSocketListener listener) {
-        this.connection = connection;
-        this.reader = reader;
+    Deliveries(ProtocolGuard guard, WebSocket webSocket, Outgoing outgoing, WebSocketListener listener) {
+        this.guard = guard;
+        this.webSocket = webSocket;
         this.outgoing = outgoing;
         this.listener = listener;
     }
 
     /** Keeps a message for the reader to deliver. Caller holds the connection's lock. */
     void addLocked(Message message) {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         if (waiting == null) {
             waiting = new ArrayList<>();
         }
@@ -42,19 +44,14 @@ final class Deliveries {
 
     /** Whether messages wait for the listener, or it is running. Caller holds the connection's lock. */
     boolean owedLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         return running || waiting != null && !failed;
-    }
-
-    /** Whether the current thread is the one calling the listener (its sends are batched, its close is not awaited). */
-    boolean onReaderThread() {
-        return reader.onReaderThread();
     }
 
     /** On the reader thread, before it reads anything: {@link WebSocketListener#onOpen}. False if it failed. */
     boolean open() {
         try {
-            listener.onOpen(connection);
+            listener.onOpen(webSocket);
             return true;
         } catch (Exception | Error e) {
             fail("onOpen", e);
@@ -68,7 +65,7 @@ final class Deliveries {
      */
     boolean deliver() {
         List<Message> batch;
-        connection.lock.lock();
+        guard.lock.lock();
         try {
             if (waiting == null || failed) {
                 waiting = null;
@@ -77,25 +74,25 @@ final class Deliveries {
             batch = waiting;
             waiting = null;
             running = true;
-            reader.listenerBusyLocked(true);
+            guard.readerPausedLocked(true); // reading nothing while the listener runs
         } finally {
-            connection.lock.unlock();
+            guard.lock.unlock();
         }
         try {
             for (Message message : batch) {
-                listener.onMessage(connection, message);
+                listener.onMessage(webSocket, message);
             }
             return true;
         } catch (Exception | Error e) {
             fail("onMessage", e);
             return false;
         } finally {
-            connection.lock.lock();
+            guard.lock.lock();
             try {
                 running = false;
-                reader.listenerBusyLocked(false);
+                guard.readerPausedLocked(false);
             } finally {
-                connection.lock.unlock();
+                guard.lock.unlock();
             }
             outgoing.flush(true); // the replies to this read's messages, in one write
         }
@@ -104,14 +101,14 @@ final class Deliveries {
     /** Once the connection is CLOSED, on the thread that closed it. */
     void closed(CloseStatus status) {
         try {
-            listener.onClose(connection, status);
+            listener.onClose(webSocket, status);
         } catch (RuntimeException | Error e) {
-            connection.log(Level.WARNING, "listener's onClose failed: " + e);
+            guard.log(Level.WARNING, "listener's onClose failed: " + e);
         }
     }
 
     private void fail(String method, Throwable e) {
         failed = true;
-        connection.applicationFailed("listener's " + method, e);
+        guard.applicationFailed("listener's " + method, e);
     }
 }

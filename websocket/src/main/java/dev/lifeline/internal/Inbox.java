@@ -14,11 +14,11 @@ import java.util.Optional;
 /**
  * The messages a connection received that the application has not taken yet, taken by one receiver at a time.
  * Bounded: past {@code maxQueue} messages or {@code maxQueueBytes} the connection's reader stops reading (see
- * {@link Connection}). Guarded by the connection's lock, like {@link Outgoing} and {@link Pings}; {@link #take}
+ * {@link Reader}). Guarded by the connection's lock, like {@link Outgoing} and {@link Pings}; {@link #take}
  * takes the lock itself.
  */
 final class Inbox {
-    private final Connection connection;
+    private final ProtocolGuard guard;
     private final Outgoing outgoing;
     private final Closing closing;
     private final WebSocketOptions options;
@@ -32,8 +32,8 @@ final class Inbox {
     /** The thread that took the last message: the one whose sends may be deferred while more messages wait. */
     private Thread lastReceiver;
 
-    Inbox(Connection connection, Outgoing outgoing, Closing closing, WebSocketOptions options) {
-        this.connection = connection;
+    Inbox(ProtocolGuard guard, Outgoing outgoing, Closing closing, WebSocketOptions options) {
+        this.guard = guard;
         this.outgoing = outgoing;
         this.closing = closing;
         this.options = options;
@@ -41,7 +41,7 @@ final class Inbox {
 
     /** More than {@code maxQueue} messages, or more than {@code maxQueueBytes}, wait to be taken. */
     boolean overLimitLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         return countLocked() > options.maxQueue() || bytes > options.maxQueueBytes();
     }
 
@@ -50,9 +50,9 @@ final class Inbox {
      * then a message that finds the queue full is dropped rather than kept.
      */
     void addLocked(Message message, boolean open) {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         if (!open && countLocked() >= options.maxQueue()) {
-            connection.log(Level.DEBUG, "dropping a message received while closing with a full queue: " + message);
+            guard.log(Level.DEBUG, "dropping a message received while closing with a full queue: " + message);
             return;
         }
         if (messages == null) {
@@ -69,7 +69,7 @@ final class Inbox {
 
     /** Whether {@code thread} took the last message and more are waiting for it. Caller holds the lock. */
     boolean moreForLocked(Thread thread) {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         return thread == lastReceiver && countLocked() > 0;
     }
 
@@ -78,7 +78,7 @@ final class Inbox {
      * one has not come back for more. Caller holds the lock.
      */
     boolean owedLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         return countLocked() > 0 || receiver == null && lastReceiver != null;
     }
 
@@ -90,7 +90,7 @@ final class Inbox {
      * @throws OperationInterruptedException when the thread is interrupted while it waits (no message is taken)
      */
     Optional<Message> take(long timeoutNanos) {
-        connection.lock.lock();
+        guard.lock.lock();
         try {
             if (receiver != null) {
                 throw new ConcurrencyException("receive() is already being called by " + receiver);
@@ -102,29 +102,29 @@ final class Inbox {
                     if (outgoing.deferredLocked() || closing.releaseHeldFailureLocked()) {
                         // Flush before blocking: the replies to the messages just handled go out in one write; then
                         // the Close of a violation the peer committed behind those messages, if one waits for them.
-                        connection.lock.unlock();
+                        guard.lock.unlock();
                         try {
                             outgoing.flush(true);
                         } finally {
-                            connection.lock.lock();
+                            guard.lock.lock();
                         }
                         continue;
                     }
-                    if (connection.inputEndedLocked()) {
-                        throw connection.closedExceptionLocked();
+                    if (guard.inputEndedLocked()) {
+                        throw guard.closedExceptionLocked();
                     }
                     if (timeoutNanos < 0) {
-                        connection.changed.await();
+                        guard.changed.await();
                     } else if (remaining <= 0) {
                         return Optional.empty();
                     } else {
-                        remaining = connection.changed.awaitNanos(remaining);
+                        remaining = guard.changed.awaitNanos(remaining);
                     }
                 }
                 Message message = messages.poll();
                 bytes -= message.size();
                 lastReceiver = receiver;
-                connection.changed.signalAll();
+                guard.changed.signalAll();
                 return Optional.of(message);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -133,7 +133,7 @@ final class Inbox {
                 receiver = null;
             }
         } finally {
-            connection.lock.unlock();
+            guard.lock.unlock();
         }
     }
 

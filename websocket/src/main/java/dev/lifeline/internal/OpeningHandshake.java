@@ -14,6 +14,7 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import dev.lifeline.protocol.ProtocolConfig;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLSocket;
 
@@ -28,7 +29,7 @@ import javax.net.ssl.SSLSocket;
  *   <li>a worker ({@code lifeline-conn-PEER}): whatever may wait: the TLS handshake and its request
  *       ({@link #readOverTls}), {@code processRequest} and the decision after it ({@link #decide}), the rest of a
  *       101, a refusal and its linger ({@link #refuse}), a failure ({@link #failed}), a refusal for want of a slot;
- *       then, on the same thread, the connection is handed to the server ({@link Acceptor#serve});</li>
+ *       then, on the same thread, the connection is handed to the server ({@link Server#serve});</li>
  *   <li>the server's timer thread: {@link #timedOut}, {@code openTimeout} after the accept (plain or TLS);</li>
  *   <li>the thread closing the server: {@link #serverClosing}.</li>
  * </ul>
@@ -55,13 +56,49 @@ final class OpeningHandshake {
         ENDED
     }
 
+    /**
+     * What a handshake asks of the server it was accepted by: its configuration and timers, its workers, its slots,
+     * and what becomes of the open connection. {@link Acceptor} is the one subclass.
+     */
+    abstract static class Server {
+        abstract ServerConfig config();
+
+        abstract ProtocolConfig protocolConfig();
+
+        abstract OpeningTelemetry telemetry();
+
+        /** Whether the server is closing (handshakes in flight get 503). */
+        abstract boolean closing();
+
+        abstract Timers timers();
+
+        /** Called once per admitted handshake, by {@link #end}. */
+        abstract void releaseSlot();
+
+        /** The handshake is over and done with its socket: it is no longer in flight. */
+        abstract void ended(OpeningHandshake handshake);
+
+        /** Runs {@code task} on a worker, a virtual thread of its own named after {@code id}. */
+        abstract void startWorker(String id, Runnable task);
+
+        /** Once the 101 is written: the open connection over {@code io}'s transport, with a connection id. */
+        abstract Connection open(Opening io, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
+                List<Event> events);
+
+        /** On the poller's thread, a connection it opened, which the server starts or hands to a worker. */
+        abstract void openedOnPoller(Connection connection, String id);
+
+        /** On a worker, the open connection's life (a handler, or a listener's first reader run). */
+        abstract void serve(Connection connection);
+    }
+
     /** One part of a handshake on a worker: the open connection, or null when the request was answered otherwise. */
     @FunctionalInterface
     private interface Step {
         Connection run() throws IOException;
     }
 
-    private final Acceptor server;
+    private final Server server;
     private final Socket tcp;
     /** The peer, which names the handshake in logs until it opens and gets a connection id. */
     private final String id;
@@ -73,7 +110,7 @@ final class OpeningHandshake {
     /** The open timeout of an admitted handshake, armed at its accept and cancelled by {@link #end}. */
     private volatile Timers.Task timeout;
 
-    OpeningHandshake(Acceptor server, Socket tcp, boolean admitted) {
+    OpeningHandshake(Server server, Socket tcp, boolean admitted) {
         this.server = server;
         this.tcp = tcp;
         this.id = Handshakes.peer(tcp);
@@ -106,7 +143,7 @@ final class OpeningHandshake {
     private void watch() {
         try {
             tcp.setTcpNoDelay(true);
-            io = Opening.watched(tcp, new ServerProtocol(server.protocolConfig()));
+            io = Opening.watched(tcp, newProtocol());
         } catch (IOException | RuntimeException e) {
             failed(e);
             return;
@@ -217,7 +254,7 @@ final class OpeningHandshake {
                 .createSocket(tcp, null, tcp.getPort(), true);
         tls.setUseClientMode(false);
         tls.startHandshake();
-        io = Opening.blocking(tls, tcp, new ServerProtocol(server.protocolConfig()));
+        io = Opening.blocking(tls, tcp, newProtocol());
         List<Event> events = io.read();
         phase.compareAndSet(Phase.READING, Phase.DECIDING);
         return decide(events);
@@ -393,7 +430,7 @@ final class OpeningHandshake {
 
     /**
      * Moves to {@link Phase#ENDED}: true for the one caller that did, which then tells the server
-     * ({@link Acceptor#ended}) once it is done with the socket. The slot is released here, exactly once; the
+     * ({@link Server#ended}) once it is done with the socket. The slot is released here, exactly once; the
      * timeout is cancelled.
      */
     private boolean end() {
@@ -422,7 +459,19 @@ final class OpeningHandshake {
         return true;
     }
 
+    /**
+     * The protocol of this handshake and of its connection, holding the Close of a violation that comes right behind
+     * the request until the application answered what came before it (see {@code Connection}).
+     */
+    private ServerProtocol newProtocol() {
+        ServerProtocol protocol = new ServerProtocol(server.protocolConfig());
+        protocol.holdFailureClose(true);
+        return protocol;
+    }
+
     private void log(Level level, String message) {
-        Acceptor.log(level, id, message);
+        if (SafeLog.LOG.isLoggable(level)) {
+            SafeLog.LOG.log(level, "[" + id + "] " + message);
+        }
     }
 }

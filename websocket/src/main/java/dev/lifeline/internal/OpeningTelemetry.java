@@ -2,13 +2,14 @@ package dev.lifeline.internal;
 
 import dev.lifeline.WebSocketMetrics;
 import dev.lifeline.protocol.handshake.HttpResponse;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a server tells its {@link WebSocketMetrics} and the flight recorder about opening handshakes: in flight,
- * refused, and how long those that opened took ({@link #clientOpened} for a client's). Thread-safe: called from
+ * refused, and how long those that opened took (a client's tells its {@link Telemetry} itself). Thread-safe: called from
  * the poller's thread and from workers.
  */
 final class OpeningTelemetry {
@@ -56,14 +57,8 @@ final class OpeningTelemetry {
      * The connection accepted on {@code tcp} is open (its 101 written). Its handshake counts as taking no time if its
      * start was not noted (a recording that began during it).
      */
-    void opened(Connection connection, Socket tcp) {
+    void opened(Telemetry connection, InetSocketAddress remote, Socket tcp) {
         Long start = acceptedAt.get(tcp);
-        connection.telemetry.opened(start == null ? System.nanoTime() : start,
-                String.valueOf(connection.remoteAddress()));
-    }
-
-    /** A client's connection is open; its connect (TCP, TLS and handshake) began at {@code startNanos}. */
-    static void clientOpened(Connection connection, long startNanos) {
-        connection.telemetry.opened(startNanos, String.valueOf(connection.remoteAddress()));
+        connection.opened(start == null ? System.nanoTime() : start, String.valueOf(remote));
     }
 }

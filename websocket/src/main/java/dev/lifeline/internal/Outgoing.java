@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The write side of a connection. Bytes are queued in protocol order under the connection's lock; whoever holds
+ * The write side of a guard. Bytes are queued in protocol order under the connection's lock; whoever holds
  * {@link #writeLock} writes everything queued, so concurrent small sends coalesce into few syscalls and frames
  * never interleave. A write blocked longer than {@code writeTimeout} drops the connection (see
  * {@link #checkWriteTimeout}).
@@ -27,11 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * that needs the connection's lock ends in {@code Locked}, one that needs {@link #writeLock} in
  * {@code HoldingWriteLock}; each asserts it.
  */
-final class Outgoing {
+final class Outgoing extends Timers.Watched {
     /** Queued buffers up to this size are copied into one write. */
     private static final int COALESCE_LIMIT = 64 * 1024;
 
-    private final Connection connection;
+    private final ProtocolGuard guard;
     private final Transport transport;
     /** The connection's timers: the write watchdog's, and the clock a write's start is read from. */
     private final Timers timers;
@@ -62,8 +62,8 @@ final class Outgoing {
     /** Only touched while holding {@link #writeLock}. */
     private boolean eofWritten;
 
-    Outgoing(Connection connection, Transport transport, Timers timers, WebSocketOptions options) {
-        this.connection = connection;
+    Outgoing(ProtocolGuard guard, Transport transport, Timers timers, WebSocketOptions options) {
+        this.guard = guard;
         this.transport = transport;
         this.timers = timers;
         this.options = options;
@@ -71,7 +71,7 @@ final class Outgoing {
 
     /** Queues the protocol's output. Caller holds the connection's lock. */
     void queueLocked(List<Outbound> items) {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         for (int i = 0; i < items.size(); i++) { // by index: no iterator per broadcast frame
             Outbound item = items.get(i);
             pending.add(item);
@@ -83,13 +83,13 @@ final class Outgoing {
     }
 
     long pendingBytesLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         return pendingBytes;
     }
 
     /** How many bytes were ever queued: a mark for {@link #written}. Caller holds the connection's lock. */
     long queuedLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         return queuedTotal;
     }
 
@@ -99,7 +99,7 @@ final class Outgoing {
      * or by the watchdog within a tick. Caller holds the connection's lock.
      */
     void deferLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         deferrer = Thread.currentThread();
         deferred = true;
         watch();
@@ -118,6 +118,7 @@ final class Outgoing {
     }
 
     /** On the timer thread, after it let go: clears the flag; true if a write began or was deferred meanwhile. */
+    @Override
     boolean unwatched() {
         watched = false;
         if (writeStarted != 0 || deferred) {
@@ -134,7 +135,7 @@ final class Outgoing {
 
     /** Whether frames wait for a deferred write. Caller holds the connection's lock. */
     boolean deferredLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         return deferred;
     }
 
@@ -150,12 +151,12 @@ final class Outgoing {
      * @throws OperationInterruptedException when the thread is interrupted while it waits
      */
     void awaitRoomLocked(int size) {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         long remaining = options.writeTimeout().plusSeconds(1).toNanos();
-        while (pendingBytes > 0 && pendingBytes + size > options.writeLimit() && connection.isOpenLocked()
+        while (pendingBytes > 0 && pendingBytes + size > options.writeLimit() && guard.isOpenLocked()
                 && remaining > 0) {
             try {
-                remaining = connection.changed.awaitNanos(remaining);
+                remaining = guard.changed.awaitNanos(remaining);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OperationInterruptedException("interrupted while waiting for room to send; nothing was sent",
@@ -170,7 +171,7 @@ final class Outgoing {
      * writes what was queued before it releases the write lock.
      */
     void flush(boolean wait) {
-        assert !connection.lock.isHeldByCurrentThread() : "writeLock is taken before the connection's lock";
+        assert !guard.lock.isHeldByCurrentThread() : "writeLock is taken before the connection's lock";
         boolean block = wait;
         while (true) {
             if (block) {
@@ -203,7 +204,7 @@ final class Outgoing {
      * {@link #flush}).
      */
     void writeWithoutWaiting(ByteBuffer scratch) {
-        assert !connection.lock.isHeldByCurrentThread() : "writeLock is taken before the connection's lock";
+        assert !guard.lock.isHeldByCurrentThread() : "writeLock is taken before the connection's lock";
         if (!writeLock.tryLock()) {
             return;
         }
@@ -228,7 +229,7 @@ final class Outgoing {
         assert writeLock.isHeldByCurrentThread();
         while (!eofWritten) {
             scratch.clear();
-            connection.lock.lock();
+            guard.lock.lock();
             try {
                 deferred = false;
                 deferrer = null;
@@ -242,7 +243,7 @@ final class Outgoing {
                     return true;
                 }
             } finally {
-                connection.lock.unlock();
+                guard.lock.unlock();
             }
             if (scratch.position() == 0) {
                 break;
@@ -255,9 +256,9 @@ final class Outgoing {
                 writtenTotal += size - scratch.remaining(); // only this thread writes it, holding writeLock
             } catch (IOException e) {
                 scratch.position(scratch.limit()); // accounted for, as drain does: the connection is failing
-                connection.writeFailed(Connection.asSocketException(e));
+                guard.writeFailed(Transport.asSocketException(e));
             }
-            connection.lock.lock();
+            guard.lock.lock();
             try {
                 pendingBytes -= size - scratch.remaining();
                 if (!all) {
@@ -265,9 +266,9 @@ final class Outgoing {
                     scratch.get(rest);
                     pending.addFirst(new Outbound.Data(ByteBuffer.wrap(rest))); // before what was queued meanwhile
                 }
-                connection.changed.signalAll();
+                guard.changed.signalAll();
             } finally {
-                connection.lock.unlock();
+                guard.lock.unlock();
             }
             if (!all) {
                 return false;
@@ -286,7 +287,7 @@ final class Outgoing {
             return;
         }
         flushStarting = true;
-        Thread.ofVirtual().name("lifeline-flush-" + connection.id()).start(() -> {
+        Thread.ofVirtual().name("lifeline-flush-" + guard.id).start(() -> {
             flushStarting = false; // before flush looks at the queue, so what is queued after this starts another
             flush(false);
         });
@@ -297,6 +298,7 @@ final class Outgoing {
      * write has been blocked for more than {@code writeTimeout}, and writes a deferred batch. Returns whether to keep
      * watching: a write is under way or deferred.
      */
+    @Override
     boolean checkWriteTimeout(long now) {
         if (deferred) {
             flushIfIdle(); // a receiving thread deferred a write and then did something else for a while
@@ -305,22 +307,22 @@ final class Outgoing {
         Duration limit = options.writeTimeout();
         if (started != 0 && now - started > limit.toNanos()) {
             writeStarted = 0;
-            connection.telemetry.writeStalled();
+            guard.telemetry.writeStalled();
             IOException timeout = new IOException("write timed out after " + limit + ": the peer is not reading");
-            Thread.ofVirtual().name("lifeline-write-timeout-" + connection.id()).start(() -> {
-                connection.writeFailed(timeout);
-                connection.log(Level.INFO, "write blocked for more than " + limit + "; dropped the connection");
+            Thread.ofVirtual().name("lifeline-write-timeout-" + guard.id).start(() -> {
+                guard.writeFailed(timeout);
+                guard.log(Level.INFO, "write blocked for more than " + limit + "; dropped the connection");
             });
         }
         return started != 0 || deferred;
     }
 
     private boolean hasPending() {
-        connection.lock.lock();
+        guard.lock.lock();
         try {
             return !pending.isEmpty();
         } finally {
-            connection.lock.unlock();
+            guard.lock.unlock();
         }
     }
 
@@ -332,7 +334,7 @@ final class Outgoing {
         assert writeLock.isHeldByCurrentThread();
         while (true) {
             ArrayList<Outbound> batch;
-            connection.lock.lock();
+            guard.lock.lock();
             try {
                 deferred = false;
                 deferrer = null;
@@ -342,18 +344,18 @@ final class Outgoing {
                 batch = new ArrayList<>(pending);
                 pending.clear();
             } finally {
-                connection.lock.unlock();
+                guard.lock.unlock();
             }
             long written = writeHoldingWriteLock(batch, wait);
-            connection.lock.lock();
+            guard.lock.lock();
             try {
                 pendingBytes -= written;
                 for (int i = batch.size() - 1; i >= 0; i--) {
                     pending.addFirst(batch.get(i)); // before whatever was queued while this thread wrote
                 }
-                connection.changed.signalAll();
+                guard.changed.signalAll();
             } finally {
-                connection.lock.unlock();
+                guard.lock.unlock();
             }
             if (!batch.isEmpty()) {
                 return false;
@@ -421,7 +423,7 @@ final class Outgoing {
                     total += d.bytes().remaining();
                 }
             }
-            connection.writeFailed(Connection.asSocketException(e));
+            guard.writeFailed(Transport.asSocketException(e));
         }
         batch.clear();
         return total;

@@ -32,9 +32,10 @@ final class Pings extends Timers.Entry {
     private static final ExecutorService COMPLETIONS =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("lifeline-pong-", 0).factory());
 
-    private final Connection connection;
+    private final ProtocolGuard guard;
     private final Protocol protocol;
-    private final Reader reader;
+    /** Fails the connection when a keepalive Ping goes unanswered. */
+    private final Closing closing;
     /** Writes the keepalive's Ping (or probe) from a flush thread. */
     private final Outgoing outgoing;
     /** Where the keepalive is timed, and the clock that times Pongs: the connection's. */
@@ -56,11 +57,11 @@ final class Pings extends Timers.Entry {
     private record Pending(CompletableFuture<Duration> future, long sentNanos) {
     }
 
-    Pings(Connection connection, Protocol protocol, Reader reader, Outgoing outgoing, Timers timers,
+    Pings(ProtocolGuard guard, Protocol protocol, Closing closing, Outgoing outgoing, Timers timers,
             WebSocketOptions options) {
-        this.connection = connection;
+        this.guard = guard;
         this.protocol = protocol;
-        this.reader = reader;
+        this.closing = closing;
         this.outgoing = outgoing;
         this.timers = timers;
         this.options = options;
@@ -78,17 +79,17 @@ final class Pings extends Timers.Entry {
 
     /** Sends a Ping whose payload is its id, a number never used before on this connection; returns the id. */
     private long sendLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         long id = ++counter;
         protocol.sendPing(ByteBuffer.allocate(8).putLong(0, id));
         return id;
     }
 
     void pongReceivedLocked(byte[] payload) {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         long now = timers.nanoTime();
         if (payload.length != 8) {
-            connection.log(Level.TRACE, "< PONG not answering any ping of ours");
+            guard.log(Level.TRACE, "< PONG not answering any ping of ours");
             return;
         }
         long id = ByteBuffer.wrap(payload).getLong();
@@ -127,8 +128,8 @@ final class Pings extends Timers.Entry {
     /** The Ping this Pong names was answered after {@code rtt}. */
     private void answeredLocked(Duration rtt) {
         latencyNanos = rtt.toNanos();
-        connection.telemetry.pingAnswered(rtt);
-        connection.log(Level.TRACE, "< PONG after " + rtt.toNanos() / 1000 + " µs");
+        guard.telemetry.pingAnswered(rtt);
+        guard.log(Level.TRACE, "< PONG after " + rtt.toNanos() / 1000 + " µs");
     }
 
     Duration latency() {
@@ -136,22 +137,22 @@ final class Pings extends Timers.Entry {
     }
 
     void startKeepalive() {
-        connection.lock.lock();
+        guard.lock.lock();
         try {
             scheduleNextLocked();
         } finally {
-            connection.lock.unlock();
+            guard.lock.unlock();
         }
     }
 
     void stopLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         stopped = true;
         timers.cancel(this);
     }
 
     void failAllLocked(Supplier<? extends WebSocketException> why) {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         keepaliveId = 0;
         if (pending == null) {
             return;
@@ -171,7 +172,7 @@ final class Pings extends Timers.Entry {
     @Override
     void due() {
         boolean failed;
-        connection.lock.lock();
+        guard.lock.lock();
         try {
             if (stopped || timers.isArmed(this)) {
                 return;
@@ -187,12 +188,12 @@ final class Pings extends Timers.Entry {
         } catch (WebSocketException e) {
             return; // closing: no more keepalive
         } finally {
-            connection.lock.unlock();
+            guard.lock.unlock();
         }
         if (failed) {
-            connection.telemetry.keepaliveFailed();
-            Thread.ofVirtual().name("lifeline-keepalive-" + connection.id())
-                    .start(() -> connection.failAndDrop(CloseCode.INTERNAL_ERROR, "keepalive ping timeout"));
+            guard.telemetry.keepaliveFailed();
+            Thread.ofVirtual().name("lifeline-keepalive-" + guard.id)
+                    .start(() -> closing.failAndDrop(CloseCode.INTERNAL_ERROR, "keepalive ping timeout"));
         } else {
             outgoing.flushIfIdle(); // the Ping or the probe: a virtual thread writes it
         }
@@ -200,13 +201,13 @@ final class Pings extends Timers.Entry {
 
     /** Queues a keepalive Ping and arms its timeout; false if the connection is no longer open. */
     private boolean sendKeepaliveLocked() {
-        assert connection.lock.isHeldByCurrentThread();
-        if (!connection.isOpenLocked()) {
+        assert guard.lock.isHeldByCurrentThread();
+        if (!guard.isOpenLocked()) {
             return false;
         }
         keepaliveId = sendLocked();
         keepaliveSentNanos = timers.nanoTime();
-        connection.afterProtocolLocked();
+        guard.afterProtocolLocked();
         armTimeoutLocked();
         return true;
     }
@@ -216,8 +217,8 @@ final class Pings extends Timers.Entry {
      * entry for it, noting the reader's pauses. Caller holds the connection's lock.
      */
     private void armTimeoutLocked() {
-        assert connection.lock.isHeldByCurrentThread();
-        pausesBefore = reader.pausesLocked();
+        assert guard.lock.isHeldByCurrentThread();
+        pausesBefore = guard.readerPausesLocked();
         timers.arm(this, options.pingTimeout());
     }
 
@@ -229,17 +230,29 @@ final class Pings extends Timers.Entry {
      * still found while nobody reads. Caller holds the connection's lock.
      */
     private boolean timedOutLocked() {
-        assert connection.lock.isHeldByCurrentThread();
-        if (reader.pausedLocked() || reader.pausesLocked() != pausesBefore) {
+        assert guard.lock.isHeldByCurrentThread();
+        if (guard.readerPausedLocked() || guard.readerPausesLocked() != pausesBefore) {
             armTimeoutLocked();
-            connection.probeLocked();
+            probeLocked();
             return false;
         }
         return true;
     }
 
+    /**
+     * Queues an empty unsolicited Pong to find out whether TCP still works, unless bytes already wait to be written
+     * (writing those tells the same). Caller holds the connection's lock.
+     */
+    private void probeLocked() {
+        assert guard.lock.isHeldByCurrentThread();
+        if (guard.isOpenLocked() && outgoing.pendingBytesLocked() == 0) {
+            protocol.sendPong(ByteBuffer.allocate(0));
+            guard.afterProtocolLocked();
+        }
+    }
+
     private void scheduleNextLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         if (!stopped && options.keepalive()) {
             timers.arm(this, options.pingInterval());
         }
@@ -247,7 +260,7 @@ final class Pings extends Timers.Entry {
 
     /** The keepalive Ping was answered (by its Pong or a later one): no timeout, the next Ping in an interval. */
     private void keepaliveAnsweredLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         keepaliveId = 0;
         scheduleNextLocked(); // arming moves this entry from the Pong's timeout to the next Ping
     }

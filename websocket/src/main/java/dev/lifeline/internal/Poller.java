@@ -94,13 +94,13 @@ final class Poller {
     private Closeable registerServer(ServerSocketChannel server, Consumer<SocketChannel> onAccepted,
             Duration backoff) throws IOException {
         server.configureBlocking(false);
-        Acceptor acceptor = new Acceptor(server, onAccepted, backoff);
-        acceptor.key = server.register(selector, SelectionKey.OP_ACCEPT, acceptor);
+        Listening listening = new Listening(server, onAccepted, backoff);
+        listening.key = server.register(selector, SelectionKey.OP_ACCEPT, listening);
         selector.wakeup();
         return () -> {
             // A channel closed while registered keeps its port until the selecting thread drops it: let it drop
             // the channel first, so that the port is free when this returns.
-            acceptor.key.cancel();
+            listening.key.cancel();
             selector.wakeup();
             long deadline = System.nanoTime() + DEREGISTER_BOUND_NANOS;
             while (server.isRegistered() && Thread.currentThread() != thread && System.nanoTime() < deadline) {
@@ -111,13 +111,13 @@ final class Poller {
     }
 
     /** A server channel under watch: its interest in accepting stays on (but for a pause after a failure). */
-    private final class Acceptor {
+    private final class Listening {
         private final ServerSocketChannel server;
         private final Consumer<SocketChannel> onAccepted;
         private final Duration backoff;
         private SelectionKey key;
 
-        private Acceptor(ServerSocketChannel server, Consumer<SocketChannel> onAccepted, Duration backoff) {
+        private Listening(ServerSocketChannel server, Consumer<SocketChannel> onAccepted, Duration backoff) {
             this.server = server;
             this.onAccepted = onAccepted;
             this.backoff = backoff;
@@ -161,9 +161,9 @@ final class Poller {
     }
 
     private static void fire(SelectionKey key) {
-        if (key.attachment() instanceof Acceptor acceptor) {
+        if (key.attachment() instanceof Listening listening) {
             try {
-                acceptor.acceptSome();
+                listening.acceptSome();
             } catch (RuntimeException | Error e) {
                 SafeLog.log(Level.ERROR, "lifeline-poller: accepting failed", e);
             }

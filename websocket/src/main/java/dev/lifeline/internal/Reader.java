@@ -20,7 +20,7 @@ final class Reader {
     /** The most trailing input discarded after the closing handshake before TCP is closed (see discardUnread). */
     private static final int DISCARD_LIMIT = 1024 * 1024;
 
-    private final Connection connection;
+    private final ProtocolGuard guard;
     private final Transport transport;
     private final Protocol protocol;
     private final Outgoing outgoing;
@@ -36,11 +36,6 @@ final class Reader {
     private boolean started;
     /** The thread reading now, if any. */
     private volatile Thread thread;
-
-    /** The reader is waiting for room in the inbox (inbound backpressure). Guarded by the connection's lock. */
-    private boolean paused;
-    /** How many times the reader paused for a full inbox. Guarded by the connection's lock. */
-    private long pauses;
     /**
      * {@link Outgoing#queuedLocked()} right after the last Pong or Close echo the reader queued: the reader waits
      * while more than {@code writeLimit} bytes up to there are unwritten, so that a peer sending Pings without
@@ -48,9 +43,9 @@ final class Reader {
      */
     private long answeredUpTo;
 
-    Reader(Connection connection, Transport transport, Protocol protocol, Outgoing outgoing, Closing closing,
+    Reader(ProtocolGuard guard, Transport transport, Protocol protocol, Outgoing outgoing, Closing closing,
             Inbox inbox, WebSocketOptions options) {
-        this.connection = connection;
+        this.guard = guard;
         this.transport = transport;
         this.protocol = protocol;
         this.outgoing = outgoing;
@@ -61,12 +56,38 @@ final class Reader {
     }
 
     /**
-     * The first run, where {@code firstRun} says (see {@link Connection.FirstRun}); once, when the connection opens.
-     *
-     * @param deliveries in the listener style, where messages go; null otherwise
+     * Where a connection's reader makes its first run, the one that delivers what came with the opening handshake
+     * (and calls a {@link dev.lifeline.WebSocketListener#onOpen}). Its later runs, over a polled transport, are always
+     * started by the poller when bytes arrive.
      */
-    void start(Deliveries deliveries, Connection.FirstRun firstRun) {
+    enum FirstRun {
+        /** On a reader thread of its own, started now: the caller goes on at once. */
+        NEW_THREAD,
+        /**
+         * On the calling thread, which reads (and calls the listener) until a read finds nothing, then returns, and
+         * the poller starts the next run; over a blocking transport it returns only once the connection is finished.
+         * Saves a thread per connection opened by a thread with nothing else to do (a server's worker).
+         */
+        THIS_THREAD,
+        /**
+         * With no thread at all until the peer's first bytes arrive: then the poller starts it. For a caller that
+         * must not block or run the listener (the poller's thread), hence only for a polled transport, a
+         * {@code MessageListener} (no {@link dev.lifeline.WebSocketListener#onOpen} of its own: one would run late)
+         * and a quiet connection (nothing but the handshake to deliver).
+         */
+        WHEN_READABLE
+    }
+
+    /**
+     * In the listener style, before the connection opens (before what came with the handshake is dispatched): where
+     * messages go, so that the questions about who receives are answered for the listener from then on.
+     */
+    void deliverTo(Deliveries deliveries) {
         this.deliveries = deliveries;
+    }
+
+    /** The first run, where {@code firstRun} says; once, when the connection opens. */
+    void start(FirstRun firstRun) {
         switch (firstRun) {
             case NEW_THREAD -> start();
             case THIS_THREAD -> run();
@@ -80,12 +101,36 @@ final class Reader {
 
     /** A run on a virtual thread of its own: the first one, or the next once the poller saw bytes arrive. */
     private void start() {
-        Thread.ofVirtual().name("lifeline-reader-" + connection.id()).start(this::run);
+        Thread.ofVirtual().name("lifeline-reader-" + guard.id).start(this::run);
     }
 
     /** Whether the current thread is the reader. */
-    boolean onReaderThread() {
+    private boolean onReaderThread() {
         return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Whether the application still owes answers to messages that arrived: the listener has not had them all yet (or
+     * is running, or this is another thread than the reader, which decides once its listener returned), or messages
+     * wait in the inbox, or the receiving thread took one and has not come back for more. Caller holds the lock.
+     */
+    boolean answersOwedLocked() {
+        assert guard.lock.isHeldByCurrentThread();
+        return deliveries != null ? !onReaderThread() || deliveries.owedLocked() : inbox.owedLocked();
+    }
+
+    /**
+     * Whether the current thread takes messages and more wait for it, or is the reader handing them to the
+     * listener: then its sends may wait to be written together, before it next blocks. Caller holds the lock.
+     */
+    boolean receivingMoreLocked() {
+        assert guard.lock.isHeldByCurrentThread();
+        return deliveries != null ? onReaderThread() : inbox.moreForLocked(Thread.currentThread());
+    }
+
+    /** Whether the current thread is the reader calling the listener (its close is not awaited). */
+    boolean inListener() {
+        return deliveries != null && onReaderThread();
     }
 
     /** Reads until the end of the input (then the connection is finished) or, polled, until nothing is left. */
@@ -95,6 +140,7 @@ final class Reader {
             started = true;
             if (deliveries != null && deliveries.open()) {
                 deliveries.deliver(); // what arrived together with the handshake
+                closing.releaseHeldFailure(); // a violation's Close that came with it, after the listener's answers
             }
         }
         Throwable cause = null;
@@ -126,19 +172,19 @@ final class Reader {
                 readSome = true;
                 boolean answered;
                 boolean failureHeld;
-                connection.lock.lock();
+                guard.lock.lock();
                 try {
                     protocol.receiveData(buffer.filled(n));
                     // a violation's held Close may be released by afterProtocol: an answer too
                     answered = protocol.hasOutbound() || protocol.failureCloseHeld();
-                    connection.afterProtocolLocked();
+                    guard.afterProtocolLocked();
                     failureHeld = protocol.failureCloseHeld();
                     if (answered) {
                         answeredUpTo = outgoing.queuedLocked();
                     }
                     closeNow = closeDueLocked();
                 } finally {
-                    connection.lock.unlock();
+                    guard.lock.unlock();
                 }
                 buffer.adapt(n);
                 buffer.release(); // the protocol took what it keeps
@@ -155,21 +201,21 @@ final class Reader {
                 }
             }
         } catch (IOException e) {
-            cause = Connection.asSocketException(e);
+            cause = Transport.asSocketException(e);
         } catch (RuntimeException e) {
             cause = e;
         }
         thread = Thread.currentThread();
         buffer.release();
-        connection.lock.lock();
+        guard.lock.lock();
         try {
             if (cause != null) {
-                connection.ioFailedLocked(cause);
+                guard.ioFailedLocked(cause);
             }
             protocol.receiveEof();
-            connection.afterProtocolLocked();
+            guard.afterProtocolLocked();
         } finally {
-            connection.lock.unlock();
+            guard.lock.unlock();
         }
         if (!(cause instanceof IOException)) {
             // What is queued (our Close frame and FIN, say) goes out before TCP is closed, from this thread: no
@@ -180,7 +226,7 @@ final class Reader {
         if (closeNow) {
             discardUnread();
         }
-        connection.finish();
+        guard.finish();
     }
 
     /**
@@ -188,16 +234,16 @@ final class Reader {
      * FIN (RFC 6455 §5.5.1, §7.1.1; a client waits for the server's close, bounded by closeTimeout).
      */
     private boolean closeDue() {
-        connection.lock.lock();
+        guard.lock.lock();
         try {
             return closeDueLocked();
         } finally {
-            connection.lock.unlock();
+            guard.lock.unlock();
         }
     }
 
     private boolean closeDueLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         return protocol.side() == Side.SERVER && protocol.closingHandshakeDone();
     }
 
@@ -212,7 +258,7 @@ final class Reader {
         try {
             transport.discardUnread(buffer, DISCARD_LIMIT);
         } catch (IOException | RuntimeException e) { // whatever it is, the socket is closed next
-            connection.log(Level.TRACE, "discarding input after the closing handshake: " + e);
+            guard.log(Level.TRACE, "discarding input after the closing handshake: " + e);
         } finally {
             buffer.release();
         }
@@ -225,53 +271,26 @@ final class Reader {
      * messages does not pause the reader, so a Close frame right behind it is still seen.
      */
     private boolean awaitInboxRoom() {
-        connection.lock.lock();
+        guard.lock.lock();
         try {
-            while (!connection.aborted()
+            while (!guard.aborted()
                     && (inboxFullLocked() || !outgoing.written(answeredUpTo - options.writeLimit()))) {
                 boolean full = inboxFullLocked();
-                if (full && !paused) {
-                    connection.telemetry.readerPaused();
+                if (full && !guard.readerPausedLocked()) {
+                    guard.telemetry.readerPaused();
                 }
-                paused = full;
-                if (paused) {
-                    pauses++;
-                }
-                connection.changed.awaitUninterruptibly();
+                guard.readerPausedLocked(full);
+                guard.changed.awaitUninterruptibly();
             }
-            paused = false;
-            return !connection.aborted();
+            guard.readerPausedLocked(false);
+            return !guard.aborted();
         } finally {
-            connection.lock.unlock();
+            guard.lock.unlock();
         }
     }
 
     private boolean inboxFullLocked() {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         return protocol.state() == State.OPEN && inbox.overLimitLocked();
-    }
-
-    /** Whether the reader is paused by a full inbox (then Pongs wait in TCP too). Caller holds the lock. */
-    boolean pausedLocked() {
-        assert connection.lock.isHeldByCurrentThread();
-        return paused;
-    }
-
-    /** A count that changes each time the reader pauses for a full inbox. Caller holds the lock. */
-    long pausesLocked() {
-        assert connection.lock.isHeldByCurrentThread();
-        return pauses;
-    }
-
-    /**
-     * The reader is in the listener (or back from it): like a full inbox, it reads nothing meanwhile, so Pongs may
-     * wait in TCP and keepalive must not count that against the peer. Caller holds the lock.
-     */
-    void listenerBusyLocked(boolean busy) {
-        assert connection.lock.isHeldByCurrentThread();
-        paused = busy;
-        if (busy) {
-            pauses++;
-        }
     }
 }

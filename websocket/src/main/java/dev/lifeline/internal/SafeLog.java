@@ -9,12 +9,15 @@ import java.lang.System.Logger.Level;
  * is.
  */
 final class SafeLog {
+    /** The package's logger: every connection's lines, tagged with its id, and the shared threads'. */
+    static final System.Logger LOG = System.getLogger("dev.lifeline");
+
     private SafeLog() {
     }
 
     static void log(Level level, String message, Throwable thrown) {
         try {
-            Connection.LOG.log(level, message, thrown);
+            LOG.log(level, message, thrown);
         } catch (RuntimeException | Error e) {
             System.err.println("lifeline " + level + ": " + message + (thrown == null ? "" : ": " + thrown)
                     + " (the logger failed: " + e + ")");

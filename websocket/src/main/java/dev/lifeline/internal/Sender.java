@@ -19,27 +19,31 @@ import java.util.concurrent.CompletableFuture;
  * lock, then lets {@link Outgoing} write it (or defer it for a batch) without the lock.
  */
 final class Sender {
-    private final Connection connection;
+    private final ProtocolGuard guard;
     private final Protocol protocol;
     private final Outgoing outgoing;
     private final Pings pings;
+    /** Asked whether the sending thread receives more messages next (then its sends may be batched). */
+    private final Reader reader;
     private final WebSocketOptions options;
 
     /** A high surrogate left at the end of a text fragment, sent with the next one. Guarded by the lock. */
     private char pendingHighSurrogate;
 
-    Sender(Connection connection, Protocol protocol, Outgoing outgoing, Pings pings, WebSocketOptions options) {
-        this.connection = connection;
+    Sender(ProtocolGuard guard, Protocol protocol, Outgoing outgoing, Pings pings, Reader reader,
+            WebSocketOptions options) {
+        this.guard = guard;
         this.protocol = protocol;
         this.outgoing = outgoing;
         this.pings = pings;
+        this.reader = reader;
         this.options = options;
     }
 
     void send(String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8); // ours alone: lent even if the write is deferred
         sendFrame(() -> protocol.sendLent(Opcode.TEXT, ByteBuffer.wrap(utf8)), utf8.length);
-        connection.telemetry.sent(Kind.TEXT, 1, utf8.length);
+        guard.telemetry.sent(Kind.TEXT, 1, utf8.length);
     }
 
     /**
@@ -54,7 +58,7 @@ final class Sender {
         } else {
             sendFrame(() -> protocol.sendBinary(payload, true), size);
         }
-        connection.telemetry.sent(Kind.BINARY, 1, size);
+        guard.telemetry.sent(Kind.BINARY, 1, size);
     }
 
     void send(Message message) {
@@ -82,7 +86,7 @@ final class Sender {
             }
             pendingHighSurrogate = carry;
         }, text.length());
-        connection.telemetry.sentText(last ? 1 : 0, text);
+        guard.telemetry.sentText(last ? 1 : 0, text);
     }
 
     void sendBinary(ByteBuffer fragment, boolean last) {
@@ -94,7 +98,7 @@ final class Sender {
                 protocol.sendBinary(data, last);
             }
         }, data.remaining());
-        connection.telemetry.sent(Kind.BINARY, last ? 1 : 0, data.remaining());
+        guard.telemetry.sent(Kind.BINARY, last ? 1 : 0, data.remaining());
     }
 
     /**
@@ -102,7 +106,7 @@ final class Sender {
      * a fragmented message of the other kind is. Caller holds the connection's lock.
      */
     private boolean continuingLocked(Opcode kind) {
-        assert connection.lock.isHeldByCurrentThread();
+        assert guard.lock.isHeldByCurrentThread();
         Opcode open = protocol.fragmentedMessage().orElse(null);
         if (open != null && open != kind) {
             throw new InvalidStateException("a fragmented " + open + " message is in progress; finish it first");
@@ -119,71 +123,80 @@ final class Sender {
      *     or in a blocking write that the interrupt cut short (the connection is lost)
      */
     private void sendFrame(Runnable encode, int size) {
-        long start = connection.telemetry.timingSends() ? System.nanoTime() : 0;
+        long start = guard.telemetry.timingSends() ? System.nanoTime() : 0;
         long end;
-        connection.lock.lock();
+        guard.lock.lock();
         try {
             outgoing.awaitRoomLocked(size);
             try {
                 encode.run();
             } catch (ConnectionClosedException e) {
-                throw connection.closedExceptionLocked();
+                throw guard.closedExceptionLocked();
             }
-            connection.afterProtocolLocked();
+            guard.afterProtocolLocked();
             end = outgoing.queuedLocked();
             // Replies sent while more received messages wait are written together, before the receiving thread
             // next blocks: one syscall for a batch instead of one per frame.
             if (options.batchReplies() && outgoing.pendingBytesLocked() <= options.writeLimit()
-                    && connection.receivingMoreLocked()) {
+                    && reader.receivingMoreLocked()) {
                 outgoing.deferLocked();
-                connection.telemetry.sendBlocked(start);
+                guard.telemetry.sendBlocked(start);
                 return;
             }
         } finally {
-            connection.lock.unlock();
+            guard.lock.unlock();
         }
         outgoing.flush(true);
         if (!outgoing.written(end)) {
-            ConnectionClosedException closed = connection.closedException().orElseThrow();
+            ConnectionClosedException closed = guard.closedException().orElseThrow();
             if (Thread.currentThread().isInterrupted()) {
                 // the JDK closes a blocking socket whose virtual thread is interrupted in a write
                 throw new OperationInterruptedException("interrupted while writing; the connection is lost", closed);
             }
             throw closed;
         }
-        connection.telemetry.sendBlocked(start);
+        guard.telemetry.sendBlocked(start);
     }
 
     /**
      * Queues a broadcast's frame unless more than {@code writeLimit} bytes already wait (a slow reader) or the
-     * application is in the middle of a fragmented message. Writing it is left to the broadcast's writer (see
-     * {@link Broadcast}), so that the broadcasting thread never waits for this peer.
+     * application is in the middle of a fragmented message, and counts it as sent or dropped. Writing it is left to the
+     * broadcast's writer (see {@link Broadcast}), so that the broadcasting thread never waits for this peer.
      */
     Broadcast.Offer offer(SharedMessage message) {
-        connection.lock.lock();
+        Broadcast.Offer offer;
+        guard.lock.lock();
         try {
-            if (!connection.isOpenLocked()) {
+            if (!guard.isOpenLocked()) {
                 return Broadcast.Offer.NOT_OPEN;
             }
             if (protocol.fragmentedMessage().isPresent() || outgoing.pendingBytesLocked() > options.writeLimit()) {
-                return Broadcast.Offer.DROPPED;
+                offer = Broadcast.Offer.DROPPED;
+            } else {
+                protocol.sendShared(message);
+                guard.afterProtocolLocked();
+                offer = Broadcast.Offer.QUEUED;
             }
-            protocol.sendShared(message);
-            connection.afterProtocolLocked();
         } finally {
-            connection.lock.unlock();
+            guard.lock.unlock();
         }
-        return Broadcast.Offer.QUEUED;
+        Kind kind = message.opcode() == Opcode.TEXT ? Kind.TEXT : Kind.BINARY;
+        if (offer == Broadcast.Offer.QUEUED) {
+            guard.telemetry.sent(kind, 1, message.size());
+        } else {
+            guard.telemetry.broadcastDropped(kind, message.size());
+        }
+        return offer;
     }
 
     CompletableFuture<Duration> ping() {
         CompletableFuture<Duration> answer;
-        connection.lock.lock();
+        guard.lock.lock();
         try {
             answer = pings.sendPingLocked();
-            connection.afterProtocolLocked();
+            guard.afterProtocolLocked();
         } finally {
-            connection.lock.unlock();
+            guard.lock.unlock();
         }
         outgoing.flush(true);
         return answer;

@@ -34,6 +34,18 @@ final class Timers {
 
     private static final Timers SHARED = new Timers(false);
 
+    /** A connection's write side, looked at by the write watchdog while a write is under way or deferred. */
+    abstract static class Watched {
+        /**
+         * On the timer thread, {@code now} of this instance's clock: acts on a write blocked too long or a batch
+         * deferred; returns whether to keep watching (a write is under way or deferred).
+         */
+        abstract boolean checkWriteTimeout(long now);
+
+        /** On the timer thread, after it let go: true if a write began or was deferred meanwhile (watch it again). */
+        abstract boolean unwatched();
+    }
+
     /**
      * Something to run at a deadline, armed on one {@link Timers} at a time; guarded by that instance's lock. An
      * entry that is armed again before it ran moves to its new deadline; it runs once per arming.
@@ -98,7 +110,7 @@ final class Timers {
      * The write sides of the connections with a write under way or deferred: what the write watchdog looks at (see
      * {@link #watch}).
      */
-    private final Set<Outgoing> watched = ConcurrentHashMap.newKeySet();
+    private final Set<Watched> watched = ConcurrentHashMap.newKeySet();
     /** The write watchdog, armed by the first {@link #watch}. */
     private volatile Task watchdog;
 
@@ -346,10 +358,10 @@ final class Timers {
 
     /**
      * Puts a connection's write side under the write watchdog, which looks at it every {@link #WATCHDOG_TICK} of
-     * this instance's clock; it stays there while {@link Outgoing#checkWriteTimeout} says so. Idle connections are
+     * this instance's clock; it stays there while {@link Watched#checkWriteTimeout} says so. Idle connections are
      * not watched, so they cost the timer thread nothing. The watchdog itself is armed by the first call.
      */
-    void watch(Outgoing outgoing) {
+    void watch(Watched outgoing) {
         watched.add(outgoing);
         if (watchdog == null) {
             lock.lock();
@@ -363,13 +375,13 @@ final class Timers {
         }
     }
 
-    void unwatch(Outgoing outgoing) {
+    void unwatch(Watched outgoing) {
         watched.remove(outgoing);
     }
 
     private void watchWrites() {
         long now = nanoTime();
-        for (Outgoing outgoing : watched) {
+        for (Watched outgoing : watched) {
             if (!outgoing.checkWriteTimeout(now)) {
                 watched.remove(outgoing);
                 if (outgoing.unwatched()) { // a write began meanwhile, and may have seen itself watched

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
@@ -56,6 +57,20 @@ sealed interface Transport permits Transport.Blocking, Transport.Polled {
     static <I extends SelectableChannel & ReadableByteChannel, O extends SelectableChannel & WritableByteChannel>
             Transport polled(I in, O out, InetSocketAddress local, InetSocketAddress remote) throws IOException {
         return new Polled(in, Poller.watch(in), out, Poller.watch(out), out::close, local, remote);
+    }
+
+    /**
+     * A socket's streams report a reset or broken connection as a {@link SocketException}, its channel as a
+     * plain {@link IOException}: the read and write failures a connection reports are SocketExceptions either way,
+     * whichever path (the channel, or the stream under TLS) met them.
+     */
+    static IOException asSocketException(IOException e) {
+        if (e.getClass() != IOException.class) {
+            return e;
+        }
+        SocketException same = new SocketException(e.getMessage());
+        same.initCause(e);
+        return same;
     }
 
     /** A buffer for {@link #read}: a heap buffer sized by the traffic for a stream, a pooled direct one for a channel. */

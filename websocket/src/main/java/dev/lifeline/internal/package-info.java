@@ -11,8 +11,9 @@
  * broadcast too), with {@link dev.lifeline.internal.ServerConfig}, the value the server's builder makes for it.
  * Everything else is package-private.
  * <ul>
- *   <li>{@link dev.lifeline.internal.Connection}: one open connection, the owner of its state and its lock; the
- *       {@code WebSocket} the application holds.</li>
+ *   <li>{@link dev.lifeline.internal.Connection}: one open connection, the owner of its state; the
+ *       {@code WebSocket} the application holds. {@link dev.lifeline.internal.ProtocolGuard}, its base class: the
+ *       protocol under its lock, which is all its helpers see of it.</li>
  *   <li>{@link dev.lifeline.internal.Transport}: how a connection's bytes cross, chosen once per connection (when
  *       its socket is accepted or connected) and kept for its life, from the opening handshake on; the only place
  *       where the two kinds differ. {@link dev.lifeline.internal.Transport.Polled}: non-blocking channels under the
@@ -41,14 +42,21 @@
  *       threads.</li>
  * </ul>
  *
- * What each helper is given: the {@code Protocol}, the {@link dev.lifeline.internal.Transport},
- * the connection's {@link dev.lifeline.internal.Timers} and the helpers it calls ({@code Outgoing} to write or flush,
- * {@code Closing} to release a held Close), never through the connection. Each still holds its connection for what
- * only the owner of the state can do: take the protocol's events and bytes under the lock
- * ({@code Connection.afterProtocolLocked}, the one step after every feed or send), say whether it is open or why it
- * closed, fail or finish it, and the lock itself with its condition. The read loop ({@code Reader}) is the
- * connection's spine and calls it at each step; {@code Deliveries} hands it to the listener as the
- * {@code WebSocket}.
+ * What each helper is given: the {@code Protocol}, the {@link dev.lifeline.internal.Transport}, the connection's
+ * {@link dev.lifeline.internal.Timers}, the helpers it calls ({@code Outgoing} to write or flush, {@code Closing} to
+ * close or release a held Close, {@code Reader} to ask who receives), and the protocol under its lock, a
+ * {@link dev.lifeline.internal.ProtocolGuard}: the lock and its condition, the state predicates
+ * ({@code isOpenLocked}, {@code inputEndedLocked}, {@code closedExceptionLocked}), why TCP failed, the reader's pause,
+ * and the steps only the owner of the state takes: {@code afterProtocolLocked} (the one step after every feed or
+ * send: the protocol's events to the inbox, the listener or {@code Pings}, its bytes to {@code Outgoing}),
+ * {@code close}, {@code abort} and {@code finish}. {@code Connection} is that guard's one subclass: a helper holds
+ * the connection itself, typed as its guard, so the seam costs no object per connection and its calls stay
+ * monomorphic; no helper names {@code Connection}. What the rest of the package sees of its neighbours is declared
+ * where it is needed, also as a type the neighbour extends or implements: {@code Broadcast.Peer} (a connection, for
+ * a broadcast), {@code Timers.Watched} (a write side, for the watchdog), {@code OpeningHandshake.Server} (the
+ * {@code Acceptor}, for a handshake). So no two files of this package depend on each other, directly or around a
+ * cycle: the owner uses its helpers, never the reverse ({@code InternalDependenciesTest} reads the sources and
+ * checks it).
  *
  * <h2>Threads</h2>
  * Two platform threads per JVM, shared by every connection, each started on first use:
@@ -78,7 +86,7 @@
  * <ul>
  *   <li><b>readers</b> ({@code lifeline-reader-ID}, {@link dev.lifeline.internal.Reader}). A connection starts
  *       once, by {@link dev.lifeline.internal.Connection#start}, which says where its reader's first run happens (a
- *       {@link dev.lifeline.internal.Connection.FirstRun}); that run delivers what came with the handshake and calls a
+ *       {@link dev.lifeline.internal.Reader.FirstRun}); that run delivers what came with the handshake and calls a
  *       listener's {@code onOpen} first. A connection over a blocking transport (every TLS connection, and a client's
  *       unless built with {@code pollIdle}) has one reader for its whole life. One over a polled transport (a plain
  *       server socket, or a polled client's) has one run per burst of input: the poller starts it when bytes arrive,
@@ -122,7 +130,8 @@
  *       long as the write takes. It is taken before the connection's lock (a writer takes that lock briefly, to take
  *       the queued bytes and count what it wrote), never after: {@code Outgoing.flush} asserts that its caller does
  *       not hold the connection's lock. The methods that need it end in {@code HoldingWriteLock} and assert it.</li>
- *   <li><b>{@code Connection.lock}</b> (one per connection, with its condition {@code changed}): guards the
+ *   <li><b>{@code ProtocolGuard.lock}</b> (the connection's, one per connection, with its condition
+ *       {@code changed}): guards the
  *       protocol and everything that moves with it: the inbox or the listener's waiting messages, the bytes queued
  *       for writing, the reader's pause, the Pings awaiting their Pong, the closing timers, a pending high surrogate.
  *       Held only for short work that never blocks on I/O: no socket is read or written under it. It is a leaf: no

@@ -58,8 +58,8 @@ final class InMemoryPair implements AutoCloseable {
         server = new Connection("s-mem", Transport.polled(up.source(), down.sink(), SERVER_ADDRESS, CLIENT_ADDRESS),
                 serverProtocol, serverOptions, serverProtocol.request().orElseThrow(),
                 serverProtocol.response().orElseThrow(), Optional.empty(), serverEvents, timers, closed -> { });
-        client.start(null, Connection.FirstRun.NEW_THREAD);
-        server.start(null, Connection.FirstRun.NEW_THREAD);
+        client.start(null, Reader.FirstRun.NEW_THREAD);
+        server.start(null, Reader.FirstRun.NEW_THREAD);
     }
 
     /** Opens a pair whose sides have these options. */

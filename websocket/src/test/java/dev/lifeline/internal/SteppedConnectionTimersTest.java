@@ -76,7 +76,7 @@ class SteppedConnectionTimersTest {
             Connection connection = new Connection("c-stepped", Transport.blocking(socket, socket), protocol,
                     options, protocol.request(), protocol.response().orElseThrow(), Optional.empty(), events,
                     timers, closed -> { });
-            connection.start(null, Connection.FirstRun.NEW_THREAD);
+            connection.start(null, Reader.FirstRun.NEW_THREAD);
             return connection;
         } catch (Exception e) {
             throw new IllegalStateException(e);
