@@ -7,8 +7,6 @@ import dev.lifeline.WebSocketListener;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.ProtocolConfig;
-import dev.lifeline.protocol.handshake.HttpRequest;
-import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -265,10 +263,9 @@ public final class Acceptor {
     }
 
     /** Once the 101 is written: the open connection over {@code io}'s transport, with a connection id. */
-    Connection open(Opening io, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
-            List<Event> events) {
-        Connection connection = io.open(Handshakes.nextId('s'), config.options(), request, response, subprotocol,
-                events, timers, forget);
+    Connection open(Opening io, Optional<String> subprotocol, List<Event> events) {
+        Connection connection = io.open(Handshakes.nextId('s'), config.options(), subprotocol, events, timers,
+                forget);
         telemetry.opened(connection, io.tcp());
         return connection;
     }

@@ -5,12 +5,14 @@ import dev.lifeline.OperationInterruptedException;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketListener;
 import dev.lifeline.WebSocketOptions;
+import dev.lifeline.protocol.ClientProtocol;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.InvalidStateException;
 import dev.lifeline.protocol.Protocol;
+import dev.lifeline.protocol.ServerProtocol;
 import dev.lifeline.protocol.SharedMessage;
 import dev.lifeline.protocol.State;
 import dev.lifeline.protocol.extension.Extension;
@@ -49,8 +51,6 @@ final class Connection implements WebSocket {
     private final Transport transport;
     private final Protocol protocol;
     private final WebSocketOptions options;
-    private final HttpRequest request;
-    private final HttpResponse response;
     private final Optional<String> subprotocol;
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
@@ -90,14 +90,12 @@ final class Connection implements WebSocket {
      * @param onClosed given the connection once it is CLOSED (the server removes it from its registry)
      */
     Connection(String id, Transport transport, Protocol protocol, WebSocketOptions options,
-            HttpRequest request, HttpResponse response, Optional<String> subprotocol, List<Event> initialEvents,
+            Optional<String> subprotocol, List<Event> initialEvents,
             Timers timers, Consumer<Connection> onClosed) {
         this.id = id;
         this.transport = transport;
         this.protocol = protocol;
         this.options = options;
-        this.request = request;
-        this.response = response;
         this.subprotocol = subprotocol;
         this.local = transport.localAddress();
         this.remote = transport.remoteAddress();
@@ -573,14 +571,22 @@ final class Connection implements WebSocket {
         return subprotocol;
     }
 
+    /** Without the lock: the protocol's handshake no longer changes once open (a server's is kept packed). */
     @Override
     public HttpRequest handshakeRequest() {
-        return request;
+        return switch (protocol) {
+            case ServerProtocol server -> server.request().orElseThrow();
+            case ClientProtocol client -> client.request();
+        };
     }
 
+    /** Without the lock, as {@link #handshakeRequest()}. */
     @Override
     public HttpResponse handshakeResponse() {
-        return response;
+        return switch (protocol) {
+            case ServerProtocol server -> server.response().orElseThrow();
+            case ClientProtocol client -> client.response().orElseThrow();
+        };
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.Outbound;
 import dev.lifeline.protocol.ServerProtocol;
-import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.EOFException;
 import java.io.IOException;
@@ -210,9 +209,8 @@ final class Opening {
     }
 
     /** After {@link #writeOutbound} wrote the 101: the open connection, over this transport. */
-    Connection open(String id, WebSocketOptions options, HttpRequest request, HttpResponse response,
-            Optional<String> subprotocol, List<Event> events, Timers timers, Consumer<Connection> onClosed) {
-        return new Connection(id, transport, protocol, options, request, response, subprotocol, events, timers,
+    Connection open(String id, WebSocketOptions options, Optional<String> subprotocol, List<Event> events, Timers timers, Consumer<Connection> onClosed) {
+        return new Connection(id, transport, protocol, options, subprotocol, events, timers,
                 onClosed);
     }
 

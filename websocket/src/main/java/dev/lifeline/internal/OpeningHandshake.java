@@ -344,8 +344,9 @@ final class OpeningHandshake {
         ServerProtocol protocol = io.protocol();
         List<Event> all = new ArrayList<>(events);
         all.addAll(protocol.takeEvents());
-        return server.open(io, protocol.request().orElseThrow(), protocol.response().orElseThrow(),
-                protocol.subprotocol(), all);
+        // the connection ignores these, and would keep the handshake's objects until its first reader run
+        all.removeIf(Handshakes::isHandshakeEvent);
+        return server.open(io, protocol.subprotocol(), all);
     }
 
     /** Refuses the handshake with plain HTTP, then closes without resetting the connection (it lingers). */
