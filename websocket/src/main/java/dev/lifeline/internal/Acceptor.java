@@ -13,7 +13,6 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -197,15 +196,14 @@ public final class Acceptor {
 
     /** On the poller's thread, for each accepted socket: its handshake starts ({@link OpeningHandshake#accepted}). */
     private void accepted(SocketChannel channel) {
-        Socket socket = channel.socket();
         if (closing) {
-            Handshakes.closeQuietly(socket);
+            Handshakes.closeQuietly(channel);
             return;
         }
         // a slot is taken here, on the one accepting thread, so that slots go in the order of arrival
-        OpeningHandshake handshake = new OpeningHandshake(this, socket, slots.tryAcquire());
+        OpeningHandshake handshake = new OpeningHandshake(this, channel, slots.tryAcquire());
         inFlight.add(handshake);
-        telemetry.started(socket);
+        telemetry.started(channel);
         handshake.accepted();
     }
 

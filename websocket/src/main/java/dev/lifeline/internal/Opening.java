@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ final class Opening {
 
     private final Transport transport;
     /** The TCP socket under the transport (for the server's telemetry). */
-    private final Socket tcp;
+    private final SocketChannel tcp;
     private final ServerProtocol protocol;
     private final ReadBuffer buffer;
     /**
@@ -41,7 +42,7 @@ final class Opening {
      */
     private List<Outbound> unwritten = List.of();
 
-    private Opening(Transport transport, Socket tcp, ServerProtocol protocol) {
+    private Opening(Transport transport, SocketChannel tcp, ServerProtocol protocol) {
         this.transport = transport;
         this.tcp = tcp;
         this.protocol = protocol;
@@ -49,21 +50,21 @@ final class Opening {
     }
 
     /** A plain TCP socket (a server's, from its channel): from now on non-blocking, under the poller's watch. */
-    static Opening watched(Socket tcp, ServerProtocol protocol) throws IOException {
-        return new Opening(Transport.polled(tcp.getChannel()), tcp, protocol);
+    static Opening watched(SocketChannel tcp, ServerProtocol protocol) throws IOException {
+        return new Opening(Transport.polled(tcp), tcp, protocol);
     }
 
     /**
-     * A blocking socket (TLS over {@code tcp}).
+     * A blocking socket (TLS over {@code tcp}, a server's socket from its channel).
      *
      * @param protocol null when the socket is only to be answered (a refusal before anything was read)
      */
     static Opening blocking(Socket socket, Socket tcp, ServerProtocol protocol) throws IOException {
-        return new Opening(Transport.blocking(socket, tcp), tcp, protocol);
+        return new Opening(Transport.blocking(socket, tcp), tcp.getChannel(), protocol);
     }
 
     /** The TCP socket under the transport. */
-    Socket tcp() {
+    SocketChannel tcp() {
         return tcp;
     }
 

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,7 +64,8 @@ final class OpeningHandshake {
     }
 
     private final Acceptor server;
-    private final Socket tcp;
+    /** The accepted socket; its {@link SocketChannel#socket() Socket} is made only where one is needed (TLS, a refusal). */
+    private final SocketChannel tcp;
     /** The peer, which names the handshake in logs until it opens and gets a connection id. */
     private final String id;
     /** Whether it holds one of the server's handshake slots (false: it is refused 503 at once). */
@@ -73,14 +76,14 @@ final class OpeningHandshake {
     /** The open timeout of an admitted handshake, armed at its accept and cancelled by {@link #end}. */
     private volatile Timers.Task timeout;
 
-    OpeningHandshake(Acceptor server, Socket tcp, boolean admitted) {
+    OpeningHandshake(Acceptor server, SocketChannel tcp, boolean admitted) {
         this.server = server;
         this.tcp = tcp;
         this.id = Handshakes.peer(tcp);
         this.admitted = admitted;
     }
 
-    Socket tcp() {
+    SocketChannel tcp() {
         return tcp;
     }
 
@@ -105,7 +108,7 @@ final class OpeningHandshake {
 
     private void watch() {
         try {
-            tcp.setTcpNoDelay(true);
+            tcp.setOption(StandardSocketOptions.TCP_NODELAY, true);
             io = Opening.watched(tcp, new ServerProtocol(server.protocolConfig()));
         } catch (IOException | RuntimeException e) {
             failed(e);
@@ -212,12 +215,13 @@ final class OpeningHandshake {
      * ends them by closing the socket.
      */
     private Connection readOverTls() throws IOException {
-        tcp.setTcpNoDelay(true);
+        Socket socket = tcp.socket();
+        socket.setTcpNoDelay(true);
         SSLSocket tls = (SSLSocket) server.config().sslContext().orElseThrow().getSocketFactory()
-                .createSocket(tcp, null, tcp.getPort(), true);
+                .createSocket(socket, null, socket.getPort(), true);
         tls.setUseClientMode(false);
         tls.startHandshake();
-        io = Opening.blocking(tls, tcp, new ServerProtocol(server.protocolConfig()));
+        io = Opening.blocking(tls, socket, new ServerProtocol(server.protocolConfig()));
         List<Event> events = io.read();
         phase.compareAndSet(Phase.READING, Phase.DECIDING);
         return decide(events);
@@ -289,7 +293,8 @@ final class OpeningHandshake {
     /** On a worker, a socket refused for want of a slot: answers 503 at once (it holds no slot). */
     private Connection refuseBusy() throws IOException {
         log(Level.INFO, "too many handshakes in progress; answering 503");
-        io = Opening.blocking(tcp, tcp, null);
+        Socket socket = tcp.socket();
+        io = Opening.blocking(socket, socket, null);
         refuse(new HandshakeException(503, "too many handshakes in progress; try again").toResponse());
         return null;
     }
