@@ -84,7 +84,8 @@ public final class ClientOpening {
             }
             String id = Handshakes.nextId('c');
             Transport transport = polled ? Transport.polled(tcp.getChannel()) : Transport.blocking(socket, tcp);
-            Connection connection = new Connection(id, transport, protocol, options, protocol.subprotocol(), events, Timers.shared(), closed -> { });
+            Connection connection = new Connection(id, transport, protocol, options, protocol.subprotocol(), events,
+                    Timers.shared(), closed -> { });
             OpeningTelemetry.clientOpened(connection, start);
             connection.start(listener, Connection.FirstRun.NEW_THREAD); // a null listener: the handler style
             return connection;

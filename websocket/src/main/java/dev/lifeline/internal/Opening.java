@@ -210,7 +210,8 @@ final class Opening {
     }
 
     /** After {@link #writeOutbound} wrote the 101: the open connection, over this transport. */
-    Connection open(String id, WebSocketOptions options, Optional<String> subprotocol, List<Event> events, Timers timers, Consumer<Connection> onClosed) {
+    Connection open(String id, WebSocketOptions options, Optional<String> subprotocol, List<Event> events,
+            Timers timers, Consumer<Connection> onClosed) {
         return new Connection(id, transport, protocol, options, subprotocol, events, timers,
                 onClosed);
     }

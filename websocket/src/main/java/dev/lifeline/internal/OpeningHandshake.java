@@ -64,7 +64,7 @@ final class OpeningHandshake {
     }
 
     private final Acceptor server;
-    /** The accepted socket; its {@link SocketChannel#socket() Socket} is made only where one is needed (TLS, a refusal). */
+    /** The accepted socket; its {@link SocketChannel#socket() Socket} is made only for TLS and for a refusal. */
     private final SocketChannel tcp;
     /** The peer, which names the handshake in logs until it opens and gets a connection id. */
     private final String id;
