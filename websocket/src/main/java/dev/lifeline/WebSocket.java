@@ -123,8 +123,13 @@ public interface WebSocket extends Iterable<Message>, AutoCloseable {
 
     Optional<String> subprotocol();
 
+    /**
+     * The opening handshake's request: the one received (server) or sent (client). A server connection keeps its
+     * handshake packed and builds an equal request on each call.
+     */
     HttpRequest handshakeRequest();
 
+    /** The opening handshake's response: the 101 sent (server) or received (client), built as the request is. */
     HttpResponse handshakeResponse();
 
     InetSocketAddress localAddress();

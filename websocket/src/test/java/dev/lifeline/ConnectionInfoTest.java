@@ -49,6 +49,9 @@ class ConnectionInfoTest {
                 assertThat(ws.handshakeRequest().headers().first("User-Agent")).contains("lifeline-test/1");
                 assertThat(ws.handshakeResponse().status()).isEqualTo(101);
             }
+            // the server keeps its handshake packed: what it gives back is what crossed the wire
+            assertThat(server.handshakeRequest()).isEqualTo(client.handshakeRequest());
+            assertThat(server.handshakeResponse()).isEqualTo(client.handshakeResponse());
             assertThat(client.remoteAddress()).isEqualTo(server.localAddress());
             assertThat(client.localAddress()).isEqualTo(server.remoteAddress());
             assertThat(client.remoteAddress().getPort()).isEqualTo(peers.server.port());

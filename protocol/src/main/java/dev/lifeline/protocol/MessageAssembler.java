@@ -23,7 +23,8 @@ final class MessageAssembler {
 
     private final int maxMessageSize;
     private final int maxFrameSize;
-    private final Utf8Validator utf8 = new Utf8Validator();
+    /** Made for the first text message validated while it arrives: a connection may carry only binary ones. */
+    private Utf8Validator utf8;
     private List<Extension> extensions = List.of();
     /** What the negotiated extensions may add to a message of {@link #maxMessageSize} bytes; 0 without any. */
     private long messageExpansion;
@@ -76,7 +77,13 @@ final class MessageAssembler {
             rsv = frame.rsv();
             length = 0;
             validateWhileReceiving = op == Opcode.TEXT && rsv == 0;
-            utf8.reset();
+            if (validateWhileReceiving) {
+                if (utf8 == null) {
+                    utf8 = new Utf8Validator();
+                } else {
+                    utf8.reset();
+                }
+            }
         }
         if (rsv == 0 && frame.length() > maxFrameSize) {
             // the decoder allowed for an encoding's overhead; this message is not encoded

@@ -33,7 +33,11 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     /** The client's source of mask keys; null for a server. */
     private final RandomGenerator random;
     private final FrameDecoder decoder;
-    private final MessageAssembler assembler;
+    /**
+     * Made on the first data frame (or at the opening with extensions, whose limits it adds), so that a connection
+     * that only answers keepalive Pings, which may live for days, keeps none.
+     */
+    private MessageAssembler assembler;
 
     private State state;
     private List<Extension> extensions = List.of();
@@ -69,7 +73,6 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         this.config = config;
         this.random = random;
         this.decoder = new FrameDecoder(side == Side.SERVER, config.maxFrameSize());
-        this.assembler = new MessageAssembler(config.maxMessageSize(), config.maxFrameSize());
         this.state = State.CONNECTING;
     }
 
@@ -225,6 +228,9 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
             controlLength = 0;
             control = new byte[(int) decoder.length()];
         } else {
+            if (assembler == null) {
+                assembler = newAssembler();
+            }
             assembler.frameStarted(decoder);
         }
     }
@@ -493,8 +499,15 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     final void open(List<Extension> negotiated) {
         extensions = List.copyOf(negotiated);
         decoder.allowRsv(rsvBits(extensions));
-        decoder.allowExpansion(assembler.useExtensions(extensions));
+        if (!extensions.isEmpty()) {
+            assembler = newAssembler();
+            decoder.allowExpansion(assembler.useExtensions(extensions));
+        }
         setState(State.OPEN);
+    }
+
+    private MessageAssembler newAssembler() {
+        return new MessageAssembler(config.maxMessageSize(), config.maxFrameSize());
     }
 
     /** The RSV bits that these extensions use together. */

@@ -27,10 +27,17 @@ public final class ServerProtocol extends Protocol {
 
     /** Until the request head is parsed; then let go, since a connection may live for days. */
     private RequestParser parser;
+    /** Until a 101 answers it; then in {@link #opened}. */
     private HttpRequest request;
     private ServerHandshake.Offer offer;
     private ByteBuffer early;
+    /** A refusal; a 101 is in {@link #opened}. */
     private HttpResponse response;
+    /**
+     * Once a 101 answered the request: both, packed ({@link PackedHandshake}), since an open connection keeps them
+     * for its whole life only because the API may ask for them. Written once, before the connection opens.
+     */
+    private byte[] opened;
     private Optional<String> subprotocol = Optional.empty();
     private HandshakeException handshakeFailure;
 
@@ -42,10 +49,12 @@ public final class ServerProtocol extends Protocol {
 
     /**
      * The request head once parsed, whether or not it is a valid WebSocket handshake: a server may answer a
-     * plain HTTP request (a health check, a page) instead of the automatic refusal.
+     * plain HTTP request (a health check, a page) instead of the automatic refusal. Once the connection is open
+     * (see {@link #accept}), each call returns a new request equal to the one received, and reads nothing that
+     * changes: any thread that saw the connection open may call it.
      */
     public Optional<HttpRequest> request() {
-        return Optional.ofNullable(request);
+        return opened != null ? Optional.of(PackedHandshake.request(opened)) : Optional.ofNullable(request);
     }
 
     /**
@@ -56,9 +65,13 @@ public final class ServerProtocol extends Protocol {
         return Optional.ofNullable(offer);
     }
 
-    /** The response we sent, once sent. */
+    /**
+     * The response we sent, once sent. Once the connection is open (see {@link #accept}), each call returns a new
+     * response equal to the 101 sent, and reads nothing that changes: any thread that saw the connection open may
+     * call it.
+     */
     public Optional<HttpResponse> response() {
-        return Optional.ofNullable(response);
+        return opened != null ? Optional.of(PackedHandshake.response(opened)) : Optional.ofNullable(response);
     }
 
     public Optional<String> subprotocol() {
@@ -71,12 +84,14 @@ public final class ServerProtocol extends Protocol {
     }
 
     /**
-     * Accepts the request: negotiates extensions, sends 101 Switching Protocols, and the connection is OPEN.
+     * Accepts the request: negotiates extensions, sends 101 Switching Protocols, and the connection is OPEN. From
+     * here on {@link #request()} and {@link #response()} no longer change: they are kept packed, and each call builds
+     * them again.
      *
      * @param subprotocol one of the subprotocols the client offered, or empty
      */
     public HttpResponse accept(Optional<String> subprotocol, Headers extraHeaders) {
-        if (offer == null || state() != State.CONNECTING || response != null) {
+        if (offer == null || state() != State.CONNECTING || answered()) {
             throw new InvalidStateException("no opening handshake request to accept");
         }
         List<ExtensionOffer> answers = new ArrayList<>();
@@ -99,8 +114,11 @@ public final class ServerProtocol extends Protocol {
                 }
             }
         }
-        response = ServerHandshake.accept(offer, subprotocol, answers, extraHeaders);
+        HttpResponse response = ServerHandshake.accept(offer, subprotocol, answers, extraHeaders);
+        HttpRequest request = this.request;
         offer = null;
+        opened = PackedHandshake.pack(request, response);
+        this.request = null;
         this.subprotocol = subprotocol;
         write(ByteBuffer.wrap(response.toBytes()));
         open(negotiated);
@@ -115,12 +133,16 @@ public final class ServerProtocol extends Protocol {
 
     /** Rejects the request with this response (e.g. 401, 403, a health check's 200) and closes TCP. */
     public void reject(HttpResponse rejection) {
-        if (state() != State.CONNECTING || response != null) {
+        if (state() != State.CONNECTING || answered()) {
             throw new InvalidStateException("the opening handshake was already answered");
         }
         response = rejection;
         write(ByteBuffer.wrap(rejection.toBytes()));
         abortHandshake();
+    }
+
+    private boolean answered() {
+        return response != null || opened != null;
     }
 
     @Override

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 class ServerRequestTest {
 
-    private static ServerProtocol receive(String head) {
+    /** A server protocol that received {@code head}. */
+    static ServerProtocol receive(String head) {
         ServerProtocol server = new ServerProtocol(ProtocolConfig.DEFAULT);
         server.receiveData(ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1)));
         return server;

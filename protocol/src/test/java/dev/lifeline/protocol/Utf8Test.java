@@ -171,6 +171,18 @@ class Utf8Test {
         assertEvents(p, "Text é", "Text A");
     }
 
+    /** The message assembler and its validator are made on the first data frame and serve every message after it. */
+    @ParameterizedTest
+    @EnumSource(Side.class)
+    void textAfterControlFramesAndBinaryIsValidatedFromItsFirstByte(Side side) {
+        Protocol p = open(side);
+        receive(p, frame(peer(side), 0x8a, "01") + frame(peer(side), 0x82, "ff c3"));
+        receive(p, frame(peer(side), 0x81, "c3 a9") + frame(peer(side), 0x01, "e2") + frame(peer(side), 0x80, "82 ac"));
+        assertEvents(p, "Pong 01", "Binary ffc3", "Text é", "Text €");
+        receive(p, frame(peer(side), 0x01, "41 80"));
+        assertFailedWith(p, 1007);
+    }
+
     @ParameterizedTest
     @EnumSource(Side.class)
     void binaryMessagesAreNotValidated(Side side) {

@@ -7,15 +7,12 @@ import dev.lifeline.WebSocketListener;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.ProtocolConfig;
-import dev.lifeline.protocol.handshake.HttpRequest;
-import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -199,15 +196,14 @@ public final class Acceptor extends OpeningHandshake.Server {
 
     /** On the poller's thread, for each accepted socket: its handshake starts ({@link OpeningHandshake#accepted}). */
     private void accepted(SocketChannel channel) {
-        Socket socket = channel.socket();
         if (closing) {
-            Handshakes.closeQuietly(socket);
+            Handshakes.closeQuietly(channel);
             return;
         }
         // a slot is taken here, on the one accepting thread, so that slots go in the order of arrival
-        OpeningHandshake handshake = new OpeningHandshake(this, socket, slots.tryAcquire());
+        OpeningHandshake handshake = new OpeningHandshake(this, channel, slots.tryAcquire());
         inFlight.add(handshake);
-        telemetry.started(socket);
+        telemetry.started(channel);
         handshake.accepted();
     }
 
@@ -274,10 +270,9 @@ public final class Acceptor extends OpeningHandshake.Server {
 
     /** Once the 101 is written: the open connection over {@code io}'s transport, with a connection id. */
     @Override
-    Connection open(Opening io, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
-            List<Event> events) {
-        Connection connection = io.open(Handshakes.nextId('s'), config.options(), request, response, subprotocol,
-                events, timers, forget);
+    Connection open(Opening io, Optional<String> subprotocol, List<Event> events) {
+        Connection connection = io.open(Handshakes.nextId('s'), config.options(), subprotocol, events, timers,
+                forget);
         telemetry.opened(connection.telemetry, connection.remoteAddress(), io.tcp());
         return connection;
     }

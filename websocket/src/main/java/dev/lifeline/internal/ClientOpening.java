@@ -7,7 +7,6 @@ import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.ClientProtocol;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.handshake.Headers;
-import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -85,10 +84,9 @@ public final class ClientOpening {
                 throw failed.cause();
             }
             String id = Handshakes.nextId('c');
-            HttpResponse response = protocol.response().orElseThrow();
             Transport transport = polled ? Transport.polled(tcp.getChannel()) : Transport.blocking(socket, tcp);
-            Connection connection = new Connection(id, transport, protocol, options, protocol.request(), response,
-                    protocol.subprotocol(), events, Timers.shared(), closed -> { });
+            Connection connection = new Connection(id, transport, protocol, options, protocol.subprotocol(), events,
+                    Timers.shared(), closed -> { });
             connection.telemetry.opened(start, String.valueOf(connection.remoteAddress()));
             connection.start(listener, Reader.FirstRun.NEW_THREAD); // a null listener: the handler style
             return connection;

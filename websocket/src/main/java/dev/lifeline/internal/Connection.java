@@ -4,11 +4,13 @@ import dev.lifeline.Message;
 import dev.lifeline.WebSocket;
 import dev.lifeline.WebSocketListener;
 import dev.lifeline.WebSocketOptions;
+import dev.lifeline.protocol.ClientProtocol;
 import dev.lifeline.protocol.CloseCode;
 import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.InvalidStateException;
 import dev.lifeline.protocol.Protocol;
+import dev.lifeline.protocol.ServerProtocol;
 import dev.lifeline.protocol.SharedMessage;
 import dev.lifeline.protocol.State;
 import dev.lifeline.protocol.extension.Extension;
@@ -40,8 +42,6 @@ import java.util.function.Consumer;
 final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Peer {
     private final Transport transport;
     private final WebSocketOptions options;
-    private final HttpRequest request;
-    private final HttpResponse response;
     private final Optional<String> subprotocol;
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
@@ -74,13 +74,11 @@ final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Pee
      * @param onClosed given the connection once it is CLOSED (the server removes it from its registry)
      */
     Connection(String id, Transport transport, Protocol protocol, WebSocketOptions options,
-            HttpRequest request, HttpResponse response, Optional<String> subprotocol, List<Event> initialEvents,
+            Optional<String> subprotocol, List<Event> initialEvents,
             Timers timers, Consumer<Connection> onClosed) {
         super(id, protocol, new Telemetry(id, protocol.side(), options));
         this.transport = transport;
         this.options = options;
-        this.request = request;
-        this.response = response;
         this.subprotocol = subprotocol;
         this.local = transport.localAddress();
         this.remote = transport.remoteAddress();
@@ -391,14 +389,22 @@ final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Pee
         return subprotocol;
     }
 
+    /** Without the lock: the protocol's handshake no longer changes once open (a server's is kept packed). */
     @Override
     public HttpRequest handshakeRequest() {
-        return request;
+        return switch (protocol) {
+            case ServerProtocol server -> server.request().orElseThrow();
+            case ClientProtocol client -> client.request();
+        };
     }
 
+    /** Without the lock, as {@link #handshakeRequest()}. */
     @Override
     public HttpResponse handshakeResponse() {
-        return response;
+        return switch (protocol) {
+            case ServerProtocol server -> server.response().orElseThrow();
+            case ClientProtocol client -> client.response().orElseThrow();
+        };
     }
 
     @Override

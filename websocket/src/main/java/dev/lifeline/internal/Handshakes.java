@@ -3,13 +3,16 @@ package dev.lifeline.internal;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.Outbound;
 import dev.lifeline.protocol.Protocol;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -39,8 +42,15 @@ final class Handshakes {
      * The peer of an accepted socket as people write it, {@code 127.0.0.1:40312} or {@code [::1]:40312} (no
      * leading {@code /}): what the server's logs call a handshake before it is a connection with an id.
      */
-    static String peer(Socket socket) {
-        return address(socket.getInetAddress(), socket.getPort());
+    static String peer(SocketChannel channel) {
+        try {
+            if (channel.getRemoteAddress() instanceof InetSocketAddress remote) {
+                return address(remote.getAddress(), remote.getPort());
+            }
+        } catch (IOException closed) {
+            // named as an unknown peer, as below
+        }
+        return address(null, 0);
     }
 
     /** {@link #peer} for a socket address: {@code 127.0.0.1:40312}, where its toString() says /127.0.0.1:40312. */
@@ -122,8 +132,8 @@ final class Handshakes {
         }
     }
 
-    /** Makes a read blocked on this socket return the end of the stream. */
-    static void shutdownInput(Socket socket) {
+    /** Makes a read blocked on this socket (or a TLS socket over it) return the end of the stream. */
+    static void shutdownInput(SocketChannel socket) {
         try {
             socket.shutdownInput();
         } catch (IOException e) {
@@ -131,7 +141,8 @@ final class Handshakes {
         }
     }
 
-    static void closeQuietly(Socket socket) {
+    /** Closes a socket or its channel, ignoring a failure. */
+    static void closeQuietly(Closeable socket) {
         try {
             socket.close();
         } catch (IOException ignored) {

@@ -4,13 +4,13 @@ import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.Event;
 import dev.lifeline.protocol.Outbound;
 import dev.lifeline.protocol.ServerProtocol;
-import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ final class Opening {
 
     private final Transport transport;
     /** The TCP socket under the transport (for the server's telemetry). */
-    private final Socket tcp;
+    private final SocketChannel tcp;
     private final ServerProtocol protocol;
     private final ReadBuffer buffer;
     /**
@@ -42,7 +42,7 @@ final class Opening {
      */
     private List<Outbound> unwritten = List.of();
 
-    private Opening(Transport transport, Socket tcp, ServerProtocol protocol) {
+    private Opening(Transport transport, SocketChannel tcp, ServerProtocol protocol) {
         this.transport = transport;
         this.tcp = tcp;
         this.protocol = protocol;
@@ -50,21 +50,21 @@ final class Opening {
     }
 
     /** A plain TCP socket (a server's, from its channel): from now on non-blocking, under the poller's watch. */
-    static Opening watched(Socket tcp, ServerProtocol protocol) throws IOException {
-        return new Opening(Transport.polled(tcp.getChannel()), tcp, protocol);
+    static Opening watched(SocketChannel tcp, ServerProtocol protocol) throws IOException {
+        return new Opening(Transport.polled(tcp), tcp, protocol);
     }
 
     /**
-     * A blocking socket (TLS over {@code tcp}).
+     * A blocking socket (TLS over {@code tcp}, a server's socket from its channel).
      *
      * @param protocol null when the socket is only to be answered (a refusal before anything was read)
      */
     static Opening blocking(Socket socket, Socket tcp, ServerProtocol protocol) throws IOException {
-        return new Opening(Transport.blocking(socket, tcp), tcp, protocol);
+        return new Opening(Transport.blocking(socket, tcp), tcp.getChannel(), protocol);
     }
 
     /** The TCP socket under the transport. */
-    Socket tcp() {
+    SocketChannel tcp() {
         return tcp;
     }
 
@@ -210,9 +210,9 @@ final class Opening {
     }
 
     /** After {@link #writeOutbound} wrote the 101: the open connection, over this transport. */
-    Connection open(String id, WebSocketOptions options, HttpRequest request, HttpResponse response,
-            Optional<String> subprotocol, List<Event> events, Timers timers, Consumer<Connection> onClosed) {
-        return new Connection(id, transport, protocol, options, request, response, subprotocol, events, timers,
+    Connection open(String id, WebSocketOptions options, Optional<String> subprotocol, List<Event> events,
+            Timers timers, Consumer<Connection> onClosed) {
+        return new Connection(id, transport, protocol, options, subprotocol, events, timers,
                 onClosed);
     }
 

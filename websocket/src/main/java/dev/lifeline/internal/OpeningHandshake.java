@@ -1,6 +1,7 @@
 package dev.lifeline.internal;
 
 import dev.lifeline.protocol.Event;
+import dev.lifeline.protocol.ProtocolConfig;
 import dev.lifeline.protocol.ServerProtocol;
 import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.Headers;
@@ -11,10 +12,11 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import dev.lifeline.protocol.ProtocolConfig;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLSocket;
 
@@ -82,8 +84,7 @@ final class OpeningHandshake {
         abstract void startWorker(String id, Runnable task);
 
         /** Once the 101 is written: the open connection over {@code io}'s transport, with a connection id. */
-        abstract Connection open(Opening io, HttpRequest request, HttpResponse response, Optional<String> subprotocol,
-                List<Event> events);
+        abstract Connection open(Opening io, Optional<String> subprotocol, List<Event> events);
 
         /** On the poller's thread, a connection it opened, which the server starts or hands to a worker. */
         abstract void openedOnPoller(Connection connection, String id);
@@ -99,7 +100,8 @@ final class OpeningHandshake {
     }
 
     private final Server server;
-    private final Socket tcp;
+    /** The accepted socket; its {@link SocketChannel#socket() Socket} is made only for TLS and for a refusal. */
+    private final SocketChannel tcp;
     /** The peer, which names the handshake in logs until it opens and gets a connection id. */
     private final String id;
     /** Whether it holds one of the server's handshake slots (false: it is refused 503 at once). */
@@ -110,14 +112,14 @@ final class OpeningHandshake {
     /** The open timeout of an admitted handshake, armed at its accept and cancelled by {@link #end}. */
     private volatile Timers.Task timeout;
 
-    OpeningHandshake(Server server, Socket tcp, boolean admitted) {
+    OpeningHandshake(Server server, SocketChannel tcp, boolean admitted) {
         this.server = server;
         this.tcp = tcp;
         this.id = Handshakes.peer(tcp);
         this.admitted = admitted;
     }
 
-    Socket tcp() {
+    SocketChannel tcp() {
         return tcp;
     }
 
@@ -142,7 +144,7 @@ final class OpeningHandshake {
 
     private void watch() {
         try {
-            tcp.setTcpNoDelay(true);
+            tcp.setOption(StandardSocketOptions.TCP_NODELAY, true);
             io = Opening.watched(tcp, newProtocol());
         } catch (IOException | RuntimeException e) {
             failed(e);
@@ -249,12 +251,13 @@ final class OpeningHandshake {
      * ends them by closing the socket.
      */
     private Connection readOverTls() throws IOException {
-        tcp.setTcpNoDelay(true);
+        Socket socket = tcp.socket();
+        socket.setTcpNoDelay(true);
         SSLSocket tls = (SSLSocket) server.config().sslContext().orElseThrow().getSocketFactory()
-                .createSocket(tcp, null, tcp.getPort(), true);
+                .createSocket(socket, null, socket.getPort(), true);
         tls.setUseClientMode(false);
         tls.startHandshake();
-        io = Opening.blocking(tls, tcp, newProtocol());
+        io = Opening.blocking(tls, socket, newProtocol());
         List<Event> events = io.read();
         phase.compareAndSet(Phase.READING, Phase.DECIDING);
         return decide(events);
@@ -326,7 +329,8 @@ final class OpeningHandshake {
     /** On a worker, a socket refused for want of a slot: answers 503 at once (it holds no slot). */
     private Connection refuseBusy() throws IOException {
         log(Level.INFO, "too many handshakes in progress; answering 503");
-        io = Opening.blocking(tcp, tcp, null);
+        Socket socket = tcp.socket();
+        io = Opening.blocking(socket, socket, null);
         refuse(new HandshakeException(503, "too many handshakes in progress; try again").toResponse());
         return null;
     }
@@ -381,8 +385,9 @@ final class OpeningHandshake {
         ServerProtocol protocol = io.protocol();
         List<Event> all = new ArrayList<>(events);
         all.addAll(protocol.takeEvents());
-        return server.open(io, protocol.request().orElseThrow(), protocol.response().orElseThrow(),
-                protocol.subprotocol(), all);
+        // the connection ignores these, and would keep the handshake's objects until its first reader run
+        all.removeIf(Handshakes::isHandshakeEvent);
+        return server.open(io, protocol.subprotocol(), all);
     }
 
     /** Refuses the handshake with plain HTTP, then closes without resetting the connection (it lingers). */

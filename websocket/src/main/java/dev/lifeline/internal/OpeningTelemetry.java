@@ -3,7 +3,7 @@ package dev.lifeline.internal;
 import dev.lifeline.WebSocketMetrics;
 import dev.lifeline.protocol.handshake.HttpResponse;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class OpeningTelemetry {
     private final WebSocketMetrics metrics;
     /** When each socket in flight was accepted ({@link System#nanoTime()}). */
-    private final Map<Socket, Long> acceptedAt = new ConcurrentHashMap<>();
+    private final Map<SocketChannel, Long> acceptedAt = new ConcurrentHashMap<>();
 
     OpeningTelemetry(WebSocketMetrics metrics) {
         this.metrics = metrics;
@@ -25,7 +25,7 @@ final class OpeningTelemetry {
      * A socket was accepted: its handshake is in flight. Its start is noted only if someone will want the handshake's
      * duration (the listener, or a recording of {@code ConnectionOpened}).
      */
-    void started(Socket tcp) {
+    void started(SocketChannel tcp) {
         if (metrics != WebSocketMetrics.NONE || new Events.ConnectionOpened().isEnabled()) {
             acceptedAt.put(tcp, System.nanoTime());
         }
@@ -33,7 +33,7 @@ final class OpeningTelemetry {
     }
 
     /** The handshake of {@code tcp}, {@link #started} before, is no longer in flight. Once per socket. */
-    void ended(Socket tcp) {
+    void ended(SocketChannel tcp) {
         acceptedAt.remove(tcp);
         metrics.handshakeEnded();
     }
@@ -57,7 +57,7 @@ final class OpeningTelemetry {
      * The connection accepted on {@code tcp} is open (its 101 written). Its handshake counts as taking no time if its
      * start was not noted (a recording that began during it).
      */
-    void opened(Telemetry connection, InetSocketAddress remote, Socket tcp) {
+    void opened(Telemetry connection, InetSocketAddress remote, SocketChannel tcp) {
         Long start = acceptedAt.get(tcp);
         connection.opened(start == null ? System.nanoTime() : start, String.valueOf(remote));
     }

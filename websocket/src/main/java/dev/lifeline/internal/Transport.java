@@ -42,8 +42,7 @@ sealed interface Transport permits Transport.Blocking, Transport.Polled {
     static Transport polled(SocketChannel channel) throws IOException {
         Poller.Watch watch = Poller.watch(channel);
         return new Polled(channel, watch, channel, watch, channel::shutdownOutput,
-                (InetSocketAddress) channel.socket().getLocalSocketAddress(),
-                (InetSocketAddress) channel.socket().getRemoteSocketAddress());
+                (InetSocketAddress) channel.getLocalAddress(), (InetSocketAddress) channel.getRemoteAddress());
     }
 
     /**

@@ -38,7 +38,7 @@ class OpeningTest {
                 client.setSoTimeout(10_000);
                 SocketChannel accepted = server.accept();
                 ServerProtocol protocol = new ServerProtocol(ProtocolConfig.DEFAULT);
-                Opening opening = Opening.watched(accepted.socket(), protocol);
+                Opening opening = Opening.watched(accepted, protocol);
                 protocol.reject(answer);
 
                 assertThat(opening.tryWriteOutbound()).as("all written at once, with nobody reading").isFalse();
@@ -61,7 +61,7 @@ class OpeningTest {
                 client.connect(server.getLocalAddress(), 5_000);
                 client.setSoTimeout(10_000);
                 ServerProtocol protocol = new ServerProtocol(ProtocolConfig.DEFAULT);
-                Opening opening = Opening.watched(server.accept().socket(), protocol);
+                Opening opening = Opening.watched(server.accept(), protocol);
                 protocol.reject(answer);
 
                 assertThat(opening.tryWriteOutbound()).isTrue();

@@ -74,8 +74,7 @@ class SteppedConnectionTimersTest {
             List<Event> events = Handshakes.readHandshake(socket, socket.getInputStream(), protocol,
                     System.nanoTime() + PATIENCE.toNanos());
             Connection connection = new Connection("c-stepped", Transport.blocking(socket, socket), protocol,
-                    options, protocol.request(), protocol.response().orElseThrow(), Optional.empty(), events,
-                    timers, closed -> { });
+                    options, Optional.empty(), events, timers, closed -> { });
             connection.start(null, Reader.FirstRun.NEW_THREAD);
             return connection;
         } catch (Exception e) {
