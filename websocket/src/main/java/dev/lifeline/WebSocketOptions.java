@@ -6,6 +6,7 @@ import dev.lifeline.protocol.handshake.HeadLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Timeouts, limits and extensions of a connection; the same for clients and servers. Start from {@link #DEFAULT}
@@ -71,19 +72,19 @@ public record WebSocketOptions(
     }
 
     public WebSocketOptions withOpenTimeout(Duration d) {
-        return new WebSocketOptions(d, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
+        return with(o -> o.openTimeout = d);
     }
 
     public WebSocketOptions withCloseTimeout(Duration d) {
-        return new WebSocketOptions(openTimeout, d, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
+        return with(o -> o.closeTimeout = d);
     }
 
     /** Keepalive: a Ping every {@code interval}, failing with 1011 if unanswered after {@code timeout}. */
     public WebSocketOptions withKeepalive(Duration interval, Duration timeout) {
-        return new WebSocketOptions(openTimeout, closeTimeout, interval, timeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
+        return with(o -> {
+            o.pingInterval = interval;
+            o.pingTimeout = timeout;
+        });
     }
 
     /** No keepalive pings. */
@@ -92,39 +93,38 @@ public record WebSocketOptions(
     }
 
     public WebSocketOptions withWriteTimeout(Duration d) {
-        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, d, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
+        return with(o -> o.writeTimeout = d);
     }
 
     public WebSocketOptions withWriteLimit(int bytes) {
-        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, bytes,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
+        return with(o -> o.writeLimit = bytes);
     }
 
     /** Sets both the message and the frame limit. */
     public WebSocketOptions withMaxMessageSize(int bytes) {
-        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                bytes, bytes, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
+        return with(o -> {
+            o.maxMessageSize = bytes;
+            o.maxFrameSize = bytes;
+        });
     }
 
     public WebSocketOptions withMaxFrameSize(int bytes) {
-        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, bytes, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
+        return with(o -> o.maxFrameSize = bytes);
     }
 
     public WebSocketOptions withMaxQueue(int messages, long bytes) {
-        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, messages, bytes, headLimits, extensions, batchReplies, metrics);
+        return with(o -> {
+            o.maxQueue = messages;
+            o.maxQueueBytes = bytes;
+        });
     }
 
     public WebSocketOptions withHeadLimits(HeadLimits limits) {
-        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, limits, extensions, batchReplies, metrics);
+        return with(o -> o.headLimits = limits);
     }
 
     public WebSocketOptions withExtensions(List<ExtensionFactory> factories) {
-        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, factories, batchReplies, metrics);
+        return with(o -> o.extensions = factories);
     }
 
     /**
@@ -134,14 +134,12 @@ public record WebSocketOptions(
      * frame is handed to TCP, at the cost of a system call per message under load.
      */
     public WebSocketOptions withBatchedReplies(boolean on) {
-        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, on, metrics);
+        return with(o -> o.batchReplies = on);
     }
 
     /** Connections made with these options tell {@code metrics} what happens to them. */
     public WebSocketOptions withMetrics(WebSocketMetrics metrics) {
-        return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
-                maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies, metrics);
+        return with(o -> o.metrics = metrics);
     }
 
     /** Whether keepalive pings are on. */
@@ -152,6 +150,54 @@ public record WebSocketOptions(
     /** The protocol core's share of these options. */
     public ProtocolConfig protocolConfig() {
         return new ProtocolConfig(maxMessageSize, maxFrameSize, headLimits, extensions);
+    }
+
+    /** These options with what {@code change} sets in a copy of them. */
+    private WebSocketOptions with(Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return draft.options();
+    }
+
+    /** A copy of options being changed by one of the {@code with} methods: the record's components, settable. */
+    private static final class Draft {
+        Duration openTimeout;
+        Duration closeTimeout;
+        Duration pingInterval;
+        Duration pingTimeout;
+        Duration writeTimeout;
+        int writeLimit;
+        int maxMessageSize;
+        int maxFrameSize;
+        int maxQueue;
+        long maxQueueBytes;
+        HeadLimits headLimits;
+        List<ExtensionFactory> extensions;
+        boolean batchReplies;
+        WebSocketMetrics metrics;
+
+        Draft(WebSocketOptions from) {
+            openTimeout = from.openTimeout;
+            closeTimeout = from.closeTimeout;
+            pingInterval = from.pingInterval;
+            pingTimeout = from.pingTimeout;
+            writeTimeout = from.writeTimeout;
+            writeLimit = from.writeLimit;
+            maxMessageSize = from.maxMessageSize;
+            maxFrameSize = from.maxFrameSize;
+            maxQueue = from.maxQueue;
+            maxQueueBytes = from.maxQueueBytes;
+            headLimits = from.headLimits;
+            extensions = from.extensions;
+            batchReplies = from.batchReplies;
+            metrics = from.metrics;
+        }
+
+        WebSocketOptions options() {
+            return new WebSocketOptions(openTimeout, closeTimeout, pingInterval, pingTimeout, writeTimeout, writeLimit,
+                    maxMessageSize, maxFrameSize, maxQueue, maxQueueBytes, headLimits, extensions, batchReplies,
+                    metrics);
+        }
     }
 
     private static void positive(Duration d, String name) {

@@ -2,6 +2,7 @@ package dev.lifeline.reliable;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Bounds and timings of a reliable session, the same for clients and servers. Start from {@link #DEFAULT}:
@@ -50,36 +51,76 @@ public record ReliableOptions(
 
     /** Bounds the unacknowledged messages kept for resending (the replay buffer). */
     public ReliableOptions withOutbox(int messages, long bytes) {
-        return new ReliableOptions(messages, bytes, inboxMessages, inboxBytes, ackEvery, ackDelay, sendTimeout,
-                closeTimeout, metrics);
+        return with(o -> {
+            o.outboxMessages = messages;
+            o.outboxBytes = bytes;
+        });
     }
 
     /** Bounds the received messages waiting for the application. */
     public ReliableOptions withInbox(int messages, long bytes) {
-        return new ReliableOptions(outboxMessages, outboxBytes, messages, bytes, ackEvery, ackDelay, sendTimeout,
-                closeTimeout, metrics);
+        return with(o -> {
+            o.inboxMessages = messages;
+            o.inboxBytes = bytes;
+        });
     }
 
     /** Acknowledge after {@code every} messages or {@code delay}, whichever comes first. */
     public ReliableOptions withAcks(int every, Duration delay) {
-        return new ReliableOptions(outboxMessages, outboxBytes, inboxMessages, inboxBytes, every, delay, sendTimeout,
-                closeTimeout, metrics);
+        return with(o -> {
+            o.ackEvery = every;
+            o.ackDelay = delay;
+        });
     }
 
     public ReliableOptions withSendTimeout(Duration d) {
-        return new ReliableOptions(outboxMessages, outboxBytes, inboxMessages, inboxBytes, ackEvery, ackDelay, d,
-                closeTimeout, metrics);
+        return with(o -> o.sendTimeout = d);
     }
 
     public ReliableOptions withCloseTimeout(Duration d) {
-        return new ReliableOptions(outboxMessages, outboxBytes, inboxMessages, inboxBytes, ackEvery, ackDelay,
-                sendTimeout, d, metrics);
+        return with(o -> o.closeTimeout = d);
     }
 
     /** Sessions made with these options tell {@code metrics} what happens to them. */
     public ReliableOptions withMetrics(SessionMetrics metrics) {
-        return new ReliableOptions(outboxMessages, outboxBytes, inboxMessages, inboxBytes, ackEvery, ackDelay,
-                sendTimeout, closeTimeout, metrics);
+        return with(o -> o.metrics = metrics);
+    }
+
+    /** These options with what {@code change} sets in a copy of them. */
+    private ReliableOptions with(Consumer<Draft> change) {
+        Draft draft = new Draft(this);
+        change.accept(draft);
+        return draft.options();
+    }
+
+    /** A copy of options being changed by one of the {@code with} methods: the record's components, settable. */
+    private static final class Draft {
+        int outboxMessages;
+        long outboxBytes;
+        int inboxMessages;
+        long inboxBytes;
+        int ackEvery;
+        Duration ackDelay;
+        Duration sendTimeout;
+        Duration closeTimeout;
+        SessionMetrics metrics;
+
+        Draft(ReliableOptions from) {
+            outboxMessages = from.outboxMessages;
+            outboxBytes = from.outboxBytes;
+            inboxMessages = from.inboxMessages;
+            inboxBytes = from.inboxBytes;
+            ackEvery = from.ackEvery;
+            ackDelay = from.ackDelay;
+            sendTimeout = from.sendTimeout;
+            closeTimeout = from.closeTimeout;
+            metrics = from.metrics;
+        }
+
+        ReliableOptions options() {
+            return new ReliableOptions(outboxMessages, outboxBytes, inboxMessages, inboxBytes, ackEvery, ackDelay,
+                    sendTimeout, closeTimeout, metrics);
+        }
     }
 
     private static void positive(Duration d, String name) {
