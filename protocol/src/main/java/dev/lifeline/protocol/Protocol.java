@@ -322,6 +322,23 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
      * @throws IllegalStateException on a client, which masks each frame with a key of its own (§5.3)
      */
     public final void sendShared(SharedMessage message) {
+        Outbound.Data shared = sendSharedFrame(message);
+        if (shared != null) {
+            write(shared.bytes().duplicate());
+        }
+    }
+
+    /**
+     * {@link #sendShared}, handing the shared frame back instead of adding it to {@link #takeOutbound()}, for a
+     * caller that queues one message for many connections and wants to allocate nothing per connection. Returns the
+     * frame to write after whatever {@link #takeOutbound()} holds now: the same instance for every connection of
+     * this encoding, whose bytes nobody may change and whose buffer's position nobody may move (a writer reads them
+     * by absolute index or through a view). Returns null when this connection encoded the message alone (an
+     * extension with state between messages): its frame is then in {@link #takeOutbound()}.
+     *
+     * @throws IllegalStateException on a client, which masks each frame with a key of its own (§5.3)
+     */
+    public final Outbound.Data sendSharedFrame(SharedMessage message) {
         if (side != Side.SERVER) {
             throw new IllegalStateException("a client masks each frame with a new key (RFC 6455 §5.3): it cannot "
                     + "send a frame shared with other connections");
@@ -329,15 +346,15 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         Optional<List<Object>> encoding = messageEncoding();
         if (encoding.isEmpty()) {
             sendData(message.opcode(), message.payload(), true, false);
-            return;
+            return null;
         }
         checkCanSendMessage(message.opcode());
-        ByteBuffer frame = message.frame(encoding.get());
+        Outbound.Data frame = message.frame(encoding.get());
         if (frame == null) { // the first connection of this encoding encodes the frame for all of them
             frame = message.addFrame(encoding.get(), FrameEncoder.encode(encodeWhole(message.opcode(),
                     message.payload()), false, 0));
         }
-        write(frame);
+        return frame;
     }
 
     /**

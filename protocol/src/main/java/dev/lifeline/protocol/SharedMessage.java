@@ -21,7 +21,8 @@ public final class SharedMessage {
     private final ByteBuffer payload;
     /** The encodings met so far and their frames; a broadcast meets one to a few. */
     private final List<Object> encodings = new ArrayList<>(2);
-    private final List<ByteBuffer> frames = new ArrayList<>(2);
+    /** One per encoding, shared by its connections: its buffer's position is never moved (writers read views). */
+    private final List<Outbound.Data> frames = new ArrayList<>(2);
 
     private SharedMessage(Opcode opcode, ByteBuffer payload) {
         this.opcode = opcode;
@@ -60,17 +61,18 @@ public final class SharedMessage {
         return payload.duplicate();
     }
 
-    /** A view of the frame for connections whose encoding is {@code encoding}, or null if none was added yet. */
-    ByteBuffer frame(Object encoding) {
+    /** The frame for connections whose encoding is {@code encoding} (shared by them all), or null if none yet. */
+    Outbound.Data frame(Object encoding) {
         int i = encodings.indexOf(encoding);
-        return i < 0 ? null : frames.get(i).duplicate();
+        return i < 0 ? null : frames.get(i);
     }
 
-    /** Keeps {@code frame}, just encoded, for the connections whose encoding is {@code encoding}: returns a view. */
-    ByteBuffer addFrame(Object encoding, ByteBuffer frame) {
+    /** Keeps {@code frame}, just encoded, for the connections whose encoding is {@code encoding}; returns it shared. */
+    Outbound.Data addFrame(Object encoding, ByteBuffer frame) {
+        Outbound.Data shared = new Outbound.Data(frame);
         encodings.add(encoding);
-        frames.add(frame);
-        return frame.duplicate();
+        frames.add(shared);
+        return shared;
     }
 
     /** E.g. {@code shared TEXT [64 bytes], 2 encodings}. */

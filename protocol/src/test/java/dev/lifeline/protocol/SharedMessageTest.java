@@ -102,6 +102,30 @@ class SharedMessageTest {
     }
 
     @Test
+    void sendSharedFrameHandsEveryConnectionOfAnEncodingTheSameFrameAndQueuesNothing() {
+        List<Wire.Pair> pairs = new ArrayList<>();
+        pairs.addAll(pairs(PLAIN, 2));
+        pairs.addAll(pairs(TAKEOVER, 1));
+        SharedMessage message = SharedMessage.text(TEXT);
+
+        Outbound.Data first = pairs.get(0).server().sendSharedFrame(message);
+        Outbound.Data second = pairs.get(1).server().sendSharedFrame(message);
+        Outbound.Data alone = pairs.get(2).server().sendSharedFrame(message);
+
+        assertThat(second).as("one instance, nothing allocated per connection").isSameAs(first);
+        assertThat(pairs.get(0).server().hasOutbound()).as("the caller writes the frame itself").isFalse();
+        int position = first.bytes().position();
+        pairs.get(0).client().receiveData(first.bytes().duplicate());
+        assertReceived(pairs.get(0).client(), TEXT);
+        assertThat(first.bytes().position()).isEqualTo(position);
+        assertThat(alone).as("context takeover: encoded by this connection alone").isNull();
+        pipe(pairs.get(2).server(), pairs.get(2).client());
+        assertReceived(pairs.get(2).client(), TEXT);
+        assertThat(pairs.get(0).server().sendSharedFrame(message)).as("the next send of the same message")
+                .isSameAs(first);
+    }
+
+    @Test
     void aSharedMessageNeverGoesInsideAFragmentedOneNorAfterClose() {
         Protocol server = Wire.open(Side.SERVER);
         server.sendText(ByteBuffer.wrap(new byte[] {'a'}), false);

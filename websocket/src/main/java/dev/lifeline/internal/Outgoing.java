@@ -72,14 +72,26 @@ final class Outgoing extends Timers.Watched {
     /** Queues the protocol's output. Caller holds the connection's lock. */
     void queueLocked(List<Outbound> items) {
         assert guard.lock.isHeldByCurrentThread();
-        for (int i = 0; i < items.size(); i++) { // by index: no iterator per broadcast frame
-            Outbound item = items.get(i);
-            pending.add(item);
-            if (item instanceof Outbound.Data data) {
-                pendingBytes += data.bytes().remaining();
-                queuedTotal += data.bytes().remaining();
+        for (int i = 0; i < items.size(); i++) { // by index: no iterator per send
+            if (items.get(i) instanceof Outbound.Data data) {
+                queueLocked(data);
+            } else {
+                pending.add(items.get(i));
             }
         }
+    }
+
+    /**
+     * Queues bytes to write; a broadcast's frame is one instance shared by many connections
+     * ({@code Protocol.sendSharedFrame}), which is fine since no queued buffer's position is ever moved here (they
+     * are read by absolute index, or through views). Caller holds the connection's lock.
+     */
+    void queueLocked(Outbound.Data frame) {
+        assert guard.lock.isHeldByCurrentThread();
+        pending.add(frame);
+        int size = frame.bytes().remaining();
+        pendingBytes += size;
+        queuedTotal += size;
     }
 
     long pendingBytesLocked() {

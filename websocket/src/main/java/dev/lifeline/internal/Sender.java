@@ -6,6 +6,7 @@ import dev.lifeline.WebSocketMetrics.Kind;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.ConnectionClosedException;
 import dev.lifeline.protocol.InvalidStateException;
+import dev.lifeline.protocol.Outbound;
 import dev.lifeline.protocol.Protocol;
 import dev.lifeline.protocol.SharedMessage;
 import dev.lifeline.protocol.frame.Opcode;
@@ -173,8 +174,11 @@ final class Sender {
             if (protocol.fragmentedMessage().isPresent() || outgoing.pendingBytesLocked() > options.writeLimit()) {
                 offer = Broadcast.Offer.DROPPED;
             } else {
-                protocol.sendShared(message);
+                Outbound.Data shared = protocol.sendSharedFrame(message);
                 guard.afterProtocolLocked();
+                if (shared != null) {
+                    outgoing.queueLocked(shared); // after what the protocol had to write first, if anything
+                }
                 offer = Broadcast.Offer.QUEUED;
             }
         } finally {
