@@ -6,6 +6,7 @@ import dev.lifeline.WebSocketListener;
 import dev.lifeline.WebSocketOptions;
 import dev.lifeline.protocol.ClientProtocol;
 import dev.lifeline.protocol.Event;
+import dev.lifeline.protocol.ProtocolConfig;
 import dev.lifeline.protocol.handshake.Headers;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -43,6 +44,7 @@ public final class ClientOpening {
     /**
      * Opens a connection at {@code uri}; returns once it is OPEN, its reader started.
      *
+     * @param protocolConfig {@code options}' protocol configuration, made once for all the client's connections
      * @param headers added to the handshake request
      * @param subprotocols offered, in order of preference
      * @param sslContext the context for {@code wss://}; null: the JDK's default
@@ -53,8 +55,9 @@ public final class ClientOpening {
      * @throws dev.lifeline.protocol.handshake.HandshakeException if the server refused the handshake (a redirect
      *     among others: the caller follows it)
      */
-    public static WebSocket open(URI uri, WebSocketOptions options, Headers headers, List<String> subprotocols,
-            SSLContext sslContext, boolean pollIdle, long deadlineNanos, WebSocketListener listener)
+    public static WebSocket open(URI uri, WebSocketOptions options, ProtocolConfig protocolConfig, Headers headers,
+            List<String> subprotocols, SSLContext sslContext, boolean pollIdle, long deadlineNanos,
+            WebSocketListener listener)
             throws IOException {
         boolean secure = "wss".equalsIgnoreCase(uri.getScheme());
         if (!secure && !"ws".equalsIgnoreCase(uri.getScheme())) {
@@ -74,7 +77,7 @@ public final class ClientOpening {
         Socket tcp = polled ? null : new Socket();
         Socket socket = tcp;
         try {
-            ClientProtocol protocol = new ClientProtocol(uri, subprotocols, headers, options.protocolConfig(),
+            ClientProtocol protocol = new ClientProtocol(uri, subprotocols, headers, protocolConfig,
                     Handshakes.newRandom());
             protocol.holdFailureClose(true); // also for a violation that comes with the 101 (see Connection)
             protocol.sendRequest();
