@@ -124,8 +124,8 @@ public interface WebSocket extends Iterable<Message>, AutoCloseable {
     Optional<String> subprotocol();
 
     /**
-     * The opening handshake's request: the one received (server) or sent (client). A server connection keeps its
-     * handshake packed and builds an equal request on each call.
+     * The opening handshake's request: the one received (server) or sent (client). A connection keeps its handshake
+     * packed and builds an equal request on each call.
      */
     HttpRequest handshakeRequest();
 

@@ -1,6 +1,7 @@
 package dev.lifeline;
 
 import dev.lifeline.internal.ClientOpening;
+import dev.lifeline.protocol.ProtocolConfig;
 import dev.lifeline.protocol.handshake.HandshakeException;
 import dev.lifeline.protocol.handshake.Headers;
 import java.io.IOException;
@@ -40,6 +41,8 @@ public final class WebSocketClient {
     private static final List<Integer> REDIRECTS = List.of(301, 302, 303, 307, 308);
 
     private final WebSocketOptions options;
+    /** Made once: every connection's protocol shares it (the options make a new one on each call). */
+    private final ProtocolConfig protocolConfig;
     private final Headers headers;
     private final List<String> subprotocols;
     private final SSLContext sslContext;
@@ -48,6 +51,7 @@ public final class WebSocketClient {
 
     private WebSocketClient(Builder b) {
         this.options = b.options;
+        this.protocolConfig = options.protocolConfig();
         this.headers = b.headers.build();
         this.subprotocols = List.copyOf(b.subprotocols);
         this.sslContext = b.sslContext;
@@ -99,8 +103,8 @@ public final class WebSocketClient {
         while (true) {
             visited.add(target);
             try {
-                return ClientOpening.open(target, options, headers, subprotocols, sslContext, pollIdle, deadline,
-                        listener);
+                return ClientOpening.open(target, options, protocolConfig, headers, subprotocols, sslContext, pollIdle,
+                        deadline, listener);
             } catch (HandshakeException e) {
                 Optional<String> location = e.headers().first("Location");
                 if (!REDIRECTS.contains(e.status()) || location.isEmpty()) {

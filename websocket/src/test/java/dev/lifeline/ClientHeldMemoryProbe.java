@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * mvn -q -pl protocol,websocket test-compile
- * java -Xms1g -Xmx1g -cp protocol/target/classes:websocket/target/classes:websocket/target/test-classes \
+ * java -Xms1g -Xmx1g \
+ *     -cp protocol/target/classes:websocket/target/classes:websocket/target/test-classes:testing/target/classes \
  *     dev.lifeline.ClientHeldMemoryProbe 2000
  * </pre>
  */

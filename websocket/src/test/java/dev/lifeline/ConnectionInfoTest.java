@@ -2,6 +2,10 @@ package dev.lifeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.protocol.handshake.Accept;
+import dev.lifeline.protocol.handshake.ClientHandshake;
+import dev.lifeline.protocol.handshake.HttpRequest;
+import dev.lifeline.protocol.handshake.HttpResponse;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,7 +53,7 @@ class ConnectionInfoTest {
                 assertThat(ws.handshakeRequest().headers().first("User-Agent")).contains("lifeline-test/1");
                 assertThat(ws.handshakeResponse().status()).isEqualTo(101);
             }
-            // the server keeps its handshake packed: what it gives back is what crossed the wire
+            // both sides keep their handshake packed: what each gives back is what crossed the wire
             assertThat(server.handshakeRequest()).isEqualTo(client.handshakeRequest());
             assertThat(server.handshakeResponse()).isEqualTo(client.handshakeResponse());
             assertThat(client.remoteAddress()).isEqualTo(server.localAddress());
@@ -59,6 +63,26 @@ class ConnectionInfoTest {
             assertThat(server.id()).matches("s[0-9a-z]+");
             assertThat(client.toString()).contains(client.id())
                     .contains(" 127.0.0.1:" + peers.server.port() + " ").doesNotContain("/127.0.0.1");
+            client.close();
+        }
+    }
+
+    @ParameterizedTest(name = "pollIdle {0}")
+    @CsvSource({"false", "true"})
+    void aClientBuildsItsHandshakeAgainOnEachCallEqualToTheServers(boolean pollIdle) throws Exception {
+        try (Peers peers = Peers.start()) {
+            WebSocket client = WebSocketClient.builder().pollIdle(pollIdle).build().open(peers.uri());
+            WebSocket server = peers.accepted();
+
+            HttpRequest request = client.handshakeRequest();
+            HttpResponse response = client.handshakeResponse();
+            assertThat(request).isEqualTo(server.handshakeRequest()).isEqualTo(client.handshakeRequest())
+                    .isNotSameAs(client.handshakeRequest());
+            assertThat(response).isEqualTo(server.handshakeResponse()).isEqualTo(client.handshakeResponse())
+                    .isNotSameAs(client.handshakeResponse());
+            assertThat(request.headers().first("User-Agent")).contains(ClientHandshake.USER_AGENT);
+            assertThat(response.headers().first("Sec-WebSocket-Accept"))
+                    .contains(Accept.of(request.headers().first("Sec-WebSocket-Key").orElseThrow()));
             client.close();
         }
     }

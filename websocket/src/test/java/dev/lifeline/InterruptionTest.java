@@ -121,13 +121,18 @@ class InterruptionTest {
         }
     }
 
-    /** A server that accepts TCP and never answers the handshake: the client's wait for the response. */
-    @Test
-    void clientOpenInterruptedWhileWaitingForTheResponseThrowsAndClosesTheSocket() throws Exception {
+    /**
+     * A server that accepts TCP and never answers the handshake: the client's wait for the response, in a socket's
+     * stream, or polled in its channel's read.
+     */
+    @ParameterizedTest(name = "pollIdle {0}")
+    @ValueSource(booleans = {false, true})
+    void clientOpenInterruptedWhileWaitingForTheResponseThrowsAndClosesTheSocket(boolean pollIdle) throws Exception {
         try (RawServer server = RawServer.start()) {
             CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+            WebSocketClient client = WebSocketClient.builder().pollIdle(pollIdle).build();
             Thread opener = Thread.ofVirtual().start(
-                    () -> outcome.complete(attempt(() -> WebSocketClient.connect(server.uri("/")))));
+                    () -> outcome.complete(attempt(() -> client.open(server.uri("/")))));
             Socket accepted = server.acceptSocket(PATIENCE);
             awaitWaiting(opener);
             opener.interrupt();

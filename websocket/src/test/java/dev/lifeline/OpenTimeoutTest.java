@@ -19,7 +19,7 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The opening handshake is bounded on both sides: the client's {@code openTimeout} covers TCP, TLS and the HTTP
@@ -31,16 +31,18 @@ class OpenTimeoutTest {
     private static final Duration OPEN_TIMEOUT = Duration.ofMillis(300);
     private static final WebSocketOptions OPTIONS = WebSocketOptions.DEFAULT.withOpenTimeout(OPEN_TIMEOUT);
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"ws", "wss"})
-    void clientOpenTimeoutCoversAServerThatAcceptsTcpButNeverAnswers(String scheme) throws Exception {
+    /** {@code ws} polled: on its channel, which has no timeouts (the deadline closes it). */
+    @ParameterizedTest(name = "{0}, pollIdle {1}")
+    @CsvSource({"ws, false", "wss, false", "ws, true"})
+    void clientOpenTimeoutCoversAServerThatAcceptsTcpButNeverAnswers(String scheme, boolean pollIdle)
+            throws Exception {
         try (RawServer silent = RawServer.start()) {
             URI uri = URI.create(scheme + "://127.0.0.1:" + silent.port() + "/");
             SSLContext.getDefault(); // made once per JVM, slowly on a busy machine: not part of the open
             long start = System.nanoTime();
 
             SocketTimeoutException e = catchThrowableOfType(SocketTimeoutException.class,
-                    () -> WebSocketClient.builder().options(OPTIONS).build().open(uri));
+                    () -> WebSocketClient.builder().options(OPTIONS).pollIdle(pollIdle).build().open(uri));
 
             assertThat(e).isNotNull();
             // not before the open timeout, and not by the next bound, the 10 s connect and write timeouts

@@ -28,10 +28,22 @@ import java.util.random.RandomGenerator;
  * }</pre>
  */
 public final class ClientProtocol extends Protocol {
-    private final ClientHandshake handshake;
-    private final ResponseParser parser;
+    /**
+     * The request, its key and what it offered, until the server's 101 is validated; then let go, since a connection
+     * may live for days (the request is in {@link #opened}).
+     */
+    private ClientHandshake handshake;
+    /** Until the response is parsed; then let go. */
+    private ResponseParser parser;
     private Optional<String> subprotocol = Optional.empty();
+    /** A response that failed the handshake; a valid 101 is in {@link #opened}. */
     private HttpResponse response;
+    /**
+     * Once the 101 is validated: the request and the response, packed ({@link PackedHandshake}), since an open
+     * connection keeps them for its whole life only because the API may ask for them. Written once, before the
+     * connection opens.
+     */
+    private byte[] opened;
     private HandshakeException handshakeFailure;
 
     /**
@@ -49,9 +61,12 @@ public final class ClientProtocol extends Protocol {
         this.parser = new ResponseParser(config.headLimits());
     }
 
-    /** The opening handshake request. */
+    /**
+     * The opening handshake request. Once the connection is open, each call returns a new request equal to the one
+     * sent, and reads nothing that changes: any thread that saw the connection open may call it.
+     */
     public HttpRequest request() {
-        return handshake.request();
+        return opened != null ? PackedHandshake.request(opened) : handshake.request();
     }
 
     /** Queues the opening handshake request for writing. */
@@ -62,9 +77,12 @@ public final class ClientProtocol extends Protocol {
         write(ByteBuffer.wrap(request().toBytes()));
     }
 
-    /** The server's handshake response, once received. */
+    /**
+     * The server's handshake response, once received. Once the connection is open, each call returns a new response
+     * equal to the 101 received, and reads nothing that changes, as {@link #request()}.
+     */
     public Optional<HttpResponse> response() {
-        return Optional.ofNullable(response);
+        return opened != null ? Optional.of(PackedHandshake.response(opened)) : Optional.ofNullable(response);
     }
 
     /** The subprotocol the server selected, if any. */
@@ -80,16 +98,22 @@ public final class ClientProtocol extends Protocol {
     @Override
     void receiveHandshake(ByteBuffer data) {
         try {
-            Optional<HttpResponse> received = parser.feed(data);
-            if (received.isEmpty()) {
+            Optional<HttpResponse> parsed = parser.feed(data);
+            if (parsed.isEmpty()) {
                 return;
             }
-            response = received.get();
-            ClientHandshake.Accepted accepted = handshake.validate(response);
-            List<Extension> negotiated = negotiate(accepted.extensions());
+            parser = null;
+            HttpResponse received = parsed.get();
+            response = received; // until it proves a valid 101
+            ClientHandshake.Accepted accepted = handshake.validate(received);
+            List<Extension> negotiated = negotiate(accepted.extensions(), received);
+            HttpRequest request = handshake.request();
+            opened = PackedHandshake.pack(request, received);
+            handshake = null;
+            response = null;
             subprotocol = accepted.subprotocol();
             open(negotiated);
-            event(new Event.HandshakeCompleted(request(), response));
+            event(new Event.HandshakeCompleted(request, received));
         } catch (HandshakeException e) {
             handshakeFailure = e;
             event(new Event.HandshakeFailed(e));
@@ -97,14 +121,14 @@ public final class ClientProtocol extends Protocol {
         }
     }
 
-    private List<Extension> negotiate(List<ExtensionOffer> accepted) {
+    private List<Extension> negotiate(List<ExtensionOffer> accepted, HttpResponse received) {
         List<Extension> negotiated = new ArrayList<>();
         for (ExtensionOffer offer : accepted) {
             ExtensionFactory factory = config().extensions().stream()
                     .filter(f -> f.name().equalsIgnoreCase(offer.name()))
                     .findFirst()
-                    .orElseThrow(() -> new HandshakeException(response.status(),
-                            "server accepted extension " + offer.name() + " that was not offered", response));
+                    .orElseThrow(() -> new HandshakeException(received.status(),
+                            "server accepted extension " + offer.name() + " that was not offered", received));
             try {
                 Extension extension = factory.accept(offer);
                 negotiated.add(extension);
@@ -116,7 +140,7 @@ public final class ClientProtocol extends Protocol {
             } catch (IllegalArgumentException e) {
                 negotiated.forEach(Extension::release);
                 throw new HandshakeException(0,
-                        "cannot accept the server's " + offer.name() + " parameters: " + e.getMessage(), response);
+                        "cannot accept the server's " + offer.name() + " parameters: " + e.getMessage(), received);
             }
         }
         return negotiated;

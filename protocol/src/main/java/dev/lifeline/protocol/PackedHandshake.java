@@ -1,5 +1,6 @@
 package dev.lifeline.protocol;
 
+import dev.lifeline.protocol.handshake.ClientHandshake;
 import dev.lifeline.protocol.handshake.Headers;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
@@ -12,7 +13,9 @@ import java.util.Map;
  * whole life only because the API may ask for them: an {@link HttpRequest} and an {@link HttpResponse} with their
  * {@link Headers} take some twenty objects (about 450 bytes for a browser's short request), the packed form one
  * array of little more than the bytes that are no common name or value. {@link #request} and {@link #response}
- * build equal objects again on every call.
+ * build equal objects again on every call. Both sides keep theirs so once open: {@link ServerProtocol} the request
+ * it received and the 101 it sent, {@link ClientProtocol} the request it sent and the 101 it received. Any request
+ * and response pack, whoever wrote them.
  *
  * <p>Every string is ISO-8859-1 ({@link Headers}, {@link HttpRequest} and {@link HttpResponse} reject anything
  * else), one byte per character. A string is a varint: twice its length, followed by its bytes, or twice the index
@@ -23,14 +26,17 @@ import java.util.Map;
  */
 final class PackedHandshake {
 
-    /** Names and values that most handshakes carry, as peers write them; at most 63, so that each takes one byte. */
+    /**
+     * Names and values that most handshakes carry, as peers write them (this library's own {@code User-Agent} among
+     * them); at most 63, so that each takes one byte.
+     */
     private static final String[] COMMON = {
         "GET", "/", HttpRequest.HTTP_1_1, HttpRequest.HTTP_1_0, "Host", "Upgrade", "websocket", "Connection",
         "Sec-WebSocket-Key", "Sec-WebSocket-Version", "13", "Sec-WebSocket-Accept", "Sec-WebSocket-Protocol",
         "Sec-WebSocket-Extensions", "permessage-deflate", "permessage-deflate; client_max_window_bits",
         "Switching Protocols", "Origin", "User-Agent", "Accept-Encoding", "gzip, deflate, br, zstd",
         "gzip, deflate, br", "gzip", "Accept-Language", "Cache-Control", "no-cache", "Pragma", "Cookie",
-        "Authorization", "Server", "keep-alive, Upgrade", "upgrade",
+        "Authorization", "Server", "keep-alive, Upgrade", "upgrade", ClientHandshake.USER_AGENT,
     };
 
     private PackedHandshake() {}

@@ -2,17 +2,26 @@ package dev.lifeline.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeline.protocol.extension.PerMessageDeflate;
+import dev.lifeline.protocol.handshake.Accept;
+import dev.lifeline.protocol.handshake.HeadLimits;
 import dev.lifeline.protocol.handshake.Headers;
 import dev.lifeline.protocol.handshake.HttpRequest;
 import dev.lifeline.protocol.handshake.HttpResponse;
+import dev.lifeline.protocol.handshake.ResponseParser;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * An open server connection keeps its opening handshake (RFC 6455 §4.2.1 request, §4.2.2 response) packed into one
+ * An open connection keeps its opening handshake (RFC 6455 §4.1 and §4.2.1 request, §4.2.2 response) packed into one
  * array; what {@link ServerProtocol#request()} and {@link ServerProtocol#response()} give back must be what was
- * received and sent, to the byte.
+ * received and sent, to the byte, and what {@link ClientProtocol#request()} and {@link ClientProtocol#response()}
+ * give back what was sent and received.
  */
 class PackedHandshakeTest {
 
@@ -55,6 +64,71 @@ class PackedHandshakeTest {
         assertThat(server.request().orElseThrow()).isEqualTo(server.request().orElseThrow())
                 .isNotSameAs(server.request().orElseThrow());
         assertThat(server.response().orElseThrow()).isEqualTo(server.response().orElseThrow());
+    }
+
+    @Test
+    void anOpenClientsRequestAndResponseAreTheOnesSentAndReceived() {
+        ClientProtocol client = new ClientProtocol(URI.create("ws://example.com:8080/chat?room=1"),
+                List.of("chat", "superchat"), Headers.of("Origin", "https://example.com", "X-Latin", "caf\u00e9 \u00ff",
+                        "Cookie", "a".repeat(300)),
+                ProtocolConfig.DEFAULT.withExtensions(List.of(PerMessageDeflate.DEFAULT)), new Wire.FixedRandom(7));
+        HttpRequest sent = client.request();
+        assertThat(client.request()).isSameAs(sent); // before the 101: the request as built
+        client.sendRequest();
+        byte[] answer = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: " + Accept.of(sent.headers().first("Sec-WebSocket-Key").orElseThrow())
+                + "\r\nSec-WebSocket-Protocol: chat\r\n"
+                + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=10\r\n"
+                + "X-Folded: first\r\n  second\r\nX-Latin: \u00e9\r\nX-Empty:\r\nServer: test/1\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        HttpResponse wire = new ResponseParser(HeadLimits.DEFAULT).feed(ByteBuffer.wrap(answer)).orElseThrow();
+
+        client.receiveData(ByteBuffer.wrap(answer));
+        Event.HandshakeCompleted completed = (Event.HandshakeCompleted) client.takeEvents().getFirst();
+
+        assertThat(client.state()).isEqualTo(State.OPEN);
+        assertThat(client.subprotocol()).contains("chat");
+        assertThat(client.extensions()).hasSize(1);
+        HttpRequest request = client.request();
+        HttpResponse response = client.response().orElseThrow();
+        assertThat(request).isEqualTo(sent).isEqualTo(completed.request()).isNotSameAs(sent);
+        assertThat(request.toBytes()).isEqualTo(sent.toBytes());
+        assertThat(request.headers()).containsExactlyElementsOf(sent.headers());
+        assertThat(request.headers().first("x-latin")).contains("caf\u00e9 \u00ff");
+        assertThat(response).isEqualTo(wire).isEqualTo(completed.response());
+        assertThat(response.toBytes()).isEqualTo(wire.toBytes());
+        assertThat(response.headers().first("x-folded")).contains("first second");
+        assertThat(response.headers().first("X-EMPTY")).contains("");
+        assertThat(client.request()).isEqualTo(request).isNotSameAs(request);
+        assertThat(client.response().orElseThrow()).isEqualTo(response).isNotSameAs(response);
+    }
+
+    @Test
+    void aClientKeepsAResponseThatFailedItsHandshakeAsReceived() {
+        ClientProtocol client = Wire.client(ProtocolConfig.DEFAULT);
+        HttpRequest sent = client.request();
+        client.sendRequest();
+        client.receiveData(ByteBuffer.wrap("HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno"
+                .getBytes(StandardCharsets.ISO_8859_1)));
+
+        assertThat(client.handshakeFailure()).isPresent();
+        assertThat(client.response()).map(HttpResponse::status).contains(403);
+        assertThat(client.response().orElseThrow()).isSameAs(client.response().orElseThrow());
+        assertThat(client.request()).isSameAs(sent);
+    }
+
+    @Test
+    void thisLibrarysHandshakePacksSmall() {
+        ClientProtocol client = Wire.client(ProtocolConfig.DEFAULT);
+        ServerProtocol server = Wire.server(ProtocolConfig.DEFAULT);
+        Wire.connect(client, server);
+
+        // GET, /chat, HTTP/1.1, 6 fields: Host example.com, Upgrade, Connection, the key, the version, User-Agent
+        int request = 1 + (1 + 5) + 1 + 1 + 2 * 6 + 11 + 24;
+        // 101, its reason, 3 fields: Upgrade, Connection, Sec-WebSocket-Accept; no body
+        int response = 1 + 1 + 1 + 2 * 3 + 28 + 1;
+        assertThat(PackedHandshake.pack(client.request(), client.response().orElseThrow()))
+                .hasSize(request + response);
     }
 
     @Test

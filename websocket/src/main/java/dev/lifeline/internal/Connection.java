@@ -389,7 +389,7 @@ final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Pee
         return subprotocol;
     }
 
-    /** Without the lock: the protocol's handshake no longer changes once open (a server's is kept packed). */
+    /** Without the lock: the protocol's handshake no longer changes once open (it is kept packed, both sides). */
     @Override
     public HttpRequest handshakeRequest() {
         return switch (protocol) {

@@ -77,10 +77,31 @@ final class Handshakes {
      */
     static List<Event> readHandshake(Socket socket, InputStream in, Protocol protocol, long deadlineNanos)
             throws IOException {
+        List<Event> events = readHandshake(protocol, buffer -> {
+            socket.setSoTimeout(millisUntil(deadlineNanos));
+            return in.read(buffer);
+        });
+        socket.setSoTimeout(0);
+        return events;
+    }
+
+    /**
+     * {@link #readHandshake(Socket, InputStream, Protocol, long)} from a channel in blocking mode, whose reads have no
+     * timeout: the caller bounds them (by closing the channel at its deadline).
+     */
+    static List<Event> readHandshake(SocketChannel channel, Protocol protocol) throws IOException {
+        return readHandshake(protocol, buffer -> channel.read(ByteBuffer.wrap(buffer)));
+    }
+
+    /** One blocking read of the handshake into {@code buffer}: how many bytes, -1 at the end of the input. */
+    private interface HandshakeRead {
+        int into(byte[] buffer) throws IOException;
+    }
+
+    private static List<Event> readHandshake(Protocol protocol, HandshakeRead read) throws IOException {
         byte[] buffer = new byte[HANDSHAKE_BUFFER];
         while (true) {
-            socket.setSoTimeout(millisUntil(deadlineNanos));
-            int n = in.read(buffer);
+            int n = read.into(buffer);
             if (n < 0) {
                 protocol.receiveEof();
                 throw new IOException("connection closed during the opening handshake");
@@ -88,7 +109,6 @@ final class Handshakes {
             protocol.receiveData(ByteBuffer.wrap(buffer, 0, n));
             List<Event> events = protocol.takeEvents();
             if (hasHandshakeEvent(events)) {
-                socket.setSoTimeout(0);
                 return events;
             }
         }
@@ -121,6 +141,16 @@ final class Handshakes {
             }
         }
         out.flush();
+    }
+
+    /** {@link #writeOutbound(Socket, OutputStream, Protocol)} to a channel in blocking mode, whose writes take all. */
+    static void writeOutbound(SocketChannel channel, Protocol protocol) throws IOException {
+        for (Outbound item : protocol.takeOutbound()) {
+            switch (item) {
+                case Outbound.Data d -> channel.write(d.bytes());
+                case Outbound.Eof e -> channel.shutdownOutput();
+            }
+        }
     }
 
     /** Half-closes: our FIN (or, for a TLS socket that cannot half-close, a full close). */

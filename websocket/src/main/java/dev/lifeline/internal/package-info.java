@@ -219,7 +219,8 @@
  * which only real time can end, and a stepped clock has no thread to wake them. They are the server's
  * {@code close(timeout)} ({@code Acceptor.close}: it joins the closers and workers and awaits the handshakes in
  * flight), a refusal's linger ({@code Opening.answerAndClose}: socket reads until a deadline), a client's opening
- * ({@code WebSocketClient.connect}: socket timeouts until its deadline), a read with a deadline
+ * ({@code ClientOpening}: socket timeouts until its deadline; a polled client's channel, which has none, is closed at
+ * the deadline by a task of the shared {@code Timers}, on {@code System.nanoTime()} too), a read with a deadline
  * ({@code Transport.read}) and the poller's bound on a server channel's deregistration.
  *
  * <p>Nothing here is API: {@code dev.lifeline} is. Nothing in this package may depend on the reliable layer.
