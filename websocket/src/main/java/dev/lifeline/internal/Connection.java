@@ -56,7 +56,8 @@ final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Pee
     private final Closing closing;
     private final Pings pings;
 
-    private final Inbox inbox;
+    /** In the handler style, where messages wait for {@link #receive()}; null otherwise. Set at the start. */
+    private Inbox inbox;
     /** In the listener style, where messages go instead of {@link #inbox}; null otherwise. Set before start. */
     private Deliveries deliveries;
     /** {@link #finish()} has run. Guarded by {@link #lock}. */
@@ -87,8 +88,7 @@ final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Pee
         this.initialEvents = initialEvents;
         this.outgoing = new Outgoing(this, transport, timers, options);
         this.closing = new Closing(this, protocol, outgoing, timers, options, closed);
-        this.inbox = new Inbox(this, outgoing, closing, options);
-        this.reader = new Reader(this, transport, protocol, outgoing, closing, inbox, options);
+        this.reader = new Reader(this, transport, protocol, outgoing, closing, options);
         this.pings = new Pings(this, protocol, closing, outgoing, timers, options);
         this.sender = new Sender(this, protocol, outgoing, pings, reader, options);
         // a violation behind messages waits for the application's answers to them (see Closing); the openings set
@@ -108,6 +108,9 @@ final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Pee
         if (listener != null) {
             deliveries = new Deliveries(this, this, outgoing, listener);
             reader.deliverTo(deliveries);
+        } else { // a listener-style connection has no inbox: 48 bytes less for each idle one
+            inbox = new Inbox(this, outgoing, closing, options);
+            reader.receiveInto(inbox);
         }
         open();
         pings.startKeepalive();

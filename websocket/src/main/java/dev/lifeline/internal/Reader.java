@@ -25,13 +25,14 @@ final class Reader {
     private final Protocol protocol;
     private final Outgoing outgoing;
     private final Closing closing;
-    private final Inbox inbox;
     private final WebSocketOptions options;
     private final ReadBuffer buffer;
     /** What starts the next run once something arrives (one object, not one per idle spell). */
     private final Runnable restart = this::start;
     /** In the listener style, the listener's messages, delivered after each read; null otherwise. */
     private Deliveries deliveries;
+    /** In the handler style, the messages waiting for {@code receive()}; null otherwise (and before the start). */
+    private Inbox inbox;
     /** Whether the first run began (it delivers the opening). Only the reader thread touches it. */
     private boolean started;
     /** The thread reading now, if any. */
@@ -44,13 +45,12 @@ final class Reader {
     private long answeredUpTo;
 
     Reader(ProtocolGuard guard, Transport transport, Protocol protocol, Outgoing outgoing, Closing closing,
-            Inbox inbox, WebSocketOptions options) {
+            WebSocketOptions options) {
         this.guard = guard;
         this.transport = transport;
         this.protocol = protocol;
         this.outgoing = outgoing;
         this.closing = closing;
-        this.inbox = inbox;
         this.options = options;
         this.buffer = transport.newReadBuffer();
     }
@@ -86,6 +86,11 @@ final class Reader {
         this.deliveries = deliveries;
     }
 
+    /** In the handler style, before the connection opens: where messages wait for {@code receive()}. */
+    void receiveInto(Inbox inbox) {
+        this.inbox = inbox;
+    }
+
     /** The first run, where {@code firstRun} says; once, when the connection opens. */
     void start(FirstRun firstRun) {
         switch (firstRun) {
@@ -116,7 +121,7 @@ final class Reader {
      */
     boolean answersOwedLocked() {
         assert guard.lock.isHeldByCurrentThread();
-        return deliveries != null ? !onReaderThread() || deliveries.owedLocked() : inbox.owedLocked();
+        return deliveries != null ? !onReaderThread() || deliveries.owedLocked() : inbox != null && inbox.owedLocked();
     }
 
     /**
@@ -125,7 +130,7 @@ final class Reader {
      */
     boolean receivingMoreLocked() {
         assert guard.lock.isHeldByCurrentThread();
-        return deliveries != null ? onReaderThread() : inbox.moreForLocked(Thread.currentThread());
+        return deliveries != null ? onReaderThread() : inbox != null && inbox.moreForLocked(Thread.currentThread());
     }
 
     /** Whether the current thread is the reader calling the listener (its close is not awaited). */
@@ -291,6 +296,6 @@ final class Reader {
 
     private boolean inboxFullLocked() {
         assert guard.lock.isHeldByCurrentThread();
-        return protocol.state() == State.OPEN && inbox.overLimitLocked();
+        return inbox != null && protocol.state() == State.OPEN && inbox.overLimitLocked();
     }
 }

@@ -1,6 +1,5 @@
 package dev.lifeline.internal;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,8 +40,8 @@ sealed interface Transport permits Transport.Blocking, Transport.Polled {
     /** {@code channel} both ways, from now on non-blocking and under the poller's watch. */
     static Transport polled(SocketChannel channel) throws IOException {
         Poller.Watch watch = Poller.watch(channel);
-        return new Polled(channel, watch, channel, watch, channel::shutdownOutput,
-                (InetSocketAddress) channel.getLocalAddress(), (InetSocketAddress) channel.getRemoteAddress());
+        return new Polled(channel, watch, channel, watch, (InetSocketAddress) channel.getLocalAddress(),
+                (InetSocketAddress) channel.getRemoteAddress());
     }
 
     /**
@@ -55,7 +54,7 @@ sealed interface Transport permits Transport.Blocking, Transport.Polled {
      */
     static <I extends SelectableChannel & ReadableByteChannel, O extends SelectableChannel & WritableByteChannel>
             Transport polled(I in, O out, InetSocketAddress local, InetSocketAddress remote) throws IOException {
-        return new Polled(in, Poller.watch(in), out, Poller.watch(out), out::close, local, remote);
+        return new Polled(in, Poller.watch(in), out, Poller.watch(out), local, remote);
     }
 
     /**
@@ -230,17 +229,15 @@ sealed interface Transport permits Transport.Blocking, Transport.Polled {
         private final Poller.Watch reading;
         private final WritableByteChannel out;
         private final Poller.Watch writing;
-        private final Closeable halfClose;
         private final InetSocketAddress local;
         private final InetSocketAddress remote;
 
         private Polled(ReadableByteChannel in, Poller.Watch reading, WritableByteChannel out, Poller.Watch writing,
-                Closeable halfClose, InetSocketAddress local, InetSocketAddress remote) {
+                InetSocketAddress local, InetSocketAddress remote) {
             this.in = in;
             this.reading = reading;
             this.out = out;
             this.writing = writing;
-            this.halfClose = halfClose;
             this.local = local;
             this.remote = remote;
         }
@@ -314,9 +311,14 @@ sealed interface Transport permits Transport.Blocking, Transport.Polled {
             }
         }
 
+        /** A socket's half-close is its own; a pipe's (the tests' in-memory pair) is closing its writing end. */
         @Override
         public void shutdownOutput() throws IOException {
-            halfClose.close();
+            if (out instanceof SocketChannel socket) {
+                socket.shutdownOutput();
+            } else {
+                out.close();
+            }
         }
 
         @Override
