@@ -38,15 +38,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       writers go round are written together: a writer writes every frame a connection has queued by the time it
  *       gets there, and the next broadcast's writer finds nothing left. A broadcast that comes after a pause yields to
  *       each writer as it starts ({@link Round}: on one core the first frames then go out after the first 1,024
- *       connections are queued, not after all). A broadcast to n connections thus costs
- *       n / 1,024 threads and at most n small writes, not n threads.</li>
+ *       connections are queued, not after all). A broadcast to n connections thus costs n / 1,024 threads and at
+ *       most n small writes, not n threads.</li>
  *   <li><b>No garbage per connection.</b> Every connection of an encoding queues the same frame, one
  *       {@code Outbound.Data} ({@code Protocol.sendSharedFrame}): nothing is allocated per connection to queue it
- *       (no view, no list), since nothing here moves a queued buffer's position. A writer copies each connection's queued frames into a direct buffer of its own,
- *       reused from connection to connection (at most {@value #SCRATCH_BYTES} bytes; a larger frame is written as it
- *       is), and hands them to TCP from there: no list, view or temporary direct buffer per write. With 10,000
- *       subscribers each byte saved per delivery is 10 KB less per broadcast, and young collections, which pause
- *       the writers in the middle of a fan-out, come that much less often.</li>
+ *       (no view, no list), since nothing here moves a queued buffer's position. A writer copies each connection's
+ *       queued frames into a direct buffer of its own, reused from connection to connection (at most
+ *       {@value #SCRATCH_BYTES} bytes; a larger frame is written as it is), and hands them to TCP from there: no
+ *       list, view or temporary direct buffer per write. With 10,000 subscribers each byte saved per delivery is
+ *       10 KB less per broadcast, and young collections, which pause the writers in the middle of a fan-out, come
+ *       that much less often.</li>
  * </ul>
  * Threads: any thread may broadcast. Broadcasts made one after the other arrive in that order on every connection
  * that takes them; two made at once from different threads may arrive in either order, not the same everywhere.

@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a server tells its {@link WebSocketMetrics} and the flight recorder about opening handshakes: in flight,
- * refused, and how long those that opened took (a client's tells its {@link Telemetry} itself). Thread-safe: called from
- * the poller's thread and from workers.
+ * refused, and how long those that opened took (a client's tells its {@link Telemetry} itself). Thread-safe:
+ * called from the poller's thread and from workers.
  */
 final class OpeningTelemetry {
     private final WebSocketMetrics metrics;

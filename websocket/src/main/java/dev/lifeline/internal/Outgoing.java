@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The write side of a guard. Bytes are queued in protocol order under the connection's lock; whoever holds
+ * The write side of a connection. Bytes are queued in protocol order under the connection's lock; whoever holds
  * {@link #writeLock} writes everything queued, so concurrent small sends coalesce into few syscalls and frames
  * never interleave. A write blocked longer than {@code writeTimeout} drops the connection (see
  * {@link #checkWriteTimeout}).
