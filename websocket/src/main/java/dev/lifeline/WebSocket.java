@@ -135,4 +135,19 @@ public interface WebSocket extends Iterable<Message>, AutoCloseable {
     InetSocketAddress localAddress();
 
     InetSocketAddress remoteAddress();
+
+    /**
+     * Keeps {@code value} with this connection, replacing what was attached before ({@code null} removes it): where a
+     * {@link WebSocketListener} shared by every connection keeps its state for one, without a map of its own. The
+     * connection itself never reads it. What one thread attaches, any thread that calls {@link #attachment()}
+     * afterwards sees.
+     */
+    void attach(Object value);
+
+    /**
+     * What {@link #attach} last kept with this connection, or {@code null}; cast to the type the caller attached.
+     *
+     * @throws ClassCastException at the caller, if what is attached is not a {@code T}
+     */
+    <T> T attachment();
 }

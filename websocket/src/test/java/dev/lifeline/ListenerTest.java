@@ -79,6 +79,50 @@ class ListenerTest {
         }
     }
 
+    /**
+     * One listener for every connection keeps each one's state attached to it: two clients' counts stay apart, and
+     * onClose (on another thread than the reader's) sees the count of its own connection.
+     */
+    @Test
+    void aSharedListenerKeepsEachConnectionsStateAttachedToIt() throws Exception {
+        BlockingQueue<String> closings = new LinkedBlockingQueue<>();
+        WebSocketListener counter = new WebSocketListener() {
+            @Override
+            public void onOpen(WebSocket ws) {
+                assertThat(ws.<int[]>attachment()).isNull();
+                ws.attach(new int[1]);
+            }
+
+            @Override
+            public void onMessage(WebSocket ws, Message message) {
+                int[] count = ws.attachment();
+                count[0]++;
+                ws.send(((Message.Text) message).text() + " " + count[0]);
+            }
+
+            @Override
+            public void onClose(WebSocket ws, CloseStatus status) {
+                closings.add(status.reason() + " after " + ws.<int[]>attachment()[0]);
+            }
+        };
+        try (WebSocketServer server = WebSocketServer.builder(counter).start();
+                WebSocket first = connect(server);
+                WebSocket second = connect(server)) {
+            first.send("a");
+            second.send("b");
+            first.send("a");
+            assertThat(first.receive(PATIENCE)).contains(Message.text("a 1"));
+            assertThat(second.receive(PATIENCE)).contains(Message.text("b 1"));
+            assertThat(first.receive(PATIENCE)).contains(Message.text("a 2"));
+            assertThat(first.<Object>attachment()).as("the client's own, untouched").isNull();
+
+            first.close(CloseCode.NORMAL_CLOSURE, "first");
+            assertThat(closings.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo("first after 2");
+            second.close(CloseCode.NORMAL_CLOSURE, "second");
+            assertThat(closings.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo("second after 1");
+        }
+    }
+
     @Test
     void closingFromInsideTheListenerCompletesTheHandshakeWithoutWaitingForItself() throws Exception {
         WebSocketOptions slowClose = WebSocketOptions.DEFAULT.withCloseTimeout(Duration.ofSeconds(20));

@@ -18,7 +18,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -270,8 +269,8 @@ public final class Acceptor extends OpeningHandshake.Server {
 
     /** Once the 101 is written: the open connection over {@code io}'s transport, with a connection id. */
     @Override
-    Connection open(Opening io, Optional<String> subprotocol, List<Event> events) {
-        Connection connection = io.open(Handshakes.nextId('s'), config.options(), subprotocol, events, timers,
+    Connection open(Opening io, List<Event> events) {
+        Connection connection = io.open(Handshakes.nextId('s'), config.options(), events, timers,
                 forget);
         telemetry.opened(connection.telemetry, connection.remoteAddress(), io.tcp());
         return connection;

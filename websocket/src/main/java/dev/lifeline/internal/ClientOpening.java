@@ -99,7 +99,7 @@ public final class ClientOpening {
             }
             String id = Handshakes.nextId('c');
             Transport transport = polled ? Transport.polled(channel) : Transport.blocking(socket, tcp);
-            Connection connection = new Connection(id, transport, protocol, options, protocol.subprotocol(), events,
+            Connection connection = new Connection(id, transport, protocol, options, events,
                     Timers.shared(), closed -> { });
             connection.telemetry.opened(start, String.valueOf(connection.remoteAddress()));
             connection.start(listener, Reader.FirstRun.NEW_THREAD); // a null listener: the handler style

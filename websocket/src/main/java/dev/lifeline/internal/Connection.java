@@ -42,7 +42,6 @@ import java.util.function.Consumer;
 final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Peer {
     private final Transport transport;
     private final WebSocketOptions options;
-    private final Optional<String> subprotocol;
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
     private final Consumer<Connection> onClosed;
@@ -64,6 +63,8 @@ final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Pee
     private boolean finished;
 
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+    /** The application's, see {@link #attach}. */
+    private volatile Object attachment;
 
     /**
      * Wraps a transport whose opening handshake has completed: a server's (see {@link Opening#open}) or a
@@ -75,12 +76,11 @@ final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Pee
      * @param onClosed given the connection once it is CLOSED (the server removes it from its registry)
      */
     Connection(String id, Transport transport, Protocol protocol, WebSocketOptions options,
-            Optional<String> subprotocol, List<Event> initialEvents,
+            List<Event> initialEvents,
             Timers timers, Consumer<Connection> onClosed) {
         super(id, protocol, new Telemetry(id, protocol.side(), options));
         this.transport = transport;
         this.options = options;
-        this.subprotocol = subprotocol;
         this.local = transport.localAddress();
         this.remote = transport.remoteAddress();
         this.onClosed = onClosed;
@@ -389,7 +389,10 @@ final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Pee
 
     @Override
     public Optional<String> subprotocol() {
-        return subprotocol;
+        return switch (protocol) { // without the lock, as handshakeRequest(): it no longer changes once open
+            case ServerProtocol server -> server.subprotocol();
+            case ClientProtocol client -> client.subprotocol();
+        };
     }
 
     /** Without the lock: the protocol's handshake no longer changes once open (it is kept packed, both sides). */
@@ -418,6 +421,17 @@ final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Pee
     @Override
     public InetSocketAddress remoteAddress() {
         return remote;
+    }
+
+    @Override
+    public void attach(Object value) {
+        attachment = value;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T attachment() {
+        return (T) attachment;
     }
 
     @Override

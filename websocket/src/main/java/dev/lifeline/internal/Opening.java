@@ -14,7 +14,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -210,10 +209,9 @@ final class Opening {
     }
 
     /** After {@link #writeOutbound} wrote the 101: the open connection, over this transport. */
-    Connection open(String id, WebSocketOptions options, Optional<String> subprotocol, List<Event> events,
-            Timers timers, Consumer<Connection> onClosed) {
-        return new Connection(id, transport, protocol, options, subprotocol, events, timers,
-                onClosed);
+    Connection open(String id, WebSocketOptions options, List<Event> events, Timers timers,
+            Consumer<Connection> onClosed) {
+        return new Connection(id, transport, protocol, options, events, timers, onClosed);
     }
 
     void closeQuietly() {

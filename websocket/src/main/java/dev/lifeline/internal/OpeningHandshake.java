@@ -84,7 +84,7 @@ final class OpeningHandshake {
         abstract void startWorker(String id, Runnable task);
 
         /** Once the 101 is written: the open connection over {@code io}'s transport, with a connection id. */
-        abstract Connection open(Opening io, Optional<String> subprotocol, List<Event> events);
+        abstract Connection open(Opening io, List<Event> events);
 
         /** On the poller's thread, a connection it opened, which the server starts or hands to a worker. */
         abstract void openedOnPoller(Connection connection, String id);
@@ -387,7 +387,7 @@ final class OpeningHandshake {
         all.addAll(protocol.takeEvents());
         // the connection ignores these, and would keep the handshake's objects until its first reader run
         all.removeIf(Handshakes::isHandshakeEvent);
-        return server.open(io, protocol.subprotocol(), all);
+        return server.open(io, all);
     }
 
     /** Refuses the handshake with plain HTTP, then closes without resetting the connection (it lingers). */

@@ -53,9 +53,9 @@ final class InMemoryPair implements AutoCloseable {
         Pipe up = Pipe.open(); // client to server
         Pipe down = Pipe.open(); // server to client
         client = new Connection("c-mem", Transport.polled(down.source(), up.sink(), CLIENT_ADDRESS, SERVER_ADDRESS),
-                clientProtocol, clientOptions, Optional.empty(), clientEvents, timers, closed -> { });
+                clientProtocol, clientOptions, clientEvents, timers, closed -> { });
         server = new Connection("s-mem", Transport.polled(up.source(), down.sink(), SERVER_ADDRESS, CLIENT_ADDRESS),
-                serverProtocol, serverOptions, Optional.empty(), serverEvents, timers, closed -> { });
+                serverProtocol, serverOptions, serverEvents, timers, closed -> { });
         client.start(null, Reader.FirstRun.NEW_THREAD);
         server.start(null, Reader.FirstRun.NEW_THREAD);
     }

@@ -18,7 +18,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -74,7 +73,7 @@ class SteppedConnectionTimersTest {
             List<Event> events = Handshakes.readHandshake(socket, socket.getInputStream(), protocol,
                     System.nanoTime() + PATIENCE.toNanos());
             Connection connection = new Connection("c-stepped", Transport.blocking(socket, socket), protocol,
-                    options, Optional.empty(), events, timers, closed -> { });
+                    options, events, timers, closed -> { });
             connection.start(null, Reader.FirstRun.NEW_THREAD);
             return connection;
         } catch (Exception e) {
