@@ -6,8 +6,7 @@ import dev.lifeline.WebSocketListener;
 import dev.lifeline.protocol.CloseStatus;
 import dev.lifeline.protocol.ConnectionClosedException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -19,19 +18,28 @@ import java.util.function.Consumer;
  * hand-off to a thread of its own and goes out with the other replies to the same read in one write, and an idle
  * connection holds no thread. Threads: {@link #onOpen} and {@link #onMessage} of one connection run one at a time on
  * its reader (successive calls maybe on different virtual threads); {@link #onClose} on the thread that closed it.
- * What is kept per connection (when it opened, messages received) lives in {@link #open} while it is open.
+ * What is kept per connection (when it opened, messages received) is its {@link Tally}, attached to it
+ * ({@link WebSocket#attach}): no map of open connections, no entry to find per message.
  */
 final class Relay implements WebSocketListener {
     private final Mode mode;
     private final ServerLog log;
     private final Consumer<Message> chat;
-    private final Map<WebSocket, Tally> open = new ConcurrentHashMap<>();
 
-    /** What the closing line tells of a connection. One writer at a time: the connection's reader. */
-    private static final class Tally {
+    /**
+     * What the closing line tells of a connection. One writer of {@link #messages} at a time: the connection's
+     * reader. The closing line is printed once: by whoever takes it first, onClose or an onOpen that found the
+     * connection closed.
+     */
+    private static final class Tally extends AtomicBoolean {
         final long openedNanos = System.nanoTime();
         /** Volatile: successive reads of a connection may run on different threads, and its close on another. */
         volatile long messages;
+
+        /** True the first time only: the caller prints the closing line. */
+        boolean take() {
+            return compareAndSet(false, true);
+        }
     }
 
     /** @param chat where chat mode sends each message (it logs what it sends); called from connection threads */
@@ -43,7 +51,7 @@ final class Relay implements WebSocketListener {
 
     @Override
     public void onOpen(WebSocket ws) {
-        open.put(ws, new Tally());
+        ws.attach(new Tally());
         log.opened(ws);
         if (ws.closed().isDone()) {
             closed(ws); // it closed meanwhile (the server closing), maybe before onClose could find its tally
@@ -52,7 +60,7 @@ final class Relay implements WebSocketListener {
 
     @Override
     public void onMessage(WebSocket ws, Message message) {
-        Tally tally = open.get(ws);
+        Tally tally = ws.attachment();
         tally.messages = tally.messages + 1; // one writer: this connection's reader
         log.received();
         try {
@@ -67,10 +75,13 @@ final class Relay implements WebSocketListener {
         closed(ws);
     }
 
-    /** Prints the closing line once: whoever takes the tally, onClose or an onOpen that found it closed. */
+    /**
+     * Prints the closing line once. Without a tally, the connection closed before onOpen (a server closing), and
+     * onOpen prints it.
+     */
     private void closed(WebSocket ws) {
-        Tally tally = open.remove(ws);
-        if (tally != null) {
+        Tally tally = ws.attachment();
+        if (tally != null && tally.take()) {
             log.closed(ws, Duration.ofNanos(System.nanoTime() - tally.openedNanos), tally.messages);
         }
     }
