@@ -54,10 +54,15 @@ final class LifelineServe implements EchoServer {
     public void close() {
     }
 
-    /** The command's output, line by line: the first that names the port completes {@code listening}. */
+    /**
+     * The command's output: line by line until the line that names the port completes {@code listening}, then
+     * straight to standard error in the blocks the command's stream writes, as its standard output to a file would
+     * take them (no copy, no pattern per line: that would be this harness's cost, charged to the command).
+     */
     private static final class Lines extends OutputStream {
         private final CompletableFuture<Integer> listening;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private final PrintStream err = System.err;
 
         Lines(CompletableFuture<Integer> listening) {
             this.listening = listening;
@@ -65,17 +70,37 @@ final class LifelineServe implements EchoServer {
 
         @Override
         public synchronized void write(int b) {
+            if (listening.isDone()) {
+                err.write(b);
+                return;
+            }
             if (b != '\n') {
                 line.write(b);
                 return;
             }
             String text = line.toString(StandardCharsets.UTF_8);
             line.reset();
-            System.err.println(text);
+            err.println(text);
             Matcher m = LISTENING.matcher(text);
             if (m.find()) {
                 listening.complete(Integer.parseInt(m.group(1)));
             }
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes, int offset, int length) {
+            if (!listening.isDone()) {
+                for (int i = offset; i < offset + length; i++) {
+                    write(bytes[i]);
+                }
+                return;
+            }
+            err.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() {
+            err.flush();
         }
     }
 }
