@@ -27,6 +27,17 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
     public static final int LEND_MIN = 16 * 1024;
     /** {@link #messageEncoding()} of a connection without extensions. */
     private static final Optional<List<Object>> WITHOUT_EXTENSIONS = Optional.of(List.of());
+    /**
+     * The concrete exceptions of the abstract ones that code around a connection catches, loaded with the first
+     * protocol: long before such code is hot. HotSpot's C2 (seen with JDK 25.0.3) compiles a {@code catch} of an
+     * abstract exception class that has no concrete subclass loaded yet as a handler that cannot match; when the
+     * first {@link ConnectionClosedOkException} was then loaded and thrown (a hot reliable client's reader, at its
+     * first close), it skipped the compiled {@code catch (ConnectionClosedException e)} and ended the thread. With
+     * these loaded first, the compiled handlers are there from the start.
+     */
+    static final List<Class<? extends WebSocketException>> LOADED_EARLY = List.of(
+            ConnectionClosedOkException.class, ConnectionClosedErrorException.class, ProtocolException.class,
+            InvalidStateException.class);
 
     private final Side side;
     private final ProtocolConfig config;
