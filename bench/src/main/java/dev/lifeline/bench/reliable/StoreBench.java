@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -35,7 +36,7 @@ import org.HdrHistogram.Histogram;
  * cores are all busy with the run, the ratio of the rates tends to the inverse ratio of these costs.
  *
  * <p>Usage: {@code StoreBench <redis-url> [clients=6] [messages per client=20000] [in flight per client=256]
- * [payload bytes=64] [idle sessions=1000]}. Use a Redis of its own (it is not flushed, but its counters are read).
+ * [payload bytes=64] [idle sessions=1000] [warm-up messages per client=5 × messages]}. Use a Redis of its own (it is not flushed, but its counters are read).
  * Figures need a quiet machine.
  */
 public final class StoreBench {
@@ -47,7 +48,7 @@ public final class StoreBench {
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println("usage: StoreBench <redis-url> [clients] [messages per client] [in flight] [bytes]"
-                    + " [idle sessions]");
+                    + " [idle sessions] [warm-up messages per client]");
             System.exit(2);
         }
         String url = args[0];
@@ -56,14 +57,21 @@ public final class StoreBench {
         int inFlight = args.length > 3 ? Integer.parseInt(args[3]) : 256;
         int bytes = args.length > 4 ? Integer.parseInt(args[4]) : 64;
         int idle = args.length > 5 ? Integer.parseInt(args[5]) : 1_000;
-        System.out.printf("%d clients x %d messages of %d bytes, %d in flight each%n", clients, messages, bytes,
-                inFlight);
+        int warmUp = args.length > 6 ? Integer.parseInt(args[6]) : 5 * messages;
+        System.out.printf("%d clients x %d messages of %d bytes, %d in flight each (after warm-ups of %d each)%n",
+                clients, messages, bytes, inFlight, warmUp);
+        AtomicInteger uncaught = new AtomicInteger();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            uncaught.incrementAndGet();
+            System.err.println("uncaught in " + thread + ":");
+            e.printStackTrace();
+        });
         System.out.printf("%-7s %-7s %12s %8s %8s %8s %8s %18s %18s %14s%n", "nodes", "store", "acked msg/s",
                 "p50 ms", "p99 ms", "p99.9 ms", "max ms", "Redis scripts/msg", "(commands in them)", "CPU us/msg");
         // Both stores' paths warmed up (the JIT, Lettuce's classes and connection), so that no measured run is the
-        // first of its store: a first Redis run at one message in flight had three times the p99 of the next ones.
+        // first of its store: a first Redis run at one message in flight had three times the p99 of the next ones,
+        // and with a quarter of the messages as warm-up C2 still took a quarter of the CPU in the measured runs.
         for (int nodes : NODES) {
-            int warmUp = Math.max(1, messages / 4);
             run(nodes, "warm-up", InMemorySessionStore::new, null, clients, warmUp, inFlight, bytes);
             run(nodes, "warm-up", () -> RedisSessionStore.create(url), null, clients, warmUp, inFlight, bytes);
         }
@@ -74,6 +82,10 @@ public final class StoreBench {
         if (idle > 0) {
             System.out.printf("an idle session in Redis: %d bytes (used_memory over %d sessions)%n",
                     idleSessionBytes(url, idle), idle);
+        }
+        if (uncaught.get() > 0) {
+            System.err.println(uncaught.get() + " threads ended on an uncaught exception: the run is void");
+            System.exit(1);
         }
     }
 
