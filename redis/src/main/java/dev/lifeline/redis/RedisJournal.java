@@ -56,8 +56,9 @@ final class RedisJournal implements SessionJournal {
         List<byte[]> args = new ArrayList<>(2 + 2 * messages.size());
         args.add(number(ack.orElse(0)));
         args.add(number(firstSeq));
+        long seq = firstSeq;
         for (Message m : messages) {
-            args.add(kind(m));
+            args.add(field(m, seq++));
             args.add(payload(m));
         }
         return replicated(save(RedisScripts.RECEIVED, args));
@@ -87,8 +88,9 @@ final class RedisJournal implements SessionJournal {
             }
         }
         args.add(number(taken));
+        long seq = firstSeq;
         for (Message m : sends) {
-            args.add(kind(m));
+            args.add(field(m, seq++));
             args.add(payload(m));
         }
         CompletionStage<Void> saved = replicated(save(RedisScripts.COMMIT, args));
@@ -173,6 +175,11 @@ final class RedisJournal implements SessionJournal {
 
     static byte[] number(long n) {
         return SessionKeys.bytes(Long.toString(n));
+    }
+
+    /** The name of message {@code seq}'s field in its stream entry: its kind and its number ({@link RedisScripts}). */
+    static byte[] field(Message m, long seq) {
+        return SessionKeys.bytes((m instanceof Message.Text ? "t" : "b") + seq);
     }
 
     static byte[] kind(Message m) {

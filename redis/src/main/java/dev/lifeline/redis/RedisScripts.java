@@ -12,8 +12,13 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Hash fields: {@code epoch}, {@code owner} (node id), {@code next} (the server's next sequence number),
  * {@code acked} (the client's acknowledgement), {@code recv} (last received from the client), {@code used} (last
- * received whose handling was committed). Stream entries have IDs {@code <seq>-0} and one field, {@code t} (text)
- * or {@code b} (binary), holding the payload. Mailbox entries (messages other nodes sent to the session, not yet
+ * received whose handling was committed). A stream entry holds the messages of one save (at most {@link #PER_ENTRY}
+ * of them), each a field named {@code t<seq>} (text) or {@code b<seq>} (binary) holding its payload; the entry's ID
+ * is {@code <seq>-0} for the last of them. One entry per save rather than per message spares Redis most of its work
+ * per message under load (one {@code XADD} for a batch), and trimming through n stays one {@code XTRIM MINID n+1}:
+ * it removes exactly the entries whose messages are all numbered n or less, and leaves whole the entry that holds
+ * n + 1, whose first messages readers then skip by their numbers. (An entry of one message is its number's; until
+ * 2026-12-04 each was, with a field named {@code t} or {@code b}: readers take both.) Mailbox entries (messages other nodes sent to the session, not yet
  * taken into its outbox) are the kind byte followed by the payload.
  */
 final class RedisScripts {
@@ -66,6 +71,25 @@ final class RedisScripts {
             end
             """;
 
+    /** The most messages one stream entry holds: a larger save takes several (Lua's {@code unpack} is bounded). */
+    static final int PER_ENTRY = 256;
+
+    /**
+     * Appends messages numbered from {@code seq}, whose field names ({@code t<seq>}, {@code b<seq>}) and payloads are
+     * {@code ARGV[from..]} in pairs, to the stream {@code key}: one entry per {@link #PER_ENTRY} messages, named
+     * after its last. The arguments go to {@code XADD} as they came, without a table built per message.
+     */
+    private static final String APPEND = """
+            local function append(key, seq, from)
+              local i = from
+              while i <= #ARGV do
+                local j = math.min(i + 2 * PER_ENTRY - 1, #ARGV)
+                redis.call('XADD', key, string.format('%d-0', seq + (j - from + 1) / 2 - 1), unpack(ARGV, i, j))
+                i = j + 1
+              end
+            end
+            """.replace("PER_ENTRY", Integer.toString(PER_ENTRY));
+
     /**
      * ARGV: owner, the epoch ("1"), window. 1 if created, 0 if a session with this key exists (the token was drawn
      * twice). The two streams are created empty (an entry {@code 0-1} added and trimmed at once), so that they
@@ -96,31 +120,28 @@ final class RedisScripts {
             """);
 
     /**
-     * ARGV: epoch, owner, window, ack, first seq, then kind and payload of each: messages received from the client
-     * (and the client's acknowledgement).
+     * ARGV: epoch, owner, window, ack, first seq, then field name and payload of each: messages received from the
+     * client (and the client's acknowledgement).
      */
-    static final byte[] RECEIVED = bytes(FENCE + ACK + RENEW + """
+    static final byte[] RECEIVED = bytes(FENCE + ACK + APPEND + RENEW + """
             local r = tonumber(h0[4])
             local seq = tonumber(ARGV[5])
             if seq + (#ARGV - 5) / 2 - 1 <= r then return 0 end
             if seq ~= r + 1 then
               return redis.error_reply('GAP saved received ' .. r .. ', saving from ' .. ARGV[5])
             end
-            for i = 6, #ARGV, 2 do
-              redis.call('XADD', KEYS[3], string.format('%d-0', seq), ARGV[i], ARGV[i + 1])
-              seq = seq + 1
-            end
-            local fields = {'recv', string.format('%d', seq - 1)}
+            append(KEYS[3], seq, 6)
+            local fields = {'recv', string.format('%d', seq + (#ARGV - 5) / 2 - 1)}
             acknowledge(fields)
             redis.call('HSET', KEYS[1], unpack(fields))
             """ + TOUCH + "return 1\n");
 
     /**
-     * ARGV: epoch, owner, window, ack, consumed before, consumed, first seq, mailbox entries taken, then kind and
-     * payload of each send: the handling of the received messages through "consumed" and the sends it made (among
+     * ARGV: epoch, owner, window, ack, consumed before, consumed, first seq, mailbox entries taken, then field name
+     * and payload of each send: the handling of the received messages through "consumed" and the sends it made (among
      * them the first entries of the mailbox), and the client's acknowledgement, in one step.
      */
-    static final byte[] COMMIT = bytes(FENCE + ACK + RENEW + """
+    static final byte[] COMMIT = bytes(FENCE + ACK + APPEND + RENEW + """
             local sends = (#ARGV - 8) / 2
             local after = string.format('%d', tonumber(ARGV[7]) + sends)
             if h0[5] == ARGV[6] and h0[6] == after and (ARGV[6] ~= ARGV[5] or sends > 0) then return 0 end
@@ -135,11 +156,7 @@ final class RedisScripts {
               redis.call('XTRIM', KEYS[3], 'MINID', string.format('%d-0', tonumber(ARGV[6]) + 1))
             end
             if ARGV[8] ~= '0' then redis.call('LTRIM', KEYS[4], ARGV[8], -1) end
-            local seq = tonumber(ARGV[7])
-            for i = 9, #ARGV, 2 do
-              redis.call('XADD', KEYS[2], string.format('%d-0', seq), ARGV[i], ARGV[i + 1])
-              seq = seq + 1
-            end
+            append(KEYS[2], tonumber(ARGV[7]), 9)
             acknowledge(fields)
             redis.call('HSET', KEYS[1], unpack(fields))
             """ + TOUCH + "return 1\n");

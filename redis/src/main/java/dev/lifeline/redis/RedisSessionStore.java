@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -352,29 +353,43 @@ public final class RedisSessionStore implements SessionStore {
         return new SessionState(next, acked, recv, used, out, range(keys.inbox(), used + 1, recv));
     }
 
-    private List<SessionState.Saved> range(byte[] stream, long first, long last) {
+    /**
+     * The messages numbered {@code first} to {@code last} in a session's stream, read a page of entries at a time.
+     * An entry is named after its last message ({@link RedisScripts}): the first entry read is the one that holds
+     * {@code first}, whose messages below it are skipped, and the reading ends with the entry that holds
+     * {@code last}.
+     */
+    List<SessionState.Saved> range(byte[] stream, long first, long last) {
         List<SessionState.Saved> saved = new ArrayList<>();
-        long from = first;
-        while (from <= last) {
+        Range.Boundary<String> from = Range.Boundary.including(first + "-0");
+        while (first <= last) {
             List<StreamMessage<byte[], byte[]>> page = await(commands.xrange(stream,
-                    Range.create(from + "-0", last + "-0"), Limit.from(PAGE)));
+                    Range.from(from, Range.Boundary.unbounded()), Limit.from(PAGE)));
             for (StreamMessage<byte[], byte[]> entry : page) {
-                saved.add(new SessionState.Saved(Long.parseLong(entry.getId().substring(0,
-                        entry.getId().indexOf('-'))), message(entry.getBody())));
+                long entryLast = Long.parseLong(entry.getId().substring(0, entry.getId().indexOf('-')));
+                List<SessionState.Saved> messages = new ArrayList<>();
+                entry.getBody().forEach((field, payload) -> {
+                    // "t12" names message 12; "t" alone, the entry's only message (as written until 2026-12-04)
+                    long seq = field.length == 1 ? entryLast
+                            : Long.parseLong(new String(field, 1, field.length - 1, StandardCharsets.US_ASCII));
+                    Message message = field[0] == 't' ? Message.text(new String(payload, StandardCharsets.UTF_8))
+                            : Message.binary(payload);
+                    if (seq >= first && seq <= last) {
+                        messages.add(new SessionState.Saved(seq, message));
+                    }
+                });
+                messages.sort(Comparator.comparingLong(SessionState.Saved::seq));
+                saved.addAll(messages);
+                if (entryLast >= last) {
+                    return saved;
+                }
             }
             if (page.size() < PAGE) {
                 break;
             }
-            from = saved.getLast().seq() + 1;
+            from = Range.Boundary.excluding(page.getLast().getId());
         }
         return saved;
-    }
-
-    private static Message message(Map<byte[], byte[]> body) {
-        var field = body.entrySet().iterator().next();
-        boolean text = field.getKey().length == 1 && field.getKey()[0] == 't';
-        return text ? Message.text(new String(field.getValue(), StandardCharsets.UTF_8))
-                : Message.binary(field.getValue());
     }
 
     @Override
