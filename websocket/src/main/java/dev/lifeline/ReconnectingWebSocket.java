@@ -413,6 +413,7 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
             ws.close(CloseCode.INTERNAL_ERROR, "");
             return Failure.Disconnected.of(ws.closedException().orElseThrow());
         }
+        boolean opened;
         while (true) {
             Message next;
             lock.lock();
@@ -424,6 +425,9 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
                     if (config.messages == null) {
                         readings.add(ws);
                     }
+                    // OPEN with the connection, in one step: no moment when it carries messages and state() still
+                    // says RECONNECTING
+                    opened = setStateLocked(State.OPEN);
                     break;
                 }
                 next = head.get();
@@ -443,7 +447,9 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
             }
         }
         reconnector.reset();
-        changeState(State.OPEN);
+        if (opened) {
+            announce(State.OPEN);
+        }
         return null;
     }
 
@@ -503,16 +509,31 @@ public final class ReconnectingWebSocket implements Iterable<Message>, AutoClose
 
     /** The one writer of {@link #state}, on the client's thread; the listener hears the change after it. */
     private void changeState(State next) {
+        boolean changedNow;
         lock.lock();
         try {
-            if (state == next) {
-                return;
-            }
-            state = next;
-            changed.signalAll();
+            changedNow = setStateLocked(next);
         } finally {
             lock.unlock();
         }
+        if (changedNow) {
+            announce(next);
+        }
+    }
+
+    /** Sets {@link #state} (on the client's thread, under {@link #lock}); false if it was {@code next} already. */
+    private boolean setStateLocked(State next) {
+        assert lock.isHeldByCurrentThread();
+        if (state == next) {
+            return false;
+        }
+        state = next;
+        changed.signalAll();
+        return true;
+    }
+
+    /** Tells the listener of a change {@link #setStateLocked} made, without the lock. */
+    private void announce(State next) {
         LOG.log(Level.DEBUG, () -> "[" + id + "] = client is " + next);
         tell(() -> config.listener.stateChanged(next, next == State.CLOSED ? Optional.of(reason) : Optional.empty()));
     }
