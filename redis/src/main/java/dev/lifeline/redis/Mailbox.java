@@ -3,7 +3,6 @@ package dev.lifeline.redis;
 import dev.lifeline.Message;
 import dev.lifeline.reliable.ServerSession;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -86,7 +85,6 @@ final class Mailbox {
     }
 
     private static Message decode(byte[] entry) {
-        byte[] payload = Arrays.copyOfRange(entry, 1, entry.length);
-        return entry[0] == 't' ? Message.text(new String(payload, StandardCharsets.UTF_8)) : Message.binary(payload);
+        return TopicLog.message(entry[0], Arrays.copyOfRange(entry, 1, entry.length));
     }
 }

@@ -179,11 +179,11 @@ final class RedisJournal implements SessionJournal {
 
     /** The name of message {@code seq}'s field in its stream entry: its kind and its number ({@link RedisScripts}). */
     static byte[] field(Message m, long seq) {
-        return SessionKeys.bytes((m instanceof Message.Text ? "t" : "b") + seq);
+        return SessionKeys.bytes(TopicLog.kind(m) + seq);
     }
 
     static byte[] kind(Message m) {
-        return SessionKeys.bytes(m instanceof Message.Text ? "t" : "b");
+        return SessionKeys.bytes(TopicLog.kind(m));
     }
 
     static byte[] payload(Message m) {

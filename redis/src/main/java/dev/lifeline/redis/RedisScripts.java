@@ -18,8 +18,8 @@ import java.nio.charset.StandardCharsets;
  * per message under load (one {@code XADD} for a batch), and trimming through n stays one {@code XTRIM MINID n+1}:
  * it removes exactly the entries whose messages are all numbered n or less, and leaves whole the entry that holds
  * n + 1, whose first messages readers then skip by their numbers. (An entry of one message is its number's; until
- * 2026-12-04 each was, with a field named {@code t} or {@code b}: readers take both.) Mailbox entries (messages other nodes sent to the session, not yet
- * taken into its outbox) are the kind byte followed by the payload.
+ * 2026-12-04 each was, with a field named {@code t} or {@code b}: readers take both.) Mailbox entries (messages
+ * other nodes sent to the session, not yet taken into its outbox) are the kind byte followed by the payload.
  */
 final class RedisScripts {
     private RedisScripts() {

@@ -362,7 +362,7 @@ public final class RedisSessionStore implements SessionStore {
     List<SessionState.Saved> range(byte[] stream, long first, long last) {
         List<SessionState.Saved> saved = new ArrayList<>();
         Range.Boundary<String> from = Range.Boundary.including(first + "-0");
-        while (first <= last) {
+        while (first <= last) { // each page goes on from the last entry of the one before
             List<StreamMessage<byte[], byte[]>> page = await(commands.xrange(stream,
                     Range.from(from, Range.Boundary.unbounded()), Limit.from(PAGE)));
             for (StreamMessage<byte[], byte[]> entry : page) {
@@ -372,10 +372,8 @@ public final class RedisSessionStore implements SessionStore {
                     // "t12" names message 12; "t" alone, the entry's only message (as written until 2026-12-04)
                     long seq = field.length == 1 ? entryLast
                             : Long.parseLong(new String(field, 1, field.length - 1, StandardCharsets.US_ASCII));
-                    Message message = field[0] == 't' ? Message.text(new String(payload, StandardCharsets.UTF_8))
-                            : Message.binary(payload);
                     if (seq >= first && seq <= last) {
-                        messages.add(new SessionState.Saved(seq, message));
+                        messages.add(new SessionState.Saved(seq, TopicLog.message(field[0], payload)));
                     }
                 });
                 messages.sort(Comparator.comparingLong(SessionState.Saved::seq));

@@ -38,8 +38,7 @@ public final class RedisTopic implements AutoCloseable {
             public void message(String from, byte[] body) {
                 if (from.equals(channel) && body.length > 0) {
                     try {
-                        deliver.accept(TopicLog.message(body[0] == 't' ? "t" : "b",
-                                Arrays.copyOfRange(body, 1, body.length)));
+                        deliver.accept(TopicLog.message(body[0], Arrays.copyOfRange(body, 1, body.length)));
                     } catch (RuntimeException e) {
                         LOG.log(Level.WARNING, "topic '" + topic + "': delivering a message failed", e);
                     }

@@ -117,7 +117,12 @@ final class TopicLog {
     }
 
     static Message message(String kind, byte[] payload) {
-        return kind.equals("t") ? Message.text(new String(payload, StandardCharsets.UTF_8)) : Message.binary(payload);
+        return message(kind.equals("t") ? (byte) 't' : (byte) 'b', payload);
+    }
+
+    /** A message saved as its kind ({@code t} text, else binary) and its payload (UTF-8 for text). */
+    static Message message(byte kind, byte[] payload) {
+        return kind == 't' ? Message.text(new String(payload, StandardCharsets.UTF_8)) : Message.binary(payload);
     }
 
     private static int indexOf(byte[] bytes, byte b) {
