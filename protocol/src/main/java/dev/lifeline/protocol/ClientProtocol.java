@@ -86,6 +86,7 @@ public final class ClientProtocol extends Protocol {
     }
 
     /** The subprotocol the server selected, if any. */
+    @Override
     public Optional<String> subprotocol() {
         return subprotocol;
     }

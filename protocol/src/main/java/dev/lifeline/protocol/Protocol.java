@@ -497,6 +497,12 @@ public abstract sealed class Protocol permits ClientProtocol, ServerProtocol {
         return !outbound.isEmpty();
     }
 
+    /**
+     * The subprotocol the opening handshake settled on, if any: the server's choice among the client's offers. It no
+     * longer changes once the connection is open.
+     */
+    public abstract Optional<String> subprotocol();
+
     // ---------------------------------------------------------------- for the handshake subclasses
 
     abstract void receiveHandshake(ByteBuffer data);

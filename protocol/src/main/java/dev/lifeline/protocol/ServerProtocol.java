@@ -74,6 +74,7 @@ public final class ServerProtocol extends Protocol {
         return opened != null ? Optional.of(PackedHandshake.response(opened)) : Optional.ofNullable(response);
     }
 
+    @Override
     public Optional<String> subprotocol() {
         return subprotocol;
     }

@@ -389,10 +389,7 @@ final class Connection extends ProtocolGuard implements WebSocket, Broadcast.Pee
 
     @Override
     public Optional<String> subprotocol() {
-        return switch (protocol) { // without the lock, as handshakeRequest(): it no longer changes once open
-            case ServerProtocol server -> server.subprotocol();
-            case ClientProtocol client -> client.subprotocol();
-        };
+        return protocol.subprotocol(); // without the lock, as handshakeRequest(): it no longer changes once open
     }
 
     /** Without the lock: the protocol's handshake no longer changes once open (it is kept packed, both sides). */
