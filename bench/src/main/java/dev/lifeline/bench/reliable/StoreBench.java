@@ -12,12 +12,14 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -36,8 +38,10 @@ import org.HdrHistogram.Histogram;
  * cores are all busy with the run, the ratio of the rates tends to the inverse ratio of these costs.
  *
  * <p>Usage: {@code StoreBench <redis-url> [clients=6] [messages per client=20000] [in flight per client=256]
- * [payload bytes=64] [idle sessions=1000] [warm-up messages per client=5 × messages]}. Use a Redis of its own (it is not flushed, but its counters are read).
- * Figures need a quiet machine.
+ * [payload bytes=64] [idle sessions=1000] [warm-up messages per client=5 × messages] [pairs=5]}: each node count
+ * measures that many pairs of runs, the two stores alternating (which goes first alternates too, so that a drift of
+ * the machine falls on both), and prints the medians and the median of the pairs' ratios. Use a Redis of its own (it
+ * is not flushed, but its counters are read). Figures need a quiet machine.
  */
 public final class StoreBench {
     private static final int[] NODES = {1, 3};
@@ -48,7 +52,7 @@ public final class StoreBench {
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println("usage: StoreBench <redis-url> [clients] [messages per client] [in flight] [bytes]"
-                    + " [idle sessions] [warm-up messages per client]");
+                    + " [idle sessions] [warm-up messages per client] [pairs]");
             System.exit(2);
         }
         String url = args[0];
@@ -58,6 +62,7 @@ public final class StoreBench {
         int bytes = args.length > 4 ? Integer.parseInt(args[4]) : 64;
         int idle = args.length > 5 ? Integer.parseInt(args[5]) : 1_000;
         int warmUp = args.length > 6 ? Integer.parseInt(args[6]) : 5 * messages;
+        int pairs = args.length > 7 ? Integer.parseInt(args[7]) : 5;
         System.out.printf("%d clients x %d messages of %d bytes, %d in flight each (after warm-ups of %d each)%n",
                 clients, messages, bytes, inFlight, warmUp);
         AtomicInteger uncaught = new AtomicInteger();
@@ -75,10 +80,28 @@ public final class StoreBench {
             run(nodes, "warm-up", InMemorySessionStore::new, null, clients, warmUp, inFlight, bytes);
             run(nodes, "warm-up", () -> RedisSessionStore.create(url), null, clients, warmUp, inFlight, bytes);
         }
+        List<String> summaries = new ArrayList<>();
         for (int nodes : NODES) {
-            run(nodes, "memory", InMemorySessionStore::new, null, clients, messages, inFlight, bytes);
-            run(nodes, "redis", () -> RedisSessionStore.create(url), url, clients, messages, inFlight, bytes);
+            double[] memory = new double[pairs];
+            double[] redis = new double[pairs];
+            double[] ratios = new double[pairs];
+            for (int p = 0; p < pairs; p++) {
+                if (p % 2 == 1) {
+                    redis[p] = run(nodes, "redis", () -> RedisSessionStore.create(url), url, clients, messages,
+                            inFlight, bytes);
+                }
+                memory[p] = run(nodes, "memory", InMemorySessionStore::new, null, clients, messages, inFlight, bytes);
+                if (p % 2 == 0) {
+                    redis[p] = run(nodes, "redis", () -> RedisSessionStore.create(url), url, clients, messages,
+                            inFlight, bytes);
+                }
+                ratios[p] = redis[p] / memory[p];
+            }
+            summaries.add(String.format("%d node(s), median of %d pairs: memory %.0f msg/s, redis %.0f msg/s;"
+                    + " redis / memory %.2f (pairs: %s)", nodes, pairs, median(memory), median(redis), median(ratios),
+                    Arrays.stream(ratios).mapToObj(r -> String.format("%.2f", r)).collect(Collectors.joining(", "))));
         }
+        summaries.forEach(System.out::println);
         if (idle > 0) {
             System.out.printf("an idle session in Redis: %d bytes (used_memory over %d sessions)%n",
                     idleSessionBytes(url, idle), idle);
@@ -89,7 +112,8 @@ public final class StoreBench {
         }
     }
 
-    private static void run(int nodes, String name, Supplier<SessionStore> store, String redisUrl, int clients,
+    /** One run; returns its rate in acknowledged messages per second. */
+    private static double run(int nodes, String name, Supplier<SessionStore> store, String redisUrl, int clients,
             int messages, int inFlight, int bytes) throws Exception {
         Histogram latency = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
         long[] before = redisUrl == null ? null : redisCommands(redisUrl);
@@ -138,10 +162,19 @@ public final class StoreBench {
             commands = String.format("(%.2f)", (after[1] - before[1]) / (double) total);
             cpuPerMessage += String.format(" + %.1f", (redisCpuSeconds(redisUrl) - redisCpuBefore) * 1e6 / total);
         }
+        double rate = total / (elapsed / 1e9);
         System.out.printf("%-7d %-7s %12.0f %8.2f %8.2f %8.2f %8.2f %18s %18s %14s%n", nodes, name,
-                total / (elapsed / 1e9), latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6,
+                rate, latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6,
                 latency.getValueAtPercentile(99.9) / 1e6, latency.getMaxValue() / 1e6, scripts, commands,
                 cpuPerMessage);
+        return rate;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static ReliableServer echo(SessionStore store) throws Exception {
