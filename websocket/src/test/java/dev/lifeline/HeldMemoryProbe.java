@@ -23,8 +23,9 @@ import javax.management.ObjectName;
  * of this JVM before and after N connections open: bytes per connection by class, the total, and the total of the
  * classes with at least 0.95 instances per connection (what every connection holds, without the virtual threads
  * that happen to be answering a Pong at that moment). The clients are raw sockets in a child JVM that answer every
- * Ping, so only the server is counted. A first round of N connections, opened and closed, warms up. Not a test (it
- * takes tens of seconds); run it by hand:
+ * Ping, so only the server is counted; with a second argument {@code echo} each also sends one short text message
+ * (echoed) once open, as the bench's held scenario does at its end. A first round of N connections, opened and
+ * closed, warms up. Not a test (it takes tens of seconds); run it by hand:
  *
  * <pre>
  * mvn -q -pl protocol,websocket test-compile
@@ -36,15 +37,19 @@ public final class HeldMemoryProbe {
     private static final String REQUEST = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
             + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 
+    /** Whether each client sends one message (echoed) once open, as the bench's held scenario does at its end. */
+    private static boolean echo;
+
     private HeldMemoryProbe() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("clients")) {
-            clients(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            clients(Integer.parseInt(args[1]), Integer.parseInt(args[2]), args[3].equals("echo"));
             return;
         }
         int connections = Integer.parseInt(args[0]);
+        echo = args.length > 1 && args[1].equals("echo");
         WebSocketOptions options = WebSocketOptions.DEFAULT.withKeepalive(Duration.ofSeconds(1), Duration.ofSeconds(20));
         try (WebSocketServer server = WebSocketServer.builder((ws, m) -> ws.send(m)).host("127.0.0.1").port(0)
                 .backlog(1024).options(options).start()) {
@@ -61,7 +66,8 @@ public final class HeldMemoryProbe {
     private static Process hold(WebSocketServer server, int connections) throws Exception {
         Process clients = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), HeldMemoryProbe.class.getName(), "clients",
-                "" + server.port(), "" + connections).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                "" + server.port(), "" + connections, echo ? "echo" : "quiet")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String ready = new BufferedReader(new InputStreamReader(clients.getInputStream(), StandardCharsets.UTF_8))
                 .readLine();
         if (!"ready".equals(ready)) {
@@ -117,7 +123,7 @@ public final class HeldMemoryProbe {
     }
 
     /** The child: opens the connections, answers every Ping, says "ready", and holds them until stdin closes. */
-    private static void clients(int port, int connections) throws IOException {
+    private static void clients(int port, int connections, boolean echo) throws IOException {
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < connections; i++) {
@@ -126,6 +132,10 @@ public final class HeldMemoryProbe {
                 sockets.add(socket);
                 socket.getOutputStream().write(REQUEST.getBytes(StandardCharsets.ISO_8859_1));
                 skipHead(new DataInputStream(socket.getInputStream()));
+                if (echo) { // a text frame "hello", masked with a zero key; answerPings skips its echo
+                    socket.getOutputStream().write(new byte[] {(byte) 0x81, (byte) 0x85, 0, 0, 0, 0, 'h', 'e', 'l',
+                        'l', 'o'});
+                }
             }
             for (Socket socket : sockets) {
                 Thread.ofVirtual().start(() -> answerPings(socket));
