@@ -321,15 +321,19 @@ class ReliableClientTest {
 
     @Test
     void closeFromASendFuturesCallbackDoesNotWaitForThatCallbackToReturn() throws Exception {
-        try (ReliableServer server = Loopback.echoServer()) {
+        try (ReliableServer server = Loopback.echoServer(); ChaosProxy proxy = ChaosProxy.to(server.port())) {
             // a close waiting for the futures to settle would wait this long: the callback is one of them
-            ReliableClient client = Loopback.client(server.port())
+            ReliableClient client = ReliableClient.builder(proxy.uri("/")).options(Loopback.FAST)
                     .reliable(Loopback.RELIABLE.withCloseTimeout(Duration.ofMinutes(1))).connect();
             CompletableFuture<String> closedIn = new CompletableFuture<>();
-            client.send("hello").thenRun(() -> {
+            proxy.stall(); // the acknowledgement comes after the callback is registered (else it runs on this thread)
+            CompletableFuture<Void> sent = client.send("hello");
+            sent.thenRun(() -> {
                 client.close();
                 closedIn.complete(Thread.currentThread().getName());
             });
+            assertThat(sent).isNotDone();
+            proxy.resume();
             assertThat(closedIn.get(20, TimeUnit.SECONDS)).startsWith("lifeline-reliable-completer-");
             assertThat(client.closed().get(5, TimeUnit.SECONDS).kind()).isEqualTo(CloseReason.Kind.CLOSED);
         }
